@@ -1,0 +1,50 @@
+# Ta Steget: the handful of commands a newcomer needs. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8000
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: help run test check build preview preview-en reference lint bench clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Ta Steget needs Python 3.11 or newer; found " + sys.version.split()[0])'
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)  ## build the site and serve it at http://127.0.0.1:$(PORT)
+	$(BIN)/tasteget build
+	@echo "Serving http://127.0.0.1:$(PORT)/ (English at /en/). Ctrl-C stops."
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory site
+
+test: $(STAMP)  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+check: $(STAMP)  ## validate the content files
+	$(BIN)/tasteget check
+
+build: $(STAMP)  ## build both languages into site/
+	$(BIN)/tasteget build
+
+preview: $(STAMP)  ## live preview of the Swedish site while editing content
+	$(BIN)/mkdocs serve -f mkdocs.yml -a 127.0.0.1:$(PORT)
+
+preview-en: $(STAMP)  ## live preview of the English site (at /en/)
+	$(BIN)/mkdocs serve -f mkdocs.en.yml -a 127.0.0.1:$(PORT)
+
+reference: $(STAMP)  ## regenerate content/FIELDS.md from the schema
+	$(BIN)/tasteget reference --output content/FIELDS.md
+
+lint: $(STAMP)  ## ruff
+	$(BIN)/ruff check .
+
+bench: $(STAMP)  ## build-time and page-weight benchmark (not part of the tests)
+	$(BIN)/python bench/site_build.py
+
+clean:  ## remove the built site
+	rm -rf site

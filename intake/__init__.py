@@ -1,0 +1,1 @@
+"""The Flask intake service: registration, magazine orders and the back office (next issues)."""

@@ -1,0 +1,259 @@
+"""Load and validate every content file into one `Site`, collecting every problem in one pass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlfile
+from .errors import Problem, field_path, problems_from
+from .schema import PLACEHOLDER_DOMAINS, AltText, Image, Localized, Municipality, Page, Region, Story
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGS = ("sv", "en")
+REQUIRED_PAGES = ("privacy", "accessibility")
+FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+
+
+@dataclass
+class Body:
+    """Long Markdown text per language, e.g. a municipality's `<slug>.md` and `<slug>.en.md`."""
+
+    sv: str | None = None
+    en: str | None = None
+
+    def get(self, lang: str) -> str | None:
+        return self.en if lang == "en" and self.en else self.sv
+
+    def is_fallback(self, lang: str) -> bool:
+        return lang == "en" and bool(self.sv) and not self.en
+
+
+@dataclass
+class TextPage:
+    """A Markdown page per language (privacy notice, accessibility statement)."""
+
+    meta: dict[str, Page] = field(default_factory=dict)
+    body: Body = field(default_factory=Body)
+
+    def get(self, lang: str) -> tuple[Page, str]:
+        use = lang if lang in self.meta else "sv"
+        return self.meta[use], self.body.get(use) or ""
+
+
+@dataclass
+class Site:
+    region: Region
+    municipalities: dict[str, Municipality]
+    bodies: dict[str, Body]
+    stories: dict[str, Story]
+    pages: dict[str, TextPage]
+
+
+@dataclass
+class Coverage:
+    total: int = 0
+    translated: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass
+class Report:
+    site: Site | None
+    errors: list[Problem]
+    warnings: list[Problem]
+    coverage: Coverage
+
+
+class _Loader:
+    def __init__(self, root: Path, docs_dir: Path | None):
+        self.root = root
+        self.docs_dir = docs_dir
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.docs: dict[str, yamlfile.Document] = {}
+        self.valid: dict[str, BaseModel] = {}
+        self.bodies: dict[str, Body] = {}
+        self.pages: dict[str, TextPage] = {}
+
+    def rel(self, path: Path) -> str:
+        """The path as the user typed it relative to here, or absolute when outside."""
+        absolute = path.resolve()
+        try:
+            return str(absolute.relative_to(Path.cwd()))
+        except ValueError:
+            return str(absolute)
+
+    def model(self, path: Path, cls: type[BaseModel], text: str | None = None, offset: int = 0):
+        """Parse and validate one YAML document; record problems and return None on failure."""
+        name = self.rel(path)
+        try:
+            doc = yamlfile.parse(path.read_text(encoding="utf-8") if text is None else text, offset)
+        except yamlfile.YamlSyntaxError as exc:
+            self.errors.append(Problem(name, exc.line, "", exc.message))
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self.errors.append(Problem(name, 1, "", f"cannot read the file: {exc}"))
+            return None
+        if not isinstance(doc.data, dict):
+            self.errors.append(Problem(name, 1 + offset, "", "expected a mapping of fields (name: value)"))
+            return None
+        try:
+            obj = cls.model_validate(doc.data)
+        except ValidationError as exc:
+            self.errors.extend(problems_from(exc, cls, doc, name))
+            return None
+        self.docs[name] = doc
+        self.valid[name] = obj
+        return obj
+
+    def slugged(self, folder: Path) -> dict[str, Path]:
+        found: dict[str, Path] = {}
+        for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+            slug = path.stem
+            if not SLUG.match(slug):
+                self.errors.append(Problem(self.rel(path), 1, "", f'file name "{slug}" is not a valid '
+                                           "slug: use lower-case a-z, digits and hyphens (e.g. are.yml)"))
+            elif slug in found:
+                self.errors.append(Problem(self.rel(path), 1, "", f'duplicate slug "{slug}": also '
+                                           f"{self.rel(found[slug])}"))
+            else:
+                found[slug] = path
+        return found
+
+    def markdown(self, path: Path) -> str | None:
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def load(self) -> Site | None:
+        region = None
+        region_path = self.root / "region.yml"
+        if region_path.exists():
+            region = self.model(region_path, Region)
+        else:
+            self.errors.append(Problem(self.rel(region_path), 1, "", "file is missing: region-wide settings are required"))
+
+        municipalities, bodies = {}, self.bodies
+        folder = self.root / "municipalities"
+        for slug, path in self.slugged(folder).items():
+            m = self.model(path, Municipality)
+            if m is not None:
+                municipalities[slug] = m
+            bodies[slug] = Body(self.markdown(folder / f"{slug}.md"), self.markdown(folder / f"{slug}.en.md"))
+        for md in sorted(folder.glob("*.md")):
+            slug = md.name.split(".")[0]
+            if slug not in bodies:
+                self.errors.append(Problem(self.rel(md), 1, "", f"body text without a municipality: "
+                                           f"expected {slug}.yml beside it"))
+        if not municipalities and not any(e.path.startswith(self.rel(folder)) for e in self.errors):
+            self.errors.append(Problem(self.rel(folder), 1, "", "no municipalities: expected <slug>.yml files"))
+
+        stories = {}
+        for slug, path in self.slugged(self.root / "stories").items():
+            story = self.model(path, Story)
+            if story is None:
+                continue
+            if story.municipality not in bodies:
+                doc = self.docs[self.rel(path)]
+                known = ", ".join(sorted(bodies)) or "none"
+                self.errors.append(Problem(self.rel(path), doc.line_of(("municipality",)), "municipality",
+                                           f'unknown municipality "{story.municipality}" (expected one of: {known})'))
+            else:
+                stories[slug] = story
+
+        pages = self.pages = {name: self.page(name) for name in REQUIRED_PAGES}
+        if self.errors or region is None:
+            return None
+        return Site(region, dict(sorted(municipalities.items(), key=lambda kv: kv[1].name)), bodies,
+                    stories, pages)
+
+    def page(self, name: str) -> TextPage:
+        page = TextPage()
+        for lang in LANGS:
+            path = self.root / "pages" / f"{name}.{lang}.md"
+            if not path.exists():
+                if lang == "sv":
+                    self.errors.append(Problem(self.rel(path), 1, "", "file is missing: the site links to it from every page"))
+                continue
+            text = path.read_text(encoding="utf-8")
+            match = FRONT_MATTER.match(text)
+            if not match:
+                self.errors.append(Problem(self.rel(path), 1, "", "expected front matter between --- lines "
+                                           "with title and description"))
+                continue
+            meta = self.model(path, Page, match.group(1), offset=1)
+            if meta is not None:
+                page.meta[lang] = meta
+                setattr(page.body, lang, text[match.end():])
+        return page
+
+    def review(self) -> Coverage:
+        """Warnings (placeholders), picture files and translation coverage of every valid file."""
+        coverage = Coverage()
+        for name, obj in self.valid.items():
+            if isinstance(obj, Page):
+                continue
+            doc = self.docs[name]
+            for loc, value in _walk(obj):
+                line = doc.line_of(loc)
+                if isinstance(value, Localized) and not isinstance(value, AltText):
+                    coverage.total += 1
+                    if value.en:
+                        coverage.translated += 1
+                    else:
+                        coverage.missing.append(f"{name}:{line}: {field_path(loc)}")
+                elif isinstance(value, Image):
+                    self.image(name, line, loc, value)
+                elif getattr(value, "placeholder", False) or _reserved(getattr(value, "email", None)):
+                    self.warnings.append(Problem(name, line, field_path(loc), "placeholder contact: fill in before launch"))
+        for slug, body in self.bodies.items():
+            if body.sv:
+                coverage.total += 1
+                coverage.translated += bool(body.en)
+                if not body.en:
+                    coverage.missing.append(f"{self.rel(self.root / 'municipalities' / (slug + '.en.md'))}: body text")
+        for name, page in self.pages.items():
+            coverage.total += 1
+            coverage.translated += "en" in page.meta
+            if "en" not in page.meta:
+                coverage.missing.append(f"{self.rel(self.root / 'pages' / (name + '.en.md'))}: page")
+        return coverage
+
+    def image(self, name: str, line: int, loc, image: Image) -> None:
+        if self.docs_dir is not None and not (self.docs_dir / image.src).is_file():
+            self.errors.append(Problem(name, line, field_path((*loc, "src")),
+                                       f'expected a file under {self.rel(self.docs_dir)}/, "{image.src}" does not exist'))
+
+
+def _reserved(email: str | None) -> bool:
+    return bool(email) and email.lower().endswith(PLACEHOLDER_DOMAINS)
+
+
+def _walk(obj, loc=()):
+    """Yield (loc, value) for every model inside `obj`, depth first."""
+    yield loc, obj
+    if isinstance(obj, BaseModel) and not isinstance(obj, Localized):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        yield from _walk(item, (*loc, name, i))
+            elif isinstance(value, BaseModel):
+                yield from _walk(value, (*loc, name))
+
+
+def check(root: Path, docs_dir: Path | None = None) -> Report:
+    """Validate all content under `root`; the site is None when there are errors."""
+    loader = _Loader(Path(root), Path(docs_dir) if docs_dir else None)
+    site = loader.load()
+    coverage = loader.review()
+    if loader.errors:
+        site = None
+    return Report(site, sorted(set(loader.errors)), loader.warnings, coverage)

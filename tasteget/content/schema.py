@@ -1,0 +1,238 @@
+"""The content schema: every file, field and type that communicators write.
+
+The check, the site and the field reference (`tasteget reference`) all read these models, so the
+documentation cannot drift from what is validated. Each field's description and example are what
+the reference shows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# Pydantic's EmailStr rejects the reserved `.example` domain that placeholders must use, so a plain
+# shape check is enough here: content e-mail addresses are published, not verified.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+PLACEHOLDER_DOMAINS = (".example", ".test", ".invalid")
+
+
+def _email(value: str) -> str:
+    if not EMAIL_PATTERN.match(value):
+        raise ValueError(f'expected an e-mail address like name@example.se, got "{value}"')
+    return value
+
+
+def _url(value: str) -> str:
+    if not URL_PATTERN.match(value):
+        raise ValueError(f'expected a web address starting with https://, got "{value}"')
+    return value
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("expected text, got an empty value")
+    return value
+
+
+def _reachable(contact):
+    if not (contact.email or contact.phone):
+        raise ValueError("no way to contact: give a phone or an e-mail address")
+    return contact
+
+
+Text = Annotated[str, AfterValidator(_nonblank)]
+Email = Annotated[str, AfterValidator(_email)]
+Url = Annotated[str, AfterValidator(_url)]
+
+
+class Model(BaseModel):
+    """Strict: no unknown fields and no silent type coercion (a YAML number never becomes text)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Localized(Model):
+    """A text in Swedish, with an English translation; English falls back to Swedish."""
+
+    sv: Text = Field(description="Swedish text (Markdown allowed in long texts).")
+    en: Text | None = Field(None, description="English text; when missing, Swedish is shown with a note.")
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.sv
+
+    def is_fallback(self, lang: str) -> bool:
+        return lang == "en" and not self.en
+
+
+class AltText(Localized):
+    """What a picture shows, required in both languages (WCAG 1.1.1)."""
+
+    en: Text = Field(description="English alt text; required for pictures.")
+
+
+class Image(Model):
+    """A picture with alt text in both languages."""
+
+    src: Text = Field(description="Path under `docs/`, e.g. `assets/images/are.jpg`.", examples=["assets/images/are.jpg"])
+    alt: AltText = Field(description="What the picture shows, in Swedish and English (both required).")
+
+
+class Link(Model):
+    title: Localized = Field(description="Link text.")
+    url: Url = Field(description="Web address.", examples=["https://are.se/"])
+
+
+class Population(Model):
+    count: int = Field(gt=0, description="Number of inhabitants.", examples=[12300])
+    year: int = Field(ge=1900, le=2100, description="Year of the figure.", examples=[2021])
+    approximate: bool = Field(True, description="Shown as “ca” when true.")
+
+
+class Travel(Model):
+    to_centre: Localized | None = Field(None, description="Travel to the regional centre (named in `region.yml`).")
+    to_airport: Localized | None = Field(None, description="Travel to the nearest airport(s).")
+    roads: list[Text] = Field([], description="Main roads.", examples=[["E14", "E45"]])
+    rail: list[Text] = Field([], description="Railway lines.", examples=[["Mittbanan"]])
+
+
+class Work(Model):
+    industries: Localized | None = Field(None, description="Industries and the labour market.")
+    employers: list[Text] = Field([], description="Major employers by name.", examples=[["Lundhags"]])
+    in_demand: list[Localized] = Field(
+        [], description="Occupations the municipality needs: the competence needs the campaign shows."
+    )
+
+
+class Housing(Model):
+    text: Localized | None = Field(None, description="How to find a home there.")
+    rental_companies: list[Link] = Field([], description="Rental companies (municipal and private).")
+    plot_queue: Link | None = Field(None, description="The municipality's plot queue (tomtkö).")
+    house_inventory: Link | None = Field(None, description="Inventory of empty houses for sale or rent.")
+
+
+class Guide(Model):
+    """A relocation guide (inflyttarvägledare): the person a mover talks to."""
+
+    name: Text = Field(description="Name, or the role while the post is a placeholder.", examples=["Inflyttarvägledare"])
+    title: Localized = Field(description="Job title.")
+    phone: Text | None = Field(None, description="Phone, as text in quotes.", examples=["063-14 30 00"])
+    email: Email | None = Field(None, description="Public e-mail address.", examples=["inflytt@are.example"])
+    photo: Image | None = Field(None, description="Optional portrait.")
+    placeholder: bool = Field(False, description="True until a real person is filled in; `tasteget check` warns.")
+
+    @model_validator(mode="after")
+    def _has_contact(self):
+        return _reachable(self)
+
+
+class Amenity(StrEnum):
+    """What a coworking space offers; the site's filter uses these."""
+
+    meeting_room = "meeting_room"
+    phone_room = "phone_room"
+    kitchen = "kitchen"
+    wifi = "wifi"
+    printer = "printer"
+    parking = "parking"
+    lockers = "lockers"
+    event_space = "event_space"
+    access_24h = "access_24h"
+
+
+class Coworking(Model):
+    name: Text = Field(description="Name of the space.", examples=["House Be"])
+    locality: Text = Field(description="Town or village.", examples=["Åre"])
+    address: Text | None = Field(None, description="Street address.")
+    desks: int | None = Field(None, ge=0, description="Number of fixed desks.", examples=[12])
+    drop_in: bool = Field(False, description="Drop-in desks available.")
+    amenities: list[Annotated[Amenity, Field(strict=False)]] = Field([], description="What it offers: " + ", ".join(a.value for a in Amenity) + ".")
+    price: Localized | None = Field(None, description="Price information.")
+    description: Localized | None = Field(None, description="A short description.")
+    website: Url | None = Field(None, description="Web address.")
+    trial_living: bool = Field(False, description="Offers trial living (prova-på-boende).")
+
+
+class Municipality(Model):
+    """`content/municipalities/<slug>.yml`; the slug (file name) is the page's address."""
+
+    name: Text = Field(description="Municipality name.", examples=["Åre"])
+    summary: Localized = Field(description="One or two sentences: the page description and the home page card.")
+    population: Population | None = Field(None, description="Population with its year.")
+    area_km2: int | None = Field(None, gt=0, description="Land area in km².", examples=[2633])
+    seat: Text = Field(description="The municipal seat.", examples=["Järpen"])
+    localities: list[Text] = Field([], description="Other localities and villages.", examples=[["Åre", "Duved"]])
+    travel: Travel = Field(Travel(), description="Travel and connections.")
+    work: Work = Field(Work(), description="Work, employers and competence needs.")
+    schools: Localized | None = Field(None, description="Schools and childcare.")
+    housing: Housing = Field(Housing(), description="Finding a home.")
+    leisure: Localized | None = Field(None, description="Leisure and nature.")
+    guides: list[Guide] = Field(description="The relocation guide(s); at least one.", min_length=1)
+    coworking: list[Coworking] = Field([], description="Coworking spaces in the municipality.")
+    links: list[Link] = Field([], description="Further links.")
+    image: Image | None = Field(None, description="A picture for the page and for shared links.")
+
+
+class Contact(Model):
+    title: Localized = Field(description="Role, e.g. regional coordinator.")
+    name: Text | None = Field(None, description="Name of the person, when known.")
+    organisation: Text | None = Field(None, description="Organisation.", examples=["Region Jämtland Härjedalen"])
+    email: Email | None = Field(None, description="Public e-mail address.")
+    phone: Text | None = Field(None, description="Phone, as text in quotes.")
+    placeholder: bool = Field(False, description="True until a real contact is filled in; `tasteget check` warns.")
+
+    @model_validator(mode="after")
+    def _has_contact(self):
+        return _reachable(self)
+
+
+class Magazine(Model):
+    name: Text = Field(description="The magazine's name.", examples=["Ta Steget"])
+    description: Localized = Field(description="What the magazine is and who it is for.")
+
+
+class Fact(Model):
+    value: Localized = Field(description="The figure, e.g. “ca 132 700”.")
+    label: Localized = Field(description="What it measures, e.g. “inhabitants (2024)”.")
+
+
+class Region(Model):
+    """`content/region.yml`: region-wide settings."""
+
+    name: Text = Field(description="Region name.", examples=["Jämtland Härjedalen"])
+    campaign: Text = Field(description="Campaign and site name.", examples=["Ta Steget"])
+    centre: Text = Field(description="The regional centre that travel times refer to.", examples=["Östersund"])
+    tagline: Localized = Field(description="The campaign's message, the home page's heading.")
+    intro: Localized = Field(description="Why this region: the home page's opening text (Markdown).")
+    facts: list[Fact] = Field([], description="Key figures for the home page.")
+    coordinator: Contact = Field(description="The regional coordinator, who answers when no guide does.")
+    magazine: Magazine = Field(description="The printed magazine movers can order.")
+    after_registering: Localized = Field(description="What happens after a household registers.")
+    response_days: int = Field(gt=0, description="Working days within which a guide gets in touch.", examples=[3])
+    controller: Text = Field(description="Data controller for the privacy notice.", examples=["Region Jämtland Härjedalen"])
+    image: Image | None = Field(None, description="Default picture for shared links.")
+
+
+class Story(Model):
+    """`content/stories/<slug>.yml`: a newcomer or ambassador tells their story."""
+
+    name: Text = Field(description="Name(s) of the people in the story.")
+    kind: Literal["newcomer", "ambassador"] = Field("newcomer", description="newcomer or ambassador.")
+    moved_from: Text | None = Field(None, description="Where they came from.", examples=["Göteborg"])
+    municipality: Text = Field(description="Slug of the municipality, e.g. `are`.", examples=["are"])
+    year: int | None = Field(None, ge=1900, le=2100, description="Year they moved.", examples=[2022])
+    title: Localized = Field(description="Headline.")
+    text: Localized = Field(description="The story (Markdown).")
+    photo: Image | None = Field(None, description="Optional photo.")
+
+
+class Page(Model):
+    """Front matter of `content/pages/<name>.<lang>.md` (privacy notice, accessibility statement)."""
+
+    title: Text = Field(description="Page title.")
+    description: Text = Field(description="One sentence for search engines and shared links.")
+    updated: date | None = Field(None, description="Date last reviewed, as YYYY-MM-DD.", examples=["2026-11-27"])

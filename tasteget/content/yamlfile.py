@@ -1,0 +1,91 @@
+"""Read a YAML file as YAML 1.2 into plain Python data, remembering the line of every value.
+
+YAML 1.2 (ruamel.yaml) keeps `no`, `yes`, `on` and `12:30` as text, where YAML 1.1 (PyYAML)
+turns them into booleans and numbers. The line map lets every error name its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+Loc = tuple[str | int, ...]
+
+
+class YamlSyntaxError(Exception):
+    """A file that is not valid YAML, with the 1-based line of the problem."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Document:
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of the deepest part of `loc` that exists in the file (1-based)."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]] + self.line_offset
+        return 1 + self.line_offset
+
+
+def parse(text: str, line_offset: int = 0) -> Document:
+    """Parse YAML text; raise YamlSyntaxError with a line number on bad syntax."""
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        raw = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "duplicate key" in str(exc):
+            problem = "this key appears twice; each field may be given once"
+        raise YamlSyntaxError(line, f"YAML syntax error: {problem}") from None
+    doc = Document(data=None, line_offset=line_offset)
+    doc.data = _plain(raw, (), doc.lines, 1)
+    return doc
+
+
+def load(path: Path) -> Document:
+    return parse(path.read_text(encoding="utf-8"))
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], line: int) -> Any:
+    lines[loc] = line
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key, value in node.items():
+            key_line = node.lc.key(key)[0] + 1
+            out[str(key)] = _plain(value, (*loc, str(key)), lines, key_line)
+        return out
+    if isinstance(node, CommentedSeq):
+        return [
+            _plain(value, (*loc, i), lines, node.lc.item(i)[0] + 1) for i, value in enumerate(node)
+        ]
+    # ruamel returns subclasses (ScalarBoolean is an int, ScalarFloat...); hand on plain types.
+    if isinstance(node, bool) or type(node).__name__ == "ScalarBoolean":
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, dt.datetime):
+        return node
+    if isinstance(node, dt.date):
+        return dt.date(node.year, node.month, node.day)
+    if isinstance(node, str):
+        return str(node)
+    return node
