@@ -81,7 +81,9 @@ def build_command(root: Path, site_dir: Path | None) -> None:
             build(load_config(config_file=str(config_file), **overrides))
         except PluginError as exc:
             raise click.ClickException(str(exc)) from None
-        except (Abort, ConfigurationError) as exc:
+        except Abort:
+            raise click.ClickException(f"{name}: the site was not built; see the messages above") from None
+        except ConfigurationError as exc:
             raise click.ClickException(f"{name}: {exc}") from None
         click.echo(f"Built the {lang} site from {name} in {time.perf_counter() - started:.1f} s.")
 

@@ -83,8 +83,9 @@ def describe(model: type[BaseModel], error: dict) -> str:
     if kind == "extra_forbidden":
         allowed = list(model_at(model, loc[:-1]).model_fields) if model_at(model, loc[:-1]) else []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
-        return f"unknown field{hint} (expected one of: {', '.join(allowed)})"
+        if close:
+            return f'unknown field; did you mean "{close[0]}"?'
+        return f"unknown field (expected one of: {', '.join(allowed)})"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {show(value)}"
     if kind == "bool_type":

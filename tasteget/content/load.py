@@ -116,7 +116,7 @@ class _Loader:
 
     def slugged(self, folder: Path) -> dict[str, Path]:
         found: dict[str, Path] = {}
-        for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+        for path in [*sorted(folder.glob("*.yml")), *sorted(folder.glob("*.yaml"))]:
             slug = path.stem
             if not SLUG.match(slug):
                 self.errors.append(Problem(self.rel(path), 1, "", f'file name "{slug}" is not a valid '

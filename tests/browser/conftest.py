@@ -1,0 +1,70 @@
+"""Browser fixtures: the built site on a loopback HTTP server and the system Chromium via Playwright.
+
+Browsers are never downloaded: Playwright drives Debian's `chromium`. Without it the browser tests
+are skipped with a note saying how to install it; on CI (CI=true) a missing Chromium is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+INSTALL_HINT = "install Debian's chromium (sudo apt-get install chromium) to run them"
+# Chromium's own background traffic is refused on closed networks; these flags keep it quiet.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI=true but no Chromium found: {INSTALL_HINT}")
+        pytest.skip(f"Browser tests skipped: no Chromium found; {INSTALL_HINT}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site):
+    handler = functools.partial(_Quiet, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page that records every request to a host other than the site's."""
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.foreign_requests = []
+    host = base_url.split("//")[1]
+    page.on("request", lambda r: None if r.url.startswith(("data:", "blob:")) or host in r.url.split("/")[2]
+            else page.foreign_requests.append(r.url))
+    yield page
+    context.close()

@@ -1,0 +1,105 @@
+"""The site in a real browser: accessibility (axe-core, keyboard), language switching, filtering."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PAGES = [
+    "/", "/kommuner/", "/kommuner/are/", "/coworking/", "/berattelser/", "/integritet/", "/tillganglighet/",
+    "/en/", "/en/municipalities/", "/en/municipalities/are/", "/en/coworking/", "/en/stories/",
+    "/en/privacy/", "/en/accessibility/", "/404.html", "/en/404.html",
+]
+
+
+def axe_violations(page) -> str:
+    results = Axe().run(page, options=WCAG_AA)
+    return results.generate_report() if results.violations_count else ""
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_no_axe_violations_and_nothing_from_elsewhere(page, path, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(path)
+    assert axe_violations(page) == ""
+    assert page.foreign_requests == []
+
+
+def test_filtered_coworking_page_stays_accessible(page):
+    page.goto("/coworking/")
+    page.get_by_label("Prova-på-boende").check()
+    assert axe_violations(page) == ""
+
+
+def _tab_through(page, limit=400) -> set[str]:
+    """Press Tab until focus comes back round; return the ids of the links it reached."""
+    page.evaluate("""() => document.querySelectorAll('a[href]').forEach((a, i) => a.dataset.tsId = i)""")
+    reached, first = set(), None
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        current = page.evaluate("() => { const e = document.activeElement;"
+                                " return e ? (e.dataset.tsId || e.tagName + (e.id || '')) : ''; }")
+        if current == first:
+            break
+        first = first or current
+        reached.add(current)
+    return reached
+
+
+@pytest.mark.parametrize("path", ["/", "/kommuner/are/", "/coworking/", "/en/municipalities/are/"])
+def test_keyboard_reaches_every_visible_link(page, path):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(path)
+    reached = _tab_through(page)
+    visible = page.evaluate("""() => [...document.querySelectorAll('a[href]')]
+        .filter(a => a.getClientRects().length && getComputedStyle(a).visibility !== 'hidden')
+        .map(a => a.dataset.tsId)""")
+    missing = [page.evaluate(f"() => document.querySelector('[data-ts-id=\"{i}\"]').outerHTML.slice(0, 120)")
+               for i in visible if i not in reached]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("start", "name", "lands"), [
+    ("/kommuner/are/", "English", "/en/municipalities/are/"),
+    ("/en/municipalities/ostersund/", "Svenska", "/kommuner/ostersund/"),
+    ("/coworking/", "English", "/en/coworking/"),
+    ("/en/privacy/", "Svenska", "/integritet/"),
+    ("/berattelser/", "English", "/en/stories/"),
+])
+def test_language_switcher_lands_on_the_same_page(page, start, name, lands):
+    page.goto(start)
+    page.get_by_role("link", name=name, exact=True).click()
+    page.wait_for_url(f"**{lands}")
+    assert page.url.endswith(lands)
+
+
+def test_coworking_filter_narrows_the_list(page):
+    page.goto("/coworking/")
+    spaces = page.locator(".ts-space")
+    assert spaces.count() == 3
+    page.get_by_label("Prova-på-boende").check()
+    assert [s.locator("h3").inner_text() for s in spaces.all() if s.is_visible()] == ["House Be"]
+    assert page.locator(".ts-filter__count").inner_text() == "Visar 1 av 3 platser."
+    page.get_by_label("Prova-på-boende").uncheck()
+    assert sum(s.is_visible() for s in spaces.all()) == 3
+
+
+def test_coworking_page_is_complete_without_javascript(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/en/coworking/")
+    assert not page.locator(".ts-filter").is_visible()
+    assert sum(s.is_visible() for s in page.locator(".ts-space").all()) == 3
+    context.close()
+
+
+def test_search_finds_swedish_word_forms(page):
+    """Swedish stemming: "kommunen" finds the page titled "Kommunerna"."""
+    page.goto("/")
+    page.keyboard.press("s")
+    page.locator(".md-search__input").press_sequentially("kommunen", delay=30)
+    page.locator(".md-search-result__item").first.wait_for()
+    titles = page.locator(".md-search-result__item h1").all_inner_texts()
+    assert "Kommunerna" in titles
