@@ -22,7 +22,8 @@ run: $(STAMP)  ## build the site and serve it at http://127.0.0.1:$(PORT)
 	@echo "Serving http://127.0.0.1:$(PORT)/ (English at /en/). Ctrl-C stops."
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory site
 
-test: $(STAMP)  ## run the whole test suite
+test: $(STAMP)  ## lint and run the whole test suite
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 check: $(STAMP)  ## validate the content files

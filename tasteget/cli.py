@@ -35,10 +35,22 @@ def main() -> None:
 
 
 @main.command("check")
-@click.option("--content", "content_dir", default="content", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Content folder.")
-@click.option("--docs", "docs_dir", default="docs", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder that pictures are relative to.")
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder.",
+)
+@click.option(
+    "--docs",
+    "docs_dir",
+    default="docs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder that pictures are relative to.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not list each untranslated text.")
 def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
     """Validate all content; list every error, warning and untranslated text.
@@ -46,7 +58,9 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
     Exits 1 when there is an error. Placeholder contacts are warnings: fill them in before launch.
     """
     if not content_dir.is_dir():
-        raise click.ClickException(f"no content folder at {content_dir}/ (run from the project folder or pass --content)")
+        raise click.ClickException(
+            f"no content folder at {content_dir}/ (run from the project folder or pass --content)"
+        )
     report = check(content_dir, docs_dir)
     print_report(report, verbose=not quiet)
     if report.errors:
@@ -54,15 +68,25 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
         sys.exit(1)
     site = report.site
     spaces = sum(len(m.coworking) for m in site.municipalities.values())
-    click.echo(f"OK: {len(site.municipalities)} municipalities, {spaces} coworking spaces, "
-               f"{len(site.stories)} stories; {len(report.warnings)} warning(s).")
+    click.echo(
+        f"OK: {len(site.municipalities)} municipalities, {spaces} coworking spaces, "
+        f"{len(site.stories)} stories; {len(report.warnings)} warning(s)."
+    )
 
 
 @main.command("build")
-@click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Project folder with mkdocs.yml and mkdocs.en.yml.")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: site_dir in mkdocs.yml); English goes in its en/.")
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder with mkdocs.yml and mkdocs.en.yml.",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site_dir in mkdocs.yml); English goes in its en/.",
+)
 def build_command(root: Path, site_dir: Path | None) -> None:
     """Check the content and build the site in both languages into site/ (English in site/en/)."""
     from mkdocs.commands.build import build
@@ -89,8 +113,9 @@ def build_command(root: Path, site_dir: Path | None) -> None:
 
 
 @main.command("reference")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of printing.")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of printing."
+)
 def reference_command(output: Path | None) -> None:
     """Print the content field reference (Markdown), generated from the schema."""
     text = reference.markdown()

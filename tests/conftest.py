@@ -1,26 +1,12 @@
-"""Shared fixtures: the project root, the command line, generated content and a built site."""
+"""Shared fixtures: generated content and the real site built once per run."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import tasteget
 from sample_content import write_sample
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def tasteget(*args: str, cwd: Path = ROOT, content: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real `tasteget` command line in a fresh process."""
-    env = dict(os.environ)
-    env.pop("TASTEGET_CONTENT", None)
-    if content is not None:
-        env["TASTEGET_CONTENT"] = str(content)
-    return subprocess.run([sys.executable, "-m", "tasteget", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture

@@ -102,11 +102,20 @@ def write_sample(root: Path, municipalities: int = 2, spaces: int = 1) -> Path:
     (root / "region.yml").write_text(REGION, encoding="utf-8")
     for i in range(municipalities):
         slug, name = slug_for(i), f"Kommun{i:04d}"
-        coworking = "".join(
-            SPACE.format(i=j, name=name, desks=j + 2, drop_in=str(j % 2 == 0).lower(),
-                         amenities=", ".join(AMENITY_CYCLE[: 1 + j % 4]), trial=str(j % 3 == 0).lower())
-            for j in range(spaces)
-        ) or "  []\n"
+        coworking = (
+            "".join(
+                SPACE.format(
+                    i=j,
+                    name=name,
+                    desks=j + 2,
+                    drop_in=str(j % 2 == 0).lower(),
+                    amenities=", ".join(AMENITY_CYCLE[: 1 + j % 4]),
+                    trial=str(j % 3 == 0).lower(),
+                )
+                for j in range(spaces)
+            )
+            or "  []\n"
+        )
         text = MUNICIPALITY.format(name=name, slug=slug, spaces=spaces, population=1000 + i, coworking=coworking)
         if not spaces:
             text = text.replace("coworking:\n  []\n", "coworking: []\n")
@@ -118,7 +127,8 @@ def write_sample(root: Path, municipalities: int = 2, spaces: int = 1) -> Path:
 
 
 def write_story(root: Path, slug: str, municipality: str) -> None:
-    (Path(root) / "stories" / f"{slug}.yml").write_text(textwrap.dedent(f"""\
+    (Path(root) / "stories" / f"{slug}.yml").write_text(
+        textwrap.dedent(f"""\
         name: Anna och Ali
         moved_from: Göteborg
         municipality: {municipality}
@@ -127,4 +137,6 @@ def write_story(root: Path, slug: str, municipality: str) -> None:
         text:
           sv: Vi flyttade hit för naturens skull.
           en: We moved here for the nature.
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, tasteget
+from helpers import ROOT, tasteget
 from sample_content import write_story
 
 from tasteget.content.load import check
@@ -38,52 +38,153 @@ def test_real_content_is_valid_and_fully_translated():
 
 BROKEN = [
     # id, file, replace this, with this, the line is where this marker is, expected message
-    ("wrong type", MUNI, "    desks: 2\n", "    desks: many\n", "desks: many",
-     'coworking[0].desks: expected a whole number, got "many"'),
+    (
+        "wrong type",
+        MUNI,
+        "    desks: 2\n",
+        "    desks: many\n",
+        "desks: many",
+        'coworking[0].desks: expected a whole number, got "many"',
+    ),
     ("missing field", MUNI, "seat: Kommun0000by\n", "", None, "seat: required field is missing"),
-    ("missing nested field", MUNI, "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n", "",
-     "  - name: Guide", "guides[0].title: required field is missing"),
-    ("unknown field", MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by\ncolour: red\n", "colour:",
-     'colour: unknown field (expected one of: name, summary, population, area_km2, seat, localities, '
-     "travel, work, schools, housing, leisure, guides, coworking, links, image)"),
-    ("misspelt field", MUNI, "seat: Kommun0000by\n", "sete: Kommun0000by\n", "sete:",
-     'sete: unknown field; did you mean "seat"?'),
-    ("yaml syntax", MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by: centrum\n", "seat:",
-     "YAML syntax error: mapping values are not allowed here"),
-    ("duplicate key", MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by\nseat: Annanby\n", "seat: Annanby",
-     "YAML syntax error: this key appears twice; each field may be given once"),
-    ("yaml 1.1 yes", MUNI, "    drop_in: true\n", "    drop_in: yes\n", "drop_in: yes",
-     'coworking[0].drop_in: expected true or false, got "yes"'),
-    ("unquoted phone", MUNI, '    phone: "010-123 45 67"\n', "    phone: 0101234567\n", "phone:",
-     "guides[0].phone: expected text, got the number 101234567: put it in quotes to keep it as written"),
-    ("guide without contact", MUNI, '    phone: "010-123 45 67"\n    email: guide@kommun-0000.example\n', "",
-     "  - name: Guide", "guides[0]: no way to contact: give a phone or an e-mail address"),
-    ("text without languages", MUNI, "summary:\n  sv: Kommun0000 är en kommun med 1 coworkingplatser.\n"
-     "  en: Kommun0000 is a municipality with 1 coworking spaces.\n", "summary: Hej\n", "summary:",
-     'summary: expected a text per language (sv: …, en: …), got "Hej"'),
-    ("bad amenity", MUNI, "    amenities: [meeting_room]\n", "    amenities: [sauna]\n", "amenities:",
-     "coworking[0].amenities[0]: expected one of 'meeting_room', 'phone_room', 'kitchen', 'wifi', "
-     "'printer', 'parking', 'lockers', 'event_space' or 'access_24h', got \"sauna\""),
-    ("bad url", MUNI, "    trial_living: true\n", "    trial_living: true\n    website: kontoret.se\n",
-     "website:", 'coworking[0].website: expected a web address starting with https://, got "kontoret.se"'),
-    ("negative number", MUNI, "  count: 1000\n", "  count: -5\n", "count:",
-     "population.count: expected a number more than 0, got -5"),
-    ("list expected", MUNI, "localities: [Norrby, Söderby]\n", "localities: Norrby\n", "localities:",
-     'localities: expected a list (lines starting with “- ”), got "Norrby"'),
-    ("image without english alt", MUNI, "seat: Kommun0000by\n",
-     "seat: Kommun0000by\nimage:\n  src: assets/images/logo.svg\n  alt:\n    sv: En bild\n", "  alt:",
-     "image.alt.en: required field is missing"),
-    ("image file missing", MUNI, "seat: Kommun0000by\n",
-     "seat: Kommun0000by\nimage:\n  src: assets/images/nope.jpg\n  alt: {sv: Bild, en: Picture}\n", "image:",
-     'image.src: expected a file under {docs}/, "assets/images/nope.jpg" does not exist'),
+    (
+        "missing nested field",
+        MUNI,
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n",
+        "",
+        "  - name: Guide",
+        "guides[0].title: required field is missing",
+    ),
+    (
+        "unknown field",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\ncolour: red\n",
+        "colour:",
+        "colour: unknown field (expected one of: name, summary, population, area_km2, seat, localities, "
+        "travel, work, schools, housing, leisure, guides, coworking, links, image)",
+    ),
+    (
+        "misspelt field",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "sete: Kommun0000by\n",
+        "sete:",
+        'sete: unknown field; did you mean "seat"?',
+    ),
+    (
+        "yaml syntax",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by: centrum\n",
+        "seat:",
+        "YAML syntax error: mapping values are not allowed here",
+    ),
+    (
+        "duplicate key",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nseat: Annanby\n",
+        "seat: Annanby",
+        "YAML syntax error: this key appears twice; each field may be given once",
+    ),
+    (
+        "yaml 1.1 yes",
+        MUNI,
+        "    drop_in: true\n",
+        "    drop_in: yes\n",
+        "drop_in: yes",
+        'coworking[0].drop_in: expected true or false, got "yes"',
+    ),
+    (
+        "unquoted phone",
+        MUNI,
+        '    phone: "010-123 45 67"\n',
+        "    phone: 0101234567\n",
+        "phone:",
+        "guides[0].phone: expected text, got the number 101234567: put it in quotes to keep it as written",
+    ),
+    (
+        "guide without contact",
+        MUNI,
+        '    phone: "010-123 45 67"\n    email: guide@kommun-0000.example\n',
+        "",
+        "  - name: Guide",
+        "guides[0]: no way to contact: give a phone or an e-mail address",
+    ),
+    (
+        "text without languages",
+        MUNI,
+        "summary:\n  sv: Kommun0000 är en kommun med 1 coworkingplatser.\n"
+        "  en: Kommun0000 is a municipality with 1 coworking spaces.\n",
+        "summary: Hej\n",
+        "summary:",
+        'summary: expected a text per language (sv: …, en: …), got "Hej"',
+    ),
+    (
+        "bad amenity",
+        MUNI,
+        "    amenities: [meeting_room]\n",
+        "    amenities: [sauna]\n",
+        "amenities:",
+        "coworking[0].amenities[0]: expected one of 'meeting_room', 'phone_room', 'kitchen', 'wifi', "
+        "'printer', 'parking', 'lockers', 'event_space' or 'access_24h', got \"sauna\"",
+    ),
+    (
+        "bad url",
+        MUNI,
+        "    trial_living: true\n",
+        "    trial_living: true\n    website: kontoret.se\n",
+        "website:",
+        'coworking[0].website: expected a web address starting with https://, got "kontoret.se"',
+    ),
+    (
+        "negative number",
+        MUNI,
+        "  count: 1000\n",
+        "  count: -5\n",
+        "count:",
+        "population.count: expected a number more than 0, got -5",
+    ),
+    (
+        "list expected",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: Norrby\n",
+        "localities:",
+        'localities: expected a list (lines starting with “- ”), got "Norrby"',
+    ),
+    (
+        "image without english alt",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nimage:\n  src: assets/images/logo.svg\n  alt:\n    sv: En bild\n",
+        "  alt:",
+        "image.alt.en: required field is missing",
+    ),
+    (
+        "image file missing",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nimage:\n  src: assets/images/nope.jpg\n  alt: {sv: Bild, en: Picture}\n",
+        "image:",
+        'image.src: expected a file under {docs}/, "assets/images/nope.jpg" does not exist',
+    ),
     ("region missing field", "region.yml", "response_days: 3\n", "", None, "response_days: required field is missing"),
-    ("page without front matter", "pages/privacy.sv.md", "---\ntitle: Privacy\n", "title: Privacy\n", None,
-     "expected front matter between --- lines with title and description"),
+    (
+        "page without front matter",
+        "pages/privacy.sv.md",
+        "---\ntitle: Privacy\n",
+        "title: Privacy\n",
+        None,
+        "expected front matter between --- lines with title and description",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rel", "old", "new", "marker", "message"), [c[1:] for c in BROKEN],
-                         ids=[c[0] for c in BROKEN])
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "marker", "message"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN]
+)
 def test_broken_content_gives_one_clear_line(sample, monkeypatch, rel, old, new, marker, message):
     text = edit(sample, rel, old, new)
     line = line_of(text, marker) if marker else 1
@@ -97,17 +198,18 @@ def test_broken_content_gives_one_clear_line(sample, monkeypatch, rel, old, new,
 
 def test_duplicate_slug(sample):
     (sample / "municipalities" / "kommun-0000.yaml").write_text(
-        (sample / MUNI).read_text(encoding="utf-8"), encoding="utf-8")
+        (sample / MUNI).read_text(encoding="utf-8"), encoding="utf-8"
+    )
     report = check(sample)
-    assert [e.message for e in report.errors] == [
-        f'duplicate slug "kommun-0000": also {sample / MUNI}']
+    assert [e.message for e in report.errors] == [f'duplicate slug "kommun-0000": also {sample / MUNI}']
 
 
 def test_story_pointing_at_unknown_municipality(sample):
     write_story(sample, "anna", "atlantis")
     report = check(sample)
     assert [str(e).split(": ", 1)[1] for e in report.errors] == [
-        'municipality: unknown municipality "atlantis" (expected one of: kommun-0000, kommun-0001)']
+        'municipality: unknown municipality "atlantis" (expected one of: kommun-0000, kommun-0001)'
+    ]
 
 
 def test_every_error_in_one_run(sample):
@@ -152,7 +254,8 @@ def test_missing_content_folder_is_one_line(tmp_path):
     result = tasteget("check", "--content", str(tmp_path / "nowhere"))
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
-        f"Error: no content folder at {tmp_path / 'nowhere'}/ (run from the project folder or pass --content)"]
+        f"Error: no content folder at {tmp_path / 'nowhere'}/ (run from the project folder or pass --content)"
+    ]
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["build"], ["reference"]])

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from conftest import ROOT, tasteget
+from helpers import ROOT, tasteget
 from sample_content import write_sample, write_story
 
 from tasteget.content.load import check
@@ -25,7 +25,7 @@ class Page(HTMLParser):
 
     def __init__(self, html: str):
         super().__init__()
-        self.loads: list[str] = []       # URLs the browser fetches on its own
+        self.loads: list[str] = []  # URLs the browser fetches on its own
         self.links: list[tuple[str, dict]] = []
         self.meta: dict[str, str] = {}
         self.lang = ""
@@ -37,8 +37,12 @@ class Page(HTMLParser):
             self.lang = a.get("lang", "")
         if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and a.get("src"):
             self.loads.append(a["src"])
-        if tag == "link" and a.get("href") and set((a.get("rel") or "").split()) & {
-                "stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "preconnect"}:
+        if (
+            tag == "link"
+            and a.get("href")
+            and set((a.get("rel") or "").split())
+            & {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "preconnect"}
+        ):
             self.loads.append(a["href"])
         if tag == "a" and a.get("href"):
             self.links.append((a["href"], a))
@@ -63,7 +67,7 @@ def test_every_municipality_page_in_both_languages_with_its_facts(built_site, sl
     for lang in routes.LANGS:
         url = routes.url("municipalities", lang, slug)
         html = (built_site / url.lstrip("/") / "index.html").read_text(encoding="utf-8")
-        assert f"<h1" in html and m.name in html
+        assert "<h1" in html and m.name in html
         assert m.seat in html
         if m.population:
             figure = f"{m.population.count:,}".replace(",", "\u00a0" if lang == "sv" else ",")
@@ -75,9 +79,20 @@ def test_every_municipality_page_in_both_languages_with_its_facts(built_site, sl
 
 
 def test_printed_addresses_exist(built_site):
-    for path in ["/", "/kommuner/", "/coworking/", "/berattelser/", "/integritet/", "/tillganglighet/",
-                 "/en/", "/en/municipalities/", "/en/coworking/", "/en/stories/", "/en/privacy/",
-                 "/en/accessibility/"]:
+    for path in [
+        "/",
+        "/kommuner/",
+        "/coworking/",
+        "/berattelser/",
+        "/integritet/",
+        "/tillganglighet/",
+        "/en/",
+        "/en/municipalities/",
+        "/en/coworking/",
+        "/en/stories/",
+        "/en/privacy/",
+        "/en/accessibility/",
+    ]:
         read(built_site, path)
     assert (built_site / "404.html").is_file() and (built_site / "en" / "404.html").is_file()
 

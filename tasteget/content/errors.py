@@ -108,8 +108,12 @@ def describe(model: type[BaseModel], error: dict) -> str:
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} item(s), got none"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        bound = {"greater_than": "more than", "greater_than_equal": "at least",
-                 "less_than": "less than", "less_than_equal": "at most"}[kind]
+        bound = {
+            "greater_than": "more than",
+            "greater_than_equal": "at least",
+            "less_than": "less than",
+            "less_than_equal": "at most",
+        }[kind]
         limit = next(iter(ctx.values()))
         return f"expected a number {bound} {limit}, got {show(value)}"
     if kind == "value_error":
@@ -119,6 +123,5 @@ def describe(model: type[BaseModel], error: dict) -> str:
 
 def problems_from(exc: ValidationError, model: type[BaseModel], doc: Document, path: str) -> list[Problem]:
     return [
-        Problem(path, doc.line_of(err["loc"]), field_path(err["loc"]), describe(model, err))
-        for err in exc.errors()
+        Problem(path, doc.line_of(err["loc"]), field_path(err["loc"]), describe(model, err)) for err in exc.errors()
     ]

@@ -119,11 +119,19 @@ class _Loader:
         for path in [*sorted(folder.glob("*.yml")), *sorted(folder.glob("*.yaml"))]:
             slug = path.stem
             if not SLUG.match(slug):
-                self.errors.append(Problem(self.rel(path), 1, "", f'file name "{slug}" is not a valid '
-                                           "slug: use lower-case a-z, digits and hyphens (e.g. are.yml)"))
+                self.errors.append(
+                    Problem(
+                        self.rel(path),
+                        1,
+                        "",
+                        f'file name "{slug}" is not a valid '
+                        "slug: use lower-case a-z, digits and hyphens (e.g. are.yml)",
+                    )
+                )
             elif slug in found:
-                self.errors.append(Problem(self.rel(path), 1, "", f'duplicate slug "{slug}": also '
-                                           f"{self.rel(found[slug])}"))
+                self.errors.append(
+                    Problem(self.rel(path), 1, "", f'duplicate slug "{slug}": also {self.rel(found[slug])}')
+                )
             else:
                 found[slug] = path
         return found
@@ -137,7 +145,9 @@ class _Loader:
         if region_path.exists():
             region = self.model(region_path, Region)
         else:
-            self.errors.append(Problem(self.rel(region_path), 1, "", "file is missing: region-wide settings are required"))
+            self.errors.append(
+                Problem(self.rel(region_path), 1, "", "file is missing: region-wide settings are required")
+            )
 
         municipalities, bodies = {}, self.bodies
         folder = self.root / "municipalities"
@@ -149,8 +159,9 @@ class _Loader:
         for md in sorted(folder.glob("*.md")):
             slug = md.name.split(".")[0]
             if slug not in bodies:
-                self.errors.append(Problem(self.rel(md), 1, "", f"body text without a municipality: "
-                                           f"expected {slug}.yml beside it"))
+                self.errors.append(
+                    Problem(self.rel(md), 1, "", f"body text without a municipality: expected {slug}.yml beside it")
+                )
         if not municipalities and not any(e.path.startswith(self.rel(folder)) for e in self.errors):
             self.errors.append(Problem(self.rel(folder), 1, "", "no municipalities: expected <slug>.yml files"))
 
@@ -162,16 +173,21 @@ class _Loader:
             if story.municipality not in bodies:
                 doc = self.docs[self.rel(path)]
                 known = ", ".join(sorted(bodies)) or "none"
-                self.errors.append(Problem(self.rel(path), doc.line_of(("municipality",)), "municipality",
-                                           f'unknown municipality "{story.municipality}" (expected one of: {known})'))
+                self.errors.append(
+                    Problem(
+                        self.rel(path),
+                        doc.line_of(("municipality",)),
+                        "municipality",
+                        f'unknown municipality "{story.municipality}" (expected one of: {known})',
+                    )
+                )
             else:
                 stories[slug] = story
 
         pages = self.pages = {name: self.page(name) for name in REQUIRED_PAGES}
         if self.errors or region is None:
             return None
-        return Site(region, dict(sorted(municipalities.items(), key=lambda kv: kv[1].name)), bodies,
-                    stories, pages)
+        return Site(region, dict(sorted(municipalities.items(), key=lambda kv: kv[1].name)), bodies, stories, pages)
 
     def page(self, name: str) -> TextPage:
         page = TextPage()
@@ -179,18 +195,21 @@ class _Loader:
             path = self.root / "pages" / f"{name}.{lang}.md"
             if not path.exists():
                 if lang == "sv":
-                    self.errors.append(Problem(self.rel(path), 1, "", "file is missing: the site links to it from every page"))
+                    self.errors.append(
+                        Problem(self.rel(path), 1, "", "file is missing: the site links to it from every page")
+                    )
                 continue
             text = path.read_text(encoding="utf-8")
             match = FRONT_MATTER.match(text)
             if not match:
-                self.errors.append(Problem(self.rel(path), 1, "", "expected front matter between --- lines "
-                                           "with title and description"))
+                self.errors.append(
+                    Problem(self.rel(path), 1, "", "expected front matter between --- lines with title and description")
+                )
                 continue
             meta = self.model(path, Page, match.group(1), offset=1)
             if meta is not None:
                 page.meta[lang] = meta
-                setattr(page.body, lang, text[match.end():])
+                setattr(page.body, lang, text[match.end() :])
         return page
 
     def review(self) -> Coverage:
@@ -211,7 +230,9 @@ class _Loader:
                 elif isinstance(value, Image):
                     self.image(name, line, loc, value)
                 elif getattr(value, "placeholder", False) or _reserved(getattr(value, "email", None)):
-                    self.warnings.append(Problem(name, line, field_path(loc), "placeholder contact: fill in before launch"))
+                    self.warnings.append(
+                        Problem(name, line, field_path(loc), "placeholder contact: fill in before launch")
+                    )
         for slug, body in self.bodies.items():
             if body.sv:
                 coverage.total += 1
@@ -227,8 +248,14 @@ class _Loader:
 
     def image(self, name: str, line: int, loc, image: Image) -> None:
         if self.docs_dir is not None and not (self.docs_dir / image.src).is_file():
-            self.errors.append(Problem(name, line, field_path((*loc, "src")),
-                                       f'expected a file under {self.rel(self.docs_dir)}/, "{image.src}" does not exist'))
+            self.errors.append(
+                Problem(
+                    name,
+                    line,
+                    field_path((*loc, "src")),
+                    f'expected a file under {self.rel(self.docs_dir)}/, "{image.src}" does not exist',
+                )
+            )
 
 
 def _reserved(email: str | None) -> bool:

@@ -16,14 +16,20 @@ from .schema import Email, Localized, Municipality, Page, Region, Story, Url
 
 FILES: list[tuple[str, type[BaseModel], str]] = [
     ("content/region.yml", Region, "Region-wide settings: one file."),
-    ("content/municipalities/<slug>.yml", Municipality,
-     "One file per municipality. The file name is the slug in the page's address "
-     "(`are.yml` → `/kommuner/are/`). Optional long body text: `<slug>.md` (Swedish) and "
-     "`<slug>.en.md` (English), plain Markdown starting at `##` headings."),
+    (
+        "content/municipalities/<slug>.yml",
+        Municipality,
+        "One file per municipality. The file name is the slug in the page's address "
+        "(`are.yml` → `/kommuner/are/`). Optional long body text: `<slug>.md` (Swedish) and "
+        "`<slug>.en.md` (English), plain Markdown starting at `##` headings.",
+    ),
     ("content/stories/<slug>.yml", Story, "One file per story of a newcomer or an ambassador."),
-    ("content/pages/<name>.<lang>.md", Page,
-     "The privacy notice (`privacy.sv.md`, `privacy.en.md`) and the accessibility statement "
-     "(`accessibility.sv.md`, `accessibility.en.md`): front matter between `---` lines, then Markdown."),
+    (
+        "content/pages/<name>.<lang>.md",
+        Page,
+        "The privacy notice (`privacy.sv.md`, `privacy.en.md`) and the accessibility statement "
+        "(`accessibility.sv.md`, `accessibility.en.md`): front matter between `---` lines, then Markdown.",
+    ),
 ]
 
 
@@ -88,8 +94,14 @@ def markdown() -> str:
         "",
     ]
     for path, model, about in FILES:
-        lines += [f"## `{path}`", "", about, "",
-                  "| field | type | required | what it is | example |", "|---|---|---|---|---|"]
+        lines += [
+            f"## `{path}`",
+            "",
+            about,
+            "",
+            "| field | type | required | what it is | example |",
+            "|---|---|---|---|---|",
+        ]
         lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(model)]
         lines.append("")
     return "\n".join(lines)

@@ -78,7 +78,9 @@ class AltText(Localized):
 class Image(Model):
     """A picture with alt text in both languages."""
 
-    src: Text = Field(description="Path under `docs/`, e.g. `assets/images/are.jpg`.", examples=["assets/images/are.jpg"])
+    src: Text = Field(
+        description="Path under `docs/`, e.g. `assets/images/are.jpg`.", examples=["assets/images/are.jpg"]
+    )
     alt: AltText = Field(description="What the picture shows, in Swedish and English (both required).")
 
 
@@ -118,7 +120,9 @@ class Housing(Model):
 class Guide(Model):
     """A relocation guide (inflyttarvägledare): the person a mover talks to."""
 
-    name: Text = Field(description="Name, or the role while the post is a placeholder.", examples=["Inflyttarvägledare"])
+    name: Text = Field(
+        description="Name, or the role while the post is a placeholder.", examples=["Inflyttarvägledare"]
+    )
     title: Localized = Field(description="Job title.")
     phone: Text | None = Field(None, description="Phone, as text in quotes.", examples=["063-14 30 00"])
     email: Email | None = Field(None, description="Public e-mail address.", examples=["inflytt@are.example"])
@@ -150,7 +154,9 @@ class Coworking(Model):
     address: Text | None = Field(None, description="Street address.")
     desks: int | None = Field(None, ge=0, description="Number of fixed desks.", examples=[12])
     drop_in: bool = Field(False, description="Drop-in desks available.")
-    amenities: list[Annotated[Amenity, Field(strict=False)]] = Field([], description="What it offers: " + ", ".join(a.value for a in Amenity) + ".")
+    amenities: list[Annotated[Amenity, Field(strict=False)]] = Field(
+        [], description="What it offers: " + ", ".join(a.value for a in Amenity) + "."
+    )
     price: Localized | None = Field(None, description="Price information.")
     description: Localized | None = Field(None, description="A short description.")
     website: Url | None = Field(None, description="Web address.")
@@ -213,7 +219,9 @@ class Region(Model):
     magazine: Magazine = Field(description="The printed magazine movers can order.")
     after_registering: Localized = Field(description="What happens after a household registers.")
     response_days: int = Field(gt=0, description="Working days within which a guide gets in touch.", examples=[3])
-    controller: Text = Field(description="Data controller for the privacy notice.", examples=["Region Jämtland Härjedalen"])
+    controller: Text = Field(
+        description="Data controller for the privacy notice.", examples=["Region Jämtland Härjedalen"]
+    )
     image: Image | None = Field(None, description="Default picture for shared links.")
 
 

@@ -72,9 +72,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], line: int) -> Any:
             out[str(key)] = _plain(value, (*loc, str(key)), lines, key_line)
         return out
     if isinstance(node, CommentedSeq):
-        return [
-            _plain(value, (*loc, i), lines, node.lc.item(i)[0] + 1) for i, value in enumerate(node)
-        ]
+        return [_plain(value, (*loc, i), lines, node.lc.item(i)[0] + 1) for i, value in enumerate(node)]
     # ruamel returns subclasses (ScalarBoolean is an int, ScalarFloat...); hand on plain types.
     if isinstance(node, bool) or type(node).__name__ == "ScalarBoolean":
         return bool(node)

@@ -17,8 +17,15 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 INSTALL_HINT = "install Debian's chromium (sudo apt-get install chromium) to run them"
 # Chromium's own background traffic is refused on closed networks; these flags keep it quiet.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(items):
@@ -64,7 +71,13 @@ def page(browser, base_url):
     page = context.new_page()
     page.foreign_requests = []
     host = base_url.split("//")[1]
-    page.on("request", lambda r: None if r.url.startswith(("data:", "blob:")) or host in r.url.split("/")[2]
-            else page.foreign_requests.append(r.url))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(("data:", "blob:")) or host in r.url.split("/")[2]
+            else page.foreign_requests.append(r.url)
+        ),
+    )
     yield page
     context.close()

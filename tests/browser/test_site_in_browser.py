@@ -7,9 +7,22 @@ from axe_playwright_python.sync_playwright import Axe
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PAGES = [
-    "/", "/kommuner/", "/kommuner/are/", "/coworking/", "/berattelser/", "/integritet/", "/tillganglighet/",
-    "/en/", "/en/municipalities/", "/en/municipalities/are/", "/en/coworking/", "/en/stories/",
-    "/en/privacy/", "/en/accessibility/", "/404.html", "/en/404.html",
+    "/",
+    "/kommuner/",
+    "/kommuner/are/",
+    "/coworking/",
+    "/berattelser/",
+    "/integritet/",
+    "/tillganglighet/",
+    "/en/",
+    "/en/municipalities/",
+    "/en/municipalities/are/",
+    "/en/coworking/",
+    "/en/stories/",
+    "/en/privacy/",
+    "/en/accessibility/",
+    "/404.html",
+    "/en/404.html",
 ]
 
 
@@ -39,8 +52,9 @@ def _tab_through(page, limit=400) -> set[str]:
     reached, first = set(), None
     for _ in range(limit):
         page.keyboard.press("Tab")
-        current = page.evaluate("() => { const e = document.activeElement;"
-                                " return e ? (e.dataset.tsId || e.tagName + (e.id || '')) : ''; }")
+        current = page.evaluate(
+            "() => { const e = document.activeElement; return e ? (e.dataset.tsId || e.tagName + (e.id || '')) : ''; }"
+        )
         if current == first:
             break
         first = first or current
@@ -56,18 +70,24 @@ def test_keyboard_reaches_every_visible_link(page, path):
     visible = page.evaluate("""() => [...document.querySelectorAll('a[href]')]
         .filter(a => a.getClientRects().length && getComputedStyle(a).visibility !== 'hidden')
         .map(a => a.dataset.tsId)""")
-    missing = [page.evaluate(f"() => document.querySelector('[data-ts-id=\"{i}\"]').outerHTML.slice(0, 120)")
-               for i in visible if i not in reached]
+    missing = [
+        page.evaluate(f"() => document.querySelector('[data-ts-id=\"{i}\"]').outerHTML.slice(0, 120)")
+        for i in visible
+        if i not in reached
+    ]
     assert missing == []
 
 
-@pytest.mark.parametrize(("start", "name", "lands"), [
-    ("/kommuner/are/", "English", "/en/municipalities/are/"),
-    ("/en/municipalities/ostersund/", "Svenska", "/kommuner/ostersund/"),
-    ("/coworking/", "English", "/en/coworking/"),
-    ("/en/privacy/", "Svenska", "/integritet/"),
-    ("/berattelser/", "English", "/en/stories/"),
-])
+@pytest.mark.parametrize(
+    ("start", "name", "lands"),
+    [
+        ("/kommuner/are/", "English", "/en/municipalities/are/"),
+        ("/en/municipalities/ostersund/", "Svenska", "/kommuner/ostersund/"),
+        ("/coworking/", "English", "/en/coworking/"),
+        ("/en/privacy/", "Svenska", "/integritet/"),
+        ("/berattelser/", "English", "/en/stories/"),
+    ],
+)
 def test_language_switcher_lands_on_the_same_page(page, start, name, lands):
     page.goto(start)
     page.get_by_role("link", name=name, exact=True).click()
