@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: help run test check build preview preview-en reference lint bench clean
+.PHONY: help run test check build preview reference lint bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -32,11 +32,8 @@ check: $(STAMP)  ## validate the content files
 build: $(STAMP)  ## build both languages into site/
 	$(BIN)/tasteget build
 
-preview: $(STAMP)  ## live preview of the Swedish site while editing content
-	$(BIN)/mkdocs serve -f mkdocs.yml -a 127.0.0.1:$(PORT)
-
-preview-en: $(STAMP)  ## live preview of the English site (at /en/)
-	$(BIN)/mkdocs serve -f mkdocs.en.yml -a 127.0.0.1:$(PORT)
+preview: $(STAMP)  ## live preview of both languages while editing content
+	$(BIN)/tasteget preview --port $(PORT)
 
 reference: $(STAMP)  ## regenerate content/FIELDS.md from the schema
 	$(BIN)/tasteget reference --output content/FIELDS.md

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from .content import reference
 from .content.load import Report, check
-from .site.routes import PREFIX
-
-LANG_CONFIGS = {"sv": "mkdocs.yml", "en": "mkdocs.en.yml"}
+from .site.build import BuildFailed, build_site, preview
 
 
 def print_report(report: Report, verbose: bool = True) -> None:
@@ -89,27 +86,30 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
 )
 def build_command(root: Path, site_dir: Path | None) -> None:
     """Check the content and build the site in both languages into site/ (English in site/en/)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
     _mkdocs_logging()
-    # Swedish first: its build empties site/, then the English build fills site/en/.
-    for lang, name in LANG_CONFIGS.items():
-        config_file = root / name
-        if not config_file.is_file():
-            raise click.ClickException(f"no {name} in {root.resolve()} (run from the project folder or pass --root)")
-        started = time.perf_counter()
-        try:
-            overrides = {"site_dir": str(site_dir / PREFIX[lang].strip("/"))} if site_dir else {}
-            build(load_config(config_file=str(config_file), **overrides))
-        except PluginError as exc:
-            raise click.ClickException(str(exc)) from None
-        except Abort:
-            raise click.ClickException(f"{name}: the site was not built; see the messages above") from None
-        except ConfigurationError as exc:
-            raise click.ClickException(f"{name}: {exc}") from None
-        click.echo(f"Built the {lang} site from {name} in {time.perf_counter() - started:.1f} s.")
+    try:
+        build_site(root, site_dir, progress=click.echo)
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("preview")
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder with mkdocs.yml and mkdocs.en.yml.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
+def preview_command(root: Path, host: str, port: int) -> None:
+    """Serve both languages with live reload: pages rebuild when a content file changes."""
+    _mkdocs_logging(logging.INFO)
+    try:
+        preview(root, host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @main.command("reference")
@@ -126,11 +126,11 @@ def reference_command(output: Path | None) -> None:
         click.echo(text, nl=False)
 
 
-def _mkdocs_logging() -> None:
-    """Show MkDocs' warnings and errors as `WARNING - …` lines, as its own command does."""
+def _mkdocs_logging(level: int = logging.WARNING) -> None:
+    """Show MkDocs' messages as `WARNING -  …` lines, as its own command does."""
     logger = logging.getLogger("mkdocs")
     if not logger.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
+    logger.setLevel(level)

@@ -1,0 +1,479 @@
+"""Benchmark the public site: build time (real and generated content) and a page's weight.
+
+Measures, each in its own function:
+
+1. the real site's build time: `tasteget build` in a fresh process, both languages;
+2. build time with generated content at 1x, 10x and 100x the real number of municipalities,
+   to show how the cost grows with the number of pages;
+3. the gzip-transferred weight of a municipality page's first load on the real site, and the
+   HTML size of a municipality page at the smallest and largest scale.
+
+Run from anywhere (`make bench` runs it without options):
+
+    .venv/bin/python bench/site_build.py [--runs N] [--quick] [--write]
+
+Results are Markdown on stdout (and in bench/RESULTS.md with --write); progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+from sample_content import slug_for, write_sample  # noqa: E402
+
+TASTEGET = REPO / ".venv" / "bin" / "tasteget"
+RESULTS = REPO / "bench" / "RESULTS.md"
+
+REAL_MUNICIPALITIES = 8  # content/municipalities/*.yml
+SPACES_PER_MUNICIPALITY = 20  # coworking spaces in each generated municipality
+SCALES = [1, 10, 100]  # multiples of the real number of municipalities
+MAX_RUNS_100X = 3  # the 100x build takes minutes; fewer runs are enough there
+
+PAGE = "/kommuner/are/"  # the municipality page whose weight is measured
+GZIP_LEVEL = 6  # a typical server's setting (nginx gzip_comp_level 1..9)
+ORIGIN = "https://site.invalid"  # stands in for the site's own host when resolving URLs
+LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload"}
+SEARCH_INDEX = "search/search_index.json"
+SITEMAP = "sitemap.xml"
+# Fetched by Material's JavaScript right after load, not referenced in the markup: observed in
+# Chromium on /kommuner/are/ with mkdocs-material 9.8.2 (search worker and index, the Swedish
+# stemmer, and both sitemaps for the language switcher). Glob patterns inside the built site.
+SCRIPT_FETCHES = [
+    "assets/javascripts/workers/search.*.min.js",
+    SEARCH_INDEX,
+    "assets/javascripts/lunr/min/lunr.stemmer.support.min.js",
+    "assets/javascripts/lunr/min/lunr.sv.min.js",
+    SITEMAP,
+    f"en/{SITEMAP}",
+]
+
+TARGET_BUILD_S = 3.0
+TARGET_PAGE_KB = 100
+LINEAR_TOLERANCE = 1.5  # ms/page may grow this much from 1x and still count as linear
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- building ------------------------------------------------------------------------------------
+
+
+def build_once(site_dir: Path, content: Path | None = None) -> float:
+    """Build both languages in a fresh `tasteget build` process; return the wall-clock seconds."""
+    if site_dir.exists():
+        shutil.rmtree(site_dir)
+    env = dict(os.environ)
+    env.pop("TASTEGET_CONTENT", None)
+    if content is not None:
+        env["TASTEGET_CONTENT"] = str(content)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(TASTEGET), "build", "--site-dir", str(site_dir)], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"tasteget build failed:\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def count_pages(site_dir: Path) -> int:
+    """Pages built: every index.html in both languages (404.html is not counted)."""
+    return sum(1 for _ in site_dir.rglob("index.html"))
+
+
+@dataclass
+class BuildTimes:
+    label: str
+    municipalities: int
+    spaces: int
+    times: list[float]
+    pages: int
+    site_dir: Path
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+    @property
+    def ms_per_page(self) -> float:
+        return 1000 * self.median / self.pages
+
+
+def time_builds(
+    label: str, runs: int, site_dir: Path, content: Path | None = None, municipalities: int = 0, spaces: int = 0
+) -> BuildTimes:
+    times = []
+    for run in range(1, runs + 1):
+        times.append(build_once(site_dir, content))
+        progress(f"{label}: run {run}/{runs} took {times[-1]:.2f} s")
+    return BuildTimes(label, municipalities, spaces, times, count_pages(site_dir), site_dir)
+
+
+def bench_real_site(runs: int, work: Path) -> BuildTimes:
+    """1. The real content, as a user builds it."""
+    municipalities = len(list((REPO / "content" / "municipalities").glob("*.yml")))
+    return time_builds("real site", runs, work / "real-site", municipalities=municipalities)
+
+
+def bench_scales(scales: list[int], runs: int, work: Path) -> list[BuildTimes]:
+    """2. Generated content at several multiples of the real number of municipalities."""
+    results = []
+    for scale in scales:
+        municipalities = REAL_MUNICIPALITIES * scale
+        content = write_sample(
+            work / f"content-{scale}x", municipalities=municipalities, spaces=SPACES_PER_MUNICIPALITY
+        )
+        scale_runs = min(runs, MAX_RUNS_100X) if scale >= 100 else runs
+        progress(f"{scale}x: {municipalities} municipalities x {SPACES_PER_MUNICIPALITY} spaces, {scale_runs} run(s)")
+        results.append(
+            time_builds(
+                f"{scale}x",
+                scale_runs,
+                work / f"site-{scale}x",
+                content,
+                municipalities,
+                municipalities * SPACES_PER_MUNICIPALITY,
+            )
+        )
+    return results
+
+
+# -- page weight ---------------------------------------------------------------------------------
+
+
+class AssetCollector(HTMLParser):
+    """Collect the URLs a page loads through its own markup: stylesheets, icons, scripts, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "link":
+            rels = set((attributes.get("rel") or "").lower().split())
+            # "icon", "shortcut icon" and "apple-touch-icon" all count as icons.
+            if rels & LINK_RELS or any(rel.endswith("icon") for rel in rels):
+                self.add(attributes.get("href"))
+        elif tag in ("script", "img"):
+            self.add(attributes.get("src"))
+
+    def add(self, url: str | None) -> None:
+        if url and url not in self.urls:
+            self.urls.append(url)
+
+
+def url_to_file(site_dir: Path, url: str) -> Path | None:
+    """The built file behind a same-origin URL, or None for another host."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
+        return None
+    path = parts.path
+    if path.endswith("/"):
+        path += "index.html"
+    return site_dir / path.lstrip("/")
+
+
+@dataclass
+class Transfer:
+    path: str
+    raw: int
+    gzipped: int
+
+
+def transfer(site_dir: Path, file: Path) -> Transfer:
+    data = file.read_bytes()
+    gzipped = len(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+    return Transfer("/" + file.relative_to(site_dir).as_posix(), len(data), gzipped)
+
+
+def page_weight(site_dir: Path, page: str) -> tuple[list[Transfer], list[str]]:
+    """3. The page's HTML and every same-origin file its markup references; other hosts listed."""
+    page_url = ORIGIN + page
+    html_file = url_to_file(site_dir, page_url)
+    collector = AssetCollector()
+    collector.feed(html_file.read_text(encoding="utf-8"))
+    files, elsewhere = [transfer(site_dir, html_file)], []
+    for url in collector.urls:
+        file = url_to_file(site_dir, urljoin(page_url, url))
+        if file is None:
+            elsewhere.append(url)
+        elif file.is_file():
+            files.append(transfer(site_dir, file))
+        else:
+            sys.exit(f"{page} references {url}, which is not in the built site")
+    return files, elsewhere
+
+
+def script_fetches(site_dir: Path) -> list[Transfer]:
+    """The files Material's JavaScript fetches after load (see SCRIPT_FETCHES)."""
+    return [transfer(site_dir, file) for pattern in SCRIPT_FETCHES for file in site_dir.glob(pattern)]
+
+
+def municipality_html(result: BuildTimes) -> Transfer:
+    """A generated municipality page (the first one) at one scale."""
+    return transfer(result.site_dir, result.site_dir / "kommuner" / slug_for(0) / "index.html")
+
+
+# -- report --------------------------------------------------------------------------------------
+
+
+def kb(size: int) -> str:
+    return f"{size / 1024:.1f}"
+
+
+def machine_note() -> str:
+    try:
+        cpus = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        cpus = str(os.cpu_count())
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"{cpus} CPUs (`nproc`), load average {load} at the start; {platform.system()} "
+        f"{platform.machine()}; Python {platform.python_version()}; mkdocs {version('mkdocs')}, "
+        f"mkdocs-material {version('mkdocs-material')}"
+    )
+
+
+def command_line() -> str:
+    python = Path(sys.executable)
+    if python.is_relative_to(REPO):
+        python = python.relative_to(REPO)
+    script = Path(sys.argv[0]).resolve()
+    if script.is_relative_to(REPO):
+        script = script.relative_to(REPO)
+    return shlex.join([str(python), str(script), *sys.argv[1:]])
+
+
+def real_site_table(real: BuildTimes) -> list[str]:
+    return [
+        "| content | pages built | runs | median s | min s |",
+        "|---|---:|---:|---:|---:|",
+        f"| content/ ({real.municipalities} municipalities) | {real.pages} | {len(real.times)} "
+        f"| {real.median:.2f} | {real.best:.2f} |",
+    ]
+
+
+def scales_table(scales: list[BuildTimes]) -> list[str]:
+    base = scales[0]
+    lines = [
+        "| scale | municipalities | coworking spaces | pages built | runs | median s | min s "
+        "| ms/page | time vs 1x | pages vs 1x | ms/page vs 1x | extra ms per extra page |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    previous = None
+    for result in scales:
+        if previous is None:
+            marginal = "–"
+        else:
+            extra_ms = 1000 * (result.median - previous.median)
+            marginal = f"{extra_ms / (result.pages - previous.pages):.0f} (vs {previous.label})"
+        lines.append(
+            f"| {result.label} | {result.municipalities} | {result.spaces} | {result.pages} "
+            f"| {len(result.times)} | {result.median:.2f} | {result.best:.2f} | {result.ms_per_page:.0f} "
+            f"| {result.median / base.median:.1f}x | {result.pages / base.pages:.1f}x "
+            f"| {result.ms_per_page / base.ms_per_page:.2f}x | {marginal} |"
+        )
+        previous = result
+    return lines
+
+
+def weight_table(files: list[Transfer]) -> list[str]:
+    lines = ["| file | raw KB | gzip KB |", "|---|---:|---:|"]
+    for item in files:
+        lines.append(f"| `{item.path}` | {kb(item.raw)} | {kb(item.gzipped)} |")
+    raw = sum(item.raw for item in files)
+    gzipped = sum(item.gzipped for item in files)
+    lines.append(f"| **total ({len(files)} files)** | **{kb(raw)}** | **{kb(gzipped)}** |")
+    return lines
+
+
+def growth_table(small: BuildTimes, large: BuildTimes) -> list[str]:
+    lines = [
+        "| scale | municipalities | municipality page HTML raw KB | HTML gzip KB "
+        "| search index gzip KB | sitemap.xml gzip KB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for result in (small, large):
+        html = municipality_html(result)
+        index = transfer(result.site_dir, result.site_dir / SEARCH_INDEX)
+        sitemap = transfer(result.site_dir, result.site_dir / SITEMAP)
+        lines.append(
+            f"| {result.label} | {result.municipalities} | {kb(html.raw)} | {kb(html.gzipped)} "
+            f"| {kb(index.gzipped)} | {kb(sitemap.gzipped)} |"
+        )
+    return lines
+
+
+def reading(real: BuildTimes, scales: list[BuildTimes], page_total: int, small: BuildTimes, large: BuildTimes) -> str:
+    base, top = scales[0], scales[-1]
+    build_verdict = "meets" if real.median <= TARGET_BUILD_S else "misses"
+    growth = top.ms_per_page / base.ms_per_page
+    if growth <= LINEAR_TOLERANCE:
+        linear = f"close to linear: at {top.label} the cost per page is {growth:.2f}x that at {base.label}"
+    else:
+        linear = (
+            f"**faster than linear**: at {top.label} the cost per page is {growth:.2f}x that at "
+            f"{base.label} (target: within {LINEAR_TOLERANCE}x)"
+        )
+    fixed_note = ""
+    if len(scales) > 1:
+        slope = (scales[1].median - base.median) / (scales[1].pages - base.pages)
+        fixed = base.median - base.pages * slope
+        fixed_note = (
+            f" Extrapolating the line through {base.label} and {scales[1].label}, about "
+            f"{fixed:.1f} s of every build is fixed cost (process start, imports, theme "
+            f"files, two MkDocs runs) and each page adds {1000 * slope:.0f} ms."
+        )
+    weight_verdict = "within" if page_total <= TARGET_PAGE_KB * 1024 else "over"
+    small_html, large_html = municipality_html(small), municipality_html(large)
+    nav_note = (
+        "does not grow"
+        if large_html.raw <= small_html.raw * 1.05
+        else f"**grows** ({kb(small_html.raw)} → {kb(large_html.raw)} KB)"
+    )
+    return (
+        f"The real site builds in a median {real.median:.2f} s for both languages, which "
+        f"{build_verdict} the {TARGET_BUILD_S:.0f} s target. With generated content the build time grows "
+        f"{linear}.{fixed_note} The municipality page {PAGE} transfers {kb(page_total)} KB gzipped on "
+        f"first load as counted from its markup, {weight_verdict} the {TARGET_PAGE_KB} KB target, and "
+        f"its HTML {nav_note} between {small.label} and {large.label}, so the navigation stays fixed. "
+        f"Timings come from a shared, noisy machine: compare medians and ratios, not single runs."
+    )
+
+
+def report(args, real: BuildTimes, scales: list[BuildTimes], started: datetime, machine: str) -> str:
+    files, elsewhere = page_weight(real.site_dir, PAGE)
+    page_total = sum(item.gzipped for item in files)
+    index = transfer(real.site_dir, real.site_dir / SEARCH_INDEX)
+    after_load = script_fetches(real.site_dir)
+    after_total = sum(item.gzipped for item in after_load)
+    small, large = scales[0], scales[-1]
+    lines = [
+        "# Site build benchmark",
+        "",
+        f"- Date: {started:%Y-%m-%d %H:%M}",
+        f"- Machine: {machine}",
+        f"- Command: `{command_line()}`",
+        f"- Runs: {args.runs} per step"
+        + (f", at most {MAX_RUNS_100X} at 100x" if any(s.label == "100x" for s in scales) else "")
+        + ("; --quick: 100x skipped" if args.quick else ""),
+        "",
+        "## 1. Real site build (both languages)",
+        "",
+        "Wall clock of `.venv/bin/tasteget build --site-dir <tmp>` run from the project folder, "
+        "a fresh process each run.",
+        "",
+        *real_site_table(real),
+        "",
+        "## 2. Build time as the content grows",
+        "",
+        f"Generated content (`tests/sample_content.py`), {SPACES_PER_MUNICIPALITY} coworking spaces per "
+        "municipality, selected with `TASTEGET_CONTENT`. Pages built counts `index.html` in both "
+        "languages. The last column is the slope between two scales: the cost of one more page once "
+        "the fixed cost is paid.",
+        "",
+        *scales_table(scales),
+        "",
+        f"## 3. Page weight of {PAGE} (real site, first load)",
+        "",
+        f"The HTML and every same-origin stylesheet, icon, preload, script and image its markup "
+        f"references, each gzipped at level {GZIP_LEVEL}. The real content has no photos yet.",
+        "",
+        *weight_table(files),
+        "",
+        f"Other hosts referenced: {', '.join(elsewhere) if elsewhere else 'none'}.",
+        "",
+        f"Not counted: the search index `/{SEARCH_INDEX}` is {kb(index.raw)} KB raw, {kb(index.gzipped)} KB gzipped.",
+        "",
+        "### Fetched by Material's JavaScript after load (not in the total above)",
+        "",
+        "The markup does not reference these, but Material requests them as soon as the page has "
+        "loaded, not only when someone searches (seen in Chromium): the search worker and index, "
+        "the Swedish stemmer, and both sitemaps for the language switcher.",
+        "",
+        *weight_table(after_load),
+        "",
+        f"Page and after-load fetches together: **{kb(page_total + after_total)} KB** gzipped.",
+        "",
+        f"### Municipality page HTML at {small.label} and {large.label}",
+        "",
+        *growth_table(small, large),
+        "",
+        "## Reading",
+        "",
+        reading(real, scales, page_total, small, large),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Benchmark the site build (real and generated content) and a municipality "
+        "page's transferred weight. Markdown results on stdout, progress on stderr."
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        metavar="N",
+        help=f"builds per step; median and min are reported (default 5, at most {MAX_RUNS_100X} at 100x)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="2 runs per step and no 100x step, for a check in about a minute"
+    )
+    parser.add_argument("--write", action="store_true", help=f"also write the results to {RESULTS.relative_to(REPO)}")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.quick:
+        args.runs = min(args.runs, 2)
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    if not TASTEGET.exists():
+        sys.exit(f"no {TASTEGET}: run `make` or `pip install -e .[test]` in .venv first")
+    started = datetime.now()
+    machine = machine_note()
+    scales = [s for s in SCALES if not (args.quick and s >= 100)]
+    with tempfile.TemporaryDirectory(prefix="tasteget-bench-") as tmp:
+        work = Path(tmp)
+        progress(f"real site, {args.runs} run(s)")
+        real = bench_real_site(args.runs, work)
+        generated = bench_scales(scales, args.runs, work)
+        progress(f"page weight of {PAGE}")
+        text = report(args, real, generated, started, machine)
+    print(text)
+    if args.write:
+        RESULTS.write_text(text, encoding="utf-8")
+        progress(f"wrote {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
