@@ -136,7 +136,7 @@ def test_pages_have_language_description_open_graph_and_footer(built_site):
         lang = "en" if "/en/" in f"/{path.relative_to(built_site).as_posix()}" else "sv"
         assert page.lang == lang, path
         assert page.meta.get("description"), f"{path} has no description"
-        for tag in ("og:title", "og:description", "og:url", "og:site_name", "og:locale"):
+        for tag in ("og:title", "og:description", "og:url", "og:site_name", "og:locale", "og:image", "og:image:alt"):
             assert page.meta.get(tag), f"{path} has no {tag}"
         hrefs = [h for h, _ in page.links]
         assert routes.url("privacy", lang) in hrefs and routes.url("accessibility", lang) in hrefs, path
