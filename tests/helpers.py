@@ -10,9 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def tasteget(*args: str, cwd: Path = ROOT, content: Path | None = None) -> subprocess.CompletedProcess:
+def tasteget(
+    *args: str, cwd: Path = ROOT, content: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the real `tasteget` command line in a fresh process."""
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env.pop("TASTEGET_CONTENT", None)
     if content is not None:
         env["TASTEGET_CONTENT"] = str(content)

@@ -28,6 +28,7 @@ class Page(HTMLParser):
         self.loads: list[str] = []  # URLs the browser fetches on its own
         self.links: list[tuple[str, dict]] = []
         self.meta: dict[str, str] = {}
+        self.hreflang: dict[str, str] = {}
         self.lang = ""
         self.feed(html)
 
@@ -44,6 +45,8 @@ class Page(HTMLParser):
             & {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "preconnect"}
         ):
             self.loads.append(a["href"])
+        if tag == "link" and a.get("rel") == "alternate" and a.get("hreflang"):
+            self.hreflang[a["hreflang"]] = a["href"]
         if tag == "a" and a.get("href"):
             self.links.append((a["href"], a))
         if tag == "meta" and a.get("content") is not None:
@@ -124,8 +127,10 @@ def test_language_switcher_links_to_the_same_page(built_site):
     pairs += [(routes.url("municipalities", "sv", s), routes.url("municipalities", "en", s)) for s in SLUGS]
     for sv, en in pairs:
         for here, there, lang in ((sv, en, "en"), (en, sv, "sv")):
-            switch = [h for h, a in read(built_site, here).links if a.get("hreflang") == lang]
+            page = read(built_site, here)
+            switch = [h for h, a in page.links if a.get("hreflang") == lang]
             assert switch == [there], f"{here} switches to {switch}, expected {there}"
+            assert page.hreflang == {lang: there, "en" if lang == "sv" else "sv": here}
 
 
 def test_pages_have_language_description_open_graph_and_footer(built_site):
@@ -205,6 +210,15 @@ def test_generated_site_builds_strictly(tmp_path):
     story = read(tmp_path / "site", "/berattelser/anna/")
     assert "/en/stories/anna/" in [h for h, _ in story.links]
     assert "anna/" in (tmp_path / "site" / "kommuner" / "kommun-0001" / "index.html").read_text("utf-8")
+
+
+def test_edit_links_point_at_the_content_file(sample, tmp_path):
+    result = tasteget(
+        "build", "--site-dir", str(tmp_path / "site"), content=sample, env={"REPO_URL": "https://git.example/ts"}
+    )
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "en" / "municipalities" / "kommun-0001" / "index.html").read_text("utf-8")
+    assert 'href="https://git.example/ts/edit/main/content/municipalities/kommun-0001.yml"' in html
 
 
 def test_build_stops_on_content_errors_with_the_checks_message(sample, tmp_path):
