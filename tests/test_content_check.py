@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, tasteget
-from sample_content import write_story
 
 from tasteget.content.load import check
+
+from helpers import ROOT, tasteget
+from sample_content import write_story
 
 MUNI = "municipalities/kommun-0000.yml"
 

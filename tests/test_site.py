@@ -9,12 +9,13 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from helpers import ROOT, tasteget
-from sample_content import write_sample, write_story
 
 from tasteget.content.load import check
 from tasteget.site import routes
 from tasteget.site.pages import render
+
+from helpers import ROOT, tasteget
+from sample_content import write_sample, write_story
 
 SLUGS = ["are", "berg", "bracke", "harjedalen", "krokom", "ostersund", "ragunda", "stromsund"]
 SECTION_PAGES = ["home", "municipalities", "coworking", "stories", "privacy", "accessibility"]
