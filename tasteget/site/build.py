@@ -1,0 +1,95 @@
+"""Build the site in every language, and preview it with live reload while content is edited.
+
+Each language is its own MkDocs build (its own search language and navigation): Swedish from
+mkdocs.yml into the site folder, English from mkdocs.en.yml into its `en/`.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.livereload import LiveReloadServer
+
+from .routes import PREFIX
+
+LANG_CONFIGS = {"sv": "mkdocs.yml", "en": "mkdocs.en.yml"}
+log = logging.getLogger("mkdocs.tasteget")
+
+
+class BuildFailed(Exception):
+    """The site was not built; the reason has been logged or is the message."""
+
+
+def build_site(
+    root: Path,
+    site_dir: Path | None = None,
+    site_url: str | None = None,
+    progress: Callable[[str], None] = lambda line: None,
+) -> list[MkDocsConfig]:
+    """Build every language; return the configurations used (they list what to watch)."""
+    configs = []
+    # Swedish first: its build empties the site folder, then English fills its en/.
+    for lang, name in LANG_CONFIGS.items():
+        config_file = root / name
+        if not config_file.is_file():
+            raise BuildFailed(f"no {name} in {root.resolve()} (run from the project folder or pass --root)")
+        overrides = {}
+        if site_dir is not None:
+            overrides["site_dir"] = str(site_dir / PREFIX[lang].strip("/"))
+        if site_url is not None:
+            overrides["site_url"] = site_url
+        started = time.perf_counter()
+        try:
+            config = load_config(config_file=str(config_file), **overrides)
+            build(config)
+        except Abort:
+            raise BuildFailed(f"{name}: the site was not built; see the messages above") from None
+        except ConfigurationError as exc:
+            raise BuildFailed(f"{name}: {exc}") from None
+        configs.append(config)
+        progress(f"Built the {lang} site from {name} in {time.perf_counter() - started:.1f} s.")
+    return configs
+
+
+def preview(root: Path, host: str, port: int) -> None:
+    """Serve both languages at http://host:port/ and rebuild when content, theme or config change."""
+    site_dir = Path(tempfile.mkdtemp(prefix="tasteget-preview-"))
+    url = f"http://{host}:{port}/"
+
+    def builder() -> list[MkDocsConfig]:
+        try:
+            return build_site(root, site_dir, url, progress=log.info)
+        except BuildFailed as exc:
+            # Keep serving the last good build; the content errors are already in the log.
+            log.error(str(exc))
+            return []
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
+    server.error_handler = lambda code: _error_page(site_dir, code)
+    configs = builder()
+    watched = {root / name for name in LANG_CONFIGS.values()}
+    for config in configs:
+        watched |= {Path(config.docs_dir), *map(Path, config.watch), *map(Path, config.theme.dirs[:1])}
+    for path in sorted(watched):
+        server.watch(str(path))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Stopped.")
+    finally:
+        server.shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if page.is_file() else None

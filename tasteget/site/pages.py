@@ -1,0 +1,123 @@
+"""Render the site's pages from validated content: plain Markdown per language, no MkDocs here.
+
+`render(site, lang)` returns every generated page of one language's build; the MkDocs hook only
+adds them to the build, so another static-site engine could take them as they are.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..content.load import Body, Site
+from ..content.schema import Localized
+from . import routes
+from .labels import AMENITIES, LABELS
+
+
+@dataclass
+class GeneratedPage:
+    src_path: str                 # inside the language's build, e.g. "kommuner/are.md"
+    markdown: str
+    alternate: str                # the same page in the other language, an absolute path
+    meta: dict = field(default_factory=dict)
+    source: str | None = None     # the content file it comes from, for edit links
+
+
+def number(value: int, lang: str) -> str:
+    """12300 -> "12 300" (sv, narrow no-break space) or "12,300" (en)."""
+    text = f"{value:,}"
+    return text.replace(",", "\u00a0") if lang == "sv" else text
+
+
+class _Renderer:
+    def __init__(self, site: Site, lang: str):
+        self.site, self.lang = site, lang
+        self.t = LABELS[lang]
+        self.env = Environment(
+            loader=PackageLoader("tasteget.site", "templates"),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.env.filters["number"] = lambda v: number(v, lang)
+        self.env.globals.update(
+            site=site, region=site.region, lang=lang, t=self.t, amenities=AMENITIES[lang],
+            text=self.text, inline=self.inline, url=self.url, link=self.link, asset=self.asset,
+        )
+        self.src = "index.md"
+
+    def text(self, value: Localized | Body | None) -> str:
+        """A block of prose; a missing English text shows the Swedish with a visible note."""
+        if value is None:
+            return ""
+        body = value.get(self.lang) or ""
+        if not value.is_fallback(self.lang):
+            return body.strip()
+        return (f'<div class="ts-untranslated" lang="sv" markdown="1">\n\n'
+                f'<p class="ts-untranslated__note" lang="en">{self.t["untranslated"]}</p>\n\n'
+                f"{body.strip()}\n\n</div>")
+
+    def inline(self, value: Localized | None) -> str:
+        """A short text inside a sentence, list or table cell."""
+        if value is None:
+            return ""
+        if not value.is_fallback(self.lang):
+            return value.get(self.lang).strip()
+        return (f'<span lang="sv">{value.sv.strip()}</span> '
+                f'<span class="ts-untranslated__note">({self.t["untranslated"]})</span>')
+
+    def plain(self, value: Localized) -> str:
+        """Text for meta tags: no Markdown, no notes."""
+        return " ".join(value.get(self.lang).split())
+
+    def url(self, section: str, slug: str | None = None) -> str:
+        return routes.url(section, self.lang, slug)
+
+    def link(self, section: str, slug: str | None = None) -> str:
+        """A relative link to a generated page, checked by `mkdocs build --strict`."""
+        return posixpath.relpath(routes.src_path(section, self.lang, slug), posixpath.dirname(self.src) or ".")
+
+    def asset(self, path: str) -> str:
+        return posixpath.relpath(path, posixpath.dirname(self.src) or ".")
+
+    def page(self, template: str, section: str, slug: str | None = None, *, description: str,
+             image=None, source: str | None = None, **context) -> GeneratedPage:
+        self.src = routes.src_path(section, self.lang, slug)
+        markdown = self.env.get_template(template).render(**context)
+        image = image or self.site.region.image
+        meta = {"description": description}
+        if image:
+            meta |= {"image": image.src, "image_alt": image.alt.get(self.lang)}
+        other = routes.other(self.lang)
+        return GeneratedPage(self.src, markdown, routes.url(section, other, slug), meta, source)
+
+    def all(self) -> list[GeneratedPage]:
+        site, region = self.site, self.site.region
+        spaces = [(slug, m, c) for slug, m in site.municipalities.items() for c in m.coworking]
+        pages = [
+            self.page("home.md.j2", "home", description=self.plain(region.intro)[:200]),
+            self.page("municipalities.md.j2", "municipalities", description=self.t["overview_description"]),
+            self.page("coworking.md.j2", "coworking", description=self.t["coworking_description"], spaces=spaces),
+            self.page("stories.md.j2", "stories", description=self.t["stories_description"]),
+        ]
+        for slug, m in site.municipalities.items():
+            stories = {s: st for s, st in site.stories.items() if st.municipality == slug}
+            pages.append(self.page("municipality.md.j2", "municipalities", slug, description=self.plain(m.summary),
+                                   image=m.image, source=f"municipalities/{slug}.yml",
+                                   m=m, body=site.bodies.get(slug), stories=stories))
+        for slug, story in site.stories.items():
+            pages.append(self.page("story.md.j2", "stories", slug, description=self.plain(story.title),
+                                   image=story.photo, source=f"stories/{slug}.yml", story=story))
+        for name, text_page in site.pages.items():
+            meta, body = text_page.get(self.lang)
+            fallback = self.lang == "en" and "en" not in text_page.meta
+            pages.append(self.page("text.md.j2", name, description=meta.description,
+                                   source=f"pages/{name}.{'sv' if fallback else self.lang}.md",
+                                   meta=meta, body=body, fallback=fallback))
+        return pages
+
+
+def render(site: Site, lang: str) -> list[GeneratedPage]:
+    """Every generated page of one language."""
+    return _Renderer(site, lang).all()
