@@ -24,6 +24,7 @@ run: $(STAMP)  ## build the site and serve it at http://127.0.0.1:$(PORT)
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 check: $(STAMP)  ## validate the content files
@@ -40,6 +41,7 @@ reference: $(STAMP)  ## regenerate content/FIELDS.md from the schema
 
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(STAMP)  ## build-time and page-weight benchmark (not part of the tests)
 	$(BIN)/python bench/site_build.py

@@ -35,8 +35,9 @@ def on_config(config):
         config.watch.append(str(content))  # `mkdocs serve` reloads on content edits
     report = check(content, Path(config.docs_dir))
     if report.errors:
-        raise PluginError("the content has errors; fix them and build again:\n"
-                          + "\n".join(str(e) for e in report.errors))
+        raise PluginError(
+            "the content has errors; fix them and build again:\n" + "\n".join(str(e) for e in report.errors)
+        )
     site = report.site
     _pages.clear()
     _pages.update({p.src_path: p for p in render(site, lang)})

@@ -171,14 +171,26 @@ LABELS: dict[str, dict[str, str]] = {
 
 AMENITIES: dict[str, dict[str, str]] = {
     "sv": {
-        "meeting_room": "Mötesrum", "phone_room": "Telefonrum", "kitchen": "Kök", "wifi": "Wifi",
-        "printer": "Skrivare", "parking": "Parkering", "lockers": "Förvaringsskåp",
-        "event_space": "Eventlokal", "access_24h": "Tillgång dygnet runt",
+        "meeting_room": "Mötesrum",
+        "phone_room": "Telefonrum",
+        "kitchen": "Kök",
+        "wifi": "Wifi",
+        "printer": "Skrivare",
+        "parking": "Parkering",
+        "lockers": "Förvaringsskåp",
+        "event_space": "Eventlokal",
+        "access_24h": "Tillgång dygnet runt",
     },
     "en": {
-        "meeting_room": "Meeting room", "phone_room": "Phone room", "kitchen": "Kitchen", "wifi": "Wi-Fi",
-        "printer": "Printer", "parking": "Parking", "lockers": "Lockers",
-        "event_space": "Event space", "access_24h": "24-hour access",
+        "meeting_room": "Meeting room",
+        "phone_room": "Phone room",
+        "kitchen": "Kitchen",
+        "wifi": "Wi-Fi",
+        "printer": "Printer",
+        "parking": "Parking",
+        "lockers": "Lockers",
+        "event_space": "Event space",
+        "access_24h": "24-hour access",
     },
 }
 

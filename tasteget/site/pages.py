@@ -19,11 +19,11 @@ from .labels import AMENITIES, LABELS
 
 @dataclass
 class GeneratedPage:
-    src_path: str                 # inside the language's build, e.g. "kommuner/are.md"
+    src_path: str  # inside the language's build, e.g. "kommuner/are.md"
     markdown: str
-    alternate: str                # the same page in the other language, an absolute path
+    alternate: str  # the same page in the other language, an absolute path
     meta: dict = field(default_factory=dict)
-    source: str | None = None     # the content file it comes from, for edit links
+    source: str | None = None  # the content file it comes from, for edit links
 
 
 def number(value: int, lang: str) -> str:
@@ -38,12 +38,23 @@ class _Renderer:
         self.t = LABELS[lang]
         self.env = Environment(
             loader=PackageLoader("tasteget.site", "templates"),
-            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
         )
         self.env.filters["number"] = lambda v: number(v, lang)
         self.env.globals.update(
-            site=site, region=site.region, lang=lang, t=self.t, amenities=AMENITIES[lang],
-            text=self.text, inline=self.inline, url=self.url, link=self.link, asset=self.asset,
+            site=site,
+            region=site.region,
+            lang=lang,
+            t=self.t,
+            amenities=AMENITIES[lang],
+            text=self.text,
+            inline=self.inline,
+            url=self.url,
+            link=self.link,
+            asset=self.asset,
         )
         self.src = "index.md"
 
@@ -54,9 +65,11 @@ class _Renderer:
         body = value.get(self.lang) or ""
         if not value.is_fallback(self.lang):
             return body.strip()
-        return (f'<div class="ts-untranslated" lang="sv" markdown="1">\n\n'
-                f'<p class="ts-untranslated__note" lang="en">{self.t["untranslated"]}</p>\n\n'
-                f"{body.strip()}\n\n</div>")
+        return (
+            f'<div class="ts-untranslated" lang="sv" markdown="1">\n\n'
+            f'<p class="ts-untranslated__note" lang="en">{self.t["untranslated"]}</p>\n\n'
+            f"{body.strip()}\n\n</div>"
+        )
 
     def inline(self, value: Localized | None) -> str:
         """A short text inside a sentence, list or table cell."""
@@ -64,8 +77,10 @@ class _Renderer:
             return ""
         if not value.is_fallback(self.lang):
             return value.get(self.lang).strip()
-        return (f'<span lang="sv">{value.sv.strip()}</span> '
-                f'<span class="ts-untranslated__note">({self.t["untranslated"]})</span>')
+        return (
+            f'<span lang="sv">{value.sv.strip()}</span> '
+            f'<span class="ts-untranslated__note">({self.t["untranslated"]})</span>'
+        )
 
     def plain(self, value: Localized) -> str:
         """Text for meta tags: no Markdown, no notes."""
@@ -81,8 +96,17 @@ class _Renderer:
     def asset(self, path: str) -> str:
         return posixpath.relpath(path, posixpath.dirname(self.src) or ".")
 
-    def page(self, template: str, section: str, slug: str | None = None, *, description: str,
-             image=None, source: str | None = None, **context) -> GeneratedPage:
+    def page(
+        self,
+        template: str,
+        section: str,
+        slug: str | None = None,
+        *,
+        description: str,
+        image=None,
+        source: str | None = None,
+        **context,
+    ) -> GeneratedPage:
         self.src = routes.src_path(section, self.lang, slug)
         markdown = self.env.get_template(template).render(**context)
         image = image or self.site.region.image
@@ -103,18 +127,45 @@ class _Renderer:
         ]
         for slug, m in site.municipalities.items():
             stories = {s: st for s, st in site.stories.items() if st.municipality == slug}
-            pages.append(self.page("municipality.md.j2", "municipalities", slug, description=self.plain(m.summary),
-                                   image=m.image, source=f"municipalities/{slug}.yml",
-                                   m=m, body=site.bodies.get(slug), stories=stories))
+            pages.append(
+                self.page(
+                    "municipality.md.j2",
+                    "municipalities",
+                    slug,
+                    description=self.plain(m.summary),
+                    image=m.image,
+                    source=f"municipalities/{slug}.yml",
+                    m=m,
+                    body=site.bodies.get(slug),
+                    stories=stories,
+                )
+            )
         for slug, story in site.stories.items():
-            pages.append(self.page("story.md.j2", "stories", slug, description=self.plain(story.title),
-                                   image=story.photo, source=f"stories/{slug}.yml", story=story))
+            pages.append(
+                self.page(
+                    "story.md.j2",
+                    "stories",
+                    slug,
+                    description=self.plain(story.title),
+                    image=story.photo,
+                    source=f"stories/{slug}.yml",
+                    story=story,
+                )
+            )
         for name, text_page in site.pages.items():
             meta, body = text_page.get(self.lang)
             fallback = self.lang == "en" and "en" not in text_page.meta
-            pages.append(self.page("text.md.j2", name, description=meta.description,
-                                   source=f"pages/{name}.{'sv' if fallback else self.lang}.md",
-                                   meta=meta, body=body, fallback=fallback))
+            pages.append(
+                self.page(
+                    "text.md.j2",
+                    name,
+                    description=meta.description,
+                    source=f"pages/{name}.{'sv' if fallback else self.lang}.md",
+                    meta=meta,
+                    body=body,
+                    fallback=fallback,
+                )
+            )
         return pages
 
 
