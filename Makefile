@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: help run test check build preview reference lint bench clean
+.PHONY: help run test check build preview reference translations lint bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -17,10 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
-run: $(STAMP)  ## build the site and serve it at http://127.0.0.1:$(PORT)
+run: $(STAMP)  ## build the site and serve it with the forms at http://127.0.0.1:$(PORT)
 	$(BIN)/tasteget build
-	@echo "Serving http://127.0.0.1:$(PORT)/ (English at /en/). Ctrl-C stops."
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory site
+	$(BIN)/tasteget serve --port $(PORT)
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(BIN)/ruff check .
@@ -38,6 +37,12 @@ preview: $(STAMP)  ## live preview of both languages while editing content
 
 reference: $(STAMP)  ## regenerate content/FIELDS.md from the schema
 	$(BIN)/tasteget reference --output content/FIELDS.md
+
+translations: $(STAMP)  ## after changing the intake's texts: extract them, update and compile Swedish
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intake/translations/messages.pot \
+		--no-location --omit-header --sort-output intake
+	$(BIN)/pybabel update -i intake/translations/messages.pot -d intake/translations -l sv --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d intake/translations -l sv
 
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .

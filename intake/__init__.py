@@ -1,1 +1,32 @@
-"""The Flask intake service: registration, magazine orders and the back office (next issues)."""
+"""The Flask intake service: registration, magazine orders and (next) the back office."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import Babel
+
+from . import abuse, content, db, public, settings, site
+from .pages import check_site
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Defaults, then the environment (or `test_config`), then the resources that need them."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.update(settings.from_environment() if test_config is None else test_config)
+    instance = Path(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.development_secret(instance)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = settings.sqlite_url(instance)
+
+    Babel(app, locale_selector=lambda: g.get("lang") or site.language_of(request.path))
+    content.init_app(app)
+    check_site(Path(app.config["SITE_DIR"]))
+    db.init_app(app)
+    abuse.init_app(app)
+    app.register_blueprint(public.bp)
+    site.init_app(app)
+    return app

@@ -112,6 +112,60 @@ def preview_command(root: Path, host: str, port: int) -> None:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _intake_app():
+    """The intake app from the environment, or one readable line saying why it cannot start."""
+    from intake import create_app
+    from intake.content import ContentError
+    from intake.pages import SiteNotBuilt
+
+    try:
+        return create_app()
+    except (ContentError, SiteNotBuilt, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _upgrade(app) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from intake import db
+
+    try:
+        db.upgrade(app.extensions["db_engine"])
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        raise click.ClickException(f"cannot migrate the database: {reason}") from None
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
+def serve_command(host: str, port: int) -> None:
+    """Run the intake and the built site on one port, for development (migrates the database first).
+
+    In production run gunicorn (`gunicorn intake.wsgi:app`) behind a web server; see the README.
+    """
+    app = _intake_app()
+    _upgrade(app)
+    click.echo(f"Serving the site, the forms and /healthz at http://{host}:{port}/ (Ctrl-C stops).")
+    try:
+        app.run(host=host, port=port, threaded=True, load_dotenv=False)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@main.group("db")
+def db_group() -> None:
+    """The CRM database."""
+
+
+@db_group.command("upgrade")
+def db_upgrade_command() -> None:
+    """Apply the database migrations (DATABASE_URL; default an SQLite file in instance/)."""
+    app = _intake_app()
+    _upgrade(app)
+    click.echo("The database is up to date.")
+
+
 @main.command("reference")
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of printing."

@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..content.load import Body, Site
 from ..content.schema import Localized
-from . import routes
+from . import routes, shell
 from .labels import AMENITIES, LABELS
 
 
@@ -166,7 +166,18 @@ class _Renderer:
                     fallback=fallback,
                 )
             )
+        pages.append(self.shell())
         return pages
+
+    def shell(self) -> GeneratedPage:
+        """The page the intake fills with its forms: the site's layout, markers for the rest."""
+        meta = {
+            "title": shell.TITLE,
+            "description": shell.DESCRIPTION,
+            "search": {"exclude": True},
+            "hide": ["toc"],
+        }
+        return GeneratedPage(f"{shell.SHELL_DIR}.md", shell.SHELL_MARKDOWN, shell.ALTERNATE, meta)
 
 
 def render(site: Site, lang: str) -> list[GeneratedPage]:

@@ -1,0 +1,52 @@
+"""Defences against robots and floods: a rate limit, a honeypot and a minimum time to fill in.
+
+What trips the honeypot or the timer is not thrown away: it is stored in quarantine, for the
+coordinator to review, and the sender sees the usual receipt.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+limiter = Limiter(get_remote_address)
+
+
+def init_app(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # The client's address is the one our own proxies saw, never what the client claims.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+
+
+def form_limit() -> str:
+    return current_app.config["RATELIMIT_FORMS"]
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="form-started")
+
+
+def start_token() -> str:
+    """A signed note of when the form was shown."""
+    return _signer().dumps(time.time())
+
+
+def quarantine_reason(form) -> str | None:
+    """Why this submission looks automated, or None when it looks like a person."""
+    if form.website.data:
+        return "honeypot"
+    try:
+        started = float(_signer().loads(form.started.data or ""))
+    except (BadSignature, TypeError, ValueError):
+        return "no-start-time"
+    if time.time() - started < current_app.config["MIN_FILL_SECONDS"]:
+        return "too-fast"
+    return None

@@ -1,0 +1,253 @@
+"""The registration and magazine forms: every field, its limits and its messages in both languages."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from . import choices, postal
+from .models import UTM_FIELDS
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
+MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
+REQUIRED = _l("Fill in this field.")
+
+
+def plain_text(one_line: bool = True):
+    """No control characters, no HTML tags, and (for one-line fields) no line breaks."""
+
+    def check(form, field):
+        value = field.data or ""
+        if CONTROL.search(value):
+            raise ValidationError(_l("Remove the invisible control characters."))
+        if one_line and LINE_BREAK.search(value):
+            raise ValidationError(_l("Write this on one line."))
+        if MARKUP.search(value):
+            raise ValidationError(_l("Remove the HTML code (text between < and >)."))
+
+    return check
+
+
+def one_of(options):
+    """For optional single choices: empty is fine, anything else must be one of the options."""
+    keys = {key for key, _ in options}
+
+    def check(form, field):
+        if field.data and field.data not in keys:
+            raise ValidationError(_l("Choose one of the options."))
+
+    return check
+
+
+def text(label, required=False, max_length=200, one_line=True, **kwargs):
+    first = InputRequired(REQUIRED) if required else Optional()
+    limit = Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
+    return StringField(label, [first, limit, plain_text(one_line)], filters=[_strip], **kwargs)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class Checkboxes(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+
+class AbuseChecks:
+    """Hidden fields every public form carries: the honeypot, the start time, idempotency, campaign."""
+
+    website = StringField(_l("Leave this field empty"), [Length(max=200)])
+    started = HiddenField()
+    submission_id = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+
+def _add_utm_fields(cls):
+    for name in UTM_FIELDS:
+        setattr(cls, name, HiddenField(validators=[Optional(), Length(max=200)], filters=[_strip]))
+    return cls
+
+
+@_add_utm_fields
+class RegistrationForm(AbuseChecks, FlaskForm):
+    name = text(_l("Your name"), required=True)
+    email = EmailField(
+        _l("E-mail"),
+        [
+            InputRequired(REQUIRED),
+            Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+        ],
+        filters=[_strip],
+    )
+    phone = TelField(
+        _l("Phone (optional)"),
+        [
+            Optional(),
+            Regexp(
+                r"^\+?[0-9][0-9 ()\-]{4,22}$", message=_l("Enter a phone number with digits, e.g. +46 70 123 45 67.")
+            ),
+        ],
+        filters=[_strip],
+    )
+    contact_channel = RadioField(
+        _l("How would you like us to contact you?"),
+        [InputRequired(_l("Choose how we should contact you."))],
+        choices=choices.CHANNELS,
+        default="email",
+        validate_choice=False,
+    )
+    contact_language = RadioField(
+        _l("Which language would you like us to use?"),
+        [InputRequired(_l("Choose a language."))],
+        choices=choices.LANGUAGES,
+        validate_choice=False,
+    )
+    country = SelectField(_l("Country you live in now"), [InputRequired(REQUIRED)], default="SE", validate_choice=False)
+    place = text(_l("Town or place you live in now"), required=True)
+    occupation = text(_l("Your occupation or field"), required=True)
+    work_sought = text(_l("The work you are looking for here (optional)"), max_length=500)
+    partner_occupation = text(_l("Your partner's occupation or field"))
+    partner_work_sought = text(_l("The work your partner is looking for"), max_length=500)
+    children_count = IntegerField(
+        _l("Number of children moving with you"),
+        [Optional(), NumberRange(min=0, max=15, message=_l("Enter a number from %(min)d to %(max)d."))],
+        default=0,
+    )
+    children_ages = text(_l("The children's ages"), max_length=60, description=_l("For example: 3, 7, 12"))
+    municipalities = Checkboxes(
+        _l("Which municipalities are you interested in?"),
+        description=_l("Choose one or more."),
+        validate_choice=False,
+    )
+    seeks = Checkboxes(_l("What are you looking for? (optional)"), choices=choices.SEEKS, validate_choice=False)
+    housing_tenure = RadioField(
+        _l("Would you rather rent or buy?"), [one_of(choices.TENURES)], choices=choices.TENURES, validate_choice=False
+    )
+    housing_types = Checkboxes(_l("What kind of home?"), choices=choices.HOUSING_TYPES, validate_choice=False)
+    housing_setting = RadioField(
+        _l("Where would you like to live?"), [one_of(choices.SETTINGS)], choices=choices.SETTINGS, validate_choice=False
+    )
+    timeframe = RadioField(
+        _l("When are you thinking of moving?"),
+        [InputRequired(_l("Choose when you are thinking of moving."))],
+        choices=choices.TIMEFRAMES,
+        validate_choice=False,
+    )
+    message = TextAreaField(
+        _l("Anything else you would like to tell us? (optional)"),
+        [Optional(), Length(max=3000, message=_l("Use at most %(max)d characters.", max=3000)), plain_text(False)],
+        filters=[_strip],
+    )
+    heard_from = SelectField(
+        _l("Where did you hear about us? (optional)"),
+        [one_of(choices.HEARD_FROM)],
+        choices=[("", _l("Choose…")), *choices.HEARD_FROM],
+        validate_choice=False,
+    )
+    privacy = BooleanField(
+        _l("I have read how my details are handled (the privacy notice)."),
+        [InputRequired(_l("Confirm that you have read the privacy notice."))],
+    )
+
+    def validate_contact_channel(self, field):
+        one_of(choices.CHANNELS)(self, field)
+        if field.data == "phone" and not self.phone.data:
+            raise ValidationError(_l("Give a phone number if you want us to call you."))
+
+    def validate_contact_language(self, field):
+        one_of(choices.LANGUAGES)(self, field)
+
+    def validate_country(self, field):
+        one_of(self.country.choices)(self, field)
+
+    def validate_timeframe(self, field):
+        one_of(choices.TIMEFRAMES)(self, field)
+
+    def validate_children_ages(self, field):
+        if not field.data:
+            return
+        parts = [p for p in re.split(r"[,;\s]+", field.data) if p]
+        if not all(p.isdigit() and int(p) <= 25 for p in parts):
+            raise ValidationError(_l("Write each child's age in years, from 0 to 25, separated by commas."))
+        count = self.children_count.data
+        if count is not None and count and len(parts) != count:
+            raise ValidationError(_l("Give one age per child (%(count)d).", count=count))
+        field.ages = [int(p) for p in parts]
+
+    def validate_municipalities(self, field):
+        keys = {key for key, _ in field.choices}
+        if not field.data:
+            raise ValidationError(_l("Choose at least one municipality, or “not sure yet”."))
+        if any(value not in keys for value in field.data):
+            raise ValidationError(_l("Choose among the municipalities listed."))
+        if choices.UNSURE in field.data and len(field.data) > 1:
+            raise ValidationError(_l("Choose municipalities or “not sure yet”, not both."))
+
+    def validate_seeks(self, field):
+        _all_known(field, choices.SEEKS)
+
+    def validate_housing_types(self, field):
+        _all_known(field, choices.HOUSING_TYPES)
+
+    @property
+    def children_ages_list(self) -> list[int]:
+        return getattr(self.children_ages, "ages", [])
+
+
+def _all_known(field, options):
+    keys = {key for key, _ in options}
+    if any(value not in keys for value in field.data or []):
+        raise ValidationError(_l("Choose among the options listed."))
+
+
+@_add_utm_fields
+class OrderForm(AbuseChecks, FlaskForm):
+    name = text(_l("Name"), required=True)
+    street = text(_l("Street address"), required=True)
+    postal_code = text(_l("Postal code"), required=True, max_length=12)
+    city = text(_l("Town or city"), required=True, max_length=100)
+    country = SelectField(_l("Country"), [InputRequired(REQUIRED)], default="SE", validate_choice=False)
+    email = EmailField(
+        _l("E-mail (optional, for a confirmation)"),
+        [
+            Optional(),
+            Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+        ],
+        filters=[_strip],
+    )
+    privacy = BooleanField(
+        _l("I have read how my details are handled (the privacy notice)."),
+        [InputRequired(_l("Confirm that you have read the privacy notice."))],
+    )
+
+    def validate_country(self, field):
+        one_of(self.country.choices)(self, field)
+
+    def validate_postal_code(self, field):
+        if not field.data or self.country.data not in dict(self.country.choices):
+            return
+        try:
+            field.data = postal.normalise(self.country.data, field.data)
+        except postal.PostalCodeError as exc:
+            if exc.example:
+                raise ValidationError(
+                    _l("Enter the postal code as in this example: %(example)s.", example=exc.example)
+                ) from None
+            raise ValidationError(_l("Enter a postal code of 3 to 12 letters and digits.")) from None

@@ -1,0 +1,110 @@
+"""The CRM's tables: households with their municipalities of interest, magazine orders, notices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class PrivacyNotice(Base):
+    """Every version of the privacy notice that someone acknowledged, kept to be shown again."""
+
+    __tablename__ = "privacy_notices"
+
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the text
+    language: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Submission:
+    """What households and orders share: reference, idempotency, campaign source, consent."""
+
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)  # one per rendered form
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    form_language: Mapped[str] = mapped_column(String(2))
+    utm_source: Mapped[str | None] = mapped_column(String(200))
+    utm_medium: Mapped[str | None] = mapped_column(String(200))
+    utm_campaign: Mapped[str | None] = mapped_column(String(200))
+    utm_term: Mapped[str | None] = mapped_column(String(200))
+    utm_content: Mapped[str | None] = mapped_column(String(200))
+    privacy_version: Mapped[str] = mapped_column(String(64), ForeignKey("privacy_notices.version"))
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set when an abuse check tripped: kept for the coordinator to review, never dropped.
+    quarantine_reason: Mapped[str | None] = mapped_column(String(40), index=True)
+
+
+class Household(Submission, Base):
+    """A household that registered its interest in moving: the unit the campaign counts."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    contact_channel: Mapped[str] = mapped_column(String(10))
+    contact_language: Mapped[str] = mapped_column(String(2))
+    country: Mapped[str] = mapped_column(String(2))
+    place: Mapped[str] = mapped_column(String(200))
+    occupation: Mapped[str] = mapped_column(String(200))
+    work_sought: Mapped[str | None] = mapped_column(String(500))
+    partner_occupation: Mapped[str | None] = mapped_column(String(200))
+    partner_work_sought: Mapped[str | None] = mapped_column(String(500))
+    children_count: Mapped[int] = mapped_column(Integer, default=0)
+    children_ages: Mapped[list] = mapped_column(JSON, default=list)
+    unsure: Mapped[bool] = mapped_column(Boolean, default=False)  # "not sure yet" which municipality
+    seeks: Mapped[list] = mapped_column(JSON, default=list)
+    housing_tenure: Mapped[str | None] = mapped_column(String(10))
+    housing_types: Mapped[list] = mapped_column(JSON, default=list)
+    housing_setting: Mapped[str | None] = mapped_column(String(10))
+    timeframe: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str | None] = mapped_column(Text)
+    heard_from: Mapped[str | None] = mapped_column(String(20))
+
+    municipalities: Mapped[list[HouseholdMunicipality]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def municipality_slugs(self) -> list[str]:
+        return [m.municipality for m in self.municipalities]
+
+
+class HouseholdMunicipality(Base):
+    __tablename__ = "household_municipalities"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+    household: Mapped[Household] = relationship(back_populates="municipalities")
+
+
+class MagazineOrder(Submission, Base):
+    """An order of the printed magazine, to a postal address."""
+
+    __tablename__ = "magazine_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    street: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(12))
+    city: Mapped[str] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The normalised address; one order per address (quarantined orders have none).
+    address_key: Mapped[str | None] = mapped_column(String(400), unique=True)

@@ -1,0 +1,53 @@
+"""Intake pages inside the site's own layout: the page shell that the site build emits per language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, render_template, request
+from markupsafe import escape
+
+from tasteget.site import routes
+from tasteget.site.shell import SHELL_DIR, Shell
+
+
+class SiteNotBuilt(RuntimeError):
+    """The built site (and so the page shell) is missing."""
+
+
+def shell_path(site_dir: Path, lang: str) -> Path:
+    return site_dir / routes.PREFIX[lang].lstrip("/") / SHELL_DIR / "index.html"
+
+
+def check_site(site_dir: Path) -> None:
+    missing = [str(shell_path(site_dir, lang)) for lang in routes.LANGS if not shell_path(site_dir, lang).is_file()]
+    if missing:
+        raise SiteNotBuilt(f"the site is not built (no {missing[0]}): run `tasteget build` first")
+
+
+def _shell(lang: str) -> Shell:
+    """The shell, read again whenever the site is rebuilt, so the forms follow the site's layout."""
+    path = shell_path(Path(current_app.config["SITE_DIR"]), lang)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise SiteNotBuilt(f"the site is not built (no {path}): run `tasteget build` first") from None
+    cache = current_app.extensions.setdefault("page_shells", {})
+    if lang not in cache or cache[lang][0] != mtime:
+        cache[lang] = (mtime, Shell(path.read_text(encoding="utf-8"), routes.PREFIX[lang] + SHELL_DIR + "/"))
+    return cache[lang][1]
+
+
+def render_page(
+    template: str, *, lang: str, title: str, description: str, alternate: str, status: int = 200, **context
+):
+    """A whole page: the template's content in the site's layout, in `lang`."""
+    content = render_template(template, lang=lang, title=title, **context)
+    html = _shell(lang).fill(
+        title=str(escape(title)),
+        description=str(escape(description)),
+        content=content,
+        path=request.path,
+        alternate=alternate,
+    )
+    return html, status, {"Content-Type": "text/html; charset=utf-8"}

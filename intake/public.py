@@ -1,0 +1,220 @@
+"""The public forms: a household registers its interest, anyone orders the magazine.
+
+Each view: show the form, validate, save in one transaction, then redirect to a receipt
+(POST-redirect-GET). The receipt exists only once the commit has succeeded.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, g, redirect, request
+from flask_babel import gettext as _
+from markdown import markdown
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tasteget.site import routes
+
+from . import abuse, choices, content, db, store
+from .forms import OrderForm, RegistrationForm
+from .models import UTM_FIELDS, Household, MagazineOrder
+from .pages import render_page
+
+bp = Blueprint("public", __name__)
+RECEIPT = {"sv": "tack", "en": "thanks"}
+
+
+def pair(section: str, suffix: str = "", **options):
+    """Register a view at the section's Swedish and English paths (see tasteget.site.routes)."""
+
+    def decorate(view):
+        for lang in routes.LANGS:
+            path = routes.url(section, lang) + suffix.replace("{receipt}", RECEIPT[lang])
+            bp.add_url_rule(path, view_func=view, defaults={"lang": lang}, **options)
+        return view
+
+    return decorate
+
+
+@bp.url_value_preprocessor
+def _language(endpoint, values):
+    g.lang = values.get("lang", "sv") if values else "sv"
+
+
+def _other(section: str, lang: str, suffix: str = "") -> str:
+    other = routes.other(lang)
+    return routes.url(section, other) + suffix.replace("{receipt}", RECEIPT[other])
+
+
+def _prefill(form, lang: str) -> None:
+    """A fresh form: its one-time id, the time it was shown and the link's campaign parameters."""
+    form.submission_id.data = secrets.token_urlsafe(24)
+    form.started.data = abuse.start_token()
+    for name in UTM_FIELDS:
+        form[name].data = request.args.get(name, "")[:200] or None
+    if hasattr(form, "contact_language"):
+        form.contact_language.data = lang
+
+
+def _notice(form) -> str | None:
+    if form.csrf_token.errors:
+        return _("The form had expired, so nothing was sent yet. Check your details and send again.")
+    return None
+
+
+def _find(model, submission_id: str | None):
+    if not submission_id:
+        return None
+    return db.session().scalar(select(model).where(model.submission_id == submission_id))
+
+
+def _receipt_url(section: str, lang: str, reference: str) -> str:
+    return f"{routes.url(section, lang)}{RECEIPT[lang]}/{reference}/"
+
+
+@pair("register", methods=["GET", "POST"])
+@abuse.limiter.limit(abuse.form_limit, methods=["POST"])
+def register(lang: str):
+    site = content.site()
+    form = RegistrationForm()
+    form.municipalities.choices = [(slug, m.name) for slug, m in site.municipalities.items()]
+    form.municipalities.choices.append((choices.UNSURE, _("Not sure yet")))
+    form.country.choices = choices.countries(lang)
+    if request.method == "GET":
+        _prefill(form, lang)
+    else:
+        done = _find(Household, form.submission_id.data)  # a double click or a resent form
+        if done is None and form.validate():
+            try:
+                done = store.save_household(form, lang, content.privacy_notice(site, lang))
+            except IntegrityError:
+                db.session().rollback()
+                done = _find(Household, form.submission_id.data)
+                if done is None:
+                    raise
+        if done is not None:
+            return redirect(_receipt_url("register", done.form_language, done.reference), 303)
+    return render_page(
+        "register.html",
+        lang=lang,
+        title=_("Register your interest"),
+        description=_("Tell us about your household, and a relocation guide will get in touch."),
+        alternate=_other("register", lang),
+        status=422 if form.errors else 200,
+        form=form,
+        notice=_notice(form),
+        region=site.region,
+        privacy_url=routes.url("privacy", lang),
+    )
+
+
+@pair("register", "{receipt}/<reference>/")
+def register_receipt(lang: str, reference: str):
+    household = db.session().scalar(select(Household).where(Household.reference == reference))
+    if household is None:
+        abort(404)
+    site = content.site()
+    region = site.region
+    contacts = []
+    for slug in household.municipality_slugs:
+        m = site.municipalities.get(slug)
+        for guide in m.guides if m else []:
+            contacts.append(
+                {
+                    "name": guide.name,
+                    "role": guide.title.get(lang),
+                    "place": m.name,
+                    "phone": guide.phone,
+                    "email": guide.email,
+                }
+            )
+    if not contacts:
+        c = region.coordinator
+        contacts.append(
+            {"name": c.name or c.title.get(lang), "role": c.organisation, "phone": c.phone, "email": c.email}
+        )
+    return render_page(
+        "receipt.html",
+        lang=lang,
+        title=_("Thank you, we have your registration"),
+        description=_("Your registration has been received."),
+        alternate=_other("register", lang, f"{{receipt}}/{reference}/"),
+        lead=_(
+            "We have saved your registration. A relocation guide will get in touch within %(days)d working days.",
+            days=region.response_days,
+        ),
+        reference=reference,
+        next_steps=Markup(markdown(region.after_registering.get(lang))),
+        contacts=contacts,
+        home_url=routes.url("home", lang),
+    )
+
+
+@pair("order", methods=["GET", "POST"])
+@abuse.limiter.limit(abuse.form_limit, methods=["POST"])
+def order(lang: str):
+    site = content.site()
+    form = OrderForm()
+    form.country.choices = choices.countries(lang)
+    if request.method == "GET":
+        _prefill(form, lang)
+    else:
+        done = _find(MagazineOrder, form.submission_id.data)
+        if done is None and form.validate():
+            try:
+                done = store.save_order(form, lang, content.privacy_notice(site, lang))
+            except store.AlreadyOrdered:
+                return _already_ordered(lang)
+            except IntegrityError:
+                db.session().rollback()
+                done = _find(MagazineOrder, form.submission_id.data)
+                if done is None:
+                    return _already_ordered(lang)  # the same address, ordered a moment ago
+        if done is not None:
+            return redirect(_receipt_url("order", done.form_language, done.reference), 303)
+    return render_page(
+        "order.html",
+        lang=lang,
+        title=_("Order the magazine %(name)s", name=site.region.magazine.name),
+        description=_("Order the printed magazine, sent to your home."),
+        alternate=_other("order", lang),
+        status=422 if form.errors else 200,
+        form=form,
+        notice=_notice(form),
+        magazine_description=Markup(markdown(site.region.magazine.description.get(lang))),
+        privacy_url=routes.url("privacy", lang),
+    )
+
+
+def _already_ordered(lang: str):
+    return render_page(
+        "message.html",
+        lang=lang,
+        title=_("The magazine is already on its way"),
+        description=_("The magazine has already been ordered to this address."),
+        alternate=_other("order", lang),
+        text=_("We already have an order of the magazine to this address, so we will not send another one."),
+        back_url=routes.url("home", lang),
+        back_text=_("Back to the home page"),
+    )
+
+
+@pair("order", "{receipt}/<reference>/")
+def order_receipt(lang: str, reference: str):
+    found = db.session().scalar(select(MagazineOrder).where(MagazineOrder.reference == reference))
+    if found is None:
+        abort(404)
+    return render_page(
+        "receipt.html",
+        lang=lang,
+        title=_("Thank you for your order"),
+        description=_("Your order of the magazine has been received."),
+        alternate=_other("order", lang, f"{{receipt}}/{reference}/"),
+        lead=_("We have saved your order. The magazine will be sent to the address you gave."),
+        reference=reference,
+        next_steps=None,
+        contacts=[],
+        home_url=routes.url("home", lang),
+    )

@@ -1,0 +1,66 @@
+"""Configuration: safe development defaults, overridden by environment variables of the same name."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    # Where the campaign's content and the built site are.
+    "CONTENT_DIR": str(PROJECT / "content"),
+    "SITE_DIR": str(PROJECT / "site"),
+    # The CRM database; None means an SQLite file in the instance folder.
+    "DATABASE_URL": None,
+    # Abuse defences.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_FORMS": "10 per minute;60 per hour",
+    "TRUSTED_PROXIES": 0,  # how many proxies in front of us set X-Forwarded-For
+    "MIN_FILL_SECONDS": 3,  # faster than this is a robot; the submission goes to quarantine
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Cookies: HttpOnly and SameSite always; Secure unless running on local http.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": False,
+    "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+    "BABEL_DEFAULT_LOCALE": "sv",
+}
+
+# Settings read as numbers or booleans from the environment.
+INTS = {"TRUSTED_PROXIES", "MIN_FILL_SECONDS", "MAX_CONTENT_LENGTH", "WTF_CSRF_TIME_LIMIT"}
+BOOLS = {"SESSION_COOKIE_SECURE"}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Every known setting that the environment sets, converted to its type."""
+    out = {}
+    for key in [*DEFAULTS, "SECRET_KEY"]:
+        if key not in environ:
+            continue
+        value = environ[key]
+        if key in INTS:
+            try:
+                value = int(value)
+            except ValueError:
+                raise ValueError(f"{key} must be a whole number, got {value!r}") from None
+        elif key in BOOLS:
+            value = value.strip().lower() in ("1", "true", "yes", "on")
+        out[key] = value
+    return out
+
+
+def development_secret(instance: Path) -> str:
+    """A random secret generated once into the instance folder (never committed)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def sqlite_url(instance: Path) -> str:
+    instance.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance / 'tasteget.db'}"

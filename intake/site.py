@@ -1,0 +1,100 @@
+"""The built static site for every path the intake does not own, its 404 pages, and /healthz.
+
+In production a web server serves the site itself; this keeps `make run` to one port.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+
+from tasteget.site import routes
+from tasteget.site.shell import SHELL_DIR
+
+from . import db
+from .pages import render_page
+
+bp = Blueprint("site", __name__)
+
+
+def language_of(path: str) -> str:
+    return "en" if path == "/en" or path.startswith("/en/") else "sv"
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.ping()
+    except SQLAlchemyError:
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.get("/", defaults={"path": ""})
+@bp.get("/<path:path>")
+def static_site(path: str):
+    site_dir = Path(current_app.config["SITE_DIR"]).resolve()
+    target = (site_dir / path).resolve()
+    if not target.is_relative_to(site_dir) or SHELL_DIR in target.relative_to(site_dir).parts:
+        return not_found()
+    if target.is_dir():
+        if path and not path.endswith("/"):
+            return redirect(f"/{path}/", 308)
+        target = target / "index.html"
+    if not target.is_file():
+        return not_found()
+    return send_from_directory(site_dir, str(target.relative_to(site_dir)))
+
+
+def not_found(_error=None):
+    """The site's own 404 page in the language of the address."""
+    lang = language_of(request.path)
+    page = Path(current_app.config["SITE_DIR"]) / routes.PREFIX[lang].lstrip("/") / "404.html"
+    if page.is_file():
+        return page.read_text(encoding="utf-8"), 404, {"Content-Type": "text/html; charset=utf-8"}
+    return _("Page not found"), 404
+
+
+def error_page(status: int, title: str, text: str):
+    """A short error page in the site's layout, in the language of the address."""
+    lang = language_of(request.path)
+    return render_page(
+        "message.html",
+        lang=lang,
+        title=title,
+        description=title,
+        alternate=routes.url("home", routes.other(lang)),
+        status=status,
+        text=text,
+        back_url=request.path if request.method == "POST" else routes.url("home", lang),
+        back_text=_("Back to the form") if request.method == "POST" else _("Back to the home page"),
+    )
+
+
+def too_many(_error):
+    return error_page(
+        429,
+        _("Too many attempts"),
+        _("We have received many forms from your connection in a short time. Wait a while and try again."),
+    )
+
+
+def too_large(_error):
+    return error_page(
+        413, _("Too much text"), _("The form contained more text than we can take. Shorten it and try again.")
+    )
+
+
+def bad_request(_error):
+    return error_page(400, _("Something went wrong"), _("We could not read what was sent. Go back and try again."))
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(429, too_many)
+    app.register_error_handler(413, too_large)
+    app.register_error_handler(400, bad_request)
