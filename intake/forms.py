@@ -18,6 +18,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from . import choices, postal
@@ -44,9 +45,18 @@ def plain_text(one_line: bool = True):
     return check
 
 
+def select_choices(pairs) -> list[SelectChoice]:
+    """WTForms' form of the (key, label) pairs in `choices`."""
+    return [SelectChoice(key, label) for key, label in pairs]
+
+
+def keys_of(options) -> set[str]:
+    return {option.value if isinstance(option, SelectChoice) else option[0] for option in options}
+
+
 def one_of(options):
     """For optional single choices: empty is fine, anything else must be one of the options."""
-    keys = {key for key, _ in options}
+    keys = keys_of(options)
 
     def check(form, field):
         if field.data and field.data not in keys:
@@ -63,6 +73,11 @@ def text(label, required=False, max_length=200, one_line=True, **kwargs):
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _newlines(value):
+    """Browsers send CR LF; store plain line feeds."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 class Checkboxes(SelectMultipleField):
@@ -108,14 +123,14 @@ class RegistrationForm(AbuseChecks, FlaskForm):
     contact_channel = RadioField(
         _l("How would you like us to contact you?"),
         [InputRequired(_l("Choose how we should contact you."))],
-        choices=choices.CHANNELS,
+        choices=select_choices(choices.CHANNELS),
         default="email",
         validate_choice=False,
     )
     contact_language = RadioField(
         _l("Which language would you like us to use?"),
         [InputRequired(_l("Choose a language."))],
-        choices=choices.LANGUAGES,
+        choices=select_choices(choices.LANGUAGES),
         validate_choice=False,
     )
     country = SelectField(_l("Country you live in now"), [InputRequired(REQUIRED)], default="SE", validate_choice=False)
@@ -135,29 +150,39 @@ class RegistrationForm(AbuseChecks, FlaskForm):
         description=_l("Choose one or more."),
         validate_choice=False,
     )
-    seeks = Checkboxes(_l("What are you looking for? (optional)"), choices=choices.SEEKS, validate_choice=False)
-    housing_tenure = RadioField(
-        _l("Would you rather rent or buy?"), [one_of(choices.TENURES)], choices=choices.TENURES, validate_choice=False
+    seeks = Checkboxes(
+        _l("What are you looking for? (optional)"), choices=select_choices(choices.SEEKS), validate_choice=False
     )
-    housing_types = Checkboxes(_l("What kind of home?"), choices=choices.HOUSING_TYPES, validate_choice=False)
+    housing_tenure = RadioField(
+        _l("Would you rather rent or buy?"),
+        [one_of(choices.TENURES)],
+        choices=select_choices(choices.TENURES),
+        validate_choice=False,
+    )
+    housing_types = Checkboxes(
+        _l("What kind of home?"), choices=select_choices(choices.HOUSING_TYPES), validate_choice=False
+    )
     housing_setting = RadioField(
-        _l("Where would you like to live?"), [one_of(choices.SETTINGS)], choices=choices.SETTINGS, validate_choice=False
+        _l("Where would you like to live?"),
+        [one_of(choices.SETTINGS)],
+        choices=select_choices(choices.SETTINGS),
+        validate_choice=False,
     )
     timeframe = RadioField(
         _l("When are you thinking of moving?"),
         [InputRequired(_l("Choose when you are thinking of moving."))],
-        choices=choices.TIMEFRAMES,
+        choices=select_choices(choices.TIMEFRAMES),
         validate_choice=False,
     )
     message = TextAreaField(
         _l("Anything else you would like to tell us? (optional)"),
         [Optional(), Length(max=3000, message=_l("Use at most %(max)d characters.", max=3000)), plain_text(False)],
-        filters=[_strip],
+        filters=[_strip, _newlines],
     )
     heard_from = SelectField(
         _l("Where did you hear about us? (optional)"),
         [one_of(choices.HEARD_FROM)],
-        choices=[("", _l("Choose…")), *choices.HEARD_FROM],
+        choices=select_choices([("", _l("Choose…")), *choices.HEARD_FROM]),
         validate_choice=False,
     )
     privacy = BooleanField(
@@ -191,7 +216,7 @@ class RegistrationForm(AbuseChecks, FlaskForm):
         field.ages = [int(p) for p in parts]
 
     def validate_municipalities(self, field):
-        keys = {key for key, _ in field.choices}
+        keys = keys_of(field.choices)
         if not field.data:
             raise ValidationError(_l("Choose at least one municipality, or “not sure yet”."))
         if any(value not in keys for value in field.data):
@@ -211,7 +236,7 @@ class RegistrationForm(AbuseChecks, FlaskForm):
 
 
 def _all_known(field, options):
-    keys = {key for key, _ in options}
+    keys = keys_of(options)
     if any(value not in keys for value in field.data or []):
         raise ValidationError(_l("Choose among the options listed."))
 
@@ -241,7 +266,7 @@ class OrderForm(AbuseChecks, FlaskForm):
         one_of(self.country.choices)(self, field)
 
     def validate_postal_code(self, field):
-        if not field.data or self.country.data not in dict(self.country.choices):
+        if not field.data or self.country.data not in keys_of(self.country.choices):
             return
         try:
             field.data = postal.normalise(self.country.data, field.data)

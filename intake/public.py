@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from tasteget.site import routes
 
 from . import abuse, choices, content, db, store
-from .forms import OrderForm, RegistrationForm
+from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, MagazineOrder
 from .pages import render_page
 
@@ -79,9 +79,10 @@ def _receipt_url(section: str, lang: str, reference: str) -> str:
 def register(lang: str):
     site = content.site()
     form = RegistrationForm()
-    form.municipalities.choices = [(slug, m.name) for slug, m in site.municipalities.items()]
-    form.municipalities.choices.append((choices.UNSURE, _("Not sure yet")))
-    form.country.choices = choices.countries(lang)
+    form.municipalities.choices = select_choices(
+        [*((slug, m.name) for slug, m in site.municipalities.items()), (choices.UNSURE, _("Not sure yet"))]
+    )
+    form.country.choices = select_choices(choices.countries(lang))
     if request.method == "GET":
         _prefill(form, lang)
     else:
@@ -157,7 +158,7 @@ def register_receipt(lang: str, reference: str):
 def order(lang: str):
     site = content.site()
     form = OrderForm()
-    form.country.choices = choices.countries(lang)
+    form.country.choices = select_choices(choices.countries(lang))
     if request.method == "GET":
         _prefill(form, lang)
     else:

@@ -1,12 +1,19 @@
-"""Shared fixtures: generated content and the real site built once per run."""
+"""Shared fixtures: generated content, the real site built once per run, the intake and its CRM."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
 
-from helpers import tasteget
+from intake import abuse, create_app, db, settings
+from intake.models import Base
+
+from helpers import ROOT, tasteget
 from sample_content import write_sample
 
 
@@ -23,3 +30,78 @@ def built_site(tmp_path_factory) -> Path:
     result = tasteget("build", "--site-dir", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+# The intake and its CRM database ---------------------------------------------------------------
+# Every test that uses `app` runs against SQLite and, when TEST_DATABASE_URL is set, PostgreSQL.
+
+BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A database of this run's own: an SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('crm') / 'crm.db'}"
+        return
+    base = os.environ["TEST_DATABASE_URL"]
+    schema = f"tasteget_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "SITE_DIR": str(site_dir),
+        "CONTENT_DIR": str(ROOT / "content"),
+        "MIN_FILL_SECONDS": 0,
+        "RATELIMIT_FORMS": "1000 per minute",
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
+        "RATELIMIT_KEY_PREFIX": f"tasteget-test-{uuid.uuid4().hex[:8]}",
+    }
+    return {**settings.DEFAULTS, **config, **overrides}
+
+
+@pytest.fixture(scope="session")
+def intake_app(database_url, built_site):
+    app = create_app(intake_config(database_url, built_site))
+    db.upgrade(app.extensions["db_engine"])
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(intake_app):
+    """The intake with an empty CRM; settings a test changes are put back afterwards."""
+    saved = dict(intake_app.config)
+    yield intake_app
+    intake_app.config.clear()
+    intake_app.config.update(saved)
+    abuse.limiter.reset()
+    with intake_app.extensions["db_engine"].begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def rows(app):
+    """Read the CRM directly: rows(Model) -> every row of that model."""
+
+    def read(model, *where):
+        with Session(app.extensions["db_engine"]) as session:
+            return list(session.scalars(select(model).where(*where)))
+
+    return read

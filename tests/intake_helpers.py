@@ -1,0 +1,74 @@
+"""Filling in the intake's forms as a browser would: fetch the form, keep its hidden fields, post."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>|<input[^>]*name="website"[^>]*>')
+ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+
+REGISTRATION = {
+    "name": "Anna Andersson",
+    "email": "anna@example.com",
+    "phone": "070-123 45 67",
+    "contact_channel": "phone",
+    "contact_language": "en",
+    "country": "NO",
+    "place": "Trondheim",
+    "occupation": "Sjuksköterska",
+    "work_sought": "Sjuksköterska på vårdcentral",
+    "partner_occupation": "Snickare",
+    "partner_work_sought": "Egen firma",
+    "children_count": "2",
+    "children_ages": "3, 7",
+    "municipalities": ["are", "ostersund"],
+    "seeks": ["job", "partner_job", "housing", "visit"],
+    "housing_tenure": "buy",
+    "housing_types": ["house", "farm"],
+    "housing_setting": "village",
+    "timeframe": "6m",
+    "message": "Vi längtar efter fjällen.\r\nOch efter lugnet.",
+    "heard_from": "social",
+    "privacy": "y",
+}
+
+ORDER = {
+    "name": "Bo Berg",
+    "street": "Storgatan 1",
+    "postal_code": "83131",
+    "city": "Östersund",
+    "country": "SE",
+    "email": "bo@example.com",
+    "privacy": "y",
+}
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    fields = {}
+    for tag in HIDDEN.findall(html):
+        attrs = dict(ATTR.findall(tag))
+        if "name" in attrs:
+            fields[attrs["name"]] = unescape(attrs.get("value", ""))
+    return fields
+
+
+def fetch_form(client, url: str) -> dict[str, str]:
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return hidden_fields(page.get_data(as_text=True))
+
+
+def submit(client, url: str, data: dict, form: dict | None = None, **kwargs):
+    """Post `data` with the hidden fields of a freshly fetched form (or of `form`)."""
+    fields = dict(form if form is not None else fetch_form(client, url))
+    fields.update(data)
+    return client.post(url, data=fields, **kwargs)
+
+
+def errors_in(html: str) -> dict[str, str]:
+    """The error shown next to each field: {field id: message}."""
+    return {
+        field: unescape(re.sub(r"<[^>]+>", "", message)).replace("Error:", "").replace("Fel:", "").strip()
+        for field, message in re.findall(r'<p class="ts-field-error" id="([\w-]+)-error">(.*?)</p>', html, re.S)
+    }
