@@ -19,7 +19,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from . import choices, postal
 from .models import UTM_FIELDS
@@ -66,7 +75,7 @@ def one_of(options):
 
 
 def text(label, required=False, max_length=200, one_line=True, **kwargs):
-    first = InputRequired(REQUIRED) if required else Optional()
+    first = DataRequired(REQUIRED) if required else Optional()
     limit = Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
     return StringField(label, [first, limit, plain_text(one_line)], filters=[_strip], **kwargs)
 
@@ -94,7 +103,8 @@ class AbuseChecks:
 
 def _add_utm_fields(cls):
     for name in UTM_FIELDS:
-        setattr(cls, name, HiddenField(validators=[Optional(), Length(max=200)], filters=[_strip]))
+        # Campaign parameters come from a link: keep what fits rather than refuse the form.
+        setattr(cls, name, HiddenField(filters=[_strip, lambda v: v[:200] if isinstance(v, str) else v]))
     return cls
 
 

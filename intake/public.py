@@ -59,7 +59,9 @@ def _prefill(form, lang: str) -> None:
 
 
 def _notice(form) -> str | None:
-    if form.csrf_token.errors:
+    """A form whose own hidden fields failed (expired or tampered with) is renewed, data kept."""
+    if form.csrf_token.errors or form.submission_id.errors:
+        form.submission_id.data = secrets.token_urlsafe(24)
         return _("The form had expired, so nothing was sent yet. Check your details and send again.")
     return None
 
