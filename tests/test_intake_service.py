@@ -1,0 +1,159 @@
+"""The intake as a service: one port for site and forms, health, database set-up, configuration."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import intake_config
+from sqlalchemy import create_engine, text
+
+from intake import create_app, db, settings
+from intake.models import Base
+
+from helpers import ROOT, free_port, tasteget, wait_for
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_broken_database(tmp_path, built_site):
+    app = create_app(intake_config(f"sqlite:///{tmp_path}/missing/dir/crm.db", built_site))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_the_built_site_is_served_on_the_same_port(client):
+    with client.get("/") as home:
+        assert home.status_code == 200 and "Ta steget till ett liv" in home.get_data(as_text=True)
+    for path in ("/en/municipalities/are/", "/assets/stylesheets/tasteget.css"):
+        with client.get(path) as response:
+            assert response.status_code == 200, path
+    redirect = client.get("/kommuner/are")
+    assert redirect.status_code == 308 and redirect.headers["Location"].endswith("/kommuner/are/")
+
+
+def test_unknown_paths_get_the_sites_404_in_their_language(client):
+    sv = client.get("/finns-inte/")
+    en = client.get("/en/does-not-exist/")
+    assert sv.status_code == en.status_code == 404
+    assert "Sidan finns inte" in sv.get_data(as_text=True)
+    assert "Page not found" in en.get_data(as_text=True)
+
+
+def test_the_page_shell_and_files_outside_the_site_are_not_served(client):
+    assert client.get("/_shell/").status_code == 404
+    assert client.get("/en/_shell/index.html").status_code == 404
+    assert client.get("/../pyproject.toml").status_code == 404
+    assert client.get("/%2e%2e/pyproject.toml").status_code == 404
+
+
+def test_the_forms_follow_the_site_layout_after_a_rebuild(tmp_path, database_url, built_site):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    app = create_app(intake_config(database_url, site))
+    client = app.test_client()
+    assert "Berättelser" in client.get("/registrera/").get_data(as_text=True)
+    shell = site / "_shell" / "index.html"
+    shell.write_text(shell.read_text(encoding="utf-8").replace("Berättelser", "Nyinflyttade berättar"), "utf-8")
+    assert "Nyinflyttade berättar" in client.get("/registrera/").get_data(as_text=True)
+
+
+def test_migrations_match_the_models(app):
+    with app.extensions["db_engine"].connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_is_durable_and_patient(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'crm.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_development_secret_is_generated_once_and_private(tmp_path):
+    first = settings.development_secret(tmp_path / "instance")
+    assert len(first) == 64
+    assert settings.development_secret(tmp_path / "instance") == first
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_environment_settings_are_typed_and_checked():
+    assert settings.from_environment({"MIN_FILL_SECONDS": "5", "SESSION_COOKIE_SECURE": "true"}) == {
+        "MIN_FILL_SECONDS": 5,
+        "SESSION_COOKIE_SECURE": True,
+    }
+    try:
+        settings.from_environment({"TRUSTED_PROXIES": "one"})
+    except ValueError as exc:
+        assert str(exc) == "TRUSTED_PROXIES must be a whole number, got 'one'"
+    else:
+        raise AssertionError("expected a ValueError")
+
+
+def test_session_cookie_is_httponly_and_samesite(client):
+    response = client.get("/registrera/")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_db_upgrade_command(tmp_path):
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    result = tasteget("db", "upgrade", env={"DATABASE_URL": url, "SECRET_KEY": "x"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "The database is up to date."
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    engine.dispose()
+
+
+def test_serve_without_a_built_site_says_so_in_one_line(tmp_path):
+    result = tasteget("serve", "--port", "0", env={"SITE_DIR": str(tmp_path), "SECRET_KEY": "x"})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: the site is not built (no {tmp_path}/_shell/index.html): run `tasteget build` first"
+    ]
+
+
+def test_db_upgrade_with_an_unreachable_database_says_so_in_one_line():
+    result = tasteget(
+        "db", "upgrade", env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "SECRET_KEY": "x"}
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot migrate the database: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_gunicorn_serves_the_wsgi_entry_point(tmp_path, built_site):
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    env = {"DATABASE_URL": url, "SECRET_KEY": "x", "SITE_DIR": str(built_site)}
+    assert tasteget("db", "upgrade", env=env).returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "1", "intake.wsgi:app"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", '"status":"ok"', seconds=30)
+        assert wait_for(f"http://127.0.0.1:{port}/en/register/", "Register your interest", seconds=5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
