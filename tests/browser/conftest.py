@@ -13,6 +13,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 INSTALL_HINT = "install Debian's chromium (sudo apt-get install chromium) to run them"
@@ -79,5 +80,24 @@ def page(browser, base_url):
             else page.foreign_requests.append(r.url)
         ),
     )
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def intake_server(intake_app):
+    """The intake (forms, receipts and the built site) on a loopback port, in a thread."""
+    server = make_server("127.0.0.1", 0, intake_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def live(app, intake_server, browser):
+    """A fresh browser page on the intake, with an empty CRM."""
+    context = browser.new_context(base_url=intake_server)
+    page = context.new_page()
     yield page
     context.close()

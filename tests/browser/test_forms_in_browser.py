@@ -1,0 +1,188 @@
+"""The intake's forms in a real browser: a household registers, a magazine is ordered, by mouse and
+by keyboard alone, and axe-core finds nothing on the empty form, the form with errors and the receipt."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from intake.models import Household, MagazineOrder
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+TEXT = {
+    "sv": {
+        "url": "/registrera/",
+        "name": "Ditt namn",
+        "email": "E-post",
+        "place": "Ort där du bor nu",
+        "occupation": "Ditt yrke eller område",
+        "children": "Antal barn som flyttar med",
+        "ages": "Barnens åldrar",
+        "send": "Skicka min anmälan",
+        "privacy": "Jag har läst",
+        "timeframe": "Inom 6 månader",
+        "house": "Hus",
+        "job": "Ett jobb",
+        "country": "Land där du bor nu",
+        "thanks": "Tack, vi har fått din anmälan",
+        "order": "/bestall-magasinet/",
+    },
+    "en": {
+        "url": "/en/register/",
+        "name": "Your name",
+        "email": "E-mail",
+        "place": "Town or place you live in now",
+        "occupation": "Your occupation or field",
+        "children": "Number of children moving with you",
+        "ages": "The children's ages",
+        "send": "Send my registration",
+        "privacy": "I have read",
+        "timeframe": "Within 6 months",
+        "house": "House",
+        "job": "A job",
+        "country": "Country you live in now",
+        "thanks": "Thank you, we have your registration",
+        "order": "/en/order-magazine/",
+    },
+}
+
+
+def axe_report(page) -> str:
+    results = Axe().run(page, options=WCAG_AA)
+    return results.generate_report() if results.violations_count else ""
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_household_registers(live, rows, lang):
+    t = TEXT[lang]
+    page = live
+    page.goto(t["url"] + "?utm_source=magasinet&utm_campaign=host2026")
+    page.get_by_label(t["name"]).fill("Karin Ek")
+    page.get_by_role("textbox", name=t["email"], exact=True).fill("karin@example.com")
+    page.get_by_label(t["country"]).select_option("FI")
+    page.get_by_label(t["place"]).fill("Vasa")
+    page.get_by_label(t["occupation"]).fill("Elektriker")
+    page.get_by_label(t["children"]).fill("1")
+    page.get_by_label(t["ages"]).fill("4")
+    page.get_by_label("Krokom").check()
+    page.get_by_label("Berg").check()
+    page.get_by_label(t["job"], exact=True).check()
+    page.get_by_label(t["house"], exact=True).check()
+    page.get_by_label(t["timeframe"]).check()
+    page.get_by_label(t["privacy"]).check()
+    page.get_by_role("button", name=t["send"]).click()
+    page.wait_for_url(re.compile(r".*/(tack|thanks)/H-[^/]+/$"))
+    assert page.locator("h1").inner_text() == t["thanks"]
+    [household] = rows(Household)
+    assert household.reference in page.content()
+    assert (household.name, household.email, household.country, household.place, household.occupation) == (
+        "Karin Ek",
+        "karin@example.com",
+        "FI",
+        "Vasa",
+        "Elektriker",
+    )
+    assert sorted(household.municipality_slugs) == ["berg", "krokom"]
+    assert (household.children_count, household.children_ages, household.seeks) == (1, [4], ["job"])
+    assert (household.housing_types, household.timeframe, household.contact_language) == (["house"], "6m", lang)
+    assert (household.utm_source, household.utm_campaign, household.form_language) == ("magasinet", "host2026", lang)
+    assert axe_report(page) == ""
+
+
+def tab_to(page, element_id: str, limit: int = 150) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_registration_with_the_keyboard_alone(live, rows):
+    page = live
+    page.goto("/en/register/")
+    tab_to(page, "name")
+    page.keyboard.type("Keyboard User")
+    tab_to(page, "email")
+    page.keyboard.type("keys@example.com")
+    tab_to(page, "place")
+    page.keyboard.type("Umeå")
+    tab_to(page, "occupation")
+    page.keyboard.type("Developer")
+    tab_to(page, "municipalities-7")  # Östersund
+    page.keyboard.press("Space")
+    tab_to(page, "timeframe-0")
+    page.keyboard.press("ArrowDown")  # moves to and selects "In 6–12 months"
+    tab_to(page, "privacy")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the privacy notice link
+    page.keyboard.press("Tab")  # the send button
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/thanks/H-[^/]+/$"))
+    [household] = rows(Household)
+    assert (household.name, household.municipality_slugs, household.timeframe) == (
+        "Keyboard User",
+        ["ostersund"],
+        "12m",
+    )
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_forms_have_no_axe_violations_empty_or_with_errors(live, lang, width):
+    page = live
+    page.set_viewport_size({"width": width, "height": 900})
+    for url in (TEXT[lang]["url"], TEXT[lang]["order"]):
+        page.goto(url)
+        assert axe_report(page) == "", f"empty {url}"
+        page.locator("form.ts-form button[type=submit]").click()
+        page.wait_for_selector(".ts-error-summary")
+        assert page.locator(".ts-field-error").count() >= 4
+        assert axe_report(page) == "", f"errors on {url}"
+
+
+def test_error_summary_links_move_focus_to_the_field(live):
+    page = live
+    page.goto("/registrera/")
+    page.locator("form.ts-form button[type=submit]").click()
+    page.locator(".ts-error-summary a").first.click()
+    assert page.evaluate("() => document.activeElement.id") == "name"
+
+
+def test_the_magazine_is_ordered_and_the_receipt_is_accessible(live, rows):
+    page = live
+    page.goto("/en/order-magazine/")
+    page.get_by_label("Name").fill("Per Persson")
+    page.get_by_label("Street address").fill("Kyrkgatan 12")
+    page.get_by_label("Postal code").fill("83134")
+    page.get_by_label("Town or city").fill("Östersund")
+    page.get_by_label("I have read").check()
+    page.get_by_role("button", name="Order the magazine").click()
+    page.wait_for_url(re.compile(r".*/order-magazine/thanks/M-[^/]+/$"))
+    [order] = rows(MagazineOrder)
+    assert order.postal_code == "831 34" and order.reference in page.content()
+    assert axe_report(page) == ""
+
+
+def test_forms_work_without_javascript(browser, intake_server, app, rows):
+    context = browser.new_context(base_url=intake_server, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/bestall-magasinet/")
+    page.get_by_label("Namn", exact=True).fill("Utan Skript")
+    page.get_by_label("Gatuadress").fill("Bygatan 3")
+    page.get_by_label("Postnummer").fill("840 50")
+    page.get_by_label("Ort").fill("Gällö")
+    page.get_by_label("Jag har läst").check()
+    page.get_by_role("button", name="Beställ magasinet").click()
+    page.wait_for_url(re.compile(r".*/bestall-magasinet/tack/M-[^/]+/$"))
+    assert len(rows(MagazineOrder)) == 1
+    context.close()
+
+
+def test_language_switcher_on_a_form_keeps_you_on_the_form(live):
+    page = live
+    page.goto("/registrera/")
+    page.get_by_role("link", name="English", exact=True).click()
+    page.wait_for_url("**/en/register/")
+    assert page.locator("h1").inner_text() == "Register your interest"
