@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from intake import abuse, create_app, db, settings
+from intake import abuse, create_app, db
 from intake.models import Base
 
-from helpers import ROOT, tasteget
+from helpers import tasteget
+from intake_helpers import intake_config
 from sample_content import write_sample
 
 
@@ -53,21 +54,6 @@ def database_url(request, tmp_path_factory):
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
-
-
-def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "DATABASE_URL": database_url,
-        "SITE_DIR": str(site_dir),
-        "CONTENT_DIR": str(ROOT / "content"),
-        "MIN_FILL_SECONDS": 0,
-        "RATELIMIT_FORMS": "1000 per minute",
-        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
-        "RATELIMIT_KEY_PREFIX": f"tasteget-test-{uuid.uuid4().hex[:8]}",
-    }
-    return {**settings.DEFAULTS, **config, **overrides}
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from html import unescape
+from pathlib import Path
+
+from intake import settings
+
+from helpers import ROOT
 
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>|<input[^>]*name="website"[^>]*>')
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -72,3 +79,18 @@ def errors_in(html: str) -> dict[str, str]:
         field: unescape(re.sub(r"<[^>]+>", "", message)).replace("Error:", "").replace("Fel:", "").strip()
         for field, message in re.findall(r'<p class="ts-field-error" id="([\w-]+)-error">(.*?)</p>', html, re.S)
     }
+
+
+def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "SITE_DIR": str(site_dir),
+        "CONTENT_DIR": str(ROOT / "content"),
+        "MIN_FILL_SECONDS": 0,
+        "RATELIMIT_FORMS": "1000 per minute",
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
+        "RATELIMIT_KEY_PREFIX": f"tasteget-test-{uuid.uuid4().hex[:8]}",
+    }
+    return {**settings.DEFAULTS, **config, **overrides}

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import intake_config
 from sqlalchemy import create_engine, text
 
 from intake import create_app, db, settings
 from intake.models import Base
 
 from helpers import ROOT, free_port, tasteget, wait_for
+from intake_helpers import intake_config
 
 
 def test_healthz(client):

@@ -238,6 +238,8 @@ def test_relative_links_between_pages_resolve(built_site):
     broken = []
     for path in all_pages(built_site):
         rel = path.relative_to(built_site).as_posix()
+        if "_shell/" in rel:
+            continue  # the intake's page template: its markers are filled per request
         base = "/" + rel
         for href, _ in Page(path.read_text(encoding="utf-8")).links:
             url = urlparse(urljoin(base, href))

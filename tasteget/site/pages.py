@@ -109,12 +109,14 @@ class _Renderer:
     ) -> GeneratedPage:
         self.src = routes.src_path(section, self.lang, slug)
         markdown = self.env.get_template(template).render(**context)
-        image = image or self.site.region.image
-        meta = {"description": description}
-        if image:
-            meta |= {"image": image.src, "image_alt": image.alt.get(self.lang)}
+        meta = {"description": description, **self.image_meta(image)}
         other = routes.other(self.lang)
         return GeneratedPage(self.src, markdown, routes.url(section, other, slug), meta, source)
+
+    def image_meta(self, image=None) -> dict:
+        """The picture a shared link shows: the page's own, else the region's."""
+        image = image or self.site.region.image
+        return {"image": image.src, "image_alt": image.alt.get(self.lang)} if image else {}
 
     def all(self) -> list[GeneratedPage]:
         site, region = self.site, self.site.region
@@ -176,6 +178,7 @@ class _Renderer:
             "description": shell.DESCRIPTION,
             "search": {"exclude": True},
             "hide": ["toc"],
+            **self.image_meta(),
         }
         return GeneratedPage(f"{shell.SHELL_DIR}.md", shell.SHELL_MARKDOWN, shell.ALTERNATE, meta)
 
