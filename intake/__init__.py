@@ -8,7 +8,6 @@ from flask import Flask, g, request
 from flask_babel import Babel
 
 from . import abuse, content, db, public, settings, site
-from .pages import check_site
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,7 +23,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Babel(app, locale_selector=lambda: g.get("lang") or site.language_of(request.path))
     content.init_app(app)
-    check_site(Path(app.config["SITE_DIR"]))
     db.init_app(app)
     abuse.init_app(app)
     app.register_blueprint(public.bp)

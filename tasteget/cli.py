@@ -116,11 +116,10 @@ def _intake_app():
     """The intake app from the environment, or one readable line saying why it cannot start."""
     from intake import create_app
     from intake.content import ContentError
-    from intake.pages import SiteNotBuilt
 
     try:
         return create_app()
-    except (ContentError, SiteNotBuilt, ValueError) as exc:
+    except (ContentError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -144,7 +143,13 @@ def serve_command(host: str, port: int) -> None:
 
     In production run gunicorn (`gunicorn intake.wsgi:app`) behind a web server; see the README.
     """
+    from intake.pages import SiteNotBuilt, check_site
+
     app = _intake_app()
+    try:
+        check_site(Path(app.config["SITE_DIR"]))
+    except SiteNotBuilt as exc:
+        raise click.ClickException(str(exc)) from None
     _upgrade(app)
     click.echo(f"Serving the site, the forms and /healthz at http://{host}:{port}/ (Ctrl-C stops).")
     try:
