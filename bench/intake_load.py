@@ -117,6 +117,14 @@ def machine_cpu() -> tuple[float, float]:
     return total - idle, total
 
 
+def background_busy(seconds: float = 3) -> float:
+    """Share of all cores busy over `seconds` while the benchmark itself sends nothing."""
+    busy, total = machine_cpu()
+    time.sleep(seconds)
+    busy_after, total_after = machine_cpu()
+    return (busy_after - busy) / max(1, total_after - total)
+
+
 def group_cpu(pgid: int) -> float:
     """CPU seconds (user + system) used so far by the live processes of a process group."""
     seconds = 0.0
@@ -152,13 +160,15 @@ def group_pids(pgid: int) -> list[int]:
 class Server:
     """gunicorn serving intake.wsgi:app in a process group of its own (so kill -9 reaches every worker)."""
 
-    def __init__(self, env: dict[str, str], port: int, workers: int, threads: int, log: Path):
+    def __init__(
+        self, env: dict[str, str], port: int, workers: int, threads: int, log: Path, extra: tuple[str, ...] = ()
+    ):
         self.env, self.port, self.log = env, port, log
         self.base = f"http://127.0.0.1:{port}"
         self.argv = [str(GUNICORN), "-b", f"127.0.0.1:{port}", "-w", str(workers)]
         if threads > 1:
             self.argv += ["--threads", str(threads)]  # gunicorn then uses its gthread worker
-        self.argv.append("intake.wsgi:app")
+        self.argv += [*extra, "intake.wsgi:app"]
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> float:
@@ -472,6 +482,7 @@ class BackendRun:
     restart_seconds: float
     after_restart_ok: bool
     checks: str  # SQLite's own checks, or what stands for them on PostgreSQL
+    background: float  # share of the machine busy with other processes just before the load
     receipts: set[str] = field(default_factory=set)
     acknowledged: set[str] = field(default_factory=set)
 
@@ -498,6 +509,10 @@ def run_backend(backend: str, args: argparse.Namespace, site_dir: Path, work: Pa
         progress(f"{backend}: starting {' '.join(server.argv[1:])}")
         server.start()
         try:
+            background = background_busy()
+            progress(f"{backend}: machine {100 * background:.0f} % busy before the load (other processes)")
+            if background > 0.1:
+                progress("warning: something else is using the CPU; the figures will be lower than on a quiet machine")
             warm = run_phase(f"{backend} warm-up", server, args.users, args.warmup)
             load = run_phase(f"{backend} registrations", server, args.users, args.seconds)
             minimal = run_phase(
@@ -538,6 +553,7 @@ def run_backend(backend: str, args: argparse.Namespace, site_dir: Path, work: Pa
             restart_seconds,
             after_restart.receipt is not None,
             checks,
+            background,
         )
         run.receipts = receipts | crash.receipts
         run.acknowledged = acknowledged | crash.acknowledged
@@ -617,6 +633,7 @@ def table(runs: list[BackendRun]) -> list[str]:
                 )
             ),
         ),
+        row("machine CPU busy before the load (other processes)", each(lambda r: f"{100 * r.background:.0f} %")),
         row(
             "machine CPU busy: registrations / `/healthz`",
             each(lambda r: f"{100 * r.load.machine_busy:.0f} % / {100 * r.minimal.machine_busy:.0f} %"),

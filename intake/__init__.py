@@ -20,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.development_secret(instance)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = settings.sqlite_url(instance)
+    if not app.config.get("MAIL_DIR"):
+        app.config["MAIL_DIR"] = str(instance / "mail")
 
     Babel(app, locale_selector=lambda: g.get("lang") or site.language_of(request.path))
     content.init_app(app)

@@ -91,7 +91,7 @@ def register(lang: str):
         done = _find(Household, form.submission_id.data)  # a double click or a resent form
         if done is None and form.validate():
             try:
-                done = store.save_household(form, lang, content.privacy_notice(site, lang))
+                done = store.save_household(form, lang, site)
             except IntegrityError:
                 db.session().rollback()
                 done = _find(Household, form.submission_id.data)
@@ -167,7 +167,7 @@ def order(lang: str):
         done = _find(MagazineOrder, form.submission_id.data)
         if done is None and form.validate():
             try:
-                done = store.save_order(form, lang, content.privacy_notice(site, lang))
+                done = store.save_order(form, lang, site)
             except store.AlreadyOrdered:
                 return _already_ordered(lang)
             except IntegrityError:

@@ -26,10 +26,38 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "BABEL_DEFAULT_LOCALE": "sv",
+    # Mail: SMTP from MAIL_URL (smtp://user:password@host:587?starttls=true or smtps://…);
+    # unset, messages are written as .eml files to MAIL_DIR (default instance/mail/).
+    "MAIL_URL": None,
+    "MAIL_FROM": "noreply@localhost",
+    "MAIL_DIR": None,
+    "PUBLIC_URL": "http://127.0.0.1:8000",  # where links in messages point
+    "MAIL_BATCH": 20,
+    "MAIL_LEASE_SECONDS": 300,  # a claimed message returns to the queue if its worker dies
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_BACKOFF_SECONDS": 30,
+    "MAIL_BACKOFF_CAP_SECONDS": 3600,
+    "MAIL_DAILY_LIMIT_PER_ADDRESS": 3,  # messages a day to one address typed into a form
+    "WORKER_POLL_SECONDS": 2,
+    "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
+    "TIMEZONE": "UTC",
 }
 
 # Settings read as numbers or booleans from the environment.
-INTS = {"TRUSTED_PROXIES", "MIN_FILL_SECONDS", "MAX_CONTENT_LENGTH", "WTF_CSRF_TIME_LIMIT"}
+INTS = {
+    "TRUSTED_PROXIES",
+    "MIN_FILL_SECONDS",
+    "MAX_CONTENT_LENGTH",
+    "WTF_CSRF_TIME_LIMIT",
+    "MAIL_BATCH",
+    "MAIL_LEASE_SECONDS",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_BACKOFF_SECONDS",
+    "MAIL_BACKOFF_CAP_SECONDS",
+    "MAIL_DAILY_LIMIT_PER_ADDRESS",
+    "WORKER_POLL_SECONDS",
+    "ORDERS_SUMMARY_HOUR",
+}
 BOOLS = {"SESSION_COOKIE_SECURE"}
 
 

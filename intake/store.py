@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import abuse, choices, db, postal
-from .content import Notice
+from . import abuse, choices, db, messages, postal
+from .content import Notice, privacy_notice
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder, PrivacyNotice, utcnow
 from .references import new_reference
 
@@ -38,8 +38,10 @@ def _common(form, lang: str, notice: Notice, prefix: str) -> dict:
     }
 
 
-def save_household(form, lang: str, notice: Notice) -> Household:
+def save_household(form, lang: str, site) -> Household:
+    """The household and the messages about it, in one transaction."""
     session = db.session()
+    notice = privacy_notice(site, lang)
     record_notice(session, notice)
     chosen = [m for m in form.municipalities.data if m != choices.UNSURE]
     household = Household(
@@ -68,12 +70,17 @@ def save_household(form, lang: str, notice: Notice) -> Household:
         heard_from=form.heard_from.data or None,
     )
     session.add(household)
+    session.flush()
+    if household.quarantine_reason is None:
+        messages.for_new_household(session, household, site)
     session.commit()
     return household
 
 
-def save_order(form, lang: str, notice: Notice) -> MagazineOrder:
+def save_order(form, lang: str, site) -> MagazineOrder:
+    """The order and its confirmation message, in one transaction."""
     session = db.session()
+    notice = privacy_notice(site, lang)
     fields = _common(form, lang, notice, "M")
     key = postal.address_key(form.street.data, form.postal_code.data, form.country.data)
     if fields["quarantine_reason"] is not None:
@@ -92,5 +99,8 @@ def save_order(form, lang: str, notice: Notice) -> MagazineOrder:
         address_key=key,
     )
     session.add(order)
+    session.flush()
+    if order.quarantine_reason is None:
+        messages.for_new_order(session, order, site)
     session.commit()
     return order

@@ -138,11 +138,16 @@ def _upgrade(app) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
-def serve_command(host: str, port: int) -> None:
+@click.option("--worker/--no-worker", default=True, show_default=True, help="Also send mail in the background.")
+def serve_command(host: str, port: int, worker: bool) -> None:
     """Run the intake and the built site on one port, for development (migrates the database first).
 
-    In production run gunicorn (`gunicorn intake.wsgi:app`) behind a web server; see the README.
+    The outbox worker runs alongside, so mail appears (in instance/mail/ unless MAIL_URL is set).
+    In production run gunicorn (`gunicorn intake.wsgi:app`) and `tasteget worker`; see the README.
     """
+    import threading
+
+    from intake import worker as outbox_worker
     from intake.pages import SiteNotBuilt, check_site
 
     app = _intake_app()
@@ -151,11 +156,82 @@ def serve_command(host: str, port: int) -> None:
     except SiteNotBuilt as exc:
         raise click.ClickException(str(exc)) from None
     _upgrade(app)
+    _app_logging()
+    stop = threading.Event()
+    if worker:
+        threading.Thread(target=outbox_worker.run, args=(app, stop), daemon=True, name="outbox-worker").start()
+        where = app.config["MAIL_URL"] and "by SMTP" or f"to {app.config['MAIL_DIR']}/"
+        click.echo(f"The outbox worker sends mail {where}.")
     click.echo(f"Serving the site, the forms and /healthz at http://{host}:{port}/ (Ctrl-C stops).")
     try:
         app.run(host=host, port=port, threaded=True, load_dotenv=False)
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    finally:
+        stop.set()
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due and run due jobs once, then exit.")
+def worker_command(once: bool) -> None:
+    """Send the outbox's messages (with retries) and run the scheduled jobs, until stopped.
+
+    Run one next to the web app in production; more than one is safe (no message is sent twice).
+    """
+    import signal
+    import threading
+
+    from intake import worker as outbox_worker
+
+    app = _intake_app()
+    _app_logging()
+    if once:
+        sent = outbox_worker.send_due(app)
+        jobs = outbox_worker.run_jobs(app)
+        click.echo(f"Tried {sent} message(s); ran {len(jobs)} job(s).")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo("The outbox worker is running (Ctrl-C stops).")
+    try:
+        outbox_worker.run(app, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@main.group("mail")
+def mail_group() -> None:
+    """E-mail."""
+
+
+@mail_group.command("test")
+@click.argument("address")
+def mail_test_command(address: str) -> None:
+    """Send a test message to ADDRESS now (not through the outbox) and report the result."""
+    from intake import mail
+    from intake.mail import Outgoing
+    from intake.outbox import new_message_id
+
+    app = _intake_app()
+    config = app.config
+    where = mail.redacted(config["MAIL_URL"]) if config["MAIL_URL"] else f"{config['MAIL_DIR']}/"
+    message = Outgoing(
+        to_address=address,
+        to_name=None,
+        subject="Test message from tasteget",
+        body_text="This is a test message. Mail works.",
+        body_html="<p>This is a test message. Mail works.</p>",
+        message_id=new_message_id(config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >")),
+        language="en",
+    )
+    try:
+        with mail.transport(config) as transport:
+            result = transport.send(message)
+    except mail.MailConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - any failure is reported as one line
+        raise click.ClickException(f"could not send to {address} via {where}: {mail.describe_error(exc)}") from None
+    click.echo(f"Test message {result}: to {address} via {where}")
 
 
 @main.group("db")
@@ -183,6 +259,16 @@ def reference_command(output: Path | None) -> None:
         click.echo(f"Wrote {output}.")
     else:
         click.echo(text, nl=False)
+
+
+def _app_logging() -> None:
+    """The service's own log lines (no personal data is ever logged) on standard error."""
+    logger = logging.getLogger("intake")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def _mkdocs_logging(level: int = logging.WARNING) -> None:

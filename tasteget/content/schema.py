@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Pydantic's EmailStr rejects the reserved `.example` domain that placeholders must use, so a plain
 # shape check is enough here: content e-mail addresses are published, not verified.
@@ -223,6 +223,13 @@ class Region(Model):
         description="Data controller for the privacy notice.", examples=["Region Jämtland Härjedalen"]
     )
     image: Image | None = Field(None, description="Default picture for shared links.")
+
+    @field_validator("coordinator")
+    @classmethod
+    def _coordinator_has_email(cls, value: Contact) -> Contact:
+        if not value.email:
+            raise ValueError("needs an e-mail address: new households go there when no guide can be e-mailed")
+        return value
 
 
 class Story(Model):

@@ -1,0 +1,214 @@
+"""What the e-mails say, in the recipient's language.
+
+Guides get the broad shape of a request and a link to the back office, never the mover's name,
+contact details or own words: personal data stays in the CRM.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from markdown import markdown
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from tasteget.site import routes
+
+from . import choices, outbox, routing
+from .models import Household, MagazineOrder, OutboxMessage, utcnow
+
+GUIDE_LANGUAGE = "sv"
+
+
+def _message(kind: str, to: str, name: str | None, lang: str, subject: str, template: str, **context) -> OutboxMessage:
+    with force_locale(lang):
+        return OutboxMessage(
+            kind=kind,
+            message_id=outbox.new_message_id(_domain()),
+            to_address=to,
+            to_name=name,
+            language=lang,
+            subject=str(subject),
+            body_text=render_template(f"mail/{template}.txt", **context),
+            body_html=render_template(f"mail/{template}.html", **context),
+        )
+
+
+def _domain() -> str:
+    return current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >") or "localhost"
+
+
+def _url(path: str) -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+def household_summary(household: Household, lang: str) -> str:
+    """E.g. "A household of 4 (2 adults, 2 children). Looking for: a job, housing. When: within 6 months."""
+    with force_locale(lang):
+        adults = 2 if (household.partner_occupation or household.partner_work_sought) else 1
+        size = adults + household.children_count
+        parts = [
+            ngettext("A household of %(num)d", "A household of %(num)d", size)
+            + " ("
+            + ngettext("%(num)d adult", "%(num)d adults", adults)
+            + (
+                ", " + ngettext("%(num)d child", "%(num)d children", household.children_count)
+                if household.children_count
+                else ""
+            )
+            + ")."
+        ]
+        if household.seeks:
+            wanted = ", ".join(choices.label(choices.SEEKS, s).lower() for s in household.seeks)
+            parts.append(_("Looking for: %(things)s.", things=wanted))
+        parts.append(_("When: %(when)s.", when=choices.label(choices.TIMEFRAMES, household.timeframe).lower()))
+        return " ".join(parts)
+
+
+def for_new_household(session: Session, household: Household, site) -> list[OutboxMessage]:
+    """The guides' notifications and the mover's confirmation, added to `session` (not committed)."""
+    guides, coordinators = routing.from_content(site)
+    region, days = site.region, site.region.response_days
+    messages = []
+    for routed in routing.route(household.municipality_slugs, guides, coordinators):
+        with force_locale(GUIDE_LANGUAGE):
+            names = [site.municipalities[s].name for s in routed.municipalities if s in site.municipalities]
+            places = ", ".join(names) if names else _("a municipality not chosen yet")
+            subject = _("New household for %(places)s (%(reference)s)", places=places, reference=household.reference)
+        messages.append(
+            _message(
+                "guide_new_household",
+                routed.recipient.email,
+                routed.recipient.name,
+                GUIDE_LANGUAGE,
+                subject,
+                "guide_new_household",
+                places=places,
+                reference=household.reference,
+                summary=household_summary(household, GUIDE_LANGUAGE),
+                link=_url(f"/crm/households/{household.reference}/"),
+                days=days,
+            )
+        )
+    lang = household.contact_language or household.form_language
+    if outbox.sent_recently(session, household.email, utcnow()) < current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+        with force_locale(lang):
+            subject = _("We have your registration (%(reference)s)", reference=household.reference)
+        messages.append(
+            _message(
+                "mover_confirmation",
+                household.email,
+                household.name,
+                lang,
+                subject,
+                "mover_confirmation",
+                name=household.name,
+                reference=household.reference,
+                next_steps=region.after_registering.get(lang).strip(),
+                next_steps_html=Markup(markdown(region.after_registering.get(lang))),
+                days=days,
+                contacts=contacts_for(household, site, lang),
+                privacy_url=_url(routes.url("privacy", lang)),
+                withdraw_contact=region.coordinator.email,
+            )
+        )
+    for message in messages:
+        message.household_id = household.id
+        session.add(message)
+    return messages
+
+
+def contacts_for(household: Household, site, lang: str) -> list[dict]:
+    """The people who will get in touch: the chosen municipalities' guides, else the coordinator."""
+    contacts = []
+    for slug in household.municipality_slugs:
+        m = site.municipalities.get(slug)
+        for guide in m.guides if m else []:
+            contacts.append(
+                {
+                    "name": guide.name,
+                    "role": guide.title.get(lang),
+                    "place": m.name,
+                    "phone": guide.phone,
+                    "email": guide.email,
+                }
+            )
+    if not contacts:
+        c = site.region.coordinator
+        contacts.append(
+            {"name": c.name or c.title.get(lang), "role": c.organisation, "phone": c.phone, "email": c.email}
+        )
+    return contacts
+
+
+def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMessage]:
+    """A short confirmation when the orderer gave an e-mail address (and has not had too many)."""
+    if not order.email:
+        return []
+    if outbox.sent_recently(session, order.email, utcnow()) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+        return []
+    lang = order.form_language
+    with force_locale(lang):
+        subject = _(
+            "Your order of %(magazine)s (%(reference)s)", magazine=site.region.magazine.name, reference=order.reference
+        )
+    message = _message(
+        "order_confirmation",
+        order.email,
+        order.name,
+        lang,
+        subject,
+        "order_confirmation",
+        magazine=site.region.magazine.name,
+        reference=order.reference,
+        privacy_url=_url(routes.url("privacy", lang)),
+    )
+    message.order_id = order.id
+    session.add(message)
+    return [message]
+
+
+def orders_summary(site, day: str, count: int, by_country: list[tuple[str, int]]) -> list[OutboxMessage]:
+    _, coordinators = routing.from_content(site)
+    with force_locale(GUIDE_LANGUAGE):
+        subject = _("Magazine orders on %(day)s: %(count)d", day=day, count=count)
+    return [
+        _message(
+            "orders_summary",
+            c.email,
+            c.name,
+            GUIDE_LANGUAGE,
+            subject,
+            "orders_summary",
+            day=day,
+            count=count,
+            by_country=by_country,
+            link=_url("/crm/orders/"),
+        )
+        for c in coordinators
+    ]
+
+
+def dead_letter(site, dead: OutboxMessage, reference: str | None) -> list[OutboxMessage]:
+    """Tell the coordinator that a message was given up (never about an alert itself)."""
+    if dead.kind == "dead_letter":
+        return []
+    _, coordinators = routing.from_content(site)
+    with force_locale(GUIDE_LANGUAGE):
+        subject = _("A message could not be delivered (%(kind)s)", kind=dead.kind)
+    return [
+        _message(
+            "dead_letter",
+            c.email,
+            c.name,
+            GUIDE_LANGUAGE,
+            subject,
+            "dead_letter",
+            attempts=dead.attempts,
+            kind=dead.kind,
+            reference=reference,
+            error=dead.last_error,
+        )
+        for c in coordinators
+    ]

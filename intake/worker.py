@@ -1,0 +1,146 @@
+"""The worker: sends what waits in the outbox, and runs the scheduled jobs.
+
+Production needs the web app and one worker (or more: they never send a message twice).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from . import content, db, mail, messages, outbox
+from .mail import Outgoing
+from .models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def send_due(app: Flask, worker: str | None = None, now: datetime | None = None) -> int:
+    """Claim due messages and try to send them once; return how many were tried."""
+    worker = worker or worker_name()
+    config = app.config
+    with app.app_context():
+        session = db.session()
+        batch = outbox.claim(session, worker, config["MAIL_BATCH"], config["MAIL_LEASE_SECONDS"], now or utcnow())
+        if not batch:
+            return 0
+        done: set[int] = set()
+        try:
+            with mail.transport(config) as transport:
+                for message in batch:
+                    _send_one(app, session, transport, message, worker)
+                    done.add(message.id)
+        except Exception as exc:  # noqa: BLE001 - the connection failed: the rest of the batch waits for a retry
+            error = mail.describe_error(exc)
+            for message in batch:
+                if message.id not in done:
+                    _failed(app, session, message, worker, error)
+        return len(batch)
+
+
+def _send_one(app, session, transport, message: OutboxMessage, worker: str) -> None:
+    outgoing = Outgoing(
+        message.to_address,
+        message.to_name,
+        message.subject,
+        message.body_text,
+        message.body_html,
+        message.message_id,
+        message.language,
+    )
+    try:
+        result = transport.send(outgoing)
+    except Exception as exc:  # noqa: BLE001 - one message's failure must not stop the batch
+        if not _connection_lost(exc):
+            _failed(app, session, message, worker, mail.describe_error(exc))
+            return
+        raise
+    outbox.mark_sent(session, message, worker, utcnow())
+    log.info("outbox message %s (%s) %s", message.id, message.kind, result)
+
+
+def _connection_lost(exc: Exception) -> bool:
+    import smtplib
+
+    return isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError)
+
+
+def _failed(app, session, message: OutboxMessage, worker: str, error: str) -> None:
+    config = app.config
+    delay = outbox.backoff(message.attempts + 1, config["MAIL_BACKOFF_SECONDS"], config["MAIL_BACKOFF_CAP_SECONDS"])
+    dead = outbox.mark_failed(session, message, worker, error, utcnow(), config["MAIL_MAX_ATTEMPTS"], delay)
+    log.warning("outbox message %s (%s) attempt %d failed: %s", message.id, message.kind, message.attempts, error)
+    if dead:
+        log.error("outbox message %s (%s) is dead after %d attempts", message.id, message.kind, message.attempts)
+        household = session.get(Household, message.household_id) if message.household_id else None
+        for alert in messages.dead_letter(content.site(), message, household.reference if household else None):
+            session.add(alert)
+        session.commit()
+
+
+def run_jobs(app: Flask, now: datetime | None = None) -> list[str]:
+    """Run the scheduled jobs that are due; return the names of those that ran."""
+    now = now or utcnow()
+    ran = []
+    with app.app_context():
+        local = now.astimezone(ZoneInfo(app.config["TIMEZONE"]))
+        if local.hour >= app.config["ORDERS_SUMMARY_HOUR"] and _orders_summary(app, local):
+            ran.append("orders_summary")
+    return ran
+
+
+def _orders_summary(app: Flask, local: datetime) -> bool:
+    """Yesterday's magazine orders, summed up for the coordinator once a day."""
+    day = (local - timedelta(days=1)).date()
+    session = db.session()
+    session.add(JobRun(job="orders_summary", period=day.isoformat()))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False  # already done, here or by another worker
+    zone = local.tzinfo
+    start = datetime.combine(day, datetime.min.time(), zone)
+    rows = session.execute(
+        select(MagazineOrder.country, func.count(MagazineOrder.id))
+        .where(MagazineOrder.created_at >= start, MagazineOrder.created_at < start + timedelta(days=1))
+        .where(MagazineOrder.quarantine_reason.is_(None))
+        .group_by(MagazineOrder.country)
+        .order_by(func.count(MagazineOrder.id).desc())
+    ).all()
+    count = sum(n for _, n in rows)
+    if count:
+        for message in messages.orders_summary(content.site(), day.isoformat(), count, [tuple(r) for r in rows]):
+            session.add(message)
+    session.commit()
+    return True
+
+
+def run(app: Flask, stop: threading.Event, poll: float | None = None) -> None:
+    """Send and run jobs until `stop` is set; sleep `poll` seconds when there is nothing to do."""
+    poll = app.config["WORKER_POLL_SECONDS"] if poll is None else poll
+    worker = worker_name()
+    log.info("worker %s started", worker)
+    while not stop.is_set():
+        try:
+            sent = send_due(app, worker)
+            run_jobs(app)
+        except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the worker; it tries again
+            # The type only: database errors can quote the personal data they were given.
+            log.error("worker round failed (%s); trying again in %s s", type(exc).__name__, poll)
+            sent = 0
+        if not sent:
+            stop.wait(poll + random.uniform(0, poll / 4))
