@@ -47,9 +47,9 @@ def build(outgoing: Outgoing, sender: str) -> EmailMessage:
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = outgoing.message_id
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = outgoing.language
     message.set_content(outgoing.body_text)
     message.add_alternative(outgoing.body_html, subtype="html")
+    message["Content-Language"] = outgoing.language  # after the body: set_content clears Content-* headers
     return message
 
 

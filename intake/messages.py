@@ -21,13 +21,15 @@ from .models import Household, MagazineOrder, OutboxMessage, utcnow
 GUIDE_LANGUAGE = "sv"
 
 
-def _message(kind: str, to: str, name: str | None, lang: str, subject: str, template: str, **context) -> OutboxMessage:
+def _message(
+    kind: str, to: str, to_name: str | None, lang: str, subject: str, template: str, **context
+) -> OutboxMessage:
     with force_locale(lang):
         return OutboxMessage(
             kind=kind,
             message_id=outbox.new_message_id(_domain()),
             to_address=to,
-            to_name=name,
+            to_name=to_name,
             language=lang,
             subject=str(subject),
             body_text=render_template(f"mail/{template}.txt", **context),
@@ -170,7 +172,7 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
 
 
 def orders_summary(site, day: str, count: int, by_country: list[tuple[str, int]]) -> list[OutboxMessage]:
-    _, coordinators = routing.from_content(site)
+    coordinators = routing.from_content(site)[1]
     with force_locale(GUIDE_LANGUAGE):
         subject = _("Magazine orders on %(day)s: %(count)d", day=day, count=count)
     return [
@@ -194,7 +196,7 @@ def dead_letter(site, dead: OutboxMessage, reference: str | None) -> list[Outbox
     """Tell the coordinator that a message was given up (never about an alert itself)."""
     if dead.kind == "dead_letter":
         return []
-    _, coordinators = routing.from_content(site)
+    coordinators = routing.from_content(site)[1]
     with force_locale(GUIDE_LANGUAGE):
         subject = _("A message could not be delivered (%(kind)s)", kind=dead.kind)
     return [
@@ -206,7 +208,7 @@ def dead_letter(site, dead: OutboxMessage, reference: str | None) -> list[Outbox
             subject,
             "dead_letter",
             attempts=dead.attempts,
-            kind=dead.kind,
+            failed_kind=dead.kind,
             reference=reference,
             error=dead.last_error,
         )

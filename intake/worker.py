@@ -86,9 +86,13 @@ def _failed(app, session, message: OutboxMessage, worker: str, error: str) -> No
     if dead:
         log.error("outbox message %s (%s) is dead after %d attempts", message.id, message.kind, message.attempts)
         household = session.get(Household, message.household_id) if message.household_id else None
-        for alert in messages.dead_letter(content.site(), message, household.reference if household else None):
-            session.add(alert)
-        session.commit()
+        try:
+            for alert in messages.dead_letter(content.site(), message, household.reference if household else None):
+                session.add(alert)
+            session.commit()
+        except Exception as exc:  # noqa: BLE001 - the message stays dead and visible even if the alert fails
+            session.rollback()
+            log.error("could not queue the alert about message %s (%s)", message.id, type(exc).__name__)
 
 
 def run_jobs(app: Flask, now: datetime | None = None) -> list[str]:

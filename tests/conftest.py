@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import uuid
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from intake import abuse, create_app, db
 from intake.models import Base
 
-from helpers import tasteget
+from helpers import free_port, tasteget
 from intake_helpers import intake_config
 from sample_content import write_sample
 
@@ -91,3 +95,62 @@ def rows(app):
             return list(session.scalars(select(model).where(*where)))
 
     return read
+
+
+# A real SMTP server on loopback -------------------------------------------------------------------
+
+
+class SmtpServer:
+    """aiosmtpd on a fixed loopback port, which can be stopped and started like a real server."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.received: list[EmailMessage] = []
+        self.refuse: set[str] = set()  # recipients the server answers 550
+        self.controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self):
+        server = self
+
+        class Handler:
+            async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+                if address in server.refuse:
+                    return f"550 5.1.1 <{address}>: mailbox unavailable"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, smtp, session, envelope):
+                message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+                message.envelope_to = list(envelope.rcpt_tos)
+                server.received.append(message)
+                return "250 Message accepted for delivery"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.received if address in m.envelope_to]
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp):
+    """The intake sending through the test SMTP server."""
+    app.config.update(MAIL_URL=smtp.url, MAIL_BACKOFF_SECONDS=30, MAIL_MAX_ATTEMPTS=8)
+    return app

@@ -1,0 +1,328 @@
+"""Guides are notified and movers hear back: routing, the outbox, the worker and real SMTP."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from intake import outbox, worker
+from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
+from intake.routing import NoRecipient, Recipient, Routed, route
+
+from helpers import tasteget
+from intake_helpers import ORDER, REGISTRATION, submit
+
+ARE = Recipient("guide@are.example", "Guide Åre", "guide")
+ARE_2 = Recipient("guide2@are.example", "Guide Två", "guide")
+BERG = Recipient("guide@berg.example", "Guide Berg", "guide")
+BOTH = Recipient("both@region.example", "Guide för två", "guide")
+COORD = Recipient("coord@region.example", "Samordnare", "coordinator")
+GUIDES = {"are": [ARE, ARE_2], "berg": [BERG], "krokom": [BOTH], "ragunda": [BOTH], "bracke": []}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (["are"], [Routed(ARE, ["are"]), Routed(ARE_2, ["are"])]),
+        (["berg"], [Routed(BERG, ["berg"])]),
+        (["are", "berg"], [Routed(ARE, ["are"]), Routed(ARE_2, ["are"]), Routed(BERG, ["berg"])]),
+        ([], [Routed(COORD, [])]),
+        (["bracke"], [Routed(COORD, ["bracke"])]),
+        (["stromsund"], [Routed(COORD, ["stromsund"])]),
+        (["bracke", "berg"], [Routed(COORD, ["bracke"]), Routed(BERG, ["berg"])]),
+        (["krokom", "ragunda"], [Routed(BOTH, ["krokom", "ragunda"])]),
+        (["berg", "berg"], [Routed(BERG, ["berg"])]),
+    ],
+    ids=[
+        "one municipality, two guides",
+        "one municipality, one guide",
+        "several municipalities",
+        "not sure yet",
+        "municipality without a guide",
+        "municipality unknown to the guides table",
+        "one with, one without a guide",
+        "one guide for two municipalities gets one message",
+        "the same municipality twice",
+    ],
+)
+def test_routing_table(chosen, expected):
+    assert route(chosen, GUIDES, [COORD]) == expected
+
+
+def test_nothing_is_routed_to_nobody():
+    with pytest.raises(NoRecipient):
+        route(["are"], GUIDES, [])
+
+
+def test_backoff_doubles_up_to_a_cap_with_jitter():
+    rng = random.Random(1)
+    delays = [outbox.backoff(n, 30, 3600, rng) for n in range(1, 12)]
+    assert all(15 <= delays[0] <= 30 for _ in [0])
+    assert all(later >= earlier / 2 for earlier, later in zip(delays, delays[1:], strict=False))
+    assert max(delays) <= 3600 and delays[-1] >= 1800
+    assert len({round(outbox.backoff(3, 30, 3600, rng), 3) for _ in range(20)}) > 1  # jitter
+
+
+def deliver_all(app, rounds=20):
+    """Try every due message once per round, as if each round came after the retry wait."""
+    for _ in range(rounds):
+        now = utcnow() + timedelta(days=1)
+        tried = 0
+        while worker.send_due(app, "test-worker", now=now):
+            tried += 1
+            now = utcnow() + timedelta(seconds=1)  # messages that failed in this round wait for the next
+        if not tried:
+            return
+
+
+def test_registration_writes_its_messages_in_the_same_transaction(mail_app, client, rows):
+    submit(client, "/registrera/", REGISTRATION)
+    [household] = rows(Household)
+    messages = rows(OutboxMessage)
+    assert sorted(m.kind for m in messages) == ["guide_new_household", "guide_new_household", "mover_confirmation"]
+    assert all(m.household_id == household.id and m.status == "pending" for m in messages)
+
+
+def test_guides_and_mover_get_the_right_message_in_the_right_language(mail_app, client, rows, smtp):
+    submit(client, "/registrera/", {**REGISTRATION, "contact_language": "en"})
+    [household] = rows(Household)
+    deliver_all(mail_app)
+    for guide in ("inflytt@are.example", "inflytt@ostersund.example"):
+        [message] = smtp.to(guide)
+        assert message["Subject"].startswith("Nytt hushåll för ")
+        assert household.reference in message["Subject"]
+        assert message["Auto-Submitted"] == "auto-generated"
+        assert message["Content-Language"] == "sv"
+        text = message.get_body(("plain",)).get_content()
+        assert "Ett hushåll med 4 personer (2 vuxna, 2 barn)." in text
+        assert "Söker: ett jobb, ett jobb till min partner, boende, ett prova-på-besök." in text
+        assert "När: inom 6 månader." in text
+        assert f"http://127.0.0.1:8000/crm/households/{household.reference}/" in text
+        assert message.get_body(("html",)) is not None
+    [mover] = smtp.to("anna@example.com")
+    assert mover["Subject"] == f"We have your registration ({household.reference})"
+    assert mover["Content-Language"] == "en"
+    text = mover.get_body(("plain",)).get_content()
+    assert "Hello Anna Andersson," in text
+    assert "inflytt@are.example" in text and "http://127.0.0.1:8000/en/privacy/" in text
+    assert "To withdraw your registration" in text
+    assert all(m.status == "sent" and m.attempts == 1 for m in rows(OutboxMessage))
+
+
+def test_not_sure_goes_to_the_coordinator_and_the_mover_hears_in_swedish(mail_app, client, smtp):
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["unsure"], "contact_language": "sv"})
+    deliver_all(mail_app)
+    [coordinator] = smtp.to("inflytt@region.example")
+    assert "en kommun som inte är vald än" in coordinator["Subject"]
+    [mover] = smtp.to("anna@example.com")
+    assert mover["Subject"].startswith("Vi har fått er anmälan")
+
+
+CANARIES = {
+    "name": "Kanariefågel Zqxw",
+    "email": "kanarie.zqxw@example.com",
+    "phone": "+46 70 999 88 77",
+    "place": "Kanarieby Zqxw",
+    "occupation": "Kanarieyrke Zqxw",
+    "work_sought": "Kanariejobb Zqxw",
+    "partner_occupation": "Partnerkanarie Zqxw",
+    "partner_work_sought": "Partnerjobb Zqxw",
+    "message": "Kanariemeddelande Zqxw",
+}
+
+
+def test_no_personal_data_in_guides_messages(mail_app, client, smtp):
+    submit(client, "/registrera/", {**REGISTRATION, **CANARIES})
+    deliver_all(mail_app)
+    guide_messages = smtp.to("inflytt@are.example") + smtp.to("inflytt@ostersund.example")
+    assert len(guide_messages) == 2
+    for message in guide_messages:
+        raw = message.as_string()
+        for field, canary in CANARIES.items():
+            assert canary not in raw, field
+        assert "Zqxw" not in raw and "999 88 77" not in raw
+
+
+def test_header_injection_cannot_add_a_recipient(mail_app, client, rows, smtp):
+    response = submit(client, "/registrera/", {**REGISTRATION, "name": "Eve\r\nBcc: victim@example.org"})
+    assert response.status_code == 422  # refused at the form
+    # Even a stored value with a line break (say from an import) cannot become a header.
+    submit(client, "/registrera/", REGISTRATION)
+    with mail_app.app_context():
+        from intake import db
+
+        session = db.session()
+        message = session.query(OutboxMessage).filter_by(kind="mover_confirmation").one()
+        message.to_name = "Eve\r\nBcc: victim@example.org"
+        message.subject = "Hi\r\nBcc: victim@example.org"
+        session.commit()
+    deliver_all(mail_app, rounds=1)
+    assert smtp.to("victim@example.org") == []
+    assert all("victim" not in m.as_string() for m in smtp.received)
+    [failed] = [m for m in rows(OutboxMessage) if m.kind == "mover_confirmation"]
+    assert failed.status == "pending" and failed.attempts == 1 and "CR or LF" in failed.last_error
+
+
+def test_smtp_down_then_back_every_message_delivered_exactly_once(mail_app, client, rows, smtp):
+    mail_app.config["MAIL_BATCH"] = 1000  # each round tries every message once
+    smtp.stop()
+    for i in range(50):
+        data = {**REGISTRATION, "email": f"mover{i}@example.com", "municipalities": ["are"]}
+        assert submit(client, "/registrera/", data).status_code == 303
+    assert len(rows(Household)) == 50
+    expected = len(rows(OutboxMessage))
+    assert expected == 100  # one guide and one mover each
+
+    delays = []
+    for _ in range(3):
+        started = utcnow()
+        deliver_all(mail_app, rounds=1)
+        messages = rows(OutboxMessage)
+        assert all(m.status == "pending" and m.last_error == "connection refused" for m in messages)
+        delays.append([(m.next_attempt_at.replace(tzinfo=UTC) - started).total_seconds() for m in messages])
+    assert [m.attempts for m in rows(OutboxMessage)] == [3] * expected
+    assert min(delays[1]) >= max(delays[0]) * 0.99 and min(delays[2]) >= max(delays[1]) * 0.99
+
+    smtp.start()
+    deliver_all(mail_app)
+    ids = Counter(m["Message-ID"] for m in smtp.received)
+    assert len(ids) == expected and set(ids.values()) == {1}
+    assert {m.message_id for m in rows(OutboxMessage)} == set(ids)
+    assert all(m.status == "sent" and m.attempts == 4 for m in rows(OutboxMessage))
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(mail_app, client, rows, smtp):
+    for i in range(3):
+        submit(client, "/registrera/", {**REGISTRATION, "email": f"k{i}@example.com", "municipalities": ["berg"]})
+    with mail_app.app_context():
+        from intake import db
+
+        claimed = outbox.claim(db.session(), "doomed-worker", 100, 300, utcnow())
+    assert len(claimed) == 6  # ...and then the worker is killed before sending anything
+    assert worker.send_due(mail_app, "other-worker") == 0  # the lease still holds
+    assert worker.send_due(mail_app, "other-worker", now=utcnow() + timedelta(seconds=301)) == 6
+    assert len(smtp.received) == 6
+    assert all(m.status == "sent" for m in rows(OutboxMessage))
+
+
+def test_two_workers_over_500_messages_send_each_exactly_once(mail_app, rows, smtp):
+    with mail_app.app_context():
+        from intake import db
+
+        session = db.session()
+        for i in range(500):
+            session.add(
+                OutboxMessage(
+                    kind="test",
+                    message_id=f"<m{i}@test.example>",
+                    to_address=f"r{i}@example.com",
+                    to_name=None,
+                    language="sv",
+                    subject=f"Test {i}",
+                    body_text="x",
+                    body_html="<p>x</p>",
+                )
+            )
+        session.commit()
+    mail_app.config["MAIL_BATCH"] = 25
+    errors = []
+
+    def work(name):
+        try:
+            while worker.send_due(mail_app, name):
+                pass
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    deliver_all(mail_app)  # anything one worker left after a lost race
+    ids = Counter(m["Message-ID"] for m in smtp.received)
+    assert len(ids) == 500 and set(ids.values()) == {1}
+    assert Counter(m.status for m in rows(OutboxMessage)) == {"sent": 500}
+
+
+def test_a_message_that_keeps_failing_dies_and_the_coordinator_is_told(mail_app, client, rows, smtp):
+    mail_app.config["MAIL_MAX_ATTEMPTS"] = 2
+    smtp.refuse.add("anna@example.com")
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
+    deliver_all(mail_app)
+    [dead] = [m for m in rows(OutboxMessage) if m.kind == "mover_confirmation"]
+    assert dead.status == "dead" and dead.attempts == 2
+    assert dead.last_error == "SMTP: the recipient was refused"
+    [alert] = smtp.to("inflytt@region.example")
+    assert alert["Subject"] == "Ett meddelande kunde inte levereras (mover_confirmation)"
+    assert "anna@example.com" not in alert.as_string()
+
+
+def test_one_address_cannot_be_flooded_from_the_form(mail_app, client, rows):
+    for i in range(5):
+        submit(client, "/registrera/", {**REGISTRATION, "name": f"Spam {i}", "municipalities": ["berg"]})
+    assert len(rows(Household)) == 5  # every registration is kept...
+    kinds = Counter(m.kind for m in rows(OutboxMessage))
+    assert kinds == {"guide_new_household": 5, "mover_confirmation": 3}  # ...but the address gets 3 a day
+
+
+def test_quarantined_registrations_send_nothing(mail_app, client, rows):
+    submit(client, "/registrera/", {**REGISTRATION, "website": "http://spam.example"})
+    assert rows(OutboxMessage) == []
+
+
+def test_magazine_orders_confirm_by_mail_and_notify_no_guide(mail_app, client, rows, smtp):
+    submit(client, "/en/order-magazine/", ORDER)
+    submit(client, "/en/order-magazine/", {**ORDER, "street": "Annan väg 2", "email": ""})
+    deliver_all(mail_app)
+    [confirmation] = smtp.received
+    [order] = [o for o in rows(MagazineOrder) if o.email]
+    assert confirmation.envelope_to == ["bo@example.com"]
+    assert confirmation["Subject"] == f"Your order of Ta Steget ({order.reference})"
+
+
+def test_the_coordinator_gets_a_daily_summary_of_orders_once(mail_app, client, rows, smtp):
+    submit(client, "/bestall-magasinet/", ORDER)
+    submit(client, "/bestall-magasinet/", {**ORDER, "street": "Bygatan 2", "country": "NO", "postal_code": "0150"})
+    tomorrow_morning = datetime.now(UTC).replace(hour=9, minute=0) + timedelta(days=1)
+    assert worker.run_jobs(mail_app, now=tomorrow_morning) == ["orders_summary"]
+    assert worker.run_jobs(mail_app, now=tomorrow_morning + timedelta(hours=1)) == []  # once a day
+    deliver_all(mail_app)
+    [summary] = smtp.to("inflytt@region.example")
+    assert summary["Subject"].startswith("Beställningar av magasinet ") and summary["Subject"].endswith(": 2")
+    text = summary.get_body(("plain",)).get_content()
+    assert "- SE: 1" in text and "- NO: 1" in text
+    assert "Bo Berg" not in summary.as_string() and "Storgatan" not in summary.as_string()
+
+
+def test_without_mail_url_messages_are_written_as_files(app, client, tmp_path, caplog):
+    app.config.update(MAIL_URL=None, MAIL_DIR=str(tmp_path / "mail"))
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
+    with caplog.at_level("INFO", logger="intake.worker"):
+        deliver_all(app)
+    files = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 2
+    assert "Auto-Submitted: auto-generated" in files[0].read_text(encoding="utf-8")
+    assert caplog.text.count(" written") == 2
+    assert "anna@example.com" not in caplog.text and "Anna" not in caplog.text
+
+
+def test_mail_test_command(smtp, tmp_path, built_site):
+    env = {"MAIL_URL": smtp.url, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    result = tasteget("mail", "test", "ops@example.com", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Test message sent: to ops@example.com via smtp://127.0.0.1:{smtp.port}"
+    assert smtp.to("ops@example.com")[0]["Auto-Submitted"] == "auto-generated"
+    smtp.stop()
+    result = tasteget("mail", "test", "ops@example.com", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: could not send to ops@example.com via smtp://127.0.0.1:{smtp.port}: connection refused"
+    )
+    bad = tasteget("mail", "test", "ops@example.com", env={**env, "MAIL_URL": "http://example.com"})
+    assert bad.returncode == 1 and bad.stderr.startswith("Error: MAIL_URL must look like smtp://")
