@@ -6,8 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
@@ -16,7 +18,7 @@ from intake import create_app, db, settings
 from intake.models import Base
 
 from helpers import ROOT, free_port, tasteget, wait_for
-from intake_helpers import intake_config
+from intake_helpers import REGISTRATION, hidden_fields, intake_config
 
 
 def test_healthz(client):
@@ -157,3 +159,41 @@ def test_gunicorn_serves_the_wsgi_entry_point(tmp_path, built_site):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_runs_the_worker_so_mail_appears_without_a_second_command(tmp_path, built_site):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
+        "SECRET_KEY": "x",
+        "SITE_DIR": str(built_site),
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "MIN_FILL_SECONDS": "0",
+        "WORKER_POLL_SECONDS": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tasteget", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_for(f"{base}/healthz", '"status":"ok"', seconds=30)
+        with requests.Session() as browser:
+            form = hidden_fields(browser.get(f"{base}/registrera/").text)
+            response = browser.post(f"{base}/registrera/", data={**form, **REGISTRATION}, allow_redirects=False)
+        assert response.status_code == 303
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(list((tmp_path / "mail").glob("*.eml"))) < 3:
+            time.sleep(0.2)
+        assert len(list((tmp_path / "mail").glob("*.eml"))) == 3  # two guides and the mover
+    finally:
+        server.terminate()
+        _, log = server.communicate(timeout=10)
+    assert "written" in log
+    for canary in ("Anna", "anna@example.com", "Trondheim", "070-123"):
+        assert canary not in log
