@@ -32,6 +32,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import socket
 import sqlite3
@@ -519,6 +520,8 @@ def run_backend(backend: str, args: argparse.Namespace, site_dir: Path, work: Pa
                 f"{backend} {MINIMAL}", server, args.users, args.minimal_seconds, MINIMAL, '"status":"ok"'
             )
             static = run_phase(f"{backend} static", server, args.users, STATIC_SECONDS, STATIC)
+            if warm.errors or load.errors or minimal.errors or static.errors:
+                progress(f"{backend}: errors; the end of gunicorn's log:\n{server.log_tail()}")
             receipts = warm.receipts | load.receipts
             acknowledged = warm.acknowledged | load.acknowledged
             before = read_stored(db)
@@ -811,6 +814,9 @@ def parse_args() -> argparse.Namespace:
         help=f"PostgreSQL database for a temporary schema (default {DEFAULT_PG_URL})",
     )
     parser.add_argument("--site-dir", type=Path, help="an already built site to serve (default: build one)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (site, SQLite file, gunicorn logs)"
+    )
     parser.add_argument("--write", action="store_true", help=f"also write the results to {RESULTS.relative_to(REPO)}")
     args = parser.parse_args()
     if args.users < 1 or args.workers < 1 or args.threads < 1:
@@ -824,10 +830,15 @@ def main() -> None:
     args = parse_args()
     command = shlex.join([".venv/bin/python", "bench/intake_load.py", *sys.argv[1:]])
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    with tempfile.TemporaryDirectory(prefix="intake-load-") as tmp:
-        work = Path(tmp)
+    work = Path(tempfile.mkdtemp(prefix="intake-load-"))
+    try:
         site_dir = args.site_dir.resolve() if args.site_dir else build_site(work)
         runs = [run_backend(backend, args, site_dir, work) for backend in backends]
+    finally:
+        if args.keep:
+            progress(f"kept the site, the SQLite database and gunicorn's logs in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     markdown = report(runs, args, command)
     print(markdown)
     if args.write:

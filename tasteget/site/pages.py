@@ -105,11 +105,14 @@ class _Renderer:
         description: str,
         image=None,
         source: str | None = None,
+        searchable: bool = True,
         **context,
     ) -> GeneratedPage:
         self.src = routes.src_path(section, self.lang, slug)
         markdown = self.env.get_template(template).render(**context)
         meta = {"description": description, **self.image_meta(image)}
+        if not searchable:
+            meta["search"] = {"exclude": True}
         other = routes.other(self.lang)
         return GeneratedPage(self.src, markdown, routes.url(section, other, slug), meta, source)
 
@@ -124,7 +127,16 @@ class _Renderer:
         pages = [
             self.page("home.md.j2", "home", description=self.plain(region.intro)[:200]),
             self.page("municipalities.md.j2", "municipalities", description=self.t["overview_description"]),
-            self.page("coworking.md.j2", "coworking", description=self.t["coworking_description"], spaces=spaces),
+            # Every space is also on its municipality's page, which search finds; indexing the overview
+            # too would double the hits, and its heading per space makes the search plugin's indexing
+            # quadratic in the number of spaces (bench/RESULTS.md).
+            self.page(
+                "coworking.md.j2",
+                "coworking",
+                description=self.t["coworking_description"],
+                searchable=False,
+                spaces=spaces,
+            ),
             self.page("stories.md.j2", "stories", description=self.t["stories_description"]),
         ]
         for slug, m in site.municipalities.items():
