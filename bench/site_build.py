@@ -383,10 +383,8 @@ def growth_reading(scales: list[BuildTimes]) -> str:
         )
     return text + (
         f" Between {scales[-2].label} and {top.label} an extra page costs {1000 * steps[-1]:.0f} ms, "
-        f"{growth:.1f}x as much: **growth is faster than linear**. The cause, found by profiling (see "
-        f"bench/README.md), is the coworking overview, one page listing every space under its own heading: "
-        f"Material's search plugin looks up each heading's table-of-contents entry with a linear scan "
-        f"(`SearchIndex._find_toc_by_id`), which is quadratic in the headings on a page."
+        f"{growth:.1f}x as much: **growth is faster than linear**. Profile the largest build to find the "
+        f"hot function (bench/README.md shows how, and what it found before)."
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tasteget.site import routes
 
-from . import abuse, choices, content, db, store
+from . import abuse, choices, content, db, messages, store
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, MagazineOrder
 from .pages import render_page
@@ -120,24 +120,6 @@ def register_receipt(lang: str, reference: str):
         abort(404)
     site = content.site()
     region = site.region
-    contacts = []
-    for slug in household.municipality_slugs:
-        m = site.municipalities.get(slug)
-        for guide in m.guides if m else []:
-            contacts.append(
-                {
-                    "name": guide.name,
-                    "role": guide.title.get(lang),
-                    "place": m.name,
-                    "phone": guide.phone,
-                    "email": guide.email,
-                }
-            )
-    if not contacts:
-        c = region.coordinator
-        contacts.append(
-            {"name": c.name or c.title.get(lang), "role": c.organisation, "phone": c.phone, "email": c.email}
-        )
     return render_page(
         "receipt.html",
         lang=lang,
@@ -150,7 +132,7 @@ def register_receipt(lang: str, reference: str):
         ),
         reference=reference,
         next_steps=Markup(markdown(region.after_registering.get(lang))),
-        contacts=contacts,
+        contacts=messages.contacts_for(household, site, lang),
         home_url=routes.url("home", lang),
     )
 
