@@ -20,8 +20,9 @@ Run from anywhere (needs Redis on 127.0.0.1:6379 and, for PostgreSQL, a server t
 
     .venv/bin/python bench/intake_load.py [--seconds 60] [--users 6] [--backend both] [--write]
 
-Results are Markdown on stdout (and in bench/INTAKE_RESULTS.md with --write); progress goes to stderr.
-Not part of the tests or CI.
+Results are Markdown on stdout (and in bench/INTAKE_RESULTS.md with --write, which keeps that file's
+hand-written "## Notes" section); progress goes to stderr. Where the server's time goes:
+bench/intake_profile.py. Not part of the tests or CI.
 """
 
 from __future__ import annotations
@@ -249,6 +250,7 @@ class Phase:
     client_cpu: float = 0.0  # CPU seconds of this process (the load client)
     killed_at: float | None = None  # seconds into the phase
     killed_processes: int = 0
+    timeline: list[tuple[float, dict[str, float]]] = field(default_factory=list)  # (s into phase, ms per step)
 
     def add(self, step: str, ms: float) -> None:
         self.latency.setdefault(step, []).append(ms)
@@ -258,6 +260,11 @@ class Phase:
 
     def p(self, step: str, q: float) -> float:
         return percentile(self.latency.get(step, []), q)
+
+    def window(self, start: float, end: float) -> tuple[float, float]:
+        """(completed per second, median POST ms) of the flows that ended between `start` and `end` s."""
+        posts = [steps["post"] for t, steps in self.timeline if start <= t < end and "post" in steps]
+        return len(posts) / (end - start), percentile(posts, 50)
 
 
 class Flow:
@@ -359,6 +366,7 @@ def run_phase(
                     phase.flows += 1
                     for step, ms in flow.latency:
                         phase.add(step, ms)
+                    phase.timeline.append((time.perf_counter() - started, dict(flow.latency)))
                 if flow.acknowledged:
                     phase.acknowledged.add(flow.acknowledged)
                 if flow.receipt:
@@ -367,7 +375,7 @@ def run_phase(
 
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
     cpu, busy, client = server.cpu(), machine_cpu(), time.process_time()
-    started = time.perf_counter()
+    started = time.perf_counter()  # read by the users only after they start
     for thread in threads:
         thread.start()
     reported = 0.0
@@ -432,6 +440,7 @@ class Stored:
     quarantined: int
     municipality_rows: int
     orphans: int  # municipality rows without their household
+    outbox: int  # e-mails queued (no mail worker runs during the benchmark)
 
 
 def read_stored(db: Database) -> Stored:
@@ -443,6 +452,7 @@ def read_stored(db: Database) -> Stored:
                 text("SELECT count(*) FROM households WHERE quarantine_reason IS NOT NULL")
             ).scalar_one()
             municipality_rows = connection.execute(text("SELECT count(*) FROM household_municipalities")).scalar_one()
+            outbox = connection.execute(text("SELECT count(*) FROM outbox")).scalar_one()
             orphans = connection.execute(
                 text(
                     "SELECT count(*) FROM household_municipalities m"
@@ -451,7 +461,7 @@ def read_stored(db: Database) -> Stored:
             ).scalar_one()
     finally:
         engine.dispose()
-    return Stored(references, quarantined, municipality_rows, orphans)
+    return Stored(references, quarantined, municipality_rows, orphans, outbox)
 
 
 def sqlite_checks(path: Path) -> str:
@@ -582,6 +592,11 @@ def errors_text(errors: Counter) -> str:
     return f"{sum(errors.values())} ({', '.join(f'{k}: {v}' for k, v in errors.most_common())})"
 
 
+def trend(phase: Phase, span: float = 10) -> str:
+    (rate1, post1), (rate2, post2) = phase.window(0, span), phase.window(phase.seconds - span, phase.seconds)
+    return f"{rate1:.1f} → {rate2:.1f}; {ms(post1)} → {ms(post2)}"
+
+
 def ratio(run: BackendRun) -> float:
     return run.load.rate() / run.minimal.rate() if run.minimal.rate() else math.nan
 
@@ -616,6 +631,10 @@ def table(runs: list[BackendRun]) -> list[str]:
         row("GET form p50 / p99 ms", each(lambda r: p50_p99(r.load, "form"))),
         row("**POST** p50 / p99 ms", each(lambda r: f"**{p50_p99(r.load, 'post')}**")),
         row("GET receipt p50 / p99 ms", each(lambda r: p50_p99(r.load, "receipt"))),
+        row(
+            "first 10 s → last 10 s of the load: registrations/s; POST p50 ms",
+            each(lambda r: trend(r.load)),
+        ),
         row(f"`{MINIMAL}` p50 / p99 ms", each(lambda r: p50_p99(r.minimal, "get"))),
         row("errors during registrations", each(lambda r: errors_text(r.load.errors))),
         row(
@@ -627,6 +646,10 @@ def table(runs: list[BackendRun]) -> list[str]:
             each(lambda r: f"{len(r.before_crash.references)} / {len(r.receipts_before_crash)}"),
         ),
         row("rows in quarantine", each(lambda r: str(r.after_crash.quarantined))),
+        row(
+            "e-mails queued in the outbox by the end (no mail worker running)",
+            each(lambda r: str(r.after_crash.outbox)),
+        ),
         row(
             "gunicorn CPU per registration / per `/healthz`",
             each(
@@ -706,6 +729,18 @@ def reading(run: BackendRun) -> str:
     return f"- **{run.backend}:** " + "; ".join(verdict) + "."
 
 
+def code_version() -> str:
+    """The commit the server runs, and any uncommitted change to the intake's code."""
+
+    def git(*argv: str) -> str:
+        result = subprocess.run(["git", *argv], cwd=REPO, capture_output=True, text=True)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    commit = git("log", "-1", "--format=%h %s") or "unknown"
+    changed = [line[3:] for line in git("status", "--porcelain", "--", "intake", "tasteget").splitlines()]
+    return f"`{commit}`" + (f" (not committed: {', '.join(changed)})" if changed else "")
+
+
 def machine_note() -> str:
     return (
         f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {platform.platform()}, "
@@ -714,7 +749,7 @@ def machine_note() -> str:
     )
 
 
-def report(runs: list[BackendRun], args: argparse.Namespace, command: str) -> str:
+def report(runs: list[BackendRun], args: argparse.Namespace, command: str, code: str) -> str:
     config = read_config()
     lines = [
         "# Intake load benchmark: results",
@@ -723,6 +758,7 @@ def report(runs: list[BackendRun], args: argparse.Namespace, command: str) -> st
         "Not part of the tests or CI; figures depend on the machine and whatever else runs on it.",
         "",
         f"- **Machine:** {machine_note()}. Server, database, Redis and load client share the cores.",
+        f"- **Code:** {code}",
         f"- **Command:** `{command}`",
         f"- **Server:** `{' '.join(['gunicorn', '-b', '127.0.0.1:<port>', *_gunicorn_options(args), 'intake.wsgi:app'])}`"
         ", started by the benchmark in its own process group; site built once with `tasteget build --site-dir <tmp>`;"
@@ -829,6 +865,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     command = shlex.join([".venv/bin/python", "bench/intake_load.py", *sys.argv[1:]])
+    code = code_version()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     work = Path(tempfile.mkdtemp(prefix="intake-load-"))
     try:
@@ -839,7 +876,10 @@ def main() -> None:
             progress(f"kept the site, the SQLite database and gunicorn's logs in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    markdown = report(runs, args, command)
+    if code_version() != code:
+        progress(f"warning: the code changed during the run (was {code}, now {code_version()})")
+        code += f"; changed during the run to {code_version()}"
+    markdown = report(runs, args, command, code)
     print(markdown)
     if args.write:
         write_results(markdown)

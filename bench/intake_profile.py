@@ -56,7 +56,7 @@ def watched() -> list[tuple[str, tuple[str, int, str]]]:
     from wtforms.form import Form, FormMeta
     from wtforms.widgets import Select
 
-    from intake import choices, public, store
+    from intake import choices, messages, outbox, public, store
 
     def key(function) -> tuple[str, int, str]:
         code = function.__code__
@@ -73,6 +73,8 @@ def watched() -> list[tuple[str, tuple[str, int, str]]]:
         ("`RegistrationForm()` (bind and process the fields)", key(FormMeta.__call__)),
         ("`form.validate()`", key(Form.validate)),
         ("`store.save_household` (insert, commit)", key(store.save_household)),
+        ("... of which `messages.for_new_household` (3 e-mails, text and HTML)", key(messages.for_new_household)),
+        ("... ... of which `outbox.sent_recently` (daily cap per address)", key(outbox.sent_recently)),
         ("... of which SQLite commit (fsync)", SQLITE_COMMIT),
         ("`_find` (submission already stored?)", key(public._find)),
         ("Flask-Limiter check (Redis)", key(Limiter._check_request_limit)),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 UNSURE = "unsure"
 
@@ -43,11 +46,30 @@ HEARD_FROM = [
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
 
 
-def countries(lang: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8)
+def countries(lang: str) -> tuple[tuple[str, str], ...]:
     """ISO country codes with their names in `lang`, sorted by name."""
     names = Locale.parse(lang).territories
     codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
-    return sorted(((c, names[c]) for c in codes), key=lambda item: item[1].casefold())
+    return tuple(sorted(((c, names[c]) for c in codes), key=lambda item: item[1].casefold()))
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _ in countries("en"))
+
+
+@lru_cache(maxsize=8)
+def _country_options(lang: str) -> str:
+    return "".join(f'<option value="{code}">{escape(name)}</option>' for code, name in countries(lang))
+
+
+def country_options(lang: str, selected: str | None) -> Markup:
+    """The <option>s of the country list, rendered once per language (about 250 of them)."""
+    html = _country_options(lang)
+    if selected and f'<option value="{selected}">' in html:
+        html = html.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
+    return Markup(html)
 
 
 def label(options, key: str) -> str:

@@ -209,7 +209,8 @@ class RegistrationForm(AbuseChecks, FlaskForm):
         one_of(choices.LANGUAGES)(self, field)
 
     def validate_country(self, field):
-        one_of(self.country.choices)(self, field)
+        if field.data not in choices.country_codes():
+            raise ValidationError(_l("Choose one of the options."))
 
     def validate_timeframe(self, field):
         one_of(choices.TIMEFRAMES)(self, field)
@@ -273,10 +274,11 @@ class OrderForm(AbuseChecks, FlaskForm):
     )
 
     def validate_country(self, field):
-        one_of(self.country.choices)(self, field)
+        if field.data not in choices.country_codes():
+            raise ValidationError(_l("Choose one of the options."))
 
     def validate_postal_code(self, field):
-        if not field.data or self.country.data not in keys_of(self.country.choices):
+        if not field.data or self.country.data not in choices.country_codes():
             return
         try:
             field.data = postal.normalise(self.country.data, field.data)

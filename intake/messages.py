@@ -69,7 +69,7 @@ def household_summary(household: Household, lang: str) -> str:
 
 
 def for_new_household(session: Session, household: Household, site) -> list[OutboxMessage]:
-    """The guides' notifications and the mover's confirmation, added to `session` (not committed)."""
+    """The guides' notifications and the mover's confirmation, for the caller to add and commit."""
     guides, coordinators = routing.from_content(site)
     region, days = site.region, site.region.response_days
     messages = []
@@ -116,8 +116,7 @@ def for_new_household(session: Session, household: Household, site) -> list[Outb
             )
         )
     for message in messages:
-        message.household_id = household.id
-        session.add(message)
+        message.household = household
     return messages
 
 
@@ -166,8 +165,7 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
         reference=order.reference,
         privacy_url=_url(routes.url("privacy", lang)),
     )
-    message.order_id = order.id
-    session.add(message)
+    message.order = order
     return [message]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -118,7 +118,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)  # stable across retries
-    to_address: Mapped[str] = mapped_column(String(254), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
@@ -136,7 +136,14 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    household: Mapped[Household | None] = relationship()
+    order: Mapped[MagazineOrder | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The per-address daily limit counts by address whatever its case (outbox.sent_recently).
+        Index("ix_outbox_to_address_lower", func.lower(to_address), "created_at"),
+    )
 
 
 class JobRun(Base):

@@ -51,3 +51,13 @@ def render_page(
         alternate=alternate,
     )
     return html, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def cached(key: tuple, lang: str, make) -> str:
+    """A page body made once and kept until the site (and so its shell) is rebuilt."""
+    shell = _shell(lang)
+    cache = current_app.extensions.setdefault("page_cache", {})
+    hit = cache.get(key)
+    if hit is None or hit[0] is not shell:
+        hit = cache[key] = (shell, make())
+    return hit[1]

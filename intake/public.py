@@ -11,7 +11,7 @@ import secrets
 from flask import Blueprint, abort, g, redirect, request
 from flask_babel import gettext as _
 from markdown import markdown
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +20,7 @@ from tasteget.site import routes
 from . import abuse, choices, content, db, messages, store
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, MagazineOrder
-from .pages import render_page
+from .pages import cached, render_page
 
 bp = Blueprint("public", __name__)
 RECEIPT = {"sv": "tack", "en": "thanks"}
@@ -48,14 +48,34 @@ def _other(section: str, lang: str, suffix: str = "") -> str:
     return routes.url(section, other) + suffix.replace("{receipt}", RECEIPT[other])
 
 
-def _prefill(form, lang: str) -> None:
-    """A fresh form: its one-time id, the time it was shown and the link's campaign parameters."""
-    form.submission_id.data = secrets.token_urlsafe(24)
-    form.started.data = abuse.start_token()
-    for name in UTM_FIELDS:
-        form[name].data = request.args.get(name, "")[:200] or None
-    if hasattr(form, "contact_language"):
-        form.contact_language.data = lang
+HIDDEN = ("csrf_token", "started", "submission_id", *UTM_FIELDS)
+
+
+def _blank(form, lang: str, render):
+    """The empty form page: the same for every visitor but for its hidden fields, so it is rendered
+    once per language and site build, and each visitor's own values are filled into a copy."""
+    values = {
+        "csrf_token": form.csrf_token.current_token,
+        "submission_id": secrets.token_urlsafe(24),
+        "started": abuse.start_token(),
+        **{name: request.args.get(name, "")[:200] for name in UTM_FIELDS},
+    }
+    markers = {name: f"tsfill{name.replace('_', '')}x" for name in HIDDEN}
+
+    def make():
+        for name, marker in markers.items():
+            if name == "csrf_token":
+                form.csrf_token.current_token = marker
+            else:
+                form[name].data = marker
+        if hasattr(form, "contact_language"):
+            form.contact_language.data = lang
+        return render(form)[0]
+
+    html = cached((request.endpoint, lang), lang, make)
+    for name, marker in markers.items():
+        html = html.replace(marker, str(escape(values[name])))
+    return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _notice(form) -> str | None:
@@ -84,9 +104,23 @@ def register(lang: str):
     form.municipalities.choices = select_choices(
         [*((slug, m.name) for slug, m in site.municipalities.items()), (choices.UNSURE, _("Not sure yet"))]
     )
-    form.country.choices = select_choices(choices.countries(lang))
+
+    def render(form, status=200):
+        return render_page(
+            "register.html",
+            lang=lang,
+            title=_("Register your interest"),
+            description=_("Tell us about your household, and a relocation guide will get in touch."),
+            alternate=_other("register", lang),
+            status=status,
+            form=form,
+            notice=_notice(form),
+            region=site.region,
+            privacy_url=routes.url("privacy", lang),
+        )
+
     if request.method == "GET":
-        _prefill(form, lang)
+        return _blank(form, lang, render)
     else:
         done = _find(Household, form.submission_id.data)  # a double click or a resent form
         if done is None and form.validate():
@@ -99,18 +133,7 @@ def register(lang: str):
                     raise
         if done is not None:
             return redirect(_receipt_url("register", done.form_language, done.reference), 303)
-    return render_page(
-        "register.html",
-        lang=lang,
-        title=_("Register your interest"),
-        description=_("Tell us about your household, and a relocation guide will get in touch."),
-        alternate=_other("register", lang),
-        status=422 if form.errors else 200,
-        form=form,
-        notice=_notice(form),
-        region=site.region,
-        privacy_url=routes.url("privacy", lang),
-    )
+    return render(form, 422)
 
 
 @pair("register", "{receipt}/<reference>/")
@@ -142,9 +165,23 @@ def register_receipt(lang: str, reference: str):
 def order(lang: str):
     site = content.site()
     form = OrderForm()
-    form.country.choices = select_choices(choices.countries(lang))
+
+    def render(form, status=200):
+        return render_page(
+            "order.html",
+            lang=lang,
+            title=_("Order the magazine %(name)s", name=site.region.magazine.name),
+            description=_("Order the printed magazine, sent to your home."),
+            alternate=_other("order", lang),
+            status=status,
+            form=form,
+            notice=_notice(form),
+            magazine_description=Markup(markdown(site.region.magazine.description.get(lang))),
+            privacy_url=routes.url("privacy", lang),
+        )
+
     if request.method == "GET":
-        _prefill(form, lang)
+        return _blank(form, lang, render)
     else:
         done = _find(MagazineOrder, form.submission_id.data)
         if done is None and form.validate():
@@ -159,18 +196,7 @@ def order(lang: str):
                     return _already_ordered(lang)  # the same address, ordered a moment ago
         if done is not None:
             return redirect(_receipt_url("order", done.form_language, done.reference), 303)
-    return render_page(
-        "order.html",
-        lang=lang,
-        title=_("Order the magazine %(name)s", name=site.region.magazine.name),
-        description=_("Order the printed magazine, sent to your home."),
-        alternate=_other("order", lang),
-        status=422 if form.errors else 200,
-        form=form,
-        notice=_notice(form),
-        magazine_description=Markup(markdown(site.region.magazine.description.get(lang))),
-        privacy_url=routes.url("privacy", lang),
-    )
+    return render(form, 422)
 
 
 def _already_ordered(lang: str):

@@ -42,7 +42,6 @@ def save_household(form, lang: str, site) -> Household:
     """The household and the messages about it, in one transaction."""
     session = db.session()
     notice = privacy_notice(site, lang)
-    record_notice(session, notice)
     chosen = [m for m in form.municipalities.data if m != choices.UNSURE]
     household = Household(
         **_common(form, lang, notice, "H"),
@@ -69,10 +68,12 @@ def save_household(form, lang: str, site) -> Household:
         message=form.message.data or None,
         heard_from=form.heard_from.data or None,
     )
+    # Compose the messages before the first write: on SQLite the write lock is then held only for
+    # the inserts, not while templates render.
+    outgoing = messages.for_new_household(session, household, site) if household.quarantine_reason is None else []
+    record_notice(session, notice)
     session.add(household)
-    session.flush()
-    if household.quarantine_reason is None:
-        messages.for_new_household(session, household, site)
+    session.add_all(outgoing)
     session.commit()
     return household
 
@@ -87,7 +88,6 @@ def save_order(form, lang: str, site) -> MagazineOrder:
         key = None  # a suspected robot must not block the real household at that address
     elif session.scalar(select(MagazineOrder.id).where(MagazineOrder.address_key == key)) is not None:
         raise AlreadyOrdered
-    record_notice(session, notice)
     order = MagazineOrder(
         **fields,
         name=form.name.data,
@@ -98,9 +98,9 @@ def save_order(form, lang: str, site) -> MagazineOrder:
         email=form.email.data or None,
         address_key=key,
     )
+    outgoing = messages.for_new_order(session, order, site) if order.quarantine_reason is None else []
+    record_notice(session, notice)
     session.add(order)
-    session.flush()
-    if order.quarantine_reason is None:
-        messages.for_new_order(session, order, site)
+    session.add_all(outgoing)
     session.commit()
     return order

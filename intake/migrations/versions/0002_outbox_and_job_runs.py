@@ -53,12 +53,12 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_due", ["status", "next_attempt_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_household_id"), ["household_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_order_id"), ["order_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_outbox_to_address"), ["to_address"], unique=False)
+        batch_op.create_index("ix_outbox_to_address_lower", [sa.text("lower(to_address)"), "created_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_outbox_to_address"))
+        batch_op.drop_index("ix_outbox_to_address_lower")
         batch_op.drop_index(batch_op.f("ix_outbox_order_id"))
         batch_op.drop_index(batch_op.f("ix_outbox_household_id"))
         batch_op.drop_index("ix_outbox_due")
