@@ -100,6 +100,7 @@ def run(backend: str, seconds: float, rate: float) -> dict:
         "RATELIMIT_FORMS": "1000000 per minute",
         "WORKER_POLL_SECONDS": "1",
         "MAIL_DAILY_LIMIT_PER_ADDRESS": "1000000",
+        "SESSION_COOKIE_SECURE": "false",  # plain http on loopback
     }
     subprocess.run([BIN / "tasteget", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tasteget.site import routes
 
-from . import choices, outbox, routing
+from . import accounts, choices, outbox, routing
 from .models import Household, MagazineOrder, OutboxMessage, utcnow
 
 GUIDE_LANGUAGE = "sv"
@@ -68,9 +68,14 @@ def household_summary(household: Household, lang: str) -> str:
         return " ".join(parts)
 
 
+def recipients(session: Session, site):
+    """Who is told: staff accounts where they exist, the contacts in the content otherwise."""
+    return routing.combine(accounts.recipients(session), routing.from_content(site))
+
+
 def for_new_household(session: Session, household: Household, site) -> list[OutboxMessage]:
     """The guides' notifications and the mover's confirmation, for the caller to add and commit."""
-    guides, coordinators = routing.from_content(site)
+    guides, coordinators = recipients(session, site)
     region, days = site.region, site.region.response_days
     messages = []
     for routed in routing.route(household.municipality_slugs, guides, coordinators):
@@ -169,8 +174,8 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
     return [message]
 
 
-def orders_summary(site, day: str, count: int, by_country: list[tuple[str, int]]) -> list[OutboxMessage]:
-    coordinators = routing.from_content(site)[1]
+def orders_summary(session, site, day: str, count: int, by_country: list[tuple[str, int]]) -> list[OutboxMessage]:
+    coordinators = recipients(session, site)[1]
     with force_locale(GUIDE_LANGUAGE):
         subject = _("Magazine orders on %(day)s: %(count)d", day=day, count=count)
     return [
@@ -190,11 +195,11 @@ def orders_summary(site, day: str, count: int, by_country: list[tuple[str, int]]
     ]
 
 
-def dead_letter(site, dead: OutboxMessage, reference: str | None) -> list[OutboxMessage]:
+def dead_letter(session, site, dead: OutboxMessage, reference: str | None) -> list[OutboxMessage]:
     """Tell the coordinator that a message was given up (never about an alert itself)."""
     if dead.kind == "dead_letter":
         return []
-    coordinators = routing.from_content(site)[1]
+    coordinators = recipients(session, site)[1]
     with force_locale(GUIDE_LANGUAGE):
         subject = _("A message could not be delivered (%(kind)s)", kind=dead.kind)
     return [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -75,10 +75,19 @@ class Household(Submission, Base):
     timeframe: Mapped[str] = mapped_column(String(10))
     message: Mapped[str | None] = mapped_column(Text)
     heard_from: Mapped[str | None] = mapped_column(String(20))
+    # Follow-up in the back office.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
+    first_contacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    moved_to: Mapped[str | None] = mapped_column(String(60))
+    moved_on: Mapped[date | None] = mapped_column(Date)
+    closed_reason: Mapped[str | None] = mapped_column(String(200))
 
     municipalities: Mapped[list[HouseholdMunicipality]] = relationship(
         back_populates="household", cascade="all, delete-orphan", lazy="selectin"
     )
+    owner: Mapped[User | None] = relationship(lazy="joined")
 
     @property
     def municipality_slugs(self) -> list[str]:
@@ -154,3 +163,71 @@ class JobRun(Base):
     job: Mapped[str] = mapped_column(String(50), primary_key=True)
     period: Mapped[str] = mapped_column(String(20), primary_key=True)  # e.g. the day, 2026-11-27
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# The back office -------------------------------------------------------------------------------
+
+ROLES = ("guide", "coordinator", "admin")
+PIPELINE = ("new", "contacted", "visiting", "decided", "moved", "settled", "closed")
+
+
+class User(Base):
+    """A member of staff: a guide of some municipalities, the coordinator, or an admin (accounts only)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    municipalities: Mapped[list[UserMunicipality]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserMunicipality.municipality"
+    )
+
+    @property
+    def municipality_slugs(self) -> list[str]:
+        return [m.municipality for m in self.municipalities]
+
+
+class UserMunicipality(Base):
+    __tablename__ = "user_municipalities"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+
+class StaffSession(Base):
+    """A login, kept on the server so that logging out (or a timeout) ends it for good."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # a random token, in the signed cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class HouseholdEvent(Base):
+    """The household's timeline: status changes, notes, owners, follow-ups and messages."""
+
+    __tablename__ = "household_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # status, note, owner, follow_up
+    old: Mapped[str | None] = mapped_column(String(200))
+    new: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship(lazy="joined")

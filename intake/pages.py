@@ -61,3 +61,8 @@ def cached(key: tuple, lang: str, make) -> str:
     if hit is None or hit[0] is not shell:
         hit = cache[key] = (shell, make())
     return hit[1]
+
+
+def render_staff(template: str, title: str, status: int = 200, **context):
+    """A back-office page: its own plain layout (staff tools, not the public site)."""
+    return render_template(template, title=title, **context), status, {"Content-Type": "text/html; charset=utf-8"}

@@ -63,3 +63,16 @@ def from_content(site) -> tuple[dict[str, list[Recipient]], list[Recipient]]:
     c = site.region.coordinator
     coordinators = [Recipient(c.email, c.name or c.title.sv, "coordinator")] if c.email else []
     return guides, coordinators
+
+
+def combine(
+    accounts: tuple[dict[str, list[Recipient]], list[Recipient]],
+    content: tuple[dict[str, list[Recipient]], list[Recipient]],
+) -> tuple[dict[str, list[Recipient]], list[Recipient]]:
+    """Staff accounts where a municipality (or the coordinator role) has them, content elsewhere."""
+    account_guides, account_coordinators = accounts
+    content_guides, content_coordinators = content
+    guides = {
+        slug: account_guides.get(slug) or content_guides.get(slug, []) for slug in {*content_guides, *account_guides}
+    }
+    return guides, account_coordinators or content_coordinators

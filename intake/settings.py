@@ -23,7 +23,7 @@ DEFAULTS = {
     # Cookies: HttpOnly and SameSite always; Secure unless running on local http.
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_SECURE": True,  # `tasteget serve` turns it off: it serves plain http on this machine
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "BABEL_DEFAULT_LOCALE": "sv",
     # Mail: SMTP from MAIL_URL (smtp://user:password@host:587?starttls=true or smtps://…);
@@ -41,6 +41,11 @@ DEFAULTS = {
     "WORKER_POLL_SECONDS": 2,
     "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
     "TIMEZONE": "UTC",
+    # The back office.
+    "STAFF_LANGUAGE": "sv",
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_SESSION_HOURS": 12,  # the absolute limit of a login, however active
+    "RATELIMIT_LOGIN": "10 per minute;50 per hour",  # per address and per account
 }
 
 # Settings read as numbers or booleans from the environment.
@@ -57,6 +62,8 @@ INTS = {
     "MAIL_DAILY_LIMIT_PER_ADDRESS",
     "WORKER_POLL_SECONDS",
     "ORDERS_SUMMARY_HOUR",
+    "STAFF_IDLE_MINUTES",
+    "STAFF_SESSION_HOURS",
 }
 BOOLS = {"SESSION_COOKIE_SECURE"}
 

@@ -87,7 +87,9 @@ def _failed(app, session, message: OutboxMessage, worker: str, error: str) -> No
         log.error("outbox message %s (%s) is dead after %d attempts", message.id, message.kind, message.attempts)
         household = session.get(Household, message.household_id) if message.household_id else None
         try:
-            for alert in messages.dead_letter(content.site(), message, household.reference if household else None):
+            for alert in messages.dead_letter(
+                session, content.site(), message, household.reference if household else None
+            ):
                 session.add(alert)
             session.commit()
         except Exception as exc:  # noqa: BLE001 - the message stays dead and visible even if the alert fails
@@ -127,7 +129,9 @@ def _orders_summary(app: Flask, local: datetime) -> bool:
     ).all()
     count = sum(n for _, n in rows)
     if count:
-        for message in messages.orders_summary(content.site(), day.isoformat(), count, [tuple(r) for r in rows]):
+        for message in messages.orders_summary(
+            session, content.site(), day.isoformat(), count, [tuple(r) for r in rows]
+        ):
             session.add(message)
     session.commit()
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -151,6 +152,8 @@ def serve_command(host: str, port: int, worker: bool) -> None:
     from intake.pages import SiteNotBuilt, check_site
 
     app = _intake_app()
+    if "SESSION_COOKIE_SECURE" not in os.environ:
+        app.config["SESSION_COOKIE_SECURE"] = False  # this development server speaks plain http
     try:
         check_site(Path(app.config["SITE_DIR"]))
     except SiteNotBuilt as exc:
@@ -197,6 +200,102 @@ def worker_command(once: bool) -> None:
         outbox_worker.run(app, stop)
     except KeyboardInterrupt:
         stop.set()
+
+
+@main.group("user")
+def user_group() -> None:
+    """Staff accounts for the back office (guides, the coordinator, admins)."""
+
+
+def _accounts():
+    """The app, a database session and the accounts module, or one readable line."""
+    from intake import accounts, db
+
+    app = _intake_app()
+    return app, db, accounts
+
+
+def _prompt_password(email: str) -> str:
+    return click.prompt(f"New password for {email}", hide_input=True, confirmation_prompt=True)
+
+
+@user_group.command("add")
+@click.option("--email", required=True, help="Their e-mail address (the login).")
+@click.option("--name", default="", help="Their name, as shown in the back office.")
+@click.option("--role", required=True, type=click.Choice(["guide", "coordinator", "admin"]))
+@click.option("--municipality", "municipalities", multiple=True, help="A guide's municipality (slug); repeat for more.")
+@click.option(
+    "--password", envvar="TASTEGET_PASSWORD", help="Set a password now (or TASTEGET_PASSWORD); asked for if left out."
+)
+@click.option("--no-password", is_flag=True, help="Create the account without a password (set it later).")
+def user_add_command(email, name, role, municipalities, password, no_password) -> None:
+    """Create a staff account."""
+    app, db, accounts = _accounts()
+    with app.app_context():
+        from intake import content
+
+        session = db.session()
+        known = set(content.site().municipalities)
+        try:
+            user = accounts.add(session, email, name, role, list(municipalities), known)
+            if not no_password:
+                accounts.set_password(session, user, password or _prompt_password(user.email))
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        where = f" for {', '.join(user.municipality_slugs)}" if user.municipality_slugs else ""
+        click.echo(f"Created {user.role} {user.email}{where}.")
+
+
+@user_group.command("set-password")
+@click.option("--email", required=True)
+@click.option(
+    "--password", envvar="TASTEGET_PASSWORD", help="The new password (or TASTEGET_PASSWORD); asked for if left out."
+)
+def user_set_password_command(email, password) -> None:
+    """Set a staff member's password (this ends their open sessions)."""
+    app, db, accounts = _accounts()
+    with app.app_context():
+        session = db.session()
+        try:
+            user = accounts.find(session, email)
+            if user is None:
+                raise accounts.AccountError(f"no account for {email}")
+            accounts.set_password(session, user, password or _prompt_password(user.email))
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Password set for {user.email}.")
+
+
+@user_group.command("deactivate")
+@click.option("--email", required=True)
+def user_deactivate_command(email) -> None:
+    """Stop an account from logging in (its history stays); ends its sessions at once."""
+    app, db, accounts = _accounts()
+    with app.app_context():
+        session = db.session()
+        try:
+            user = accounts.find(session, email)
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        if user is None:
+            raise click.ClickException(f"no account for {email}")
+        accounts.deactivate(session, user)
+        click.echo(f"Deactivated {user.email}.")
+
+
+@user_group.command("list")
+def user_list_command() -> None:
+    """List the staff accounts."""
+    app, db, accounts = _accounts()
+    with app.app_context():
+        users = accounts.all_users(db.session())
+        if not users:
+            click.echo("No accounts yet. Create one with: tasteget user add --email … --role coordinator")
+            return
+        for u in users:
+            state = "active" if u.active else "deactivated"
+            places = ", ".join(u.municipality_slugs) or "-"
+            click.echo(f"{u.email:40} {u.role:12} {state:12} {places}")
 
 
 @main.group("mail")

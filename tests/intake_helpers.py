@@ -89,6 +89,7 @@ def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
         "SITE_DIR": str(site_dir),
         "CONTENT_DIR": str(ROOT / "content"),
         "MIN_FILL_SECONDS": 0,
+        "SESSION_COOKIE_SECURE": False,  # the test client speaks plain http
         "RATELIMIT_FORMS": "1000 per minute",
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
         "RATELIMIT_KEY_PREFIX": f"tasteget-test-{uuid.uuid4().hex[:8]}",

@@ -1,0 +1,87 @@
+"""Staff accounts: create, set passwords, deactivate, list. Used by the CLI and the admin pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import passwords
+from .models import ROLES, StaffSession, User, UserMunicipality, utcnow
+
+
+class AccountError(ValueError):
+    """The request cannot be carried out; the message says why."""
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if "@" not in email or " " in email or len(email) > 254:
+        raise AccountError(f'"{email}" is not an e-mail address')
+    return email
+
+
+def find(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def add(session: Session, email: str, name: str, role: str, municipalities: list[str], known: set[str]) -> User:
+    """A new account; guides need at least one municipality, the others none."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    unknown = sorted(set(municipalities) - known)
+    if unknown:
+        raise AccountError(f"unknown municipality {unknown[0]!r} (expected one of: {', '.join(sorted(known))})")
+    if role == "guide" and not municipalities:
+        raise AccountError("a guide needs at least one --municipality")
+    if role != "guide" and municipalities:
+        raise AccountError(f"a {role} sees every municipality; leave out --municipality")
+    if find(session, email) is not None:
+        raise AccountError(f"there is already an account for {email}")
+    user = User(email=email, name=name.strip() or email, role=role, active=True)
+    user.municipalities = [UserMunicipality(municipality=m) for m in dict.fromkeys(municipalities)]
+    session.add(user)
+    session.commit()
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    try:
+        passwords.check_strength(password, (user.email, user.name))
+    except passwords.WeakPassword as exc:
+        raise AccountError(f"password refused: {exc}") from None
+    user.password_hash = passwords.hash_password(password)
+    end_sessions(session, user)  # a new password logs out every old session
+    session.commit()
+
+
+def deactivate(session: Session, user: User) -> None:
+    user.active = False
+    end_sessions(session, user)
+    session.commit()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    for s in session.scalars(
+        select(StaffSession).where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+    ):
+        s.ended_at = utcnow()
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def recipients(session: Session):
+    """Active guides by municipality and active coordinators, as routing recipients."""
+    from .routing import Recipient
+
+    guides: dict[str, list[Recipient]] = {}
+    coordinators: list[Recipient] = []
+    for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(("guide", "coordinator")))):
+        recipient = Recipient(user.email, user.name, user.role)
+        if user.role == "coordinator":
+            coordinators.append(recipient)
+        for slug in user.municipality_slugs:
+            guides.setdefault(slug, []).append(recipient)
+    return guides, coordinators

@@ -1,0 +1,55 @@
+"""The back office's forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..forms import keys_of, select_choices
+from ..models import PIPELINE
+
+STATUS_LABELS = {
+    "new": _l("New"),
+    "contacted": _l("Contacted"),
+    "visiting": _l("Visiting"),
+    "decided": _l("Decided to move"),
+    "moved": _l("Moved"),
+    "settled": _l("Settled"),
+    "closed": _l("Closed"),
+}
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=select_choices((s, STATUS_LABELS[s]) for s in PIPELINE))
+    moved_to = SelectField(_l("Moved to"), [Optional()], validate_choice=False)
+    moved_on = DateField(_l("Moved on"), [Optional()])
+    closed_reason = StringField(_l("Reason for closing"), [Optional(), Length(max=200)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """What a status needs besides itself: where and when for "moved", a reason for "closed"."""
+        ok = super().validate(extra_validators)
+        if self.status.data == "moved":
+            if not self.moved_to.data:
+                self.moved_to.errors.append(_l("Choose where the household moved to."))
+            elif self.moved_to.data not in keys_of(self.moved_to.choices):
+                self.moved_to.errors.append(_l("Choose one of the options."))
+            if not self.moved_on.data and not self.moved_on.errors:
+                self.moved_on.errors.append(_l("Give the date of the move."))
+        if self.status.data == "closed" and not (self.closed_reason.data or "").strip():
+            self.closed_reason.errors.append(_l("Give a reason for closing."))
+        return ok and not (self.moved_to.errors or self.moved_on.errors or self.closed_reason.errors)
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Note"), [InputRequired(_l("Fill in this field.")), Length(max=5000)])
+
+
+class FollowUpForm(FlaskForm):
+    follow_up_on = DateField(_l("Next follow-up"), [Optional()])
+
+
+class OwnerForm(FlaskForm):
+    owner = SelectField(_l("Owner"), validate_choice=True, coerce=str)
+    action = HiddenField()

@@ -1,0 +1,256 @@
+"""Households in the back office: the list, one household, and what staff do to it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import Text, cast, func, or_, select
+
+from .. import choices, content, db
+from ..forms import select_choices
+from ..models import Household, HouseholdEvent, HouseholdMunicipality, OutboxMessage, User, UserMunicipality, utcnow
+from ..pages import render_staff
+from . import bp
+from .access import household_or_404, visible_households
+from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, StatusForm
+
+PAGE_SIZE = 50
+
+
+def _staff_only():
+    if current_user.role == "admin":
+        abort(404)  # admins manage accounts, not households
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("crm.households"))
+
+
+@bp.get("/households/")
+@login_required
+def households():
+    _staff_only()
+    args = request.args
+    query = visible_households(current_user.user)
+    if args.get("status") in STATUS_LABELS:
+        query = query.where(Household.status == args["status"])
+    if args.get("municipality"):
+        chosen = select(HouseholdMunicipality.household_id).where(
+            HouseholdMunicipality.municipality == args["municipality"]
+        )
+        query = query.where(Household.id.in_(chosen))
+    if args.get("seeks") in dict(choices.SEEKS):
+        # JSON lists are stored as text on both databases; the quotes make the match exact.
+        query = query.where(cast(Household.seeks, Text).contains(f'"{args["seeks"]}"'))
+    if args.get("source"):
+        query = query.where(Household.utm_source == args["source"][:200])
+    for name, op in (("from", "__ge__"), ("to", "__le__")):
+        day = _date(args.get(name))
+        if day:
+            query = query.where(getattr(func.date(Household.created_at), op)(day.isoformat()))
+    if args.get("mine"):
+        query = query.where(Household.owner_id == current_user.id, Household.follow_up_on <= date.today())
+    q = (args.get("q") or "").strip()[:200]
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Household.name).like(like),
+                func.lower(Household.email).like(like),
+                Household.reference == q.upper(),
+            )
+        )
+    session = db.session()
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, _int(args.get("page"), 1))
+    rows = session.scalars(
+        query.order_by(Household.created_at.desc(), Household.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    site = content.site()
+    return render_staff(
+        "crm/households.html",
+        _("Households"),
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        args=args,
+        statuses=STATUS_LABELS,
+        municipalities={slug: m.name for slug, m in site.municipalities.items() if _may_filter(slug)},
+        seeks=choices.SEEKS,
+    )
+
+
+def _may_filter(slug: str) -> bool:
+    return current_user.role == "coordinator" or slug in current_user.municipality_slugs
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+def _owner_choices(household: Household) -> list[tuple[str, str]]:
+    """Guides of the household's municipalities (and the coordinators) who can own it."""
+    session = db.session()
+    guides = select(UserMunicipality.user_id).where(UserMunicipality.municipality.in_(household.municipality_slugs))
+    users = session.scalars(
+        select(User)
+        .where(User.active.is_(True), or_(User.id.in_(guides), User.role == "coordinator"))
+        .order_by(User.name)
+    ).all()
+    return select_choices([("", _("Nobody"))] + [(str(u.id), f"{u.name} ({u.email})") for u in users])
+
+
+@bp.get("/households/<reference>/")
+@login_required
+def household(reference: str):
+    _staff_only()
+    session = db.session()
+    h = household_or_404(session, current_user.user, reference)
+    return _detail(h)
+
+
+def _detail(h: Household, status_form=None, note_form=None, follow_form=None, status=200):
+    session = db.session()
+    site = content.site()
+    status_form = status_form or StatusForm(data={"status": h.status, "moved_to": h.moved_to, "moved_on": h.moved_on})
+    status_form.moved_to.choices = _destinations(site)
+    owner_form = OwnerForm(data={"owner": str(h.owner_id or "")})
+    owner_form.owner.choices = _owner_choices(h)
+    events = session.scalars(
+        select(HouseholdEvent).where(HouseholdEvent.household_id == h.id).order_by(HouseholdEvent.at.desc())
+    ).all()
+    sent = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.household_id == h.id).order_by(OutboxMessage.created_at.desc())
+    ).all()
+    return render_staff(
+        "crm/household.html",
+        _("Household %(reference)s", reference=h.reference),
+        status=status,
+        h=h,
+        site=site,
+        events=events,
+        sent=sent,
+        statuses=STATUS_LABELS,
+        labels=_labels(),
+        status_form=status_form,
+        note_form=note_form or NoteForm(),
+        follow_form=follow_form or FollowUpForm(data={"follow_up_on": h.follow_up_on}),
+        owner_form=owner_form,
+    )
+
+
+def _destinations(site):
+    return select_choices([("", _("Choose…"))] + [(s, m.name) for s, m in site.municipalities.items()])
+
+
+def _labels() -> dict:
+    return {
+        "channels": dict(choices.CHANNELS),
+        "seeks": dict(choices.SEEKS),
+        "tenures": dict(choices.TENURES),
+        "types": dict(choices.HOUSING_TYPES),
+        "settings": dict(choices.SETTINGS),
+        "timeframes": dict(choices.TIMEFRAMES),
+        "heard": dict(choices.HEARD_FROM),
+        "countries": dict(choices.countries(current_app.config["STAFF_LANGUAGE"])),
+    }
+
+
+def _event(h: Household, kind: str, old=None, new=None, text=None) -> None:
+    db.session().add(HouseholdEvent(household_id=h.id, user_id=current_user.id, kind=kind, old=old, new=new, text=text))
+
+
+def _claim_if_unowned(h: Household) -> None:
+    """The first guide to contact a household becomes its owner."""
+    if h.owner_id is None and current_user.role == "guide":
+        h.owner_id = current_user.id
+        _event(h, "owner", None, current_user.name)
+
+
+@bp.post("/households/<reference>/status/")
+@login_required
+def change_status(reference: str):
+    _staff_only()
+    session = db.session()
+    h = household_or_404(session, current_user.user, reference)
+    form = StatusForm()
+    form.moved_to.choices = _destinations(content.site())
+    if not form.validate_on_submit():
+        return _detail(h, status_form=form, status=422)
+    new = form.status.data
+    if new != h.status:
+        _event(h, "status", h.status, new, form.closed_reason.data if new == "closed" else None)
+        h.status, h.status_changed_at = new, utcnow()
+        if new != "new" and h.first_contacted_at is None:
+            h.first_contacted_at = utcnow()
+            _claim_if_unowned(h)
+    if new == "moved":
+        h.moved_to, h.moved_on = form.moved_to.data, form.moved_on.data
+    if new == "closed":
+        h.closed_reason = form.closed_reason.data.strip()
+    session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)
+
+
+@bp.post("/households/<reference>/notes/")
+@login_required
+def add_note(reference: str):
+    _staff_only()
+    session = db.session()
+    h = household_or_404(session, current_user.user, reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _detail(h, note_form=form, status=422)
+    _event(h, "note", text=form.text.data.strip())
+    session.commit()
+    return redirect(url_for("crm.household", reference=reference) + "#timeline", 303)
+
+
+@bp.post("/households/<reference>/follow-up/")
+@login_required
+def set_follow_up(reference: str):
+    _staff_only()
+    session = db.session()
+    h = household_or_404(session, current_user.user, reference)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return _detail(h, follow_form=form, status=422)
+    if form.follow_up_on.data != h.follow_up_on:
+        _event(h, "follow_up", str(h.follow_up_on or ""), str(form.follow_up_on.data or ""))
+        h.follow_up_on = form.follow_up_on.data
+    session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)
+
+
+@bp.post("/households/<reference>/owner/")
+@login_required
+def set_owner(reference: str):
+    _staff_only()
+    session = db.session()
+    h = household_or_404(session, current_user.user, reference)
+    form = OwnerForm()
+    form.owner.choices = _owner_choices(h)
+    if not form.validate_on_submit():
+        return _detail(h, status=422)
+    owner = session.get(User, int(form.owner.data)) if form.owner.data else None
+    if (owner.id if owner else None) != h.owner_id:
+        _event(h, "owner", h.owner.name if h.owner else None, owner.name if owner else None)
+        h.owner_id = owner.id if owner else None
+    session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)

@@ -1,0 +1,239 @@
+"""The back office: staff accounts, logging in and out, who sees what, and following a household up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from intake import accounts, db
+from intake.models import Household, HouseholdEvent, OutboxMessage, StaffSession, User, utcnow
+
+from helpers import tasteget
+from intake_helpers import REGISTRATION, hidden_fields, submit
+
+PASSWORD = "fjällbjörk och midnattssol"
+KNOWN = {"are", "berg", "bracke", "harjedalen", "krokom", "ostersund", "ragunda", "stromsund"}
+
+
+@pytest.fixture
+def staff(app):
+    """Make staff accounts: staff("guide", "are") -> the user's e-mail address."""
+    made = []
+
+    def make(role, *municipalities, email=None):
+        email = email or f"{role}-{'-'.join(municipalities) or 'all'}-{len(made)}@staff.example"
+        with app.app_context():
+            s = db.session()
+            user = accounts.add(s, email, f"{role.title()} {len(made)}", role, list(municipalities), KNOWN)
+            accounts.set_password(s, user, PASSWORD)
+        made.append(email)
+        return email
+
+    return make
+
+
+def login(client, email, password=PASSWORD, **kwargs):
+    form = hidden_fields(client.get("/crm/login/").get_data(as_text=True))
+    return client.post("/crm/login/", data={**form, "email": email, "password": password}, **kwargs)
+
+
+def register(client, **changes):
+    response = submit(client, "/registrera/", {**REGISTRATION, **changes})
+    assert response.status_code == 303
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+
+def test_login_and_logout_end_the_session_on_the_server(app, client, staff):
+    email = staff("coordinator")
+    response = login(client, email)
+    assert response.status_code == 303 and response.headers["Location"] == "/crm/households/"
+    assert client.get("/crm/households/").status_code == 200
+    copied = client.get_cookie("session").value
+    page = client.get("/crm/households/").get_data(as_text=True)
+    logout = client.post("/crm/logout/", data={"csrf_token": hidden_fields(page)["csrf_token"]})
+    assert logout.status_code == 303
+    # Replaying the old cookie does not bring the session back.
+    client.set_cookie("session", copied)
+    assert client.get("/crm/households/").status_code == 302
+    with app.app_context():
+        assert all(s.ended_at is not None for s in db.session().query(StaffSession))
+
+
+def test_one_generic_error_for_unknown_user_and_wrong_password(client, staff):
+    email = staff("coordinator")
+    wrong = login(client, email, "not the password at all")
+    unknown = login(client, "nobody@staff.example", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    for response in (wrong, unknown):
+        assert "E-postadressen eller lösenordet är fel." in response.get_data(as_text=True)
+
+
+def test_guessing_is_bounded_per_account(app, client, staff):
+    app.config["RATELIMIT_LOGIN"] = "3 per minute"
+    email = staff("coordinator")
+    statuses = [login(client, email, f"guess number {i}").status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    assert login(client, email).status_code == 429  # even the right password waits
+
+
+def test_deactivated_accounts_cannot_log_in_and_lose_their_sessions(app, client, staff):
+    email = staff("guide", "are")
+    login(client, email)
+    with app.app_context():
+        s = db.session()
+        accounts.deactivate(s, accounts.find(s, email))
+    assert client.get("/crm/households/").status_code == 302
+    assert login(client, email).status_code == 401
+
+
+@pytest.mark.parametrize("column", ["last_seen_at", "created_at"], ids=["idle timeout", "absolute timeout"])
+def test_sessions_time_out(app, client, staff, column):
+    login(client, staff("coordinator"))
+    with app.app_context():
+        s = db.session()
+        row = s.query(StaffSession).one()
+        setattr(row, column, utcnow() - timedelta(hours=13))
+        s.commit()
+    response = client.get("/crm/households/")
+    assert response.status_code == 302 and "/crm/login/" in response.headers["Location"]
+
+
+def test_session_cookie_flags(app, client, staff):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    response = login(client, staff("coordinator"), base_url="https://localhost")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_guide_sees_only_their_municipalities(app, client, staff, rows):
+    are_and_berg = register(client, municipalities=["are", "berg"])
+    berg_only = register(client, email="b@example.com", municipalities=["berg"])
+    unsure = register(client, email="u@example.com", municipalities=["unsure"])
+    quarantined = register(client, email="q@example.com", municipalities=["are"], website="spam")
+    guide = app.test_client()
+    login(guide, staff("guide", "are"))
+    listing = guide.get("/crm/households/").get_data(as_text=True)
+    assert are_and_berg in listing
+    for hidden in (berg_only, unsure, quarantined):
+        assert hidden not in listing
+        assert guide.get(f"/crm/households/{hidden}/").status_code == 404
+        assert guide.post(f"/crm/households/{hidden}/notes/", data={"text": "x"}).status_code == 404
+    assert guide.get(f"/crm/households/{are_and_berg}/").status_code == 200
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    everything = coordinator.get("/crm/households/").get_data(as_text=True)
+    assert all(ref in everything for ref in (are_and_berg, berg_only, unsure, quarantined))
+    admin = app.test_client()
+    login(admin, staff("admin"))
+    assert admin.get("/crm/households/").status_code == 404
+    assert admin.get(f"/crm/households/{are_and_berg}/").status_code == 404
+
+
+def test_the_back_office_needs_a_login(client):
+    for path in ("/crm/", "/crm/households/", "/crm/households/H-2222-2222/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/crm/login/")
+
+
+def action(client, reference, what, **data):
+    page = client.get(f"/crm/households/{reference}/").get_data(as_text=True)
+    token = hidden_fields(page)["csrf_token"]
+    return client.post(f"/crm/households/{reference}/{what}/", data={"csrf_token": token, **data})
+
+
+def test_a_guide_works_a_household_through_the_pipeline(app, client, staff, rows):
+    reference = register(client, municipalities=["are"])
+    guide = app.test_client()
+    email = staff("guide", "are")
+    login(guide, email)
+    assert action(guide, reference, "status", status="contacted").status_code == 303
+    [h] = rows(Household)
+    owner = rows(User, User.email == email)[0]
+    assert h.status == "contacted" and h.first_contacted_at is not None and h.owner_id == owner.id
+    assert action(guide, reference, "notes", text="Ringde, de vill besöka i mars.").status_code == 303
+    assert action(guide, reference, "follow-up", follow_up_on="2027-03-01").status_code == 303
+    missing = action(guide, reference, "status", status="moved")
+    assert missing.status_code == 422 and "Välj vart hushållet flyttade." in missing.get_data(as_text=True)
+    assert action(guide, reference, "status", status="moved", moved_to="are", moved_on="2027-06-01").status_code == 303
+    [h] = rows(Household)
+    assert (h.status, h.moved_to, str(h.moved_on), str(h.follow_up_on)) == ("moved", "are", "2027-06-01", "2027-03-01")
+    kinds = [e.kind for e in rows(HouseholdEvent)]
+    assert sorted(kinds) == ["follow_up", "note", "owner", "status", "status"]
+    page = guide.get(f"/crm/households/{reference}/").get_data(as_text=True)
+    assert "Ringde, de vill besöka i mars." in page and "Anna Andersson" in page
+
+
+def test_closing_needs_a_reason(app, client, staff):
+    reference = register(client, municipalities=["berg"])
+    guide = app.test_client()
+    login(guide, staff("guide", "berg"))
+    response = action(guide, reference, "status", status="closed")
+    assert response.status_code == 422 and "Ange ett skäl" in response.get_data(as_text=True)
+
+
+def test_ownership_can_be_handed_over(app, client, staff, rows):
+    reference = register(client, municipalities=["krokom"])
+    first, second = staff("guide", "krokom"), staff("guide", "krokom")
+    guide = app.test_client()
+    login(guide, first)
+    action(guide, reference, "status", status="contacted")
+    other = rows(User, User.email == second)[0]
+    assert action(guide, reference, "owner", owner=str(other.id)).status_code == 303
+    assert rows(Household)[0].owner_id == other.id
+
+
+def test_posts_without_csrf_token_change_nothing(app, client, staff, rows):
+    reference = register(client, municipalities=["are"])
+    guide = app.test_client()
+    login(guide, staff("guide", "are"))
+    response = guide.post(f"/crm/households/{reference}/status/", data={"status": "contacted"})
+    assert response.status_code == 422
+    assert rows(Household)[0].status == "new"
+
+
+def test_search_and_filters(app, client, staff):
+    anna = register(client, municipalities=["are"], name="Anna Andersson")
+    bo = register(client, municipalities=["are"], name="Bo Berg", email="bo@example.com", seeks=["housing"])
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+
+    def listed(**params):
+        html = coordinator.get("/crm/households/", query_string=params).get_data(as_text=True)
+        return {ref for ref in (anna, bo) if ref in html}
+
+    assert listed(q="bo berg") == {bo}
+    assert listed(q=anna.lower()) == {anna}
+    assert listed(seeks="visit") == {anna}
+    assert listed(status="new") == {anna, bo}
+    assert listed(status="moved") == set()
+    assert listed(municipality="berg") == set()
+
+
+def test_notifications_go_to_staff_accounts_once_they_exist(app, client, staff, rows):
+    account = staff("guide", "are", email="anna.guide@are.example")
+    register(client, municipalities=["are", "berg"])
+    recipients = {m.to_address for m in rows(OutboxMessage) if m.kind == "guide_new_household"}
+    assert recipients == {account, "inflytt@berg.example"}  # Berg has no account yet: the content's address
+
+
+def test_user_commands(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}", "SECRET_KEY": "x", "TASTEGET_PASSWORD": PASSWORD}
+    assert tasteget("db", "upgrade", env=env).returncode == 0
+    added = tasteget("user", "add", "--email", "Guide@Are.example", "--role", "guide", "--municipality", "are", env=env)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "Created guide guide@are.example for are."
+    listed = tasteget("user", "list", env=env).stdout
+    assert "guide@are.example" in listed and "active" in listed
+    weak = tasteget(
+        "user", "set-password", "--email", "guide@are.example", env={**env, "TASTEGET_PASSWORD": "password1234"}
+    )
+    assert weak.returncode == 1
+    assert (
+        weak.stderr.strip()
+        == "Error: password refused: this password is too common or too easy to guess; try a few unrelated words"
+    )
+    bad = tasteget("user", "add", "--email", "x@y.example", "--role", "guide", "--municipality", "atlantis", env=env)
+    assert bad.returncode == 1 and "unknown municipality 'atlantis'" in bad.stderr
+    assert tasteget("user", "deactivate", "--email", "guide@are.example", env=env).returncode == 0
+    assert "deactivated" in tasteget("user", "list", env=env).stdout
