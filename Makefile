@@ -48,8 +48,10 @@ lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(STAMP)  ## build-time and page-weight benchmark (not part of the tests)
+bench: $(STAMP)  ## the benchmarks, several minutes (not part of the tests; see bench/README.md)
 	$(BIN)/python bench/site_build.py
+	$(BIN)/python bench/intake_load.py
+	$(BIN)/python bench/notify_latency.py
 
 clean:  ## remove the built site
 	rm -rf site
