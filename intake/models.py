@@ -117,6 +117,7 @@ class MagazineOrder(Submission, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     # The normalised address; one order per address (quarantined orders have none).
     address_key: Mapped[str | None] = mapped_column(String(400), unique=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)  # in a mailing batch
 
 
 class OutboxMessage(Base):

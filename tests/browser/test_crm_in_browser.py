@@ -1,0 +1,84 @@
+"""The back office in a real browser: a guide's day, by keyboard too, with axe-core on every state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from intake import accounts, db
+from intake.models import Household, OutboxMessage
+
+from intake_helpers import REGISTRATION, submit
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PASSWORD = "fjällbjörk och midnattssol"
+
+
+def axe_report(page) -> str:
+    results = Axe().run(page, options=WCAG_AA)
+    return results.generate_report() if results.violations_count else ""
+
+
+@pytest.fixture
+def guide(app):
+    with app.app_context():
+        s = db.session()
+        user = accounts.add(s, "guide@are.example", "Gunilla Guide", "guide", ["are"], {"are", "berg"})
+        accounts.set_password(s, user, PASSWORD)
+    return user.email
+
+
+def test_a_guides_day(live, app, client, guide, rows):
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
+    [notification] = [m for m in rows(OutboxMessage) if m.to_address == guide]
+    link = re.search(r"http://\S+/crm/households/\S+/", notification.body_text).group(0)
+    path = link.split("8000", 1)[1]
+    page = live
+    page.goto(path)
+    page.wait_for_url("**/crm/login/**")
+    assert axe_report(page) == ""
+    page.get_by_label("E-post").fill(guide)
+    page.get_by_label("Lösenord").fill("wrong password entirely")
+    page.get_by_role("button", name="Logga in").click()
+    assert page.get_by_role("alert").inner_text() == "E-postadressen eller lösenordet är fel."
+    assert axe_report(page) == ""
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"**{path}")  # straight to the household from the notification
+    assert "Anna Andersson" in page.content()
+    assert axe_report(page) == ""
+    page.get_by_label("Status").select_option("contacted")
+    page.get_by_role("button", name="Spara status").click()
+    page.get_by_label("Anteckning").fill("Ringde. De vill komma på besök i mars.")
+    page.get_by_role("button", name="Lägg till anteckning").click()
+    page.get_by_label("Nästa uppföljning").fill("2027-03-01")
+    page.get_by_role("button", name="Spara uppföljningsdatum").click()
+    [h] = rows(Household)
+    assert (h.status, str(h.follow_up_on), h.owner.email) == ("contacted", "2027-03-01", guide)
+    assert "Ringde. De vill komma på besök i mars." in page.content()
+    page.get_by_label("Status").select_option("moved")
+    page.get_by_role("button", name="Spara status").click()
+    assert page.locator(".field-error").count() == 2  # where to and when
+    assert axe_report(page) == ""
+    page.goto("/crm/households/")
+    assert axe_report(page) == ""
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url("**/crm/login/")
+    page.goto(path)
+    page.wait_for_url("**/crm/login/**")  # logged out for good
+
+
+def test_logging_in_with_the_keyboard_alone(live, guide):
+    page = live
+    page.goto("/crm/login/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "email"
+    page.keyboard.type(guide)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/crm/households/")
+    assert page.locator("h1").inner_text() == "Hushåll"
