@@ -217,3 +217,38 @@ def dead_letter(session, site, dead: OutboxMessage, reference: str | None) -> li
         )
         for c in coordinators
     ]
+
+
+def follow_up(session: Session, site, household: Household, kind: str, days: int) -> list[OutboxMessage]:
+    """A reminder to the guides (or the owner), an escalation to the coordinator, or the
+    12-month question whether a household that moved has settled."""
+    guides, coordinators = recipients(session, site)
+    if kind == "escalation":
+        to = coordinators
+    elif household.owner is not None and household.owner.active:
+        to = [routing.Recipient(household.owner.email, household.owner.name, household.owner.role)]
+    else:
+        to = [r.recipient for r in routing.route(household.municipality_slugs, guides, coordinators)]
+    with force_locale(GUIDE_LANGUAGE):
+        subjects = {
+            "reminder": _("Reminder: household %(reference)s has not been contacted", reference=household.reference),
+            "escalation": _("Not contacted in time: household %(reference)s", reference=household.reference),
+            "settled_check": _("Has household %(reference)s settled?", reference=household.reference),
+        }
+    out = []
+    for recipient in to:
+        message = _message(
+            kind,
+            recipient.email,
+            recipient.name,
+            GUIDE_LANGUAGE,
+            subjects[kind],
+            "follow_up",
+            step=kind,
+            reference=household.reference,
+            days=days,
+            link=_url(f"/crm/households/{household.reference}/"),
+        )
+        message.household = household
+        out.append(message)
+    return out

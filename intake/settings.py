@@ -41,6 +41,10 @@ DEFAULTS = {
     "WORKER_POLL_SECONDS": 2,
     "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
     "TIMEZONE": "UTC",
+    # Follow-up reminders (through the outbox, by the worker).
+    "REMINDER_WORKING_DAYS": 3,  # not contacted within this many working days: the guides are reminded
+    "ESCALATION_DAYS": 2,  # ...and this many days later the coordinator is told
+    "SETTLED_CHECK_DAYS": 365,  # after a move, the owner is asked whether the household has settled
     # The back office.
     "STAFF_LANGUAGE": "sv",
     "STAFF_IDLE_MINUTES": 30,
@@ -63,6 +67,9 @@ INTS = {
     "WORKER_POLL_SECONDS",
     "ORDERS_SUMMARY_HOUR",
     "STAFF_IDLE_MINUTES",
+    "REMINDER_WORKING_DAYS",
+    "ESCALATION_DAYS",
+    "SETTLED_CHECK_DAYS",
     "STAFF_SESSION_HOURS",
 }
 BOOLS = {"SESSION_COOKIE_SECURE"}

@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import content, db, mail, messages, outbox
+from . import content, db, followup, mail, messages, outbox
 from .mail import Outgoing
 from .models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 
@@ -105,7 +105,33 @@ def run_jobs(app: Flask, now: datetime | None = None) -> list[str]:
         local = now.astimezone(ZoneInfo(app.config["TIMEZONE"]))
         if local.hour >= app.config["ORDERS_SUMMARY_HOUR"] and _orders_summary(app, local):
             ran.append("orders_summary")
+        if _follow_ups(app, local):
+            ran.append("follow_ups")
     return ran
+
+
+def _follow_ups(app: Flask, local: datetime) -> bool:
+    """Reminders, escalations and the settled check, looked for once an hour by one worker."""
+    session = db.session()
+    session.add(JobRun(job="follow_ups", period=local.strftime("%Y-%m-%dT%H")))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    config, today, site = app.config, local.date(), content.site()
+    working, escalation, settled = (
+        config["REMINDER_WORKING_DAYS"],
+        config["ESCALATION_DAYS"],
+        config["SETTLED_CHECK_DAYS"],
+    )
+    for household in followup.candidates(session, today, working, settled):
+        for kind in followup.due(household, today, working, escalation, settled):
+            if followup.once(session, kind, household.id):
+                days = working if kind != "settled_check" else settled
+                session.add_all(messages.follow_up(session, site, household, kind, days))
+    session.commit()
+    return True
 
 
 def _orders_summary(app: Flask, local: datetime) -> bool:

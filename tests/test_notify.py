@@ -290,8 +290,8 @@ def test_the_coordinator_gets_a_daily_summary_of_orders_once(mail_app, client, r
     submit(client, "/bestall-magasinet/", ORDER)
     submit(client, "/bestall-magasinet/", {**ORDER, "street": "Bygatan 2", "country": "NO", "postal_code": "0150"})
     tomorrow_morning = datetime.now(UTC).replace(hour=9, minute=0) + timedelta(days=1)
-    assert worker.run_jobs(mail_app, now=tomorrow_morning) == ["orders_summary"]
-    assert worker.run_jobs(mail_app, now=tomorrow_morning + timedelta(hours=1)) == []  # once a day
+    assert "orders_summary" in worker.run_jobs(mail_app, now=tomorrow_morning)
+    assert "orders_summary" not in worker.run_jobs(mail_app, now=tomorrow_morning + timedelta(hours=1))  # once a day
     deliver_all(mail_app)
     [summary] = smtp.to("inflytt@region.example")
     assert summary["Subject"].startswith("Beställningar av magasinet ") and summary["Subject"].endswith(": 2")

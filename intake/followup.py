@@ -1,0 +1,65 @@
+"""Reminders that keep households from going cold: pure date rules, and the job that applies them.
+
+A household not marked contacted within REMINDER_WORKING_DAYS working days reminds its guides (its
+owner, once it has one); ESCALATION_DAYS later the coordinator is told. A household that moved is
+checked on SETTLED_CHECK_DAYS later: its owner is asked whether it has settled.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .models import Household, JobRun
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `start`."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def due(household: Household, today: date, working_days: int, escalation_days: int, settled_days: int) -> list[str]:
+    """Which follow-up messages this household is due today: reminder, escalation, settled_check."""
+    out = []
+    if household.status == "new" and household.quarantine_reason is None:
+        remind_on = add_working_days(household.created_at.date(), working_days)
+        if today >= remind_on:
+            out.append("reminder")
+        if today >= remind_on + timedelta(days=escalation_days):
+            out.append("escalation")
+    if (
+        household.status == "moved"
+        and household.moved_on
+        and today >= household.moved_on + timedelta(days=settled_days)
+    ):
+        out.append("settled_check")
+    return out
+
+
+def once(session, kind: str, household_id: int) -> bool:
+    """True the first time (of any worker) this kind of message is claimed for the household."""
+    session.add(JobRun(job=f"{kind}:{household_id}", period="once"))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def candidates(session, today: date, working_days: int, settled_days: int):
+    """Households that might be due: new ones old enough, and moved ones long enough ago."""
+    oldest_new = today - timedelta(days=working_days)
+    return session.scalars(
+        select(Household).where(
+            ((Household.status == "new") & (Household.created_at < datetime.combine(oldest_new, time.min, UTC)))
+            | ((Household.status == "moved") & (Household.moved_on <= today - timedelta(days=settled_days)))
+        )
+    ).all()
