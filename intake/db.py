@@ -41,6 +41,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def is_current(engine: Engine) -> bool:
+    """True when every migration has been applied."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
 def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)

@@ -113,15 +113,23 @@ def preview_command(root: Path, host: str, port: int) -> None:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def _intake_app():
+def _intake_app(migrated: bool = True):
     """The intake app from the environment, or one readable line saying why it cannot start."""
-    from intake import create_app
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from intake import create_app, db
     from intake.content import ContentError
 
     try:
-        return create_app()
+        app = create_app()
+        if migrated and not db.is_current(app.extensions["db_engine"]):
+            raise click.ClickException("the database is not up to date: run `tasteget db upgrade` first")
     except (ContentError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise click.ClickException(f"cannot use the database: {reason}") from None
+    return app
 
 
 def _upgrade(app) -> None:
@@ -151,7 +159,7 @@ def serve_command(host: str, port: int, worker: bool) -> None:
     from intake import worker as outbox_worker
     from intake.pages import SiteNotBuilt, check_site
 
-    app = _intake_app()
+    app = _intake_app(migrated=False)
     if "SESSION_COOKIE_SECURE" not in os.environ:
         app.config["SESSION_COOKIE_SECURE"] = False  # this development server speaks plain http
     try:
@@ -298,6 +306,42 @@ def user_list_command() -> None:
             click.echo(f"{u.email:40} {u.role:12} {state:12} {places}")
 
 
+@main.command("report")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Figures as they stood at the end of this day (YYYY-MM-DD); default today.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+def report_command(as_of, fmt) -> None:
+    """The campaign's figures: households registered and moved, magazine orders, and their breakdowns."""
+    import csv
+    import datetime as dt
+
+    from intake import db, figures
+
+    app = _intake_app()
+    day = as_of.date() if as_of else dt.date.today()
+    with app.app_context():
+        result = figures.compute(*figures.load(db.session()), day)
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["figure", "breakdown", "value"])
+        writer.writerows(result.rows())
+        return
+    click.echo(f"Figures as of {day.isoformat()}")
+    section = None
+    for name, key, value in result.rows():
+        if not key:
+            click.echo(f"  {name}: {value}")
+            continue
+        if name != section:
+            click.echo(f"{name}:")
+            section = name
+        click.echo(f"  {key}: {value}")
+
+
 @main.group("mail")
 def mail_group() -> None:
     """E-mail."""
@@ -311,7 +355,7 @@ def mail_test_command(address: str) -> None:
     from intake.mail import Outgoing
     from intake.outbox import new_message_id
 
-    app = _intake_app()
+    app = _intake_app(migrated=False)
     config = app.config
     where = mail.redacted(config["MAIL_URL"]) if config["MAIL_URL"] else f"{config['MAIL_DIR']}/"
     message = Outgoing(
@@ -341,7 +385,7 @@ def db_group() -> None:
 @db_group.command("upgrade")
 def db_upgrade_command() -> None:
     """Apply the database migrations (DATABASE_URL; default an SQLite file in instance/)."""
-    app = _intake_app()
+    app = _intake_app(migrated=False)
     _upgrade(app)
     click.echo("The database is up to date.")
 
