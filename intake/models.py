@@ -232,3 +232,17 @@ class HouseholdEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class PasswordReset(Base):
+    """A single-use, short-lived link to choose a new password; only its hash is stored."""
+
+    __tablename__ = "password_resets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -16,16 +16,20 @@ _DUMMY = _hasher.hash("not a real password, only there to spend the same time")
 
 
 class WeakPassword(ValueError):
-    """The password is refused; the message says why, for the person choosing it."""
+    """The password is refused: `reason` is short, long or common; the message says why in English."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def check_strength(password: str, user_inputs: tuple[str, ...] = ()) -> None:
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"use at least {MIN_LENGTH} characters")
+        raise WeakPassword("short", f"use at least {MIN_LENGTH} characters")
     if len(password) > 1024:
-        raise WeakPassword("use at most 1024 characters")
+        raise WeakPassword("long", "use at most 1024 characters")
     if zxcvbn(password[:100], user_inputs=list(user_inputs))["score"] < 3:
-        raise WeakPassword("this password is too common or too easy to guess; try a few unrelated words")
+        raise WeakPassword("common", "this password is too common or too easy to guess; try a few unrelated words")
 
 
 def hash_password(password: str) -> str:

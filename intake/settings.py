@@ -50,6 +50,7 @@ DEFAULTS = {
     "STAFF_IDLE_MINUTES": 30,
     "STAFF_SESSION_HOURS": 12,  # the absolute limit of a login, however active
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",  # per address and per account
+    "PASSWORD_RESET_MINUTES": 30,
 }
 
 # Settings read as numbers or booleans from the environment.

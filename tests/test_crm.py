@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -237,3 +238,39 @@ def test_user_commands(tmp_path):
     assert bad.returncode == 1 and "unknown municipality 'atlantis'" in bad.stderr
     assert tasteget("user", "deactivate", "--email", "guide@are.example", env=env).returncode == 0
     assert "deactivated" in tasteget("user", "list", env=env).stdout
+
+
+def test_a_forgotten_password_is_reset_by_a_single_use_link(app, client, staff, rows):
+    email = staff("guide", "are")
+    page = client.get("/crm/password/forgot/").get_data(as_text=True)
+    token = hidden_fields(page)["csrf_token"]
+    same = "Om det finns ett konto för adressen"
+    for address in (email, "nobody@staff.example"):
+        response = client.post("/crm/password/forgot/", data={"csrf_token": token, "email": address})
+        assert response.status_code == 200 and same in response.get_data(as_text=True)
+    [mail] = [m for m in rows(OutboxMessage) if m.kind == "password_reset"]
+    assert mail.to_address == email
+    link = re.search(r"http://\S+(/crm/password/reset/\S+/)", mail.body_text).group(1)
+    new = "granskog vid sjön i juni"
+    form = hidden_fields(client.get(link).get_data(as_text=True))
+    weak = client.post(link, data={**form, "password": "password1234", "confirm": "password1234"})
+    assert weak.status_code == 422 and "för vanligt" in weak.get_data(as_text=True)
+    assert client.post(link, data={**form, "password": new, "confirm": new}).status_code == 303
+    assert client.get(link).status_code == 404  # used once
+    assert login(client, email, new).status_code == 303
+    assert login(app.test_client(), email, PASSWORD).status_code == 401
+
+
+def test_a_reset_link_expires(app, client, staff, rows):
+    email = staff("coordinator")
+    token = hidden_fields(client.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
+    client.post("/crm/password/forgot/", data={"csrf_token": token, "email": email})
+    [mail] = [m for m in rows(OutboxMessage) if m.kind == "password_reset"]
+    link = re.search(r"http://\S+(/crm/password/reset/\S+/)", mail.body_text).group(1)
+    with app.app_context():
+        from intake.models import PasswordReset
+
+        s = db.session()
+        s.query(PasswordReset).update({"expires_at": utcnow() - timedelta(minutes=1)})
+        s.commit()
+    assert client.get(link).status_code == 404
