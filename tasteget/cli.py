@@ -291,6 +291,25 @@ def user_deactivate_command(email) -> None:
         click.echo(f"Deactivated {user.email}.")
 
 
+@user_group.command("reset-totp")
+@click.option("--email", required=True)
+def user_reset_totp_command(email) -> None:
+    """Remove a lost second factor; they set up a new one at their next login (if their role needs one)."""
+    app, db, accounts = _accounts()
+    with app.app_context():
+        session = db.session()
+        try:
+            user = accounts.find(session, email)
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        if user is None:
+            raise click.ClickException(f"no account for {email}")
+        user.totp_secret = None
+        accounts.end_sessions(session, user)
+        session.commit()
+        click.echo(f"Second factor removed for {user.email}.")
+
+
 @user_group.command("list")
 def user_list_command() -> None:
     """List the staff accounts."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pyotp
 import pytest
 
 from intake import accounts, db
@@ -274,3 +275,36 @@ def test_a_reset_link_expires(app, client, staff, rows):
         s.query(PasswordReset).update({"expires_at": utcnow() - timedelta(minutes=1)})
         s.commit()
     assert client.get(link).status_code == 404
+
+
+def test_a_role_can_be_required_to_use_a_second_factor(app, client, staff, rows):
+    app.config["TOTP_REQUIRED_ROLES"] = "coordinator"
+    email = staff("coordinator")
+    response = login(client, email)
+    assert response.headers["Location"] == "/crm/login/code/"
+    assert client.get("/crm/households/").status_code == 302  # not logged in yet
+    setup = client.get("/crm/login/code/").get_data(as_text=True)
+    secret = re.search(r'<code class="key">([A-Z2-7]+)</code>', setup).group(1)
+    token = hidden_fields(setup)["csrf_token"]
+    wrong = client.post("/crm/login/code/", data={"csrf_token": token, "code": "000000"})
+    assert wrong.status_code == 401
+    code = pyotp.TOTP(secret).now()
+    assert client.post("/crm/login/code/", data={"csrf_token": token, "code": code}).status_code == 303
+    assert client.get("/crm/households/").status_code == 200
+    assert rows(User, User.email == email)[0].totp_secret == secret
+    # Next time the code is asked for, and the key is not shown again.
+    other = app.test_client()
+    login(other, email)
+    page = other.get("/crm/login/code/").get_data(as_text=True)
+    assert 'class="key"' not in page
+    assert (
+        other.post(
+            "/crm/login/code/", data={"csrf_token": hidden_fields(page)["csrf_token"], "code": pyotp.TOTP(secret).now()}
+        ).status_code
+        == 303
+    )
+
+
+def test_the_code_page_needs_the_password_first(client):
+    response = client.get("/crm/login/code/")
+    assert response.status_code == 303 and response.headers["Location"] == "/crm/login/"

@@ -10,13 +10,14 @@ import secrets
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
+import pyotp
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import InputRequired, Length, Regexp
 
 from .. import abuse, accounts, db, passwords
 from ..models import StaffSession, User, utcnow
@@ -103,15 +104,83 @@ def login():
             user = None
         usable = user is not None and user.active
         if passwords.verify(user.password_hash if usable else None, form.password.data):
-            row = StaffSession(id=secrets.token_urlsafe(32), user_id=user.id)
-            user.last_login_at = utcnow()
-            s.add(row)
-            s.commit()
-            session.clear()
-            login_user(Staff(user, row))
-            return redirect(_safe_next(request.args.get("next")), 303)
+            target = _safe_next(request.args.get("next"))
+            if user.totp_secret or user.role in _totp_roles():
+                # The password was right; a second factor still stands between them and the session.
+                session.clear()
+                session["pending"] = {"user": user.id, "at": utcnow().timestamp(), "next": target}
+                return redirect(url_for("crm.login_code"), 303)
+            return _start_session(user, target)
         error = _("The e-mail address or the password is wrong.")  # the same for both
     return render_staff("crm/login.html", _("Log in"), form=form, error=error, status=401 if error else 200)
+
+
+def _start_session(user: User, target: str):
+    s = db.session()
+    row = StaffSession(id=secrets.token_urlsafe(32), user_id=user.id)
+    user.last_login_at = utcnow()
+    s.add(row)
+    s.commit()
+    session.clear()
+    login_user(Staff(user, row))
+    return redirect(target, 303)
+
+
+def _totp_roles() -> set[str]:
+    return {r.strip() for r in current_app.config["TOTP_REQUIRED_ROLES"].split(",") if r.strip()}
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Six-digit code from your authenticator app"),
+        [
+            InputRequired(_l("Fill in this field.")),
+            Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("Enter the six digits.")),
+        ],
+    )
+
+
+def _pending_user() -> User | None:
+    """The user who gave the right password in the last five minutes, if any."""
+    pending = session.get("pending")
+    if not pending or utcnow().timestamp() - pending["at"] > 300:
+        return None
+    user = db.session().get(User, pending["user"])
+    return user if user is not None and user.active else None
+
+
+@bp.route("/login/code/", methods=["GET", "POST"])
+@abuse.limiter.limit(_login_limit, methods=["POST"])
+def login_code():
+    """The second factor: a TOTP code; the first time, the user sets up their app here."""
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("crm.login"), 303)
+    setup = user.totp_secret is None
+    if setup:
+        session["pending"].setdefault("secret", pyotp.random_base32())
+        session.modified = True
+    secret = user.totp_secret or session["pending"]["secret"]
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        if pyotp.TOTP(secret).verify(form.code.data.replace(" ", ""), valid_window=1):
+            if setup:
+                user.totp_secret = secret
+                db.session().commit()
+            return _start_session(user, session["pending"]["next"])
+        error = _("The code is wrong or too old. Enter the code your app shows now.")
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["TOTP_ISSUER"])
+    return render_staff(
+        "crm/code.html",
+        _("Set up your second factor") if setup else _("Second factor"),
+        form=form,
+        error=error,
+        setup=setup,
+        secret=secret if setup else None,
+        uri=uri if setup else None,
+        status=401 if error else 200,
+    )
 
 
 @bp.post("/logout/")
