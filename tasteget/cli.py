@@ -223,6 +223,17 @@ def _accounts():
     return app, db, accounts
 
 
+def _existing(session, accounts, email: str):
+    """The account for `email`, or one readable line saying there is none."""
+    try:
+        user = accounts.find(session, email)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
 def _prompt_password(email: str) -> str:
     return click.prompt(f"New password for {email}", hide_input=True, confirmation_prompt=True)
 
@@ -264,10 +275,8 @@ def user_set_password_command(email, password) -> None:
     app, db, accounts = _accounts()
     with app.app_context():
         session = db.session()
+        user = _existing(session, accounts, email)
         try:
-            user = accounts.find(session, email)
-            if user is None:
-                raise accounts.AccountError(f"no account for {email}")
             accounts.set_password(session, user, password or _prompt_password(user.email))
         except accounts.AccountError as exc:
             raise click.ClickException(str(exc)) from None
@@ -281,12 +290,7 @@ def user_deactivate_command(email) -> None:
     app, db, accounts = _accounts()
     with app.app_context():
         session = db.session()
-        try:
-            user = accounts.find(session, email)
-        except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from None
-        if user is None:
-            raise click.ClickException(f"no account for {email}")
+        user = _existing(session, accounts, email)
         accounts.deactivate(session, user)
         click.echo(f"Deactivated {user.email}.")
 
@@ -298,12 +302,7 @@ def user_reset_totp_command(email) -> None:
     app, db, accounts = _accounts()
     with app.app_context():
         session = db.session()
-        try:
-            user = accounts.find(session, email)
-        except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from None
-        if user is None:
-            raise click.ClickException(f"no account for {email}")
+        user = _existing(session, accounts, email)
         user.totp_secret = None
         accounts.end_sessions(session, user)
         session.commit()
