@@ -95,3 +95,24 @@ def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
         "RATELIMIT_KEY_PREFIX": f"tasteget-test-{uuid.uuid4().hex[:8]}",
     }
     return {**settings.DEFAULTS, **config, **overrides}
+
+
+STAFF_PASSWORD = "fjällbjörk och midnattssol"
+MUNICIPALITIES = {"are", "berg", "bracke", "harjedalen", "krokom", "ostersund", "ragunda", "stromsund"}
+
+
+def make_staff(app, email: str, role: str, municipalities=(), password: str = STAFF_PASSWORD):
+    """A staff account with a password, straight into the database."""
+    from intake import accounts, db
+
+    with app.app_context():
+        session = db.session()
+        user = accounts.add(session, email, email.split("@")[0].title(), role, list(municipalities), MUNICIPALITIES)
+        accounts.set_password(session, user, password)
+    return email
+
+
+def staff_login(client, email: str, password: str = STAFF_PASSWORD, **kwargs):
+    """Log in through the real form, with its CSRF token."""
+    form = hidden_fields(client.get("/crm/login/").get_data(as_text=True))
+    return client.post("/crm/login/", data={**form, "email": email, "password": password}, **kwargs)

@@ -12,10 +12,9 @@ from intake import accounts, db
 from intake.models import Household, HouseholdEvent, OutboxMessage, StaffSession, User, utcnow
 
 from helpers import tasteget
-from intake_helpers import REGISTRATION, hidden_fields, submit
+from intake_helpers import REGISTRATION, STAFF_PASSWORD, hidden_fields, make_staff, staff_login, submit
 
-PASSWORD = "fjällbjörk och midnattssol"
-KNOWN = {"are", "berg", "bracke", "harjedalen", "krokom", "ostersund", "ragunda", "stromsund"}
+PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture
@@ -25,19 +24,13 @@ def staff(app):
 
     def make(role, *municipalities, email=None):
         email = email or f"{role}-{'-'.join(municipalities) or 'all'}-{len(made)}@staff.example"
-        with app.app_context():
-            s = db.session()
-            user = accounts.add(s, email, f"{role.title()} {len(made)}", role, list(municipalities), KNOWN)
-            accounts.set_password(s, user, PASSWORD)
-        made.append(email)
+        made.append(make_staff(app, email, role, municipalities))
         return email
 
     return make
 
 
-def login(client, email, password=PASSWORD, **kwargs):
-    form = hidden_fields(client.get("/crm/login/").get_data(as_text=True))
-    return client.post("/crm/login/", data={**form, "email": email, "password": password}, **kwargs)
+login = staff_login
 
 
 def register(client, **changes):

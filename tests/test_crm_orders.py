@@ -5,22 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
-from intake import accounts, db
 from intake.models import MagazineOrder
 
-from intake_helpers import ORDER, hidden_fields, submit
-
-PASSWORD = "fjällbjörk och midnattssol"
+from intake_helpers import ORDER, hidden_fields, make_staff, staff_login, submit
 
 
 def staff_client(app, role, *municipalities):
-    with app.app_context():
-        s = db.session()
-        user = accounts.add(s, f"{role}@staff.example", role.title(), role, list(municipalities), {"are", "berg"})
-        accounts.set_password(s, user, PASSWORD)
     client = app.test_client()
-    form = hidden_fields(client.get("/crm/login/").get_data(as_text=True))
-    assert client.post("/crm/login/", data={**form, "email": user.email, "password": PASSWORD}).status_code == 303
+    assert staff_login(client, make_staff(app, f"{role}@staff.example", role, municipalities)).status_code == 303
     return client
 
 

@@ -25,6 +25,13 @@ def _staff_only():
         abort(404)  # admins manage accounts, not households
 
 
+def _visible(reference: str):
+    """The session and the household, if this user may see it (404 otherwise)."""
+    _staff_only()
+    session = db.session()
+    return session, household_or_404(session, current_user.user, reference)
+
+
 @bp.get("/")
 @login_required
 def home():
@@ -119,9 +126,7 @@ def _owner_choices(household: Household) -> list[tuple[str, str]]:
 @bp.get("/households/<reference>/")
 @login_required
 def household(reference: str):
-    _staff_only()
-    session = db.session()
-    h = household_or_404(session, current_user.user, reference)
+    session, h = _visible(reference)
     return _detail(h)
 
 
@@ -186,9 +191,7 @@ def _claim_if_unowned(h: Household) -> None:
 @bp.post("/households/<reference>/status/")
 @login_required
 def change_status(reference: str):
-    _staff_only()
-    session = db.session()
-    h = household_or_404(session, current_user.user, reference)
+    session, h = _visible(reference)
     form = StatusForm()
     form.moved_to.choices = _destinations(content.site())
     if not form.validate_on_submit():
@@ -211,9 +214,7 @@ def change_status(reference: str):
 @bp.post("/households/<reference>/notes/")
 @login_required
 def add_note(reference: str):
-    _staff_only()
-    session = db.session()
-    h = household_or_404(session, current_user.user, reference)
+    session, h = _visible(reference)
     form = NoteForm()
     if not form.validate_on_submit():
         return _detail(h, note_form=form, status=422)
@@ -225,9 +226,7 @@ def add_note(reference: str):
 @bp.post("/households/<reference>/follow-up/")
 @login_required
 def set_follow_up(reference: str):
-    _staff_only()
-    session = db.session()
-    h = household_or_404(session, current_user.user, reference)
+    session, h = _visible(reference)
     form = FollowUpForm()
     if not form.validate_on_submit():
         return _detail(h, follow_form=form, status=422)
@@ -241,9 +240,7 @@ def set_follow_up(reference: str):
 @bp.post("/households/<reference>/owner/")
 @login_required
 def set_owner(reference: str):
-    _staff_only()
-    session = db.session()
-    h = household_or_404(session, current_user.user, reference)
+    session, h = _visible(reference)
     form = OwnerForm()
     form.owner.choices = _owner_choices(h)
     if not form.validate_on_submit():

@@ -7,13 +7,12 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from intake import accounts, db
 from intake.models import Household, OutboxMessage
 
-from intake_helpers import REGISTRATION, submit
+from intake_helpers import REGISTRATION, STAFF_PASSWORD, make_staff, submit
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PASSWORD = "fjällbjörk och midnattssol"
+PASSWORD = STAFF_PASSWORD
 
 
 def axe_report(page) -> str:
@@ -23,11 +22,7 @@ def axe_report(page) -> str:
 
 @pytest.fixture
 def guide(app):
-    with app.app_context():
-        s = db.session()
-        user = accounts.add(s, "guide@are.example", "Gunilla Guide", "guide", ["are"], {"are", "berg"})
-        accounts.set_password(s, user, PASSWORD)
-    return user.email
+    return make_staff(app, "guide@are.example", "guide", ["are"])
 
 
 def test_a_guides_day(live, app, client, guide, rows):
