@@ -75,10 +75,16 @@ def recipients(session: Session, site):
 
 def for_new_household(session: Session, household: Household, site) -> list[OutboxMessage]:
     """The guides' notifications and the mover's confirmation, for the caller to add and commit."""
+    messages = for_guides(session, household, site, household.municipality_slugs)
+    return messages + _confirmation(session, household, site)
+
+
+def for_guides(session: Session, household: Household, site, municipalities: list[str]) -> list[OutboxMessage]:
+    """Tell the guides of `municipalities` (the coordinator when there are none) about a household."""
     guides, coordinators = recipients(session, site)
-    region, days = site.region, site.region.response_days
+    days = site.region.response_days
     messages = []
-    for routed in routing.route(household.municipality_slugs, guides, coordinators):
+    for routed in routing.route(municipalities, guides, coordinators):
         with force_locale(GUIDE_LANGUAGE):
             names = [site.municipalities[s].name for s in routed.municipalities if s in site.municipalities]
             places = ", ".join(names) if names else _("a municipality not chosen yet")
@@ -98,6 +104,15 @@ def for_new_household(session: Session, household: Household, site) -> list[Outb
                 days=days,
             )
         )
+    for message in messages:
+        message.household = household
+    return messages
+
+
+def _confirmation(session: Session, household: Household, site) -> list[OutboxMessage]:
+    """The mover's confirmation, unless their address has had its share of messages today."""
+    region, days = site.region, site.region.response_days
+    messages = []
     lang = household.contact_language or household.form_language
     if outbox.sent_recently(session, household.email, utcnow()) < current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
         with force_locale(lang):

@@ -301,3 +301,34 @@ def test_a_role_can_be_required_to_use_a_second_factor(app, client, staff, rows)
 def test_the_code_page_needs_the_password_first(client):
     response = client.get("/crm/login/code/")
     assert response.status_code == 303 and response.headers["Location"] == "/crm/login/"
+
+
+def test_the_coordinator_triages_not_sure_households(app, client, staff, rows):
+    reference = register(client, municipalities=["unsure"])
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    before = len(rows(OutboxMessage))
+    assert action(coordinator, reference, "municipalities", municipality=["krokom", "atlantis"]).status_code == 303
+    [h] = rows(Household)
+    assert (h.unsure, h.municipality_slugs) == (False, ["krokom"])
+    new = [m for m in rows(OutboxMessage)[before:]]
+    assert [(m.kind, m.to_address) for m in new] == [("guide_new_household", "inflytt@krokom.example")]
+    guide = app.test_client()
+    login(guide, staff("guide", "krokom"))
+    assert guide.get(f"/crm/households/{reference}/").status_code == 200
+    assert action(guide, reference, "municipalities", municipality=["are"]).status_code == 404  # coordinator only
+
+
+@pytest.mark.parametrize("choice", ["release", "delete"])
+def test_the_coordinator_reviews_the_quarantine(app, client, staff, rows, choice):
+    reference = register(client, municipalities=["berg"], website="http://spam.example")
+    assert rows(OutboxMessage) == []
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    assert action(coordinator, reference, "quarantine", action=choice).status_code == 303
+    if choice == "delete":
+        assert rows(Household) == []
+    else:
+        [h] = rows(Household)
+        assert h.quarantine_reason is None
+        assert sorted(m.kind for m in rows(OutboxMessage)) == ["guide_new_household", "mover_confirmation"]

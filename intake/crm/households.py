@@ -7,9 +7,10 @@ from datetime import date
 from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import Text, cast, func, or_, select
 
-from .. import choices, content, db
+from .. import choices, content, db, messages
 from ..forms import select_choices
 from ..models import Household, HouseholdEvent, HouseholdMunicipality, OutboxMessage, User, UserMunicipality, utcnow
 from ..pages import render_staff
@@ -249,5 +250,57 @@ def set_owner(reference: str):
     if (owner.id if owner else None) != h.owner_id:
         _event(h, "owner", h.owner.name if h.owner else None, owner.name if owner else None)
         h.owner_id = owner.id if owner else None
+    session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)
+
+
+def _coordinator_only():
+    if current_user.role != "coordinator":
+        abort(404)
+
+
+@bp.post("/households/<reference>/municipalities/")
+@login_required
+def assign_municipalities(reference: str):
+    """Triage: the coordinator chooses municipalities for a household that was not sure yet
+    (or changes them); the guides of the added ones are told."""
+    session, h = _visible(reference)
+    _coordinator_only()
+    form = FlaskForm()
+    site = content.site()
+    chosen = [m for m in dict.fromkeys(request.form.getlist("municipality")) if m in site.municipalities]
+    if not form.validate_on_submit() or not chosen:
+        abort(422)
+    added = [m for m in chosen if m not in h.municipality_slugs]
+    old = ", ".join(h.municipality_slugs) or _("Not sure yet")
+    h.municipalities = [m for m in h.municipalities if m.municipality in chosen] + [
+        HouseholdMunicipality(municipality=m) for m in added
+    ]
+    h.unsure = False
+    _event(h, "municipalities", old, ", ".join(chosen))
+    if added and h.quarantine_reason is None:
+        session.add_all(messages.for_guides(session, h, site, added))
+    session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)
+
+
+@bp.post("/households/<reference>/quarantine/")
+@login_required
+def review_quarantine(reference: str):
+    """The coordinator releases a quarantined household (a person after all: its guides are told)
+    or deletes it (a robot)."""
+    session, h = _visible(reference)
+    _coordinator_only()
+    form = FlaskForm()
+    action = request.form.get("action")
+    if not form.validate_on_submit() or h.quarantine_reason is None or action not in ("release", "delete"):
+        abort(422)
+    if action == "delete":
+        session.delete(h)
+        session.commit()
+        return redirect(url_for("crm.households"), 303)
+    _event(h, "quarantine", h.quarantine_reason, None)
+    h.quarantine_reason = None
+    session.add_all(messages.for_new_household(session, h, content.site()))
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
