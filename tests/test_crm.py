@@ -332,3 +332,22 @@ def test_the_coordinator_reviews_the_quarantine(app, client, staff, rows, choice
         [h] = rows(Household)
         assert h.quarantine_reason is None
         assert sorted(m.kind for m in rows(OutboxMessage)) == ["guide_new_household", "mover_confirmation"]
+
+
+def test_a_leaving_guides_households_are_handed_over_in_one_action(app, client, staff, rows):
+    leaving, staying = staff("guide", "are"), staff("guide", "are")
+    guide = app.test_client()
+    login(guide, leaving)
+    for i in range(3):
+        reference = register(client, email=f"h{i}@example.com", municipalities=["are"])
+        action(guide, reference, "status", status="contacted")
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    page = coordinator.get("/crm/staff/").get_data(as_text=True)
+    source, target = (rows(User, User.email == e)[0].id for e in (leaving, staying))
+    response = coordinator.post(
+        "/crm/staff/reassign/", data={"csrf_token": hidden_fields(page)["csrf_token"], "from": source, "to": target}
+    )
+    assert response.status_code == 303
+    assert [h.owner_id for h in rows(Household)] == [target] * 3
+    assert guide.get("/crm/staff/").status_code == 404  # coordinator only

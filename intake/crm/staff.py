@@ -1,0 +1,53 @@
+"""The coordinator's view of the staff: who owns how many households, and handing them all over."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select, update
+
+from .. import db
+from ..models import Household, HouseholdEvent, User
+from ..pages import render_staff
+from . import bp
+
+
+def _coordinator_only():
+    if current_user.role != "coordinator":
+        abort(404)
+
+
+@bp.get("/staff/")
+@login_required
+def staff():
+    _coordinator_only()
+    session = db.session()
+    owned = dict(
+        session.execute(select(Household.owner_id, func.count(Household.id)).group_by(Household.owner_id)).all()
+    )
+    users = session.scalars(select(User).where(User.role.in_(("guide", "coordinator"))).order_by(User.name)).all()
+    return render_staff("crm/staff.html", _("Staff"), users=users, owned=owned, form=FlaskForm())
+
+
+@bp.post("/staff/reassign/")
+@login_required
+def reassign():
+    """Every household one person owns goes to another, in one action (when a guide leaves)."""
+    _coordinator_only()
+    session = db.session()
+    form = FlaskForm()
+    source = session.get(User, request.form.get("from", type=int) or 0)
+    target = session.get(User, request.form.get("to", type=int) or 0)
+    if not form.validate_on_submit() or source is None or target is None or source.id == target.id or not target.active:
+        abort(422)
+    ids = list(session.scalars(select(Household.id).where(Household.owner_id == source.id)))
+    if ids:
+        session.execute(update(Household).where(Household.id.in_(ids)).values(owner_id=target.id))
+        session.add_all(
+            HouseholdEvent(household_id=i, user_id=current_user.id, kind="owner", old=source.name, new=target.name)
+            for i in ids
+        )
+        session.commit()
+    return redirect(url_for("crm.staff"), 303)
