@@ -246,3 +246,40 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+CONTACT_KINDS = ("employer", "landlord", "estate_agent", "coworking_host", "ambassador", "village_contact", "other")
+
+
+class Contact(Base):
+    """Someone in the partner network: an employer, a landlord, a coworking host, an ambassador…"""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    person: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    municipality: Mapped[str | None] = mapped_column(String(60), index=True)  # None: the whole region
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return " – ".join(p for p in (self.organisation, self.person) if p) or f"#{self.id}"
+
+
+class HouseholdContact(Base):
+    """A household was introduced to a contact (an employer for the partner, a landlord)."""
+
+    __tablename__ = "household_contacts"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    contact: Mapped[Contact] = relationship(lazy="joined")
+    household: Mapped[Household] = relationship(lazy="joined")

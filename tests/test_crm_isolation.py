@@ -25,6 +25,18 @@ def test_no_guide_reaches_another_municipalitys_household(app, client, rows):
         references[slug] = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
     for slug in SLUGS:
         make_staff(app, f"guide@{slug}.example", "guide", [slug])
+    contacts = {}
+    with app.app_context():
+        from intake import db
+        from intake.models import Contact
+
+        s = db.session()
+        for slug in SLUGS:
+            contact = Contact(kind="employer", organisation=f"Arbetsgivare i {slug}", municipality=slug)
+            s.add(contact)
+            s.flush()
+            contacts[slug] = contact.id
+        s.commit()
     leaks = []
     checked = 0
     for slug in SLUGS:
@@ -45,7 +57,11 @@ def test_no_guide_reaches_another_municipalitys_household(app, client, rows):
                 checked += 1
                 if response.status_code != 404 or reference in response.get_data(as_text=True):
                     leaks.append(f"{slug} {method} {url}: {response.status_code}")
-            for path in ("/crm/orders/", "/crm/orders/export.csv"):
+            if guide.get(f"/crm/contacts/{contacts[other]}/").status_code != 404:
+                leaks.append(f"{slug} sees {other}'s network contact")
+            if f"Arbetsgivare i {other}" in guide.get("/crm/contacts/").get_data(as_text=True):
+                leaks.append(f"{slug} lists {other}'s network contact")
+            for path in ("/crm/orders/", "/crm/orders/export.csv", "/crm/staff/", "/crm/messages/"):
                 if guide.get(path).status_code != 404:
                     leaks.append(f"{slug} {path}")
     assert leaks == []

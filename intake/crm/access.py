@@ -7,9 +7,9 @@ coordinator sees everything; an admin manages accounts only. Anything else is a 
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select
 
-from ..models import Household, HouseholdMunicipality, User
+from ..models import Contact, Household, HouseholdMunicipality, User
 
 
 def visible_households(user: User) -> Select:
@@ -29,3 +29,13 @@ def household_or_404(session, user: User, reference: str) -> Household:
     if household is None:
         abort(404)
     return household
+
+
+def visible_contacts(user: User) -> Select:
+    """Guides see their municipalities' contacts and the region-wide ones; the coordinator all."""
+    query = select(Contact)
+    if user.role == "coordinator":
+        return query
+    if user.role == "guide":
+        return query.where(or_(Contact.municipality.is_(None), Contact.municipality.in_(user.municipality_slugs)))
+    return query.where(false())

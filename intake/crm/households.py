@@ -12,10 +12,20 @@ from sqlalchemy import Text, cast, func, or_, select
 
 from .. import choices, content, db, messages
 from ..forms import select_choices
-from ..models import Household, HouseholdEvent, HouseholdMunicipality, OutboxMessage, User, UserMunicipality, utcnow
+from ..models import (
+    Contact,
+    Household,
+    HouseholdContact,
+    HouseholdEvent,
+    HouseholdMunicipality,
+    OutboxMessage,
+    User,
+    UserMunicipality,
+    utcnow,
+)
 from ..pages import render_staff
 from . import bp
-from .access import household_or_404, visible_households
+from .access import household_or_404, visible_contacts, visible_households
 from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, StatusForm
 
 PAGE_SIZE = 50
@@ -144,6 +154,10 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, st
     sent = session.scalars(
         select(OutboxMessage).where(OutboxMessage.household_id == h.id).order_by(OutboxMessage.created_at.desc())
     ).all()
+    linked = session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == h.id)).all()
+    network = session.scalars(
+        visible_contacts(current_user.user).order_by(Contact.organisation, Contact.person).limit(500)
+    ).all()
     return render_staff(
         "crm/household.html",
         _("Household %(reference)s", reference=h.reference),
@@ -158,6 +172,8 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, st
         note_form=note_form or NoteForm(),
         follow_form=follow_form or FollowUpForm(data={"follow_up_on": h.follow_up_on}),
         owner_form=owner_form,
+        linked=linked,
+        network=network,
     )
 
 
@@ -303,4 +319,21 @@ def review_quarantine(reference: str):
     h.quarantine_reason = None
     session.add_all(messages.for_new_household(session, h, content.site()))
     session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)
+
+
+@bp.post("/households/<reference>/contacts/")
+@login_required
+def link_contact(reference: str):
+    """Record that the household was introduced to a contact; shown on both."""
+    session, h = _visible(reference)
+    form = FlaskForm()
+    contact_id = request.form.get("contact", type=int)
+    found = session.scalar(visible_contacts(current_user.user).where(Contact.id == contact_id)) if contact_id else None
+    if not form.validate_on_submit() or found is None:
+        abort(422)
+    if session.get(HouseholdContact, (h.id, found.id)) is None:
+        session.add(HouseholdContact(household_id=h.id, contact_id=found.id))
+        _event(h, "contact", None, found.label)
+        session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)

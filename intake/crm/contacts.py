@@ -1,0 +1,128 @@
+"""The partner network: employers, landlords, coworking hosts, ambassadors, village contacts."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, or_, select
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, Length, Optional
+
+from .. import content, db
+from ..forms import select_choices
+from ..models import CONTACT_KINDS, Contact, Household, HouseholdContact
+from ..pages import render_staff
+from . import bp
+from .access import visible_contacts, visible_households
+
+KIND_LABELS = {
+    "employer": _l("Employer"),
+    "landlord": _l("Landlord"),
+    "estate_agent": _l("Estate agent"),
+    "coworking_host": _l("Coworking host"),
+    "ambassador": _l("Ambassador"),
+    "village_contact": _l("Village contact"),
+    "other": _l("Other"),
+}
+
+
+class ContactForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=select_choices((k, KIND_LABELS[k]) for k in CONTACT_KINDS))
+    organisation = StringField(_l("Organisation"), [Optional(), Length(max=200)])
+    person = StringField(_l("Person"), [Optional(), Length(max=200)])
+    role = StringField(_l("Role"), [Optional(), Length(max=200)])
+    municipality = SelectField(_l("Municipality"), validate_choice=True)
+    email = EmailField(
+        _l("E-mail"), [Optional(), Length(max=254), Email(_l("Enter an e-mail address like name@example.com."))]
+    )
+    phone = StringField(_l("Phone"), [Optional(), Length(max=40)])
+    notes = TextAreaField(_l("Notes"), [Optional(), Length(max=5000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not (self.organisation.data or "").strip() and not (self.person.data or "").strip():
+            self.organisation.errors.append(_l("Give an organisation or a person."))
+            return False
+        return ok
+
+
+def _municipality_choices():
+    site = content.site()
+    allowed = site.municipalities if current_user.role == "coordinator" else current_user.municipality_slugs
+    options = [(s, site.municipalities[s].name) for s in site.municipalities if s in allowed]
+    if current_user.role == "coordinator":
+        options.insert(0, ("", _("The whole region")))
+    return select_choices(options)
+
+
+def _staff_only():
+    if current_user.role not in ("guide", "coordinator"):
+        abort(404)
+
+
+@bp.route("/contacts/", methods=["GET", "POST"])
+@login_required
+def contacts():
+    _staff_only()
+    session = db.session()
+    form = ContactForm()
+    form.municipality.choices = _municipality_choices()
+    if request.method == "POST" and form.validate_on_submit():
+        contact = Contact(
+            kind=form.kind.data,
+            organisation=(form.organisation.data or "").strip() or None,
+            person=(form.person.data or "").strip() or None,
+            role=(form.role.data or "").strip() or None,
+            municipality=form.municipality.data or None,
+            email=form.email.data or None,
+            phone=form.phone.data or None,
+            notes=form.notes.data or None,
+        )
+        session.add(contact)
+        session.commit()
+        return redirect(url_for("crm.contact", contact_id=contact.id), 303)
+    query = visible_contacts(current_user.user)
+    q = (request.args.get("q") or "").strip()[:200]
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Contact.organisation).like(like),
+                func.lower(Contact.person).like(like),
+                func.lower(Contact.role).like(like),
+                func.lower(Contact.notes).like(like),
+            )
+        )
+    if request.args.get("kind") in KIND_LABELS:
+        query = query.where(Contact.kind == request.args["kind"])
+    rows = session.scalars(query.order_by(Contact.organisation, Contact.person).limit(500)).all()
+    return render_staff(
+        "crm/contacts.html",
+        _("Network contacts"),
+        status=422 if form.errors else 200,
+        rows=rows,
+        form=form,
+        kinds=KIND_LABELS,
+        args=request.args,
+        site=content.site(),
+    )
+
+
+@bp.get("/contacts/<int:contact_id>/")
+@login_required
+def contact(contact_id: int):
+    _staff_only()
+    session = db.session()
+    found = session.scalar(visible_contacts(current_user.user).where(Contact.id == contact_id))
+    if found is None:
+        abort(404)
+    visible_ids = visible_households(current_user.user).with_only_columns(Household.id)
+    links = session.scalars(
+        select(HouseholdContact).where(
+            HouseholdContact.contact_id == found.id, HouseholdContact.household_id.in_(visible_ids)
+        )
+    ).all()
+    return render_staff("crm/contact.html", found.label, c=found, links=links, kinds=KIND_LABELS, site=content.site())
