@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from intake.models import Household, OutboxMessage
 
-from intake_helpers import REGISTRATION, STAFF_PASSWORD, make_staff, submit
+from intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, make_staff, submit
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PASSWORD = STAFF_PASSWORD
@@ -77,3 +77,31 @@ def test_logging_in_with_the_keyboard_alone(live, guide):
     page.keyboard.press("Enter")
     page.wait_for_url("**/crm/households/")
     assert page.locator("h1").inner_text() == "Hushåll"
+
+
+def test_coordinator_pages_have_no_axe_violations(live, app, client):
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["unsure"], "website": "spam"})
+    submit(client, "/bestall-magasinet/", ORDER)
+    email = make_staff(app, "samordnare@region.example", "coordinator")
+    page = live
+    page.goto("/crm/login/")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/crm/households/")
+    reference = page.locator("tbody a").first.inner_text()
+    for path in (
+        "/crm/households/",
+        f"/crm/households/{reference}/",
+        "/crm/orders/",
+        "/crm/staff/",
+        "/crm/messages/",
+        "/crm/contacts/",
+        "/crm/password/forgot/",
+    ):
+        page.goto(path)
+        assert axe_report(page) == "", path
+    page.goto("/crm/contacts/")
+    page.get_by_role("button", name="Lägg till kontakten").click()  # empty: the form shows its errors
+    assert page.locator(".field-error").count() >= 1
+    assert axe_report(page) == ""
