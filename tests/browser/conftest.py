@@ -33,6 +33,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in item.nodeid:
             item.add_marker(pytest.mark.browser)
+            # When the browser navigates away mid-download, Werkzeug's test server (only used here;
+            # production serves files with nginx) drops the connection without closing the file.
+            item.add_marker(pytest.mark.filterwarnings("ignore::ResourceWarning"))
+            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
 
 
 @pytest.fixture(scope="session")
