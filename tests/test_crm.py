@@ -351,3 +351,31 @@ def test_a_leaving_guides_households_are_handed_over_in_one_action(app, client, 
     assert response.status_code == 303
     assert [h.owner_id for h in rows(Household)] == [target] * 3
     assert guide.get("/crm/staff/").status_code == 404  # coordinator only
+
+
+def test_duplicates_are_flagged_and_merged_keeping_both_histories(app, client, staff, rows):
+    first = register(client, municipalities=["are"])
+    second = register(client, municipalities=["berg"], message="Vi anmälde oss igen, ursäkta!")
+    other = register(client, municipalities=["are"], email="annan@example.com", phone="", contact_channel="email")
+    guide = app.test_client()
+    login(guide, staff("guide", "are"))
+    action(guide, first, "notes", text="Första samtalet.")
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    listing = coordinator.get("/crm/households/").get_data(as_text=True)
+    assert listing.count("Möjlig dubblett") == 2
+    page = coordinator.get(f"/crm/households/{first}/").get_data(as_text=True)
+    assert second in page and other not in page.split("Möjlig dubblett")[1].split("</div>")[0]
+    assert action(guide, first, "merge", other=second).status_code == 404  # coordinator only
+    assert action(coordinator, first, "merge", other=second).status_code == 303
+    households = rows(Household)
+    assert sorted(h.reference for h in households) == sorted([first, other])
+    kept = next(h for h in households if h.reference == first)
+    assert sorted(kept.municipality_slugs) == ["are", "berg"]
+    kinds = sorted(e.kind for e in rows(HouseholdEvent, HouseholdEvent.household_id == kept.id))
+    assert kinds == ["merge", "note"]
+    assert {m.household_id for m in rows(OutboxMessage)} == {
+        kept.id,
+        next(h.id for h in households if h.reference == other),
+    }
+    assert "Vi anmälde oss igen, ursäkta!" in coordinator.get(f"/crm/households/{first}/").get_data(as_text=True)

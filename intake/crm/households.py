@@ -8,7 +8,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import Text, cast, func, or_, select, update
 
 from .. import choices, content, db, messages
 from ..forms import select_choices
@@ -89,6 +89,7 @@ def households():
     rows = session.scalars(
         query.order_by(Household.created_at.desc(), Household.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
+    twins = {h.id for h in rows if _duplicates(session, h)}
     site = content.site()
     return render_staff(
         "crm/households.html",
@@ -99,6 +100,7 @@ def households():
         pages=max(1, -(-total // PAGE_SIZE)),
         args=args,
         statuses=STATUS_LABELS,
+        twins=twins,
         municipalities={slug: m.name for slug, m in site.municipalities.items() if _may_filter(slug)},
         seeks=choices.SEEKS,
     )
@@ -141,6 +143,16 @@ def household(reference: str):
     return _detail(h)
 
 
+def _duplicates(session, h: Household) -> list[Household]:
+    """Other households this user may see with the same e-mail or phone: likely the same people."""
+    same = [func.lower(Household.email) == h.email.lower()]
+    if h.phone:
+        same.append(Household.phone == h.phone)
+    return list(
+        session.scalars(visible_households(current_user.user).where(Household.id != h.id, or_(*same)).limit(10))
+    )
+
+
 def _detail(h: Household, status_form=None, note_form=None, follow_form=None, status=200):
     session = db.session()
     site = content.site()
@@ -174,6 +186,7 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, st
         owner_form=owner_form,
         linked=linked,
         network=network,
+        duplicates=_duplicates(session, h),
     )
 
 
@@ -336,4 +349,32 @@ def link_contact(reference: str):
         session.add(HouseholdContact(household_id=h.id, contact_id=found.id))
         _event(h, "contact", None, found.label)
         session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)
+
+
+@bp.post("/households/<reference>/merge/")
+@login_required
+def merge(reference: str):
+    """The coordinator merges a duplicate into this household: its history, messages, contacts and
+    municipalities come along, then the duplicate is removed (one household, counted once)."""
+    session, keep = _visible(reference)
+    _coordinator_only()
+    form = FlaskForm()
+    other = session.scalar(
+        visible_households(current_user.user).where(Household.reference == request.form.get("other", ""))
+    )
+    if not form.validate_on_submit() or other is None or other.id == keep.id:
+        abort(422)
+    session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == other.id).values(household_id=keep.id))
+    session.execute(update(OutboxMessage).where(OutboxMessage.household_id == other.id).values(household_id=keep.id))
+    for link in session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == other.id)):
+        if session.get(HouseholdContact, (keep.id, link.contact_id)) is None:
+            session.add(HouseholdContact(household_id=keep.id, contact_id=link.contact_id, linked_at=link.linked_at))
+    for slug in other.municipality_slugs:
+        if slug not in keep.municipality_slugs:
+            keep.municipalities.append(HouseholdMunicipality(municipality=slug))
+            keep.unsure = False
+    _event(keep, "merge", other.reference, keep.reference, other.message)
+    session.delete(other)
+    session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
