@@ -51,6 +51,7 @@ DEFAULTS = {
     "STAFF_SESSION_HOURS": 12,  # the absolute limit of a login, however active
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",  # per address and per account
     "PASSWORD_RESET_MINUTES": 30,
+    "ACCOUNT_INVITE_HOURS": 72,  # how long a new account's link to choose a password works
     "TOTP_REQUIRED_ROLES": "",  # e.g. "coordinator,admin": those roles must use a second factor
     "TOTP_ISSUER": "tasteget",  # the name authenticator apps show
 }

@@ -42,7 +42,7 @@ def register(client, **changes):
 def test_login_and_logout_end_the_session_on_the_server(app, client, staff):
     email = staff("coordinator")
     response = login(client, email)
-    assert response.status_code == 303 and response.headers["Location"] == "/crm/households/"
+    assert response.status_code == 303 and response.headers["Location"] == "/crm/"
     assert client.get("/crm/households/").status_code == 200
     copied = client.get_cookie("session").value
     page = client.get("/crm/households/").get_data(as_text=True)
@@ -379,3 +379,35 @@ def test_duplicates_are_flagged_and_merged_keeping_both_histories(app, client, s
         next(h.id for h in households if h.reference == other),
     }
     assert "Vi anmälde oss igen, ursäkta!" in coordinator.get(f"/crm/households/{first}/").get_data(as_text=True)
+
+
+def test_admins_manage_accounts_in_the_back_office(app, staff, rows):
+    admin = app.test_client()
+    response = login(admin, staff("admin"))
+    assert response.headers["Location"] == "/crm/"
+    page = admin.get("/crm/accounts/").get_data(as_text=True)
+    token = hidden_fields(page)["csrf_token"]
+    added = admin.post(
+        "/crm/accounts/",
+        data={
+            "csrf_token": token,
+            "email": "ny@are.example",
+            "name": "Ny Guide",
+            "role": "guide",
+            "municipality": ["are"],
+        },
+    )
+    assert added.status_code == 303
+    [user] = rows(User, User.email == "ny@are.example")
+    assert user.municipality_slugs == ["are"] and user.password_hash is None
+    [invite] = [m for m in rows(OutboxMessage) if m.kind == "password_reset"]
+    assert invite.to_address == "ny@are.example" and "/crm/password/reset/" in invite.body_text
+    bad = admin.post(
+        "/crm/accounts/", data={"csrf_token": token, "email": "x@are.example", "name": "X", "role": "guide"}
+    )
+    assert bad.status_code == 422 and "a guide needs at least one" in bad.get_data(as_text=True)
+    assert admin.post(f"/crm/accounts/{user.id}/deactivate/", data={"csrf_token": token}).status_code == 303
+    assert not rows(User, User.email == "ny@are.example")[0].active
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    assert coordinator.get("/crm/accounts/").status_code == 404

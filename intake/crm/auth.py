@@ -80,7 +80,7 @@ def _safe_next(target: str | None) -> str:
     """Only paths inside the back office; never another site."""
     if target and target.startswith("/crm/") and not urlsplit(target).netloc and "//" not in target:
         return target
-    return url_for("crm.households")
+    return url_for("crm.home")
 
 
 def init_app(app) -> None:

@@ -46,7 +46,7 @@ def _visible(reference: str):
 @bp.get("/")
 @login_required
 def home():
-    return redirect(url_for("crm.households"))
+    return redirect(url_for("crm.account_list" if current_user.role == "admin" else "crm.households"))
 
 
 @bp.get("/households/")

@@ -44,6 +44,28 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def send_link(session, user, minutes: int) -> None:
+    """Queue a single-use link for `user` to choose a password, valid for `minutes`."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordReset(token_hash=_hash(token), user_id=user.id, expires_at=utcnow() + timedelta(minutes=minutes))
+    )
+    with force_locale(GUIDE_LANGUAGE):
+        subject = _("Choose a new password")
+    session.add(
+        _message(
+            "password_reset",
+            user.email,
+            user.name,
+            GUIDE_LANGUAGE,
+            subject,
+            "password_reset",
+            link=_url(url_for("crm.reset_password", token=token)),
+            minutes=minutes,
+        )
+    )
+
+
 @bp.route("/password/forgot/", methods=["GET", "POST"])
 @abuse.limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
@@ -55,27 +77,7 @@ def forgot_password():
         except accounts.AccountError:
             user = None
         if user is not None and user.active:
-            token = secrets.token_urlsafe(32)
-            minutes = current_app.config["PASSWORD_RESET_MINUTES"]
-            session.add(
-                PasswordReset(
-                    token_hash=_hash(token), user_id=user.id, expires_at=utcnow() + timedelta(minutes=minutes)
-                )
-            )
-            with force_locale(GUIDE_LANGUAGE):
-                subject = _("Choose a new password")
-            session.add(
-                _message(
-                    "password_reset",
-                    user.email,
-                    user.name,
-                    GUIDE_LANGUAGE,
-                    subject,
-                    "password_reset",
-                    link=_url(url_for("crm.reset_password", token=token)),
-                    minutes=minutes,
-                )
-            )
+            send_link(session, user, current_app.config["PASSWORD_RESET_MINUTES"])
             session.commit()
         return render_staff(
             "crm/message.html",
