@@ -21,7 +21,7 @@ from .models import Household, MagazineOrder, OutboxMessage, utcnow
 GUIDE_LANGUAGE = "sv"
 
 
-def _message(
+def compose(
     kind: str, to: str, to_name: str | None, lang: str, subject: str, template: str, **context
 ) -> OutboxMessage:
     with force_locale(lang):
@@ -41,7 +41,7 @@ def _domain() -> str:
     return current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >") or "localhost"
 
 
-def _url(path: str) -> str:
+def public_url(path: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
@@ -90,7 +90,7 @@ def for_guides(session: Session, household: Household, site, municipalities: lis
             places = ", ".join(names) if names else _("a municipality not chosen yet")
             subject = _("New household for %(places)s (%(reference)s)", places=places, reference=household.reference)
         messages.append(
-            _message(
+            compose(
                 "guide_new_household",
                 routed.recipient.email,
                 routed.recipient.name,
@@ -100,7 +100,7 @@ def for_guides(session: Session, household: Household, site, municipalities: lis
                 places=places,
                 reference=household.reference,
                 summary=household_summary(household, GUIDE_LANGUAGE),
-                link=_url(f"/crm/households/{household.reference}/"),
+                link=public_url(f"/crm/households/{household.reference}/"),
                 days=days,
             )
         )
@@ -118,7 +118,7 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
         with force_locale(lang):
             subject = _("We have your registration (%(reference)s)", reference=household.reference)
         messages.append(
-            _message(
+            compose(
                 "mover_confirmation",
                 household.email,
                 household.name,
@@ -131,7 +131,7 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
                 next_steps_html=Markup(markdown(region.after_registering.get(lang))),
                 days=days,
                 contacts=contacts_for(household, site, lang),
-                privacy_url=_url(routes.url("privacy", lang)),
+                privacy_url=public_url(routes.url("privacy", lang)),
                 withdraw_contact=region.coordinator.email,
             )
         )
@@ -174,7 +174,7 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
         subject = _(
             "Your order of %(magazine)s (%(reference)s)", magazine=site.region.magazine.name, reference=order.reference
         )
-    message = _message(
+    message = compose(
         "order_confirmation",
         order.email,
         order.name,
@@ -183,7 +183,7 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
         "order_confirmation",
         magazine=site.region.magazine.name,
         reference=order.reference,
-        privacy_url=_url(routes.url("privacy", lang)),
+        privacy_url=public_url(routes.url("privacy", lang)),
     )
     message.order = order
     return [message]
@@ -194,7 +194,7 @@ def orders_summary(session, site, day: str, count: int, by_country: list[tuple[s
     with force_locale(GUIDE_LANGUAGE):
         subject = _("Magazine orders on %(day)s: %(count)d", day=day, count=count)
     return [
-        _message(
+        compose(
             "orders_summary",
             c.email,
             c.name,
@@ -204,7 +204,7 @@ def orders_summary(session, site, day: str, count: int, by_country: list[tuple[s
             day=day,
             count=count,
             by_country=by_country,
-            link=_url("/crm/orders/"),
+            link=public_url("/crm/orders/"),
         )
         for c in coordinators
     ]
@@ -218,7 +218,7 @@ def dead_letter(session, site, dead: OutboxMessage, reference: str | None) -> li
     with force_locale(GUIDE_LANGUAGE):
         subject = _("A message could not be delivered (%(kind)s)", kind=dead.kind)
     return [
-        _message(
+        compose(
             "dead_letter",
             c.email,
             c.name,
@@ -252,7 +252,7 @@ def follow_up(session: Session, site, household: Household, kind: str, days: int
         }
     out = []
     for recipient in to:
-        message = _message(
+        message = compose(
             kind,
             recipient.email,
             recipient.name,
@@ -262,7 +262,7 @@ def follow_up(session: Session, site, household: Household, kind: str, days: int
             step=kind,
             reference=household.reference,
             days=days,
-            link=_url(f"/crm/households/{household.reference}/"),
+            link=public_url(f"/crm/households/{household.reference}/"),
         )
         message.household = household
         out.append(message)

@@ -61,7 +61,7 @@ def test_nothing_is_routed_to_nobody():
 def test_backoff_doubles_up_to_a_cap_with_jitter():
     rng = random.Random(1)
     delays = [outbox.backoff(n, 30, 3600, rng) for n in range(1, 12)]
-    assert all(15 <= delays[0] <= 30 for _ in [0])
+    assert 15 <= delays[0] <= 30
     assert all(later >= earlier / 2 for earlier, later in zip(delays, delays[1:], strict=False))
     assert max(delays) <= 3600 and delays[-1] >= 1800
     assert len({round(outbox.backoff(3, 30, 3600, rng), 3) for _ in range(20)}) > 1  # jitter

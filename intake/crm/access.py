@@ -7,6 +7,7 @@ coordinator sees everything; an admin manages accounts only. Anything else is a 
 from __future__ import annotations
 
 from flask import abort
+from flask_login import current_user
 from sqlalchemy import Select, false, or_, select
 
 from ..models import Contact, Household, HouseholdMunicipality, User
@@ -39,3 +40,9 @@ def visible_contacts(user: User) -> Select:
     if user.role == "guide":
         return query.where(or_(Contact.municipality.is_(None), Contact.municipality.in_(user.municipality_slugs)))
     return query.where(false())
+
+
+def require_role(*roles: str) -> None:
+    """Pages for some roles only: to anyone else they do not exist (404)."""
+    if current_user.role not in roles:
+        abort(404)

@@ -16,6 +16,7 @@ from ..forms import select_choices
 from ..models import ROLES, User
 from ..pages import render_staff
 from . import bp
+from .access import require_role
 from .password import send_link
 
 
@@ -25,15 +26,10 @@ class AccountForm(FlaskForm):
     role = SelectField(_l("Role"), choices=select_choices((r, r) for r in ROLES))
 
 
-def _admin_only():
-    if current_user.role != "admin":
-        abort(404)
-
-
 @bp.route("/accounts/", methods=["GET", "POST"])
 @login_required
 def account_list():
-    _admin_only()
+    require_role("admin")
     session = db.session()
     form = AccountForm()
     site = content.site()
@@ -64,7 +60,7 @@ def account_list():
 @bp.post("/accounts/<int:user_id>/deactivate/")
 @login_required
 def account_deactivate(user_id: int):
-    _admin_only()
+    require_role("admin")
     session = db.session()
     user = session.get(User, user_id)
     if not FlaskForm().validate_on_submit() or user is None or user.id == current_user.id:

@@ -16,7 +16,7 @@ from ..forms import select_choices
 from ..models import CONTACT_KINDS, Contact, Household, HouseholdContact
 from ..pages import render_staff
 from . import bp
-from .access import visible_contacts, visible_households
+from .access import require_role, visible_contacts, visible_households
 
 KIND_LABELS = {
     "employer": _l("Employer"),
@@ -58,15 +58,10 @@ def _municipality_choices():
     return select_choices(options)
 
 
-def _staff_only():
-    if current_user.role not in ("guide", "coordinator"):
-        abort(404)
-
-
 @bp.route("/contacts/", methods=["GET", "POST"])
 @login_required
 def contacts():
-    _staff_only()
+    require_role("guide", "coordinator")
     session = db.session()
     form = ContactForm()
     form.municipality.choices = _municipality_choices()
@@ -114,7 +109,7 @@ def contacts():
 @bp.get("/contacts/<int:contact_id>/")
 @login_required
 def contact(contact_id: int):
-    _staff_only()
+    require_role("guide", "coordinator")
     session = db.session()
     found = session.scalar(visible_contacts(current_user.user).where(Contact.id == contact_id))
     if found is None:

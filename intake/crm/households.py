@@ -25,20 +25,15 @@ from ..models import (
 )
 from ..pages import render_staff
 from . import bp
-from .access import household_or_404, visible_contacts, visible_households
+from .access import household_or_404, require_role, visible_contacts, visible_households
 from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, StatusForm
 
 PAGE_SIZE = 50
 
 
-def _staff_only():
-    if current_user.role == "admin":
-        abort(404)  # admins manage accounts, not households
-
-
 def _visible(reference: str):
     """The session and the household, if this user may see it (404 otherwise)."""
-    _staff_only()
+    require_role("guide", "coordinator")
     session = db.session()
     return session, household_or_404(session, current_user.user, reference)
 
@@ -52,7 +47,7 @@ def home():
 @bp.get("/households/")
 @login_required
 def households():
-    _staff_only()
+    require_role("guide", "coordinator")
     args = request.args
     query = visible_households(current_user.user)
     if args.get("status") in STATUS_LABELS:
@@ -283,18 +278,13 @@ def set_owner(reference: str):
     return redirect(url_for("crm.household", reference=reference), 303)
 
 
-def _coordinator_only():
-    if current_user.role != "coordinator":
-        abort(404)
-
-
 @bp.post("/households/<reference>/municipalities/")
 @login_required
 def assign_municipalities(reference: str):
     """Triage: the coordinator chooses municipalities for a household that was not sure yet
     (or changes them); the guides of the added ones are told."""
     session, h = _visible(reference)
-    _coordinator_only()
+    require_role("coordinator")
     form = FlaskForm()
     site = content.site()
     chosen = [m for m in dict.fromkeys(request.form.getlist("municipality")) if m in site.municipalities]
@@ -319,7 +309,7 @@ def review_quarantine(reference: str):
     """The coordinator releases a quarantined household (a person after all: its guides are told)
     or deletes it (a robot)."""
     session, h = _visible(reference)
-    _coordinator_only()
+    require_role("coordinator")
     form = FlaskForm()
     action = request.form.get("action")
     if not form.validate_on_submit() or h.quarantine_reason is None or action not in ("release", "delete"):
@@ -358,7 +348,7 @@ def merge(reference: str):
     """The coordinator merges a duplicate into this household: its history, messages, contacts and
     municipalities come along, then the duplicate is removed (one household, counted once)."""
     session, keep = _visible(reference)
-    _coordinator_only()
+    require_role("coordinator")
     form = FlaskForm()
     other = session.scalar(
         visible_households(current_user.user).where(Household.reference == request.form.get("other", ""))

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 
 from .. import db
 from ..models import OutboxMessage
 from ..pages import render_staff
 from . import bp
+from .access import require_role
 
 
 @bp.get("/messages/")
 @login_required
 def undelivered():
-    if current_user.role != "coordinator":
-        abort(404)
+    require_role("coordinator")
     session = db.session()
     dead = session.scalars(
         select(OutboxMessage).where(OutboxMessage.status == "dead").order_by(OutboxMessage.created_at.desc()).limit(200)

@@ -7,7 +7,7 @@ import io
 
 from flask import Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 
@@ -15,13 +15,9 @@ from .. import choices, db
 from ..models import MagazineOrder, utcnow
 from ..pages import render_staff
 from . import bp
+from .access import require_role
 
 CSV_COLUMNS = ["name", "address_line_1", "address_line_2", "postal_code", "city", "country"]
-
-
-def _coordinator_only():
-    if current_user.role != "coordinator":
-        abort(404)
 
 
 def _unsent():
@@ -47,7 +43,7 @@ def likely_duplicates(orders: list[MagazineOrder]) -> set[int]:
 @bp.get("/orders/")
 @login_required
 def orders():
-    _coordinator_only()
+    require_role("coordinator")
     session = db.session()
     unsent = session.scalars(_unsent().order_by(MagazineOrder.created_at)).all()
     sent_count = session.scalar(select(func.count(MagazineOrder.id)).where(MagazineOrder.sent_at.is_not(None)))
@@ -70,7 +66,7 @@ def orders():
 @login_required
 def export_orders():
     """The unsent orders in the shape a mailing house takes."""
-    _coordinator_only()
+    require_role("coordinator")
     orders = db.session().scalars(_unsent().order_by(MagazineOrder.created_at)).all()
     countries = dict(choices.countries("sv"))
     out = io.StringIO()
@@ -89,7 +85,7 @@ def export_orders():
 @login_required
 def mark_orders_sent():
     """Mark the orders that were in the export as sent (those received since are left for next time)."""
-    _coordinator_only()
+    require_role("coordinator")
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)

@@ -18,7 +18,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from .. import abuse, accounts, db, passwords
-from ..messages import GUIDE_LANGUAGE, _message, _url
+from ..messages import GUIDE_LANGUAGE, compose, public_url
 from ..models import PasswordReset, utcnow
 from ..pages import render_staff
 from . import bp
@@ -53,14 +53,14 @@ def send_link(session, user, minutes: int) -> None:
     with force_locale(GUIDE_LANGUAGE):
         subject = _("Choose a new password")
     session.add(
-        _message(
+        compose(
             "password_reset",
             user.email,
             user.name,
             GUIDE_LANGUAGE,
             subject,
             "password_reset",
-            link=_url(url_for("crm.reset_password", token=token)),
+            link=public_url(url_for("crm.reset_password", token=token)),
             minutes=minutes,
         )
     )

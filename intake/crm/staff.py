@@ -12,17 +12,13 @@ from .. import db
 from ..models import Household, HouseholdEvent, User
 from ..pages import render_staff
 from . import bp
-
-
-def _coordinator_only():
-    if current_user.role != "coordinator":
-        abort(404)
+from .access import require_role
 
 
 @bp.get("/staff/")
 @login_required
 def staff():
-    _coordinator_only()
+    require_role("coordinator")
     session = db.session()
     owned = dict(
         session.execute(select(Household.owner_id, func.count(Household.id)).group_by(Household.owner_id)).all()
@@ -35,7 +31,7 @@ def staff():
 @login_required
 def reassign():
     """Every household one person owns goes to another, in one action (when a guide leaves)."""
-    _coordinator_only()
+    require_role("coordinator")
     session = db.session()
     form = FlaskForm()
     source = session.get(User, request.form.get("from", type=int) or 0)
