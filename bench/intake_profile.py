@@ -16,6 +16,7 @@ Markdown on stdout, progress on stderr. Not part of the tests or CI.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import pstats
 import tempfile
@@ -59,7 +60,7 @@ def watched() -> list[tuple[str, tuple[str, int, str]]]:
     from intake import choices, messages, outbox, public, store
 
     def key(function) -> tuple[str, int, str]:
-        code = function.__code__
+        code = inspect.unwrap(function).__code__  # through functools caches
         return code.co_filename, code.co_firstlineno, code.co_name
 
     return [

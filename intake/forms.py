@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from babel.support import Translations
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,6 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -93,8 +97,19 @@ class Checkboxes(SelectMultipleField):
     """Several choices shown as checkboxes."""
 
 
+@cache
+def _wtforms_messages(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class AbuseChecks:
     """Hidden fields every public form carries: the honeypot, the start time, idempotency, campaign."""
+
+    class Meta:
+        def get_translations(self, form):
+            # WTForms' own messages in the page's language. Flask-WTF would parse WTForms' catalogue
+            # file again on every request; it never changes while we run, so one per language is kept.
+            return _wtforms_messages(str(get_locale()))
 
     website = StringField(_l("Leave this field empty"), [Length(max=200)])
     started = HiddenField()

@@ -6,6 +6,8 @@ contact details or own words: personal data stays in the CRM.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
@@ -19,6 +21,12 @@ from . import accounts, choices, outbox, routing
 from .models import Household, MagazineOrder, OutboxMessage, utcnow
 
 GUIDE_LANGUAGE = "sv"
+
+
+@lru_cache(maxsize=64)
+def markdown_html(text: str) -> Markup:
+    """Content's Markdown as HTML, converted once per text (content is fixed while the app runs)."""
+    return Markup(markdown(text))
 
 
 def compose(
@@ -128,9 +136,9 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
                 name=household.name,
                 reference=household.reference,
                 next_steps=region.after_registering.get(lang).strip(),
-                next_steps_html=Markup(markdown(region.after_registering.get(lang))),
+                next_steps_html=markdown_html(region.after_registering.get(lang)),
                 days=days,
-                contacts=contacts_for(household, site, lang),
+                contacts=contacts_for(household.municipality_slugs, site, lang),
                 privacy_url=public_url(routes.url("privacy", lang)),
                 withdraw_contact=region.coordinator.email,
             )
@@ -140,10 +148,10 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
     return messages
 
 
-def contacts_for(household: Household, site, lang: str) -> list[dict]:
+def contacts_for(municipalities: list[str], site, lang: str) -> list[dict]:
     """The people who will get in touch: the chosen municipalities' guides, else the coordinator."""
     contacts = []
-    for slug in household.municipality_slugs:
+    for slug in municipalities:
         m = site.municipalities.get(slug)
         for guide in m.guides if m else []:
             contacts.append(

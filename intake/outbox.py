@@ -17,10 +17,31 @@ from sqlalchemy.orm import Session
 from .models import OutboxMessage
 
 ADDRESS_KINDS = ("mover_confirmation", "order_confirmation")  # sent to addresses typed into a form
+# Things that happened, which the worker turns into messages (see `event`).
+HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
+EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED)
 
 
 def new_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def event(kind: str, household=None, order=None) -> OutboxMessage:
+    """An outbox entry that is not an e-mail but a thing that happened, for the worker to turn into
+    the e-mails about it. It is written in the same transaction as the record, so nothing
+    acknowledged is ever left untold, while composing the e-mails (templates in two formats for
+    several recipients: a third of a registration's server time) stays out of the visitor's request."""
+    return OutboxMessage(
+        kind=kind,
+        message_id=f"<event.{uuid.uuid4().hex}@localhost>",
+        to_address="",
+        language="",
+        subject="",
+        body_text="",
+        body_html="",
+        household=household,
+        order=order,
+    )
 
 
 def sent_recently(session: Session, address: str, now: datetime) -> int:
@@ -41,9 +62,13 @@ def _due(now: datetime):
     )
 
 
-def claim(session: Session, worker: str, limit: int, lease_seconds: int, now: datetime) -> list[OutboxMessage]:
-    """Take up to `limit` due messages for this worker; nobody else gets them until the lease ends."""
-    candidates = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+def claim(
+    session: Session, worker: str, limit: int, lease_seconds: int, now: datetime, events: bool = False
+) -> list[OutboxMessage]:
+    """Take up to `limit` due messages (or, with `events`, due events) for this worker; nobody else
+    gets them until the lease ends."""
+    kind = OutboxMessage.kind.in_(EVENT_KINDS) if events else OutboxMessage.kind.not_in(EVENT_KINDS)
+    candidates = select(OutboxMessage.id).where(_due(now), kind).order_by(OutboxMessage.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(session.scalars(candidates))
@@ -67,12 +92,19 @@ def claim(session: Session, worker: str, limit: int, lease_seconds: int, now: da
 
 def mark_sent(session: Session, message: OutboxMessage, worker: str, now: datetime) -> None:
     """Record the attempt and the success in one step."""
-    session.execute(
+    complete(session, message, worker, now)
+    session.commit()
+
+
+def complete(session: Session, message: OutboxMessage, worker: str, now: datetime) -> bool:
+    """Mark the message done in the caller's transaction; False when this worker's claim was lost
+    (its lease ran out and another worker took the message over)."""
+    done = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker)
         .values(status="sent", attempts=OutboxMessage.attempts + 1, sent_at=now, lease_until=None, last_error=None)
     )
-    session.commit()
+    return done.rowcount == 1
 
 
 def backoff(attempts: int, base: float, cap: float, rng: random.Random = random) -> float:

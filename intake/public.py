@@ -10,8 +10,8 @@ import secrets
 
 from flask import Blueprint, abort, g, redirect, request
 from flask_babel import gettext as _
-from markdown import markdown
-from markupsafe import Markup, escape
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +19,7 @@ from tasteget.site import routes
 
 from . import abuse, choices, content, db, messages, store
 from .forms import OrderForm, RegistrationForm, select_choices
-from .models import UTM_FIELDS, Household, MagazineOrder
+from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from .pages import cached, render_page
 
 bp = Blueprint("public", __name__)
@@ -51,11 +51,12 @@ def _other(section: str, lang: str, suffix: str = "") -> str:
 HIDDEN = ("csrf_token", "started", "submission_id", *UTM_FIELDS)
 
 
-def _blank(form, lang: str, render):
+def _blank(make_form, lang: str, render):
     """The empty form page: the same for every visitor but for its hidden fields, so it is rendered
-    once per language and site build, and each visitor's own values are filled into a copy."""
+    once per language and site build, and each visitor's own values are filled into a copy (the
+    form itself is built only then: binding its thirty fields cost more than the rest of the page)."""
     values = {
-        "csrf_token": form.csrf_token.current_token,
+        "csrf_token": generate_csrf(),
         "submission_id": secrets.token_urlsafe(24),
         "started": abuse.start_token(),
         **{name: request.args.get(name, "")[:200] for name in UTM_FIELDS},
@@ -63,6 +64,7 @@ def _blank(form, lang: str, render):
     markers = {name: f"tsfill{name.replace('_', '')}x" for name in HIDDEN}
 
     def make():
+        form = make_form()
         for name, marker in markers.items():
             if name == "csrf_token":
                 form.csrf_token.current_token = marker
@@ -87,9 +89,11 @@ def _notice(form) -> str | None:
 
 
 def _find(model, submission_id: str | None):
+    """The reference and language of what this form already stored, if anything."""
     if not submission_id:
         return None
-    return db.session().scalar(select(model).where(model.submission_id == submission_id))
+    found = select(model.reference, model.form_language).where(model.submission_id == submission_id)
+    return db.session().execute(found).first()
 
 
 def _receipt_url(section: str, lang: str, reference: str) -> str:
@@ -100,10 +104,13 @@ def _receipt_url(section: str, lang: str, reference: str) -> str:
 @abuse.limiter.limit(abuse.form_limit, methods=["POST"])
 def register(lang: str):
     site = content.site()
-    form = RegistrationForm()
-    form.municipalities.choices = select_choices(
-        [*((slug, m.name) for slug, m in site.municipalities.items()), (choices.UNSURE, _("Not sure yet"))]
-    )
+
+    def make_form():
+        form = RegistrationForm()
+        form.municipalities.choices = select_choices(
+            [*((slug, m.name) for slug, m in site.municipalities.items()), (choices.UNSURE, _("Not sure yet"))]
+        )
+        return form
 
     def render(form, status=200):
         return render_page(
@@ -120,26 +127,33 @@ def register(lang: str):
         )
 
     if request.method == "GET":
-        return _blank(form, lang, render)
-    else:
-        done = _find(Household, form.submission_id.data)  # a double click or a resent form
-        if done is None and form.validate():
-            try:
-                done = store.save_household(form, lang, site)
-            except IntegrityError:
-                db.session().rollback()
-                done = _find(Household, form.submission_id.data)
-                if done is None:
-                    raise
-        if done is not None:
-            return redirect(_receipt_url("register", done.form_language, done.reference), 303)
+        return _blank(make_form, lang, render)
+    form = make_form()
+    done = _find(Household, form.submission_id.data)  # a double click or a resent form
+    if done is None and form.validate():
+        try:
+            done = store.save_household(form, lang, site)
+        except IntegrityError:
+            db.session().rollback()
+            done = _find(Household, form.submission_id.data)
+            if done is None:
+                raise
+    if done is not None:
+        return redirect(_receipt_url("register", done.form_language, done.reference), 303)
     return render(form, 422)
 
 
 @pair("register", "{receipt}/<reference>/")
 def register_receipt(lang: str, reference: str):
-    household = db.session().scalar(select(Household).where(Household.reference == reference))
-    if household is None:
+    # The chosen municipalities are all the receipt needs: one light query, not the whole household.
+    found = db.session().execute(
+        select(HouseholdMunicipality.municipality)
+        .select_from(Household)
+        .outerjoin(HouseholdMunicipality)
+        .where(Household.reference == reference)
+    )
+    municipalities = [slug for (slug,) in found]
+    if not municipalities:
         abort(404)
     site = content.site()
     region = site.region
@@ -154,8 +168,8 @@ def register_receipt(lang: str, reference: str):
             days=region.response_days,
         ),
         reference=reference,
-        next_steps=Markup(markdown(region.after_registering.get(lang))),
-        contacts=messages.contacts_for(household, site, lang),
+        next_steps=messages.markdown_html(region.after_registering.get(lang)),
+        contacts=messages.contacts_for([m for m in municipalities if m], site, lang),
         home_url=routes.url("home", lang),
     )
 
@@ -164,7 +178,6 @@ def register_receipt(lang: str, reference: str):
 @abuse.limiter.limit(abuse.form_limit, methods=["POST"])
 def order(lang: str):
     site = content.site()
-    form = OrderForm()
 
     def render(form, status=200):
         return render_page(
@@ -176,26 +189,26 @@ def order(lang: str):
             status=status,
             form=form,
             notice=_notice(form),
-            magazine_description=Markup(markdown(site.region.magazine.description.get(lang))),
+            magazine_description=messages.markdown_html(site.region.magazine.description.get(lang)),
             privacy_url=routes.url("privacy", lang),
         )
 
     if request.method == "GET":
-        return _blank(form, lang, render)
-    else:
-        done = _find(MagazineOrder, form.submission_id.data)
-        if done is None and form.validate():
-            try:
-                done = store.save_order(form, lang, site)
-            except store.AlreadyOrdered:
-                return _already_ordered(lang)
-            except IntegrityError:
-                db.session().rollback()
-                done = _find(MagazineOrder, form.submission_id.data)
-                if done is None:
-                    return _already_ordered(lang)  # the same address, ordered a moment ago
-        if done is not None:
-            return redirect(_receipt_url("order", done.form_language, done.reference), 303)
+        return _blank(OrderForm, lang, render)
+    form = OrderForm()
+    done = _find(MagazineOrder, form.submission_id.data)
+    if done is None and form.validate():
+        try:
+            done = store.save_order(form, lang, site)
+        except store.AlreadyOrdered:
+            return _already_ordered(lang)
+        except IntegrityError:
+            db.session().rollback()
+            done = _find(MagazineOrder, form.submission_id.data)
+            if done is None:
+                return _already_ordered(lang)  # the same address, ordered a moment ago
+    if done is not None:
+        return redirect(_receipt_url("order", done.form_language, done.reference), 303)
     return render(form, 422)
 
 

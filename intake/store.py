@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import abuse, choices, db, messages, postal
+from . import abuse, choices, db, outbox, postal
 from .content import Notice, privacy_notice
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder, PrivacyNotice, utcnow
 from .references import new_reference
@@ -39,7 +39,8 @@ def _common(form, lang: str, notice: Notice, prefix: str) -> dict:
 
 
 def save_household(form, lang: str, site) -> Household:
-    """The household and the messages about it, in one transaction."""
+    """The household and the event that it registered (the worker tells its guides and the mover),
+    in one transaction."""
     session = db.session()
     notice = privacy_notice(site, lang)
     chosen = [m for m in form.municipalities.data if m != choices.UNSURE]
@@ -68,18 +69,16 @@ def save_household(form, lang: str, site) -> Household:
         message=form.message.data or None,
         heard_from=form.heard_from.data or None,
     )
-    # Compose the messages before the first write: on SQLite the write lock is then held only for
-    # the inserts, not while templates render.
-    outgoing = messages.for_new_household(session, household, site) if household.quarantine_reason is None else []
     record_notice(session, notice)
     session.add(household)
-    session.add_all(outgoing)
+    if household.quarantine_reason is None:  # the quarantine is told nobody until released
+        session.add(outbox.event(outbox.HOUSEHOLD_REGISTERED, household=household))
     session.commit()
     return household
 
 
 def save_order(form, lang: str, site) -> MagazineOrder:
-    """The order and its confirmation message, in one transaction."""
+    """The order and the event that it was placed (the worker confirms it), in one transaction."""
     session = db.session()
     notice = privacy_notice(site, lang)
     fields = _common(form, lang, notice, "M")
@@ -98,9 +97,9 @@ def save_order(form, lang: str, site) -> MagazineOrder:
         email=form.email.data or None,
         address_key=key,
     )
-    outgoing = messages.for_new_order(session, order, site) if order.quarantine_reason is None else []
     record_notice(session, notice)
     session.add(order)
-    session.add_all(outgoing)
+    if order.quarantine_reason is None and order.email:  # only the orderer is told, by e-mail
+        session.add(outbox.event(outbox.ORDER_PLACED, order=order))
     session.commit()
     return order

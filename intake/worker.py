@@ -51,6 +51,44 @@ def send_due(app: Flask, worker: str | None = None, now: datetime | None = None)
         return len(batch)
 
 
+def expand_events(app: Flask, worker: str | None = None, now: datetime | None = None) -> int:
+    """Turn due events (a household registered, an order placed) into the e-mails about them, which
+    are then due at once; return how many events were handled."""
+    worker = worker or worker_name()
+    config = app.config
+    with app.app_context():
+        session = db.session()
+        events = outbox.claim(
+            session, worker, config["MAIL_BATCH"], config["MAIL_LEASE_SECONDS"], now or utcnow(), events=True
+        )
+        for event in events:
+            _expand(app, session, event, worker)
+        return len(events)
+
+
+def _expand(app, session, event: OutboxMessage, worker: str) -> None:
+    """Turn an event into the e-mails about it, in one transaction with marking it done, so they are
+    written once even when a worker dies half-way or loses its lease to another."""
+    site = content.site()
+    try:
+        if event.kind == outbox.HOUSEHOLD_REGISTERED:
+            household = session.get(Household, event.household_id) if event.household_id else None
+            told = household is not None and household.quarantine_reason is None
+            outgoing = messages.for_new_household(session, household, site) if told else []
+        else:
+            order = session.get(MagazineOrder, event.order_id) if event.order_id else None
+            told = order is not None and order.quarantine_reason is None
+            outgoing = messages.for_new_order(session, order, site) if told else []
+        if outbox.complete(session, event, worker, utcnow()):
+            session.add_all(outgoing)
+            session.commit()
+        else:
+            session.rollback()
+    except Exception as exc:  # noqa: BLE001 - the event waits and is tried again, like a message
+        session.rollback()
+        _failed(app, session, event, worker, type(exc).__name__)
+
+
 def _send_one(app, session, transport, message: OutboxMessage, worker: str) -> None:
     outgoing = Outgoing(
         message.to_address,
@@ -170,7 +208,8 @@ def run(app: Flask, stop: threading.Event, poll: float | None = None) -> None:
     log.info("worker %s started", worker)
     while not stop.is_set():
         try:
-            sent = send_due(app, worker)
+            sent = expand_events(app, worker)
+            sent += send_due(app, worker)
             run_jobs(app)
         except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the worker; it tries again
             # The type only: database errors can quote the personal data they were given.

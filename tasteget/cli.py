@@ -197,9 +197,10 @@ def worker_command(once: bool) -> None:
     app = _intake_app()
     _app_logging()
     if once:
+        events = outbox_worker.expand_events(app)
         sent = outbox_worker.send_due(app)
         jobs = outbox_worker.run_jobs(app)
-        click.echo(f"Tried {sent} message(s); ran {len(jobs)} job(s).")
+        click.echo(f"Wrote the e-mails of {events} event(s); tried {sent} message(s); ran {len(jobs)} job(s).")
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -116,3 +116,21 @@ def staff_login(client, email: str, password: str = STAFF_PASSWORD, **kwargs):
     """Log in through the real form, with its CSRF token."""
     form = hidden_fields(client.get("/crm/login/").get_data(as_text=True))
     return client.post("/crm/login/", data={**form, "email": email, "password": password}, **kwargs)
+
+
+def expand_events(app) -> int:
+    """What the worker does first in each round: turn the outbox's events (a household registered,
+    an order placed) into the e-mails about them. Returns how many events there were."""
+    from intake import worker
+
+    total = 0
+    while handled := worker.expand_events(app, "test-worker"):
+        total += handled
+    return total
+
+
+def emails(messages):
+    """The outbox's e-mails, its events left out."""
+    from intake import outbox
+
+    return [m for m in messages if m.kind not in outbox.EVENT_KINDS]

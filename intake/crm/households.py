@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import Text, cast, func, or_, select, update
 
-from .. import choices, content, db, messages
+from .. import choices, content, db, messages, outbox
 from ..forms import select_choices
 from ..models import (
     Contact,
@@ -320,7 +320,7 @@ def review_quarantine(reference: str):
         return redirect(url_for("crm.households"), 303)
     _event(h, "quarantine", h.quarantine_reason, None)
     h.quarantine_reason = None
-    session.add_all(messages.for_new_household(session, h, content.site()))
+    session.add(outbox.event(outbox.HOUSEHOLD_REGISTERED, household=h))  # told as if it had just come in
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from intake.models import Household, OutboxMessage
 
-from intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, make_staff, submit
+from intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, expand_events, make_staff, submit
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PASSWORD = STAFF_PASSWORD
@@ -27,6 +27,7 @@ def guide(app):
 
 def test_a_guides_day(live, app, client, guide, rows):
     submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
+    expand_events(app)
     [notification] = [m for m in rows(OutboxMessage) if m.to_address == guide]
     link = re.search(r"http://\S+/crm/households/\S+/", notification.body_text).group(0)
     path = link.split("8000", 1)[1]
