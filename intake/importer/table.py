@@ -42,9 +42,8 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileError(
-            f"this file is not UTF-8 text (byte {exc.start + 1}); in Excel save it as “CSV UTF-8”"
-        ) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileError(f"this file is not UTF-8 text (line {line}); in Excel save it as “CSV UTF-8”") from None
 
 
 def read(data: bytes, columns: dict[str, bool]) -> Table:
