@@ -1,6 +1,8 @@
 """Moving households and magazine orders in from the previous CRM, from CSV files (see IMPORT.md).
 
 Reading and checking the file are pure functions (`read_table`, `check`); `apply` writes to the CRM.
+Each kind (`households`, `orders`) is a module with the same names: COLUMNS, check, unique_keys,
+same_as, taken, build and after_insert.
 """
 
 from __future__ import annotations
