@@ -426,7 +426,7 @@ def _import(kind_name: str, file: Path, dry_run: bool) -> None:
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise click.ClickException(
-                f"cannot write to the database (nothing of this batch was kept): {reason}"
+                f"cannot write to the database: {reason} (the rows written before stay; run the import again)"
             ) from None
     problems = sorted(checked.problems + outcome.problems, key=lambda p: p.row)
     for problem in problems:
