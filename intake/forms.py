@@ -40,6 +40,7 @@ from .models import UTM_FIELDS
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,22}$")
 REQUIRED = _l("Fill in this field.")
 
 
@@ -139,9 +140,7 @@ class RegistrationForm(AbuseChecks, FlaskForm):
         _l("Phone (optional)"),
         [
             Optional(),
-            Regexp(
-                r"^\+?[0-9][0-9 ()\-]{4,22}$", message=_l("Enter a phone number with digits, e.g. +46 70 123 45 67.")
-            ),
+            Regexp(PHONE, message=_l("Enter a phone number with digits, e.g. +46 70 123 45 67.")),
         ],
         filters=[_strip],
     )
@@ -233,13 +232,13 @@ class RegistrationForm(AbuseChecks, FlaskForm):
     def validate_children_ages(self, field):
         if not field.data:
             return
-        parts = [p for p in re.split(r"[,;\s]+", field.data) if p]
-        if not all(p.isdigit() and int(p) <= 25 for p in parts):
+        ages = children_ages(field.data)
+        if ages is None:
             raise ValidationError(_l("Write each child's age in years, from 0 to 25, separated by commas."))
         count = self.children_count.data
-        if count is not None and count and len(parts) != count:
+        if count is not None and count and len(ages) != count:
             raise ValidationError(_l("Give one age per child (%(count)d).", count=count))
-        field.ages = [int(p) for p in parts]
+        field.ages = ages
 
     def validate_municipalities(self, field):
         keys = keys_of(field.choices)
@@ -259,6 +258,14 @@ class RegistrationForm(AbuseChecks, FlaskForm):
     @property
     def children_ages_list(self) -> list[int]:
         return getattr(self.children_ages, "ages", [])
+
+
+def children_ages(text: str) -> list[int] | None:
+    """The ages in text like "3, 7, 12"; None unless every part is an age in years from 0 to 25."""
+    parts = [p for p in re.split(r"[,;\s]+", text) if p]
+    if not all(p.isdigit() and int(p) <= 25 for p in parts):
+        return None
+    return [int(p) for p in parts]
 
 
 def _all_known(field, options):
