@@ -60,6 +60,8 @@ def candidates(session, today: date, working_days: int, settled_days: int):
     return session.scalars(
         select(Household).where(
             ((Household.status == "new") & (Household.created_at < datetime.combine(oldest_new, time.min, UTC)))
-            | ((Household.status == "moved") & (Household.moved_on <= today - timedelta(days=settled_days)))
+            | ((Household.status == "moved") & (Household.moved_on <= today - timedelta(days=settled_days))),
+            Household.withdrawn_at.is_(None),  # nobody follows up a withdrawn or erased household
+            Household.erased_at.is_(None),
         )
     ).all()

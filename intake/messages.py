@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tasteget.site import routes
 
-from . import accounts, choices, outbox, routing
+from . import accounts, choices, outbox, privacy, routing
 from .models import Household, MagazineOrder, OutboxMessage, utcnow
 
 GUIDE_LANGUAGE = "sv"
@@ -140,7 +140,9 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
                 days=days,
                 contacts=contacts_for(household.municipality_slugs, site, lang),
                 privacy_url=public_url(routes.url("privacy", lang)),
-                withdraw_contact=region.coordinator.email,
+                withdraw_url=public_url(
+                    privacy.withdraw_path(lang, privacy.withdrawal_token(current_app.secret_key, household.reference))
+                ),
             )
         )
     for message in messages:

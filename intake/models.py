@@ -42,7 +42,14 @@ class Submission:
     utm_term: Mapped[str | None] = mapped_column(String(200))
     utm_content: Mapped[str | None] = mapped_column(String(200))
     privacy_version: Mapped[str] = mapped_column(String(64), ForeignKey("privacy_notices.version"))
-    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC: the notice acknowledged
+    # The consent record: under which legal basis and for which purpose the data is kept.
+    legal_basis: Mapped[str] = mapped_column(String(20), default="consent")  # consent | public_task
+    purpose: Mapped[str] = mapped_column(String(40), default="")
+    # A record's end: withdrawn by the person (hidden from guides at once), then erased: personal
+    # data removed, the anonymous rest kept so that every figure stays the same.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # Set when an abuse check tripped: kept for the coordinator to review, never dropped.
     quarantine_reason: Mapped[str | None] = mapped_column(String(40), index=True)
 
@@ -283,3 +290,24 @@ class HouseholdContact(Base):
 
     contact: Mapped[Contact] = relationship(lazy="joined")
     household: Mapped[Household] = relationship(lazy="joined")
+
+
+AUDIT_ACTIONS = ("view", "change", "export", "erase", "withdraw")
+
+
+class AuditEntry(Base):
+    """Who did what to which record, and when. Records are named by reference, never by personal
+    data; `user_id` is empty for what the mover or a scheduled job did (`actor` says which)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor: Mapped[str] = mapped_column(String(20))  # staff | mover | purge | command
+    action: Mapped[str] = mapped_column(String(20), index=True)
+    record: Mapped[str] = mapped_column(String(20))  # household | order | orders
+    reference: Mapped[str | None] = mapped_column(String(40), index=True)
+    detail: Mapped[str | None] = mapped_column(String(500))  # what changed, or the reason given
+
+    user: Mapped[User | None] = relationship(lazy="joined")

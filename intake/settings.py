@@ -54,6 +54,10 @@ DEFAULTS = {
     "ACCOUNT_INVITE_HOURS": 72,  # how long a new account's link to choose a password works
     "TOTP_REQUIRED_ROLES": "",  # e.g. "coordinator,admin": those roles must use a second factor
     "TOTP_ISSUER": "tasteget",  # the name authenticator apps show
+    # Data protection, from the region's decisions (see the privacy notice in content/pages/).
+    "LEGAL_BASIS": "consent",  # or public_task: recorded with every household and order
+    "RETENTION_MONTHS": 24,  # households with no activity this long are erased by `tasteget purge`
+    "ORDER_RETENTION_DAYS": 90,  # magazine orders are erased this long after they were sent
 }
 
 # Settings read as numbers or booleans from the environment.
@@ -75,6 +79,8 @@ INTS = {
     "ESCALATION_DAYS",
     "SETTLED_CHECK_DAYS",
     "STAFF_SESSION_HOURS",
+    "RETENTION_MONTHS",
+    "ORDER_RETENTION_DAYS",
 }
 BOOLS = {"SESSION_COOKIE_SECURE"}
 
@@ -93,6 +99,8 @@ def from_environment(environ=os.environ) -> dict:
                 raise ValueError(f"{key} must be a whole number, got {value!r}") from None
         elif key in BOOLS:
             value = value.strip().lower() in ("1", "true", "yes", "on")
+        elif key == "LEGAL_BASIS" and value not in ("consent", "public_task"):
+            raise ValueError(f"LEGAL_BASIS must be consent or public_task, got {value!r}")
         out[key] = value
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from . import abuse, choices, db, outbox, postal
 from .content import Notice, privacy_notice
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder, PrivacyNotice, utcnow
+from .privacy import PURPOSES
 from .references import new_reference
 
 
@@ -26,8 +28,10 @@ def record_notice(session: Session, notice: Notice) -> None:
     )
 
 
-def _common(form, lang: str, notice: Notice, prefix: str) -> dict:
+def _common(form, lang: str, notice: Notice, prefix: str, purpose: str) -> dict:
     return {
+        "legal_basis": current_app.config["LEGAL_BASIS"],
+        "purpose": purpose,
         "reference": new_reference(prefix),
         "submission_id": form.submission_id.data,
         "form_language": lang,
@@ -45,7 +49,7 @@ def save_household(form, lang: str, site) -> Household:
     notice = privacy_notice(site, lang)
     chosen = [m for m in form.municipalities.data if m != choices.UNSURE]
     household = Household(
-        **_common(form, lang, notice, "H"),
+        **_common(form, lang, notice, "H", PURPOSES["household"]),
         name=form.name.data,
         email=form.email.data,
         phone=form.phone.data or None,
@@ -81,7 +85,7 @@ def save_order(form, lang: str, site) -> MagazineOrder:
     """The order and the event that it was placed (the worker confirms it), in one transaction."""
     session = db.session()
     notice = privacy_notice(site, lang)
-    fields = _common(form, lang, notice, "M")
+    fields = _common(form, lang, notice, "M", PURPOSES["order"])
     key = postal.address_key(form.street.data, form.postal_code.data, form.country.data)
     if fields["quarantine_reason"] is not None:
         key = None  # a suspected robot must not block the real household at that address

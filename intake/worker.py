@@ -73,11 +73,16 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
     try:
         if event.kind == outbox.HOUSEHOLD_REGISTERED:
             household = session.get(Household, event.household_id) if event.household_id else None
-            told = household is not None and household.quarantine_reason is None
+            told = (
+                household is not None
+                and household.quarantine_reason is None
+                and household.withdrawn_at is None
+                and household.erased_at is None
+            )
             outgoing = messages.for_new_household(session, household, site) if told else []
         else:
             order = session.get(MagazineOrder, event.order_id) if event.order_id else None
-            told = order is not None and order.quarantine_reason is None
+            told = order is not None and order.quarantine_reason is None and order.erased_at is None
             outgoing = messages.for_new_order(session, order, site) if told else []
         if outbox.complete(session, event, worker, utcnow()):
             session.add_all(outgoing)

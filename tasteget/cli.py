@@ -361,6 +361,41 @@ def report_command(as_of, fmt) -> None:
         click.echo(f"  {key}: {value}")
 
 
+@main.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would be erased; change nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Erase what the retention rules say is due (run it daily, e.g. from cron or a systemd timer).
+
+    Households with no activity for RETENTION_MONTHS (default 24; withdrawn ones count from their
+    withdrawal) and magazine orders ORDER_RETENTION_DAYS (default 90) after they were sent lose their
+    personal data. An anonymous row stays, so the figures do not change. Records are named by reference.
+    """
+    from intake import audit, db, privacy
+    from intake.models import utcnow
+
+    app = _intake_app()
+    config = app.config
+    now = utcnow()
+    with app.app_context():
+        session = db.session()
+        due = privacy.purge_due(session, now, config["RETENTION_MONTHS"], config["ORDER_RETENTION_DAYS"])
+        verb = "would erase" if dry_run else "erased"
+        for h in due.households:
+            click.echo(f"household {h.reference}: {verb} (no activity for {config['RETENTION_MONTHS']} months)")
+            if not dry_run:
+                privacy.erase_household(session, h, now)
+                audit.record(session, "erase", "household", h.reference, "retention", actor="purge")
+        for o in due.orders:
+            click.echo(f"order {o.reference}: {verb} (sent over {config['ORDER_RETENTION_DAYS']} days ago)")
+            if not dry_run:
+                privacy.erase_order(session, o, now)
+                audit.record(session, "erase", "order", o.reference, "retention", actor="purge")
+        if not dry_run:
+            session.commit()
+    summary = f"{len(due.households)} household(s) and {len(due.orders)} order(s)"
+    click.echo(f"Dry run: {summary} would be erased; nothing changed." if dry_run else f"Erased {summary}.")
+
+
 @main.group("import")
 def import_group() -> None:
     """Move records in from the previous CRM, from CSV files (the columns are described in IMPORT.md).

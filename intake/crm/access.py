@@ -1,7 +1,7 @@
 """Who may see which household: the one rule, in the query layer, used by every back-office view.
 
-A guide sees the households that chose one of their municipalities (never the quarantine); the
-coordinator sees everything; an admin manages accounts only. Anything else is a 404.
+A guide sees the households that chose one of their municipalities (never the quarantine, nor
+what was withdrawn or erased); the coordinator sees everything; an admin manages accounts only. Anything else is a 404.
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ def visible_households(user: User) -> Select:
         chosen = select(HouseholdMunicipality.household_id).where(
             HouseholdMunicipality.municipality.in_(user.municipality_slugs)
         )
-        return query.where(Household.quarantine_reason.is_(None), Household.id.in_(chosen))
+        return query.where(
+            Household.quarantine_reason.is_(None),
+            Household.withdrawn_at.is_(None),  # withdrawn by the mover: gone from the guides at once
+            Household.erased_at.is_(None),
+            Household.id.in_(chosen),
+        )
     return query.where(false())
 
 

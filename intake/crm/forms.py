@@ -53,3 +53,12 @@ class FollowUpForm(FlaskForm):
 class OwnerForm(FlaskForm):
     owner = SelectField(_l("Owner"), validate_choice=True, coerce=str)
     action = HiddenField()
+
+
+class ReasonForm(FlaskForm):
+    """Why the coordinator exports or erases a household: it goes to the audit log."""
+
+    reason = StringField(
+        _l("Reason (for the audit log; no personal data)"),
+        [InputRequired(_l("Give a reason.")), Length(max=300)],
+    )

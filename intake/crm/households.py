@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import Text, cast, func, or_, select, update
 
-from .. import choices, content, db, messages, outbox
+from .. import audit, choices, content, db, messages, outbox
 from ..forms import select_choices
 from ..models import (
     Contact,
@@ -26,7 +26,7 @@ from ..models import (
 from ..pages import render_staff
 from . import bp
 from .access import household_or_404, require_role, visible_contacts, visible_households
-from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, StatusForm
+from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
 
 PAGE_SIZE = 50
 
@@ -135,11 +135,15 @@ def _owner_choices(household: Household) -> list[tuple[str, str]]:
 @login_required
 def household(reference: str):
     session, h = _visible(reference)
+    audit.record(session, "view", "household", h.reference)
+    session.commit()
     return _detail(h)
 
 
 def _duplicates(session, h: Household) -> list[Household]:
     """Other households this user may see with the same e-mail or phone: likely the same people."""
+    if h.erased_at is not None:
+        return []
     same = [func.lower(Household.email) == h.email.lower()]
     if h.phone:
         same.append(Household.phone == h.phone)
@@ -148,7 +152,7 @@ def _duplicates(session, h: Household) -> list[Household]:
     )
 
 
-def _detail(h: Household, status_form=None, note_form=None, follow_form=None, status=200):
+def _detail(h: Household, status_form=None, note_form=None, follow_form=None, reason_form=None, status=200):
     session = db.session()
     site = content.site()
     status_form = status_form or StatusForm(data={"status": h.status, "moved_to": h.moved_to, "moved_on": h.moved_on})
@@ -179,6 +183,7 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, st
         note_form=note_form or NoteForm(),
         follow_form=follow_form or FollowUpForm(data={"follow_up_on": h.follow_up_on}),
         owner_form=owner_form,
+        reason_form=reason_form or ReasonForm(),
         linked=linked,
         network=network,
         duplicates=_duplicates(session, h),
@@ -203,7 +208,10 @@ def _labels() -> dict:
 
 
 def _event(h: Household, kind: str, old=None, new=None, text=None) -> None:
-    db.session().add(HouseholdEvent(household_id=h.id, user_id=current_user.id, kind=kind, old=old, new=new, text=text))
+    """A step in the household's timeline, and the same change in the audit log (by reference)."""
+    session = db.session()
+    session.add(HouseholdEvent(household_id=h.id, user_id=current_user.id, kind=kind, old=old, new=new, text=text))
+    audit.record(session, "change", "household", h.reference, kind)
 
 
 def _claim_if_unowned(h: Household) -> None:
@@ -315,6 +323,7 @@ def review_quarantine(reference: str):
     if not form.validate_on_submit() or h.quarantine_reason is None or action not in ("release", "delete"):
         abort(422)
     if action == "delete":
+        audit.record(session, "erase", "household", h.reference, "quarantine: deleted as a robot")
         session.delete(h)
         session.commit()
         return redirect(url_for("crm.households"), 303)

@@ -11,7 +11,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 
-from .. import choices, db
+from .. import audit, choices, db
 from ..models import MagazineOrder, utcnow
 from ..pages import render_staff
 from . import bp
@@ -67,7 +67,10 @@ def orders():
 def export_orders():
     """The unsent orders in the shape a mailing house takes."""
     require_role("coordinator")
-    orders = db.session().scalars(_unsent().order_by(MagazineOrder.created_at)).all()
+    session = db.session()
+    orders = session.scalars(_unsent().order_by(MagazineOrder.created_at)).all()
+    audit.record(session, "export", "orders", None, f"mailing-house CSV, {len(orders)} orders")
+    session.commit()
     countries = dict(choices.countries("sv"))
     out = io.StringIO()
     writer = csv.writer(out)
@@ -99,5 +102,6 @@ def mark_orders_sent():
             )
             .values(sent_at=utcnow())
         )
+        audit.record(session, "change", "orders", None, f"{len(ids)} marked as sent")
         session.commit()
     return redirect(url_for("crm.orders"), 303)

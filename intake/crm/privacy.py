@@ -1,0 +1,116 @@
+"""The coordinator's data-protection tools: export or erase one household (each with a reason,
+which goes to the audit log), and the audit log itself."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import Response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import func, select
+
+from .. import audit, db, privacy
+from ..models import AUDIT_ACTIONS, AuditEntry, User, utcnow
+from ..pages import render_staff
+from . import bp
+from .access import require_role
+from .forms import ReasonForm
+from .households import _detail, _visible
+
+AUDIT_PAGE = 100
+
+
+def _coordinator(reference: str):
+    session, h = _visible(reference)
+    require_role("coordinator")
+    return session, h
+
+
+@bp.post("/households/<reference>/export/")
+@login_required
+def export_household(reference: str):
+    """Every personal detail, the history and the consent record, as a JSON download."""
+    session, h = _coordinator(reference)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _detail(h, reason_form=form, status=422)
+    data = privacy.export_household(session, h)
+    audit.record(session, "export", "household", h.reference, form.reason.data)
+    session.commit()
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="household-{h.reference}.json"'},
+    )
+
+
+@bp.post("/households/<reference>/erase/")
+@login_required
+def erase_household(reference: str):
+    """Remove the personal data; the anonymous row stays, so the figures do not change."""
+    session, h = _coordinator(reference)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _detail(h, reason_form=form, status=422)
+    if h.erased_at is None:
+        privacy.erase_household(session, h, utcnow())
+        audit.record(session, "erase", "household", h.reference, form.reason.data)
+        session.commit()
+    return redirect(url_for("crm.household", reference=reference), 303)
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/audit/")
+@login_required
+def audit_log():
+    """Who viewed, changed, exported or erased which record; filtered by action, person, reference, days."""
+    require_role("coordinator")
+    session, args = db.session(), request.args
+    query = select(AuditEntry)
+    if args.get("action") in AUDIT_ACTIONS:
+        query = query.where(AuditEntry.action == args["action"])
+    if args.get("user"):
+        query = query.where(AuditEntry.user_id == _int(args["user"]))
+    if args.get("reference"):
+        query = query.where(AuditEntry.reference == args["reference"].strip().upper()[:40])
+    if day := _day(args.get("from")):
+        query = query.where(func.date(AuditEntry.at) >= day.isoformat())
+    if day := _day(args.get("to")):
+        query = query.where(func.date(AuditEntry.at) <= day.isoformat())
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, _int(args.get("page")) or 1)
+    entries = session.scalars(
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)
+    ).all()
+    return render_staff(
+        "crm/audit.html",
+        _("Audit log"),
+        entries=entries,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // AUDIT_PAGE)),
+        args=args,
+        actions={
+            "view": _("viewed"),
+            "change": _("changed"),
+            "export": _("exported"),
+            "erase": _("erased"),
+            "withdraw": _("withdrawn"),
+        },
+        staff=session.scalars(select(User).where(User.role != "admin").order_by(User.name)).all(),
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,252 @@
+"""A record's life under data protection: consent record, withdrawal, export, erasure, purge, audit."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from intake import figures, privacy
+from intake.models import AuditEntry, Household, HouseholdEvent, MagazineOrder, OutboxMessage, PrivacyNotice
+
+from helpers import tasteget
+from intake_helpers import (
+    ORDER,
+    REGISTRATION,
+    emails,
+    expand_events,
+    hidden_fields,
+    make_staff,
+    staff_login,
+    submit,
+)
+
+NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
+
+
+def register(app, client, **changes) -> str:
+    response = submit(client, "/registrera/", {**REGISTRATION, **changes})
+    assert response.status_code == 303
+    expand_events(app)
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+
+def logged_in(app, role, *places):
+    client = app.test_client()
+    email = f"{role}-{'-'.join(places) or 'all'}@staff.example"
+    make_staff(app, email, role, places)
+    assert staff_login(client, email).status_code == 303
+    return client
+
+
+def post_on_household(client, reference, what, **data):
+    page = client.get(f"/crm/households/{reference}/").get_data(as_text=True)
+    return client.post(f"/crm/households/{reference}/{what}/", data={**hidden_fields(page), **data})
+
+
+def current_figures(app):
+    with Session(app.extensions["db_engine"]) as session:
+        return figures.compute(*figures.load(session), NOW.date() + timedelta(days=400)).rows()
+
+
+def withdrawal_link(rows) -> str:
+    [mail] = [m for m in rows(OutboxMessage) if m.kind == "mover_confirmation"]
+    return re.search(r"http://[^/\s]+(/\S*/(?:aterkalla|withdraw)/\S+/)", mail.body_text).group(1)
+
+
+def test_every_household_and_order_keeps_its_consent_record(app, client, rows):
+    register(app, client)
+    app.config["LEGAL_BASIS"] = "public_task"
+    submit(client, "/en/order-magazine/", ORDER)
+    [h], [o] = rows(Household), rows(MagazineOrder)
+    assert (h.legal_basis, h.purpose) == ("consent", "relocation_guidance")
+    assert (o.legal_basis, o.purpose) == ("public_task", "magazine_delivery")
+    for record in (h, o):
+        notice = rows(PrivacyNotice, PrivacyNotice.version == record.privacy_version)[0]
+        assert len(record.privacy_version) == 64 and notice.text  # every version's text is kept
+        assert abs(record.consented_at.replace(tzinfo=UTC) - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_an_unknown_legal_basis_is_refused_in_one_line():
+    from intake import settings
+
+    with pytest.raises(ValueError, match="LEGAL_BASIS must be consent or public_task"):
+        settings.from_environment({"LEGAL_BASIS": "legitimate"})
+
+
+def test_withdrawal_under_consent_asks_first_then_erases_at_once(app, client, rows):
+    reference = register(app, client, municipalities=["are"], contact_language="sv")
+    guide = logged_in(app, "guide", "are")
+    assert guide.get(f"/crm/households/{reference}/").status_code == 200
+    link = withdrawal_link(rows)
+    assert link.startswith("/registrera/aterkalla/")
+
+    visitor = app.test_client()
+    page = visitor.get(link)  # what a mail scanner does: nothing happens
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and reference in html and "Anna" not in html
+    assert "raderas direkt" in html
+    assert rows(Household)[0].withdrawn_at is None
+
+    answer = visitor.post(link, data=hidden_fields(html))
+    assert answer.status_code == 303
+    receipt = visitor.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Din anmälan är återkallad och dina personuppgifter har raderats." in receipt
+    [h] = rows(Household)
+    assert h.withdrawn_at and h.erased_at and h.name == "" and h.email == "" and h.phone is None
+    assert guide.get(f"/crm/households/{reference}/").status_code == 404  # gone from the guides at once
+    assert all(m.to_address == "" and m.body_text == "" for m in emails(rows(OutboxMessage)))
+    actions = sorted((e.actor, e.action) for e in rows(AuditEntry) if e.reference == reference)
+    assert ("mover", "erase") in actions and ("mover", "withdraw") in actions
+    assert visitor.post(link, data=hidden_fields(html)).status_code == 303  # again: nothing more happens
+
+
+def test_withdrawal_under_public_task_hides_now_and_erases_when_retention_ends(app, client, rows):
+    app.config["LEGAL_BASIS"] = "public_task"
+    reference = register(app, client, municipalities=["are"], contact_language="en")
+    guide = logged_in(app, "guide", "are")
+    link = withdrawal_link(rows)
+    assert link.startswith("/en/register/withdraw/")
+    visitor = app.test_client()
+    html = visitor.get(link).get_data(as_text=True)
+    assert "kept for as long as the region&#39;s deletion decision sets" in html
+    visitor.post(link, data=hidden_fields(html))
+    receipt = visitor.get(link).get_data(as_text=True)
+    assert "is kept until" in receipt and "and then erased" in receipt
+    [h] = rows(Household)
+    assert h.withdrawn_at and h.erased_at is None and h.name == "Anna Andersson"
+    assert guide.get(f"/crm/households/{reference}/").status_code == 404
+    coordinator = logged_in(app, "coordinator")
+    assert "Återkallad av den som flyttar" in coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
+
+    later = privacy.add_months(h.withdrawn_at.replace(tzinfo=UTC), 24) + timedelta(days=1)
+    with Session(app.extensions["db_engine"]) as session:
+        assert [d.reference for d in privacy.purge_due(session, later, 24, 90).households] == [reference]
+        assert privacy.purge_due(session, later - timedelta(days=2), 24, 90).households == []
+
+
+def test_a_forged_or_unknown_withdrawal_link_is_a_404(app, client):
+    register(app, client)
+    assert client.get("/registrera/aterkalla/not-a-token/").status_code == 404
+    token = privacy.withdrawal_token(app.secret_key, "H-NONE-0000")
+    assert client.get(f"/registrera/aterkalla/{token}/").status_code == 404
+    forged = privacy.withdrawal_token("another secret", "H-NONE-0000")
+    assert client.post(f"/registrera/aterkalla/{forged}/").status_code in (400, 404)
+
+
+def test_the_coordinator_exports_one_household_with_a_reason(app, client, rows):
+    reference = register(app, client, municipalities=["are"])
+    coordinator = logged_in(app, "coordinator")
+    post_on_household(coordinator, reference, "notes", text="Ringde, vill besöka i mars.")
+    missing = post_on_household(coordinator, reference, "export", reason="")
+    assert missing.status_code == 422 and "Ange ett skäl." in missing.get_data(as_text=True)
+    answer = post_on_household(coordinator, reference, "export", reason="Begäran om registerutdrag")
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    assert f"household-{reference}.json" in answer.headers["Content-Disposition"]
+    data = json.loads(answer.get_data(as_text=True))
+    assert data["household"]["name"] == "Anna Andersson" and data["household"]["email"] == "anna@example.com"
+    assert data["household"]["children_ages"] == [3, 7] and data["municipalities"] == ["are"]
+    assert data["consent"]["legal_basis"] == "consent" and "privacy_notice_text" in data["consent"]
+    assert data["consent"]["privacy_notice_version"] == rows(Household)[0].privacy_version
+    assert [e["text"] for e in data["history"] if e["kind"] == "note"] == ["Ringde, vill besöka i mars."]
+    assert {m["kind"] for m in data["messages"]} >= {"mover_confirmation", "guide_new_household"}
+    [entry] = [e for e in rows(AuditEntry) if e.action == "export"]
+    assert (entry.reference, entry.detail, entry.actor) == (reference, "Begäran om registerutdrag", "staff")
+    guide = logged_in(app, "guide", "are")
+    assert post_on_household(guide, reference, "export", reason="x").status_code == 404  # coordinator only
+
+
+def test_erasure_keeps_every_figure(app, client, rows):
+    keep = register(app, client, municipalities=["are", "berg"], email="keep@example.com")
+    gone = register(app, client, municipalities=["are", "krokom"], utm_source="facebook")
+    coordinator = logged_in(app, "coordinator")
+    post_on_household(coordinator, gone, "status", status="contacted")
+    post_on_household(coordinator, gone, "notes", text="Pratade med Anna om jobb.")
+    submit(client, "/bestall-magasinet/", ORDER)
+    before = current_figures(app)
+    answer = post_on_household(coordinator, gone, "erase", reason="Begäran om radering")
+    assert answer.status_code == 303
+    assert current_figures(app) == before
+    erased = next(h for h in rows(Household) if h.reference == gone)
+    assert erased.erased_at and erased.name == "" and erased.email == "" and erased.message is None
+    assert erased.municipality_slugs == ["are", "krokom"] and erased.status == "contacted"
+    assert erased.utm_source == "facebook" and erased.created_at
+    notes = rows(HouseholdEvent, HouseholdEvent.household_id == erased.id, HouseholdEvent.kind == "note")
+    assert [n.text for n in notes] == [None]
+    page = coordinator.get(f"/crm/households/{gone}/").get_data(as_text=True)
+    assert "Personuppgifterna raderades" in page and "Anna" not in page
+    kept = next(h for h in rows(Household) if h.reference == keep)
+    assert kept.name == "Anna Andersson"  # the other household is untouched
+    [entry] = [e for e in rows(AuditEntry) if e.action == "erase"]
+    assert (entry.reference, entry.detail) == (gone, "Begäran om radering")
+
+
+def _age(app, model, reference, **values):
+    with app.extensions["db_engine"].begin() as connection:
+        connection.execute(update(model).where(model.reference == reference).values(**values))
+
+
+def test_purge_erases_what_retention_says_and_the_figures_stay(app, client, rows):
+    old = register(app, client, email="old@example.com")
+    active = register(app, client, email="active@example.com")
+    fresh = register(app, client, email="fresh@example.com")
+    long_ago = datetime.now(UTC) - timedelta(days=800)
+    for reference in (old, active):
+        _age(app, Household, reference, created_at=long_ago)
+    coordinator = logged_in(app, "coordinator")
+    post_on_household(coordinator, active, "notes", text="Hörde av sig igen")  # recent activity
+    submit(client, "/bestall-magasinet/", ORDER)
+    submit(client, "/bestall-magasinet/", {**ORDER, "street": "Bygatan 2"})
+    sent_order, unsent_order = (o.reference for o in rows(MagazineOrder))
+    _age(app, MagazineOrder, sent_order, sent_at=datetime.now(UTC) - timedelta(days=91))
+    before = current_figures(app)
+
+    dry = tasteget("purge", "--dry-run", env=app_env(app))
+    assert dry.returncode == 0, dry.stderr
+    assert f"household {old}: would erase" in dry.stdout and f"order {sent_order}: would erase" in dry.stdout
+    assert active not in dry.stdout and fresh not in dry.stdout and unsent_order not in dry.stdout
+    assert "Dry run: 1 household(s) and 1 order(s) would be erased; nothing changed." in dry.stdout
+    assert all(h.erased_at is None for h in rows(Household))
+
+    run = tasteget("purge", env=app_env(app))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().endswith("Erased 1 household(s) and 1 order(s).")
+    assert {h.reference for h in rows(Household) if h.erased_at} == {old}
+    [o] = [o for o in rows(MagazineOrder) if o.erased_at]
+    assert (o.reference, o.name, o.street, o.address_key) == (sent_order, "", "", None)
+    assert current_figures(app) == before
+    assert {(e.actor, e.reference) for e in rows(AuditEntry) if e.action == "erase"} == {
+        ("purge", old),
+        ("purge", sent_order),
+    }
+    again = tasteget("purge", env=app_env(app))
+    assert "Erased 0 household(s) and 0 order(s)." in again.stdout
+
+
+def app_env(app) -> dict:
+    return {
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "CONTENT_DIR": app.config["CONTENT_DIR"],
+        "SITE_DIR": app.config["SITE_DIR"],
+    }
+
+
+def test_the_audit_log_names_records_by_reference_and_only_the_coordinator_reads_it(app, client, rows):
+    reference = register(app, client, municipalities=["are"])
+    guide = logged_in(app, "guide", "are")
+    guide.get(f"/crm/households/{reference}/")
+    post_on_household(guide, reference, "status", status="contacted")
+    entries = rows(AuditEntry)
+    assert {(e.action, e.detail) for e in entries} >= {("view", None), ("change", "status")}
+    assert all("Anna" not in (e.detail or "") and "anna@" not in (e.detail or "") for e in entries)
+    assert guide.get("/crm/audit/").status_code == 404
+    coordinator = logged_in(app, "coordinator")
+    page = coordinator.get("/crm/audit/?action=change").get_data(as_text=True)
+    assert reference in page and "ändrade" in page and "visade" not in page.split("<tbody>")[1]
+    other = coordinator.get("/crm/audit/?reference=H-NONE-0000").get_data(as_text=True)
+    assert "Inget som har registrerats matchar" in other
