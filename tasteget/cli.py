@@ -94,6 +94,26 @@ def build_command(root: Path, site_dir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+@main.command("csp")
+@click.option(
+    "--site-dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site.",
+)
+def csp_command(site_dir: Path) -> None:
+    """Print the built site's Content-Security-Policy (its inline scripts by hash), for any web server or CDN.
+
+    `tasteget build` also writes it as nginx lines to _shell/headers.nginx.conf in the site.
+    """
+    from .site import csp
+
+    if not any(site_dir.glob("*.html")):
+        raise click.ClickException(f"no built site in {site_dir}/: run `tasteget build` first")
+    click.echo(csp.policy(csp.site_script_hashes(site_dir)))
+
+
 @main.command("preview")
 @click.option(
     "--root",
