@@ -94,6 +94,26 @@ def build_command(root: Path, site_dir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+@main.command("csp")
+@click.option(
+    "--site-dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site.",
+)
+def csp_command(site_dir: Path) -> None:
+    """Print the built site's Content-Security-Policy (its inline scripts by hash), for any web server or CDN.
+
+    `tasteget build` also writes it as nginx lines to _shell/headers.nginx.conf in the site.
+    """
+    from .site import csp
+
+    if not any(site_dir.glob("*.html")):
+        raise click.ClickException(f"no built site in {site_dir}/: run `tasteget build` first")
+    click.echo(csp.policy(csp.site_script_hashes(site_dir)))
+
+
 @main.command("preview")
 @click.option(
     "--root",
@@ -540,6 +560,49 @@ def db_upgrade_command() -> None:
     app = _intake_app(migrated=False)
     _upgrade(app)
     click.echo("The database is up to date.")
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH (a new file) while the service runs, and check the copy.
+
+    For PostgreSQL use pg_dump (see the README).
+    """
+    from intake import backup
+
+    app = _intake_app(migrated=False)
+    try:
+        result = backup.backup(app.config["DATABASE_URL"], path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        app.extensions["db_engine"].dispose()
+    click.echo(f"Backed up {result.describe()} to {path}.")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data.")
+def restore_command(path: Path, force: bool) -> None:
+    """Replace the SQLite database with the backup at PATH, after checking it is whole and ours.
+
+    Stop the service (web app and worker) first. A database that holds data is replaced only with
+    --force. For PostgreSQL use pg_restore (see the README).
+    """
+    from intake import backup, db
+
+    app = _intake_app(migrated=False)
+    try:
+        result = backup.restore(path, app.config["DATABASE_URL"], force=force)
+        current = db.is_current(app.extensions["db_engine"])
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        app.extensions["db_engine"].dispose()
+    click.echo(f"Restored {result.describe()} from {path}.")
+    if not current:
+        click.echo("The backup predates this version: run `tasteget db upgrade` before starting the service.")
 
 
 @main.command("reference")

@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer
 
+from .csp import write_snippet
 from .routes import PREFIX
 
 LANG_CONFIGS = {"sv": "mkdocs.yml", "en": "mkdocs.en.yml"}
@@ -57,6 +58,9 @@ def build_site(
             raise BuildFailed(f"{name}: {exc}") from None
         configs.append(config)
         progress(f"Built the {lang} site from {name} in {time.perf_counter() - started:.1f} s.")
+    # The security headers need every language's pages, so they are written once both are built.
+    snippet = write_snippet(Path(configs[0].site_dir))
+    progress(f"Wrote the security headers for the web server to {snippet}.")
     return configs
 
 

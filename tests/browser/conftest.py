@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from werkzeug.serving import make_server
+
+from tasteget.site.csp import NGINX_SNIPPET
+from tasteget.site.shell import SHELL_DIR
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 INSTALL_HINT = "install Debian's chromium (sudo apt-get install chromium) to run them"
@@ -53,14 +57,36 @@ def browser():
         browser.close()
 
 
-class _Quiet(SimpleHTTPRequestHandler):
+def snippet_headers(site_dir) -> dict[str, str]:
+    """The headers the build wrote for the web server (the README's nginx include), parsed."""
+    text = (site_dir / SHELL_DIR / NGINX_SNIPPET).read_text(encoding="utf-8")
+    return dict(re.findall(r'^add_header (\S+) "([^"]*)" always;$', text, re.MULTILINE))
+
+
+class _SiteServer(SimpleHTTPRequestHandler):
+    """Serves the built site with the headers production sends, so every browser test runs under its CSP."""
+
+    extra_headers: dict[str, str] = {}
+
+    def end_headers(self):
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, *args):
         pass
 
 
 @pytest.fixture(scope="session")
-def base_url(built_site):
-    handler = functools.partial(_Quiet, directory=str(built_site))
+def site_headers(built_site) -> dict[str, str]:
+    return snippet_headers(built_site)
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site, site_headers):
+    handler = functools.partial(
+        type("Handler", (_SiteServer,), {"extra_headers": site_headers}), directory=str(built_site)
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
