@@ -250,3 +250,20 @@ def test_the_audit_log_names_records_by_reference_and_only_the_coordinator_reads
     assert reference in page and "ändrade" in page and "visade" not in page.split("<tbody>")[1]
     other = coordinator.get("/crm/audit/?reference=H-NONE-0000").get_data(as_text=True)
     assert "Inget som har registrerats matchar" in other
+
+
+def test_every_privacy_notice_version_is_kept_and_the_coordinator_can_read_it(app, client, rows):
+    reference = register(app, client)
+    [h] = rows(Household)
+    coordinator = logged_in(app, "coordinator")
+    listing = coordinator.get("/crm/privacy-notices/").get_data(as_text=True)
+    assert h.privacy_version[:12] in listing
+    page = coordinator.get(f"/crm/privacy-notices/{h.privacy_version}/").get_data(as_text=True)
+    [notice] = rows(PrivacyNotice, PrivacyNotice.version == h.privacy_version)
+    assert notice.text.splitlines()[0].strip() in page
+    assert f"/crm/privacy-notices/{h.privacy_version}/" in coordinator.get(f"/crm/households/{reference}/").get_data(
+        as_text=True
+    )
+    assert coordinator.get("/crm/privacy-notices/nope/").status_code == 404
+    guide = logged_in(app, "guide", "are")
+    assert guide.get("/crm/privacy-notices/").status_code == 404

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Response, redirect, request, url_for
+from flask import Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
 from .. import audit, db, privacy
-from ..models import AUDIT_ACTIONS, AuditEntry, User, utcnow
+from ..models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
 from ..pages import render_staff
 from . import bp
 from .access import require_role
@@ -59,6 +59,38 @@ def erase_household(reference: str):
         audit.record(session, "erase", "household", h.reference, form.reason.data)
         session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
+
+
+@bp.get("/privacy-notices/")
+@login_required
+def privacy_notices():
+    """Every version of the privacy notice people have acknowledged, with how many did."""
+    require_role("coordinator")
+    session = db.session()
+
+    def acknowledged(model) -> dict[str, int]:
+        counted = session.execute(select(model.privacy_version, func.count(model.id)).group_by(model.privacy_version))
+        return {version: n for version, n in counted}
+
+    notices = session.scalars(select(PrivacyNotice).order_by(PrivacyNotice.first_seen.desc())).all()
+    return render_staff(
+        "crm/privacy_notices.html",
+        _("Privacy notice versions"),
+        notices=notices,
+        households=acknowledged(Household),
+        orders=acknowledged(MagazineOrder),
+    )
+
+
+@bp.get("/privacy-notices/<version>/")
+@login_required
+def privacy_notice(version: str):
+    """One version's text, exactly as people acknowledged it."""
+    require_role("coordinator")
+    notice = db.session().get(PrivacyNotice, version[:64])
+    if notice is None:
+        abort(404)
+    return render_staff("crm/privacy_notice.html", _("Privacy notice %(version)s", version=version[:12]), notice=notice)
 
 
 def _day(value: str | None) -> date | None:

@@ -99,10 +99,44 @@ def test_coordinator_pages_have_no_axe_violations(live, app, client):
         "/crm/messages/",
         "/crm/contacts/",
         "/crm/password/forgot/",
+        "/crm/audit/",
+        "/crm/privacy-notices/",
     ):
         page.goto(path)
         assert axe_report(page) == "", path
+    page.goto("/crm/privacy-notices/")
+    page.locator("tbody a").first.click()
+    page.wait_for_url("**/crm/privacy-notices/*/")
+    assert axe_report(page) == ""
+    page.goto(f"/crm/households/{reference}/")
+    page.get_by_role("button", name="Radera personuppgifterna").click()  # no reason given: its error shows
+    assert page.locator(".field-error").inner_text() == "Ange ett skäl."
+    assert axe_report(page) == ""
+    page.get_by_label("Skäl (till granskningsloggen; inga personuppgifter)").fill("Begäran om radering")
+    page.get_by_role("button", name="Radera personuppgifterna").click()
+    page.wait_for_url(f"**/crm/households/{reference}/")
+    assert "Personuppgifterna raderades" in page.content()
+    assert axe_report(page) == ""
     page.goto("/crm/contacts/")
     page.get_by_role("button", name="Lägg till kontakten").click()  # empty: the form shows its errors
     assert page.locator(".field-error").count() >= 1
     assert axe_report(page) == ""
+
+
+def test_a_mover_withdraws_from_the_link_in_their_e_mail(live, app, client, rows):
+    submit(client, "/registrera/", {**REGISTRATION, "contact_language": "sv"})
+    expand_events(app)
+    [mail] = [m for m in rows(OutboxMessage) if m.kind == "mover_confirmation"]
+    link = re.search(r"http://[^/\s]+(/registrera/aterkalla/\S+/)", mail.body_text).group(1)
+    page = live
+    page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Återkalla din anmälan"
+    assert axe_report(page) == ""
+    button = page.get_by_role("button", name="Återkalla min anmälan")
+    button.focus()
+    page.keyboard.press("Enter")  # the keyboard is enough
+    page.wait_for_load_state()
+    assert "Din anmälan är återkallad och dina personuppgifter har raderats." in page.get_by_role("status").inner_text()
+    assert axe_report(page) == ""
+    [household] = rows(Household)
+    assert household.erased_at is not None and household.name == ""
