@@ -440,7 +440,7 @@ class Stored:
     quarantined: int
     municipality_rows: int
     orphans: int  # municipality rows without their household
-    outbox: int  # e-mails queued (no mail worker runs during the benchmark)
+    outbox: int  # events waiting in the outbox (no worker runs during the benchmark)
 
 
 def read_stored(db: Database) -> Stored:
@@ -647,7 +647,7 @@ def table(runs: list[BackendRun]) -> list[str]:
         ),
         row("rows in quarantine", each(lambda r: str(r.after_crash.quarantined))),
         row(
-            "e-mails queued in the outbox by the end (no mail worker running)",
+            "events waiting in the outbox by the end (one per registration; no worker running)",
             each(lambda r: str(r.after_crash.outbox)),
         ),
         row(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import hmac
+from datetime import datetime
+
+import pyotp
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from . import passwords
@@ -85,3 +89,24 @@ def recipients(session: Session):
         for slug in user.municipality_slugs:
             guides.setdefault(slug, []).append(recipient)
     return guides, coordinators
+
+
+def totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step (30 s) whose code this is, allowing one step of clock drift either way."""
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def use_totp_step(session: Session, user: User, step: int) -> bool:
+    """Accept a code's step only if it is later than the last one used: a code seen once (over a
+    shoulder, in a proxy's log) cannot be used again. Atomic, so two logins racing cannot both win."""
+    done = session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    return done.rowcount == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pyotp
@@ -300,12 +301,12 @@ def test_a_role_can_be_required_to_use_a_second_factor(app, client, staff, rows)
     login(other, email)
     page = other.get("/crm/login/code/").get_data(as_text=True)
     assert 'class="key"' not in page
-    assert (
-        other.post(
-            "/crm/login/code/", data={"csrf_token": hidden_fields(page)["csrf_token"], "code": pyotp.TOTP(secret).now()}
-        ).status_code
-        == 303
-    )
+    token = hidden_fields(page)["csrf_token"]
+    # The code already used cannot be used again, even within its 30 seconds (seen over a shoulder)...
+    assert other.post("/crm/login/code/", data={"csrf_token": token, "code": code}).status_code == 401
+    # ...while the app's next code is accepted (one step of clock drift is allowed).
+    following = pyotp.TOTP(secret).at(time.time() + 30)
+    assert other.post("/crm/login/code/", data={"csrf_token": token, "code": following}).status_code == 303
 
 
 def test_the_code_page_needs_the_password_first(client):

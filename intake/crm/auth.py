@@ -164,10 +164,11 @@ def login_code():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        if pyotp.TOTP(secret).verify(form.code.data.replace(" ", ""), valid_window=1):
+        step = accounts.totp_step(secret, form.code.data.replace(" ", ""), utcnow())
+        if step is not None and accounts.use_totp_step(db.session(), user, step):
             if setup:
                 user.totp_secret = secret
-                db.session().commit()
+            db.session().commit()
             return _start_session(user, session["pending"]["next"])
         error = _("The code is wrong or too old. Enter the code your app shows now.")
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["TOTP_ISSUER"])

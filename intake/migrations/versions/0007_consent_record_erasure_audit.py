@@ -1,4 +1,4 @@
-"""the consent record (legal basis, purpose), withdrawal and erasure marks, the audit log
+"""the consent record (legal basis, purpose), withdrawal and erasure marks, the audit log; TOTP replay guard
 
 Revision ID: 0007
 Revises: 0006
@@ -27,6 +27,8 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
             batch_op.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
             batch_op.create_index(batch_op.f(f"ix_{table}_erased_at"), ["erased_at"], unique=False)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
     op.execute("UPDATE households SET purpose = 'relocation_guidance'")
     op.execute("UPDATE magazine_orders SET purpose = 'magazine_delivery'")
     op.create_table(
@@ -50,6 +52,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("totp_last_step")
     op.drop_table("audit_log")
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
