@@ -74,6 +74,7 @@ def test_a_file_of_good_duplicate_and_broken_rows(app, tmp_path, rows):
     assert (karin.status, karin.moved_to, karin.moved_on) == ("moved", "krokom", date(2025, 8, 15))
     assert karin.municipality_slugs == ["are", "krokom"] and karin.created_at.date() == date(2025, 3, 4)
     assert karin.privacy_version == importer.PREVIOUS_NOTICE.version
+    assert (karin.legal_basis, karin.purpose) == ("consent", "relocation_guidance")
     assert stored["import:h3"].unsure and stored["import:h3"].municipality_slugs == []
     # The movers registered long ago: they are not written to, and neither are their guides.
     assert rows(OutboxMessage) == []

@@ -10,6 +10,7 @@ from .rows import KEY_PREFIX, Column, Context, Row, key, noon, not_after_today, 
 
 NAME = "households"
 MODEL = Household
+RECORD = "household"  # its purpose, see intake.privacy.PURPOSES
 MOVED = ("moved", "settled")
 
 

@@ -13,6 +13,7 @@ from .rows import Column, Context, Row, key, noon, not_after_today, not_before
 
 NAME = "orders"
 MODEL = MagazineOrder
+RECORD = "order"  # its purpose, see intake.privacy.PURPOSES
 
 COLUMNS = [
     Column("id", key, required=True),

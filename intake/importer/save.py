@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..content import Notice
+from ..privacy import PURPOSES
 from ..store import record_notice
 from .rows import Row
 from .table import Problem
@@ -64,6 +65,8 @@ def apply(
         if fresh and not dry_run:
             record_notice(session, PREVIOUS_NOTICE)
             records = [kind.build(r, PREVIOUS_NOTICE.version) for r in fresh]
+            for record in records:  # the consent record: given under the previous CRM's notice
+                record.legal_basis, record.purpose = "consent", PURPOSES[kind.RECORD]
             session.add_all(records)
             session.flush()
             kind.after_insert(session, records, today, follow_up_days)
