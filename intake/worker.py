@@ -113,23 +113,28 @@ def send_webhooks(app: Flask, worker: str | None = None, now: datetime | None = 
         for message in batch:
             if unreachable:  # the endpoint did not answer: the rest of the batch waits instead of timing out too
                 _failed(app, session, message, worker, unreachable)
-                continue
-            result = webhook.post(
-                config["WEBHOOK_URL"],
-                config["WEBHOOK_SECRET"],
-                message.message_id,
-                message.body_text.encode("utf-8"),
-                config["WEBHOOK_TIMEOUT_SECONDS"],
-            )
-            # The type and the key only: the body is personal data.
-            log.info("webhook %s %s (%s): %s", message.id, message.subject, message.message_id, result.status or "-")
-            if result.delivered:
-                outbox.mark_sent(session, message, worker, utcnow())
-                continue
-            if result.status is None:
-                unreachable = result.error
-            _failed(app, session, message, worker, result.error, permanent=result.permanent)
+            else:
+                unreachable = _deliver(app, session, message, worker)
         return len(batch)
+
+
+def _deliver(app, session, message: OutboxMessage, worker: str) -> str | None:
+    """POST one delivery and record how it went; return the error when the endpoint did not answer."""
+    config = app.config
+    result = webhook.post(
+        config["WEBHOOK_URL"],
+        config["WEBHOOK_SECRET"],
+        message.message_id,
+        message.body_text.encode("utf-8"),
+        config["WEBHOOK_TIMEOUT_SECONDS"],
+    )
+    # The type, the key and the answer only: the body is personal data.
+    log.info("webhook %s %s (%s): %s", message.id, message.subject, message.message_id, result.status or result.error)
+    if result.delivered:
+        outbox.mark_sent(session, message, worker, utcnow())
+        return None
+    _failed(app, session, message, worker, result.error, permanent=result.permanent)
+    return result.error if result.status is None else None
 
 
 def _send_one(app, session, transport, message: OutboxMessage, worker: str) -> None:
