@@ -114,8 +114,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 # The standard library's client: one POST with a timeout needs nothing more, and `requests` stays a
-# test-only dependency. No proxies from the environment: the endpoint is reached as configured.
-_opener = urllib.request.build_opener(_NoRedirects, urllib.request.ProxyHandler({}))
+# test-only dependency. Like any client it honours HTTPS_PROXY and NO_PROXY from the environment.
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 def post(url: str, secret: str, key: str, payload: bytes, timeout: float, now: float | None = None) -> Result:
