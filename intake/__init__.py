@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from . import abuse, choices, content, crm, db, headers, public, settings, site, withdrawal
+from . import abuse, choices, content, crm, db, headers, public, settings, site, webhook, withdrawal
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["DATABASE_URL"] = settings.sqlite_url(instance)
     if not app.config.get("MAIL_DIR"):
         app.config["MAIL_DIR"] = str(instance / "mail")
+    webhook.check_config(app.config)
 
     Babel(app, locale_selector=lambda: g.get("lang") or site.language_of(request.path))
     content.init_app(app)

@@ -225,8 +225,10 @@ def dead_letter(session, site, dead: OutboxMessage, reference: str | None) -> li
     if dead.kind == "dead_letter":
         return []
     coordinators = recipients(session, site)[1]
+    hand_off = dead.kind == outbox.WEBHOOK
+    kind = f"{dead.kind} {dead.subject}" if hand_off else dead.kind  # e.g. "webhook order.placed"
     with force_locale(GUIDE_LANGUAGE):
-        subject = _("A message could not be delivered (%(kind)s)", kind=dead.kind)
+        subject = _("A message could not be delivered (%(kind)s)", kind=kind)
     return [
         compose(
             "dead_letter",
@@ -236,7 +238,8 @@ def dead_letter(session, site, dead: OutboxMessage, reference: str | None) -> li
             subject,
             "dead_letter",
             attempts=dead.attempts,
-            failed_kind=dead.kind,
+            failed_kind=kind,
+            hand_off=hand_off,
             reference=reference,
             error=dead.last_error,
         )

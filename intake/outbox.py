@@ -20,6 +20,8 @@ ADDRESS_KINDS = ("mover_confirmation", "order_confirmation")  # sent to addresse
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED)
+# A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.
+WEBHOOK = "webhook"
 
 
 def new_message_id(domain: str) -> str:
@@ -63,11 +65,23 @@ def _due(now: datetime):
 
 
 def claim(
-    session: Session, worker: str, limit: int, lease_seconds: int, now: datetime, events: bool = False
+    session: Session,
+    worker: str,
+    limit: int,
+    lease_seconds: int,
+    now: datetime,
+    events: bool = False,
+    webhooks: bool = False,
 ) -> list[OutboxMessage]:
-    """Take up to `limit` due messages (or, with `events`, due events) for this worker; nobody else
-    gets them until the lease ends."""
-    kind = OutboxMessage.kind.in_(EVENT_KINDS) if events else OutboxMessage.kind.not_in(EVENT_KINDS)
+    """Take up to `limit` due e-mails (or, with `events`, due events; with `webhooks`, due webhook
+    deliveries) for this worker; nobody else gets them until the lease ends. Each queue is claimed on
+    its own, so a mail server that is down never holds up the webhooks, nor the reverse."""
+    if events:
+        kind = OutboxMessage.kind.in_(EVENT_KINDS)
+    elif webhooks:
+        kind = OutboxMessage.kind == WEBHOOK
+    else:
+        kind = OutboxMessage.kind.not_in((*EVENT_KINDS, WEBHOOK))
     candidates = select(OutboxMessage.id).where(_due(now), kind).order_by(OutboxMessage.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)

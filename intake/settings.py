@@ -41,6 +41,11 @@ DEFAULTS = {
     "WORKER_POLL_SECONDS": 2,
     "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
     "TIMEZONE": "UTC",
+    # The hand-off to another CRM: each new household, order and status change is POSTed there as
+    # signed JSON (see WEBHOOKS.md). Unset, nothing is handed off or written.
+    "WEBHOOK_URL": None,
+    "WEBHOOK_SECRET": None,  # required with WEBHOOK_URL: the receiver checks signatures with it
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
     # Follow-up reminders (through the outbox, by the worker).
     "REMINDER_WORKING_DAYS": 3,  # not contacted within this many working days: the guides are reminded
     "ESCALATION_DAYS": 2,  # ...and this many days later the coordinator is told
@@ -73,6 +78,7 @@ INTS = {
     "MAIL_BACKOFF_CAP_SECONDS",
     "MAIL_DAILY_LIMIT_PER_ADDRESS",
     "WORKER_POLL_SECONDS",
+    "WEBHOOK_TIMEOUT_SECONDS",
     "ORDERS_SUMMARY_HOUR",
     "STAFF_IDLE_MINUTES",
     "REMINDER_WORKING_DAYS",

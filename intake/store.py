@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import abuse, choices, db, outbox, postal
+from . import abuse, choices, db, outbox, postal, webhook
 from .content import Notice, privacy_notice
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder, PrivacyNotice, utcnow
 from .privacy import PURPOSES
@@ -82,7 +82,8 @@ def save_household(form, lang: str, site) -> Household:
 
 
 def save_order(form, lang: str, site) -> MagazineOrder:
-    """The order and the event that it was placed (the worker confirms it), in one transaction."""
+    """The order and the event that it was placed (the worker confirms it and hands it off to
+    another CRM, if one is configured), in one transaction."""
     session = db.session()
     notice = privacy_notice(site, lang)
     fields = _common(form, lang, notice, "M", PURPOSES["order"])
@@ -103,7 +104,8 @@ def save_order(form, lang: str, site) -> MagazineOrder:
     )
     record_notice(session, notice)
     session.add(order)
-    if order.quarantine_reason is None and order.email:  # only the orderer is told, by e-mail
+    # Only the orderer is told, by e-mail; another CRM is told of every order.
+    if order.quarantine_reason is None and (order.email or webhook.enabled(current_app.config)):
         session.add(outbox.event(outbox.ORDER_PLACED, order=order))
     session.commit()
     return order

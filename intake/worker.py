@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import content, db, followup, mail, messages, outbox
+from . import content, db, followup, handoff, mail, messages, outbox, webhook
 from .mail import Outgoing
 from .models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 
@@ -67,9 +67,11 @@ def expand_events(app: Flask, worker: str | None = None, now: datetime | None = 
 
 
 def _expand(app, session, event: OutboxMessage, worker: str) -> None:
-    """Turn an event into the e-mails about it, in one transaction with marking it done, so they are
-    written once even when a worker dies half-way or loses its lease to another."""
+    """Turn an event into the e-mails about it (and the delivery to another CRM, when one is
+    configured), in one transaction with marking it done, so they are written once even when a
+    worker dies half-way or loses its lease to another."""
     site = content.site()
+    hand_off = webhook.enabled(app.config)
     try:
         if event.kind == outbox.HOUSEHOLD_REGISTERED:
             household = session.get(Household, event.household_id) if event.household_id else None
@@ -80,10 +82,14 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
                 and household.erased_at is None
             )
             outgoing = messages.for_new_household(session, household, site) if told else []
+            if told and hand_off:
+                outgoing.append(handoff.household_registered(household))
         else:
             order = session.get(MagazineOrder, event.order_id) if event.order_id else None
             told = order is not None and order.quarantine_reason is None and order.erased_at is None
             outgoing = messages.for_new_order(session, order, site) if told else []
+            if told and hand_off:
+                outgoing.append(handoff.order_placed(order))
         if outbox.complete(session, event, worker, utcnow()):
             session.add_all(outgoing)
             session.commit()
@@ -92,6 +98,48 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
     except Exception as exc:  # noqa: BLE001 - the event waits and is tried again, like a message
         session.rollback()
         _failed(app, session, event, worker, type(exc).__name__)
+
+
+def send_webhooks(app: Flask, worker: str | None = None, now: datetime | None = None) -> int:
+    """Claim due deliveries to the other CRM and POST each once; return how many were tried.
+
+    2xx is delivered; a 4xx other than 408/429 is refused for good (dead at once, the coordinator is
+    told); anything else, or no answer, is tried again later with the mail's backoff."""
+    config = app.config
+    if not webhook.enabled(config):
+        return 0  # deliveries written before WEBHOOK_URL was unset wait until it is set again
+    worker = worker or worker_name()
+    with app.app_context():
+        session = db.session()
+        batch = outbox.claim(
+            session, worker, config["MAIL_BATCH"], config["MAIL_LEASE_SECONDS"], now or utcnow(), webhooks=True
+        )
+        unreachable = None
+        for message in batch:
+            if unreachable:  # the endpoint did not answer: the rest of the batch waits instead of timing out too
+                _failed(app, session, message, worker, unreachable)
+            else:
+                unreachable = _deliver(app, session, message, worker)
+        return len(batch)
+
+
+def _deliver(app, session, message: OutboxMessage, worker: str) -> str | None:
+    """POST one delivery and record how it went; return the error when the endpoint did not answer."""
+    config = app.config
+    result = webhook.post(
+        config["WEBHOOK_URL"],
+        config["WEBHOOK_SECRET"],
+        message.message_id,
+        message.body_text.encode("utf-8"),
+        config["WEBHOOK_TIMEOUT_SECONDS"],
+    )
+    # The type, the key and the answer only: the body is personal data.
+    log.info("webhook %s %s (%s): %s", message.id, message.subject, message.message_id, result.status or result.error)
+    if result.delivered:
+        outbox.mark_sent(session, message, worker, utcnow())
+        return None
+    _failed(app, session, message, worker, result.error, permanent=result.permanent)
+    return result.error if result.status is None else None
 
 
 def _send_one(app, session, transport, message: OutboxMessage, worker: str) -> None:
@@ -121,23 +169,34 @@ def _connection_lost(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError)
 
 
-def _failed(app, session, message: OutboxMessage, worker: str, error: str) -> None:
+def _failed(app, session, message: OutboxMessage, worker: str, error: str, permanent: bool = False) -> None:
+    """Record a failed attempt: tried again after a backoff, or (after the last attempt, or at once
+    when `permanent`) dead, and the coordinator is told."""
     config = app.config
     delay = outbox.backoff(message.attempts + 1, config["MAIL_BACKOFF_SECONDS"], config["MAIL_BACKOFF_CAP_SECONDS"])
-    dead = outbox.mark_failed(session, message, worker, error, utcnow(), config["MAIL_MAX_ATTEMPTS"], delay)
+    max_attempts = message.attempts + 1 if permanent else config["MAIL_MAX_ATTEMPTS"]
+    dead = outbox.mark_failed(session, message, worker, error, utcnow(), max_attempts, delay)
     log.warning("outbox message %s (%s) attempt %d failed: %s", message.id, message.kind, message.attempts, error)
     if dead:
         log.error("outbox message %s (%s) is dead after %d attempts", message.id, message.kind, message.attempts)
-        household = session.get(Household, message.household_id) if message.household_id else None
         try:
-            for alert in messages.dead_letter(
-                session, content.site(), message, household.reference if household else None
-            ):
+            for alert in messages.dead_letter(session, content.site(), message, _reference(session, message)):
                 session.add(alert)
             session.commit()
         except Exception as exc:  # noqa: BLE001 - the message stays dead and visible even if the alert fails
             session.rollback()
             log.error("could not queue the alert about message %s (%s)", message.id, type(exc).__name__)
+
+
+def _reference(session, message: OutboxMessage) -> str | None:
+    """The household's or order's reference, to name in the alert (never its personal data)."""
+    if message.household_id:
+        household = session.get(Household, message.household_id)
+        return household.reference if household else None
+    if message.order_id:
+        order = session.get(MagazineOrder, message.order_id)
+        return order.reference if order else None
+    return None
 
 
 def run_jobs(app: Flask, now: datetime | None = None) -> list[str]:
@@ -215,6 +274,7 @@ def run(app: Flask, stop: threading.Event, poll: float | None = None) -> None:
         try:
             sent = expand_events(app, worker)
             sent += send_due(app, worker)
+            sent += send_webhooks(app, worker)
             run_jobs(app)
         except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the worker; it tries again
             # The type only: database errors can quote the personal data they were given.

@@ -219,8 +219,11 @@ def worker_command(once: bool) -> None:
     if once:
         events = outbox_worker.expand_events(app)
         sent = outbox_worker.send_due(app)
+        hooks = outbox_worker.send_webhooks(app)
         jobs = outbox_worker.run_jobs(app)
-        click.echo(f"Wrote the e-mails of {events} event(s); tried {sent} message(s); ran {len(jobs)} job(s).")
+        click.echo(
+            f"Wrote the e-mails of {events} event(s); tried {sent} message(s) and {hooks} webhook(s); ran {len(jobs)} job(s)."
+        )
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

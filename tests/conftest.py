@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from email import policy
 from email.message import EmailMessage
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from intake import abuse, create_app, db
 from intake.models import Base
 
-from helpers import free_port, tasteget
+from helpers import free_port, load_example_receiver, tasteget
 from intake_helpers import intake_config
 from sample_content import write_sample
 
@@ -153,4 +154,69 @@ def smtp():
 def mail_app(app, smtp):
     """The intake sending through the test SMTP server."""
     app.config.update(MAIL_URL=smtp.url, MAIL_BACKOFF_SECONDS=30, MAIL_MAX_ATTEMPTS=8)
+    return app
+
+
+# The example webhook receiver on loopback ---------------------------------------------------------
+
+WEBHOOK_SECRET = "test-webhook-secret-0123456789"
+
+
+class WebhookServer:
+    """The example receiver (signature, timestamp, dedup by idempotency key) served over real HTTP
+    on a fixed loopback port; it records every request and can be stopped, started or made to fail."""
+
+    def __init__(self, secret: str = WEBHOOK_SECRET):
+        self.example = load_example_receiver()
+        self.port = free_port()
+        self.requests: list[tuple] = []  # (headers, body, status answered)
+        self.processed: list[dict] = []  # what the receiver acted on: once per idempotency key
+        self.answer: int | None = None  # answer this without looking (503: down for maintenance; 400: refused)
+        self.answer_after: int | None = None  # answer this after processing (the answer is lost on the way)
+        self.server = None
+        self.receiver = self._receiver(secret.encode())
+
+    def _receiver(self, secret: bytes):
+        outer = self
+
+        class Recording(self.example.Receiver):
+            def handle(self, headers, body):
+                status = outer.answer or super().handle(headers, body)
+                if outer.answer is None and outer.answer_after is not None:
+                    status = outer.answer_after
+                outer.requests.append((headers, body, status))
+                return status
+
+            def process(self, event):
+                outer.processed.append(event)
+
+        return Recording(secret)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/tasteget"
+
+    def start(self):
+        self.server = self.example.make_server(self.receiver, "127.0.0.1", self.port)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+@pytest.fixture
+def receiver():
+    server = WebhookServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook_app(app, receiver):
+    """The intake handing off to the example receiver."""
+    app.config.update(WEBHOOK_URL=receiver.url, WEBHOOK_SECRET=WEBHOOK_SECRET, WEBHOOK_TIMEOUT_SECONDS=5)
     return app

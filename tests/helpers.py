@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -48,3 +49,11 @@ def wait_for(url: str, text: str, seconds: float = 60) -> bool:
             return True
         time.sleep(0.3)
     return False
+
+
+def load_example_receiver():
+    """examples/webhook_receiver.py, the receiving side's documented example, as a module."""
+    spec = importlib.util.spec_from_file_location("webhook_receiver", ROOT / "examples" / "webhook_receiver.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -130,7 +130,7 @@ def expand_events(app) -> int:
 
 
 def emails(messages):
-    """The outbox's e-mails, its events left out."""
+    """The outbox's e-mails, its events and webhook deliveries left out."""
     from intake import outbox
 
-    return [m for m in messages if m.kind not in outbox.EVENT_KINDS]
+    return [m for m in messages if m.kind not in (*outbox.EVENT_KINDS, outbox.WEBHOOK)]

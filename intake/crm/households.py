@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import Text, cast, func, or_, select, update
 
-from .. import audit, choices, content, db, messages, outbox
+from .. import audit, choices, content, db, handoff, messages, outbox, webhook
 from ..forms import select_choices
 from ..models import (
     Contact,
@@ -229,9 +229,9 @@ def change_status(reference: str):
     form.moved_to.choices = _destinations(content.site())
     if not form.validate_on_submit():
         return _detail(h, status_form=form, status=422)
-    new = form.status.data
-    if new != h.status:
-        _event(h, "status", h.status, new, form.closed_reason.data if new == "closed" else None)
+    new, old = form.status.data, h.status
+    if new != old:
+        _event(h, "status", old, new, form.closed_reason.data if new == "closed" else None)
         h.status, h.status_changed_at = new, utcnow()
         if new != "new" and h.first_contacted_at is None:
             h.first_contacted_at = utcnow()
@@ -240,6 +240,9 @@ def change_status(reference: str):
         h.moved_to, h.moved_on = form.moved_to.data, form.moved_on.data
     if new == "closed":
         h.closed_reason = form.closed_reason.data.strip()
+    # Another CRM hears of the change in this transaction; the quarantine only once released.
+    if new != old and h.quarantine_reason is None and webhook.enabled(current_app.config):
+        session.add(handoff.status_changed(h, old, new, h.status_changed_at))
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
