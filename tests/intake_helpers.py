@@ -134,3 +134,12 @@ def emails(messages):
     from intake import outbox
 
     return [m for m in messages if m.kind not in (*outbox.EVENT_KINDS, outbox.WEBHOOK)]
+
+
+def register(client, **changes) -> str:
+    """Register a household through the form (REGISTRATION with `changes`), let the worker write its
+    e-mails, and return its reference."""
+    response = submit(client, "/registrera/", {**REGISTRATION, **changes})
+    assert response.status_code == 303
+    expand_events(client.application)
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]

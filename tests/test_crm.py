@@ -14,14 +14,13 @@ from intake.models import Household, HouseholdEvent, OutboxMessage, StaffSession
 
 from helpers import tasteget
 from intake_helpers import (
-    REGISTRATION,
     STAFF_PASSWORD,
     emails,
     expand_events,
     hidden_fields,
     make_staff,
+    register,
     staff_login,
-    submit,
 )
 
 PASSWORD = STAFF_PASSWORD
@@ -41,13 +40,6 @@ def staff(app):
 
 
 login = staff_login
-
-
-def register(client, **changes):
-    response = submit(client, "/registrera/", {**REGISTRATION, **changes})
-    assert response.status_code == 303
-    expand_events(client.application)  # the worker writes the e-mails about it
-    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
 
 
 def test_login_and_logout_end_the_session_on_the_server(app, client, staff):

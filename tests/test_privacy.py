@@ -16,23 +16,15 @@ from intake.models import AuditEntry, Household, HouseholdEvent, MagazineOrder, 
 from helpers import tasteget
 from intake_helpers import (
     ORDER,
-    REGISTRATION,
     emails,
-    expand_events,
     hidden_fields,
     make_staff,
+    register,
     staff_login,
     submit,
 )
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
-
-
-def register(app, client, **changes) -> str:
-    response = submit(client, "/registrera/", {**REGISTRATION, **changes})
-    assert response.status_code == 303
-    expand_events(app)
-    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
 
 
 def logged_in(app, role, *places):
@@ -59,7 +51,7 @@ def withdrawal_link(rows) -> str:
 
 
 def test_every_household_and_order_keeps_its_consent_record(app, client, rows):
-    register(app, client)
+    register(client)
     app.config["LEGAL_BASIS"] = "public_task"
     submit(client, "/en/order-magazine/", ORDER)
     [h], [o] = rows(Household), rows(MagazineOrder)
@@ -79,7 +71,7 @@ def test_an_unknown_legal_basis_is_refused_in_one_line():
 
 
 def test_withdrawal_under_consent_asks_first_then_erases_at_once(app, client, rows):
-    reference = register(app, client, municipalities=["are"], contact_language="sv")
+    reference = register(client, municipalities=["are"], contact_language="sv")
     guide = logged_in(app, "guide", "are")
     assert guide.get(f"/crm/households/{reference}/").status_code == 200
     link = withdrawal_link(rows)
@@ -107,7 +99,7 @@ def test_withdrawal_under_consent_asks_first_then_erases_at_once(app, client, ro
 
 def test_withdrawal_under_public_task_hides_now_and_erases_when_retention_ends(app, client, rows):
     app.config["LEGAL_BASIS"] = "public_task"
-    reference = register(app, client, municipalities=["are"], contact_language="en")
+    reference = register(client, municipalities=["are"], contact_language="en")
     guide = logged_in(app, "guide", "are")
     link = withdrawal_link(rows)
     assert link.startswith("/en/register/withdraw/")
@@ -130,7 +122,7 @@ def test_withdrawal_under_public_task_hides_now_and_erases_when_retention_ends(a
 
 
 def test_a_forged_or_unknown_withdrawal_link_is_a_404(app, client):
-    register(app, client)
+    register(client)
     assert client.get("/registrera/aterkalla/not-a-token/").status_code == 404
     token = privacy.withdrawal_token(app.secret_key, "H-NONE-0000")
     assert client.get(f"/registrera/aterkalla/{token}/").status_code == 404
@@ -139,7 +131,7 @@ def test_a_forged_or_unknown_withdrawal_link_is_a_404(app, client):
 
 
 def test_the_coordinator_exports_one_household_with_a_reason(app, client, rows):
-    reference = register(app, client, municipalities=["are"])
+    reference = register(client, municipalities=["are"])
     coordinator = logged_in(app, "coordinator")
     post_on_household(coordinator, reference, "notes", text="Ringde, vill besöka i mars.")
     missing = post_on_household(coordinator, reference, "export", reason="")
@@ -161,8 +153,8 @@ def test_the_coordinator_exports_one_household_with_a_reason(app, client, rows):
 
 
 def test_erasure_keeps_every_figure(app, client, rows):
-    keep = register(app, client, municipalities=["are", "berg"], email="keep@example.com")
-    gone = register(app, client, municipalities=["are", "krokom"], utm_source="facebook")
+    keep = register(client, municipalities=["are", "berg"], email="keep@example.com")
+    gone = register(client, municipalities=["are", "krokom"], utm_source="facebook")
     coordinator = logged_in(app, "coordinator")
     post_on_household(coordinator, gone, "status", status="contacted")
     post_on_household(coordinator, gone, "notes", text="Pratade med Anna om jobb.")
@@ -191,9 +183,9 @@ def _age(app, model, reference, **values):
 
 
 def test_purge_erases_what_retention_says_and_the_figures_stay(app, client, rows):
-    old = register(app, client, email="old@example.com")
-    active = register(app, client, email="active@example.com")
-    fresh = register(app, client, email="fresh@example.com")
+    old = register(client, email="old@example.com")
+    active = register(client, email="active@example.com")
+    fresh = register(client, email="fresh@example.com")
     long_ago = datetime.now(UTC) - timedelta(days=800)
     for reference in (old, active):
         _age(app, Household, reference, created_at=long_ago)
@@ -237,7 +229,7 @@ def app_env(app) -> dict:
 
 
 def test_the_audit_log_names_records_by_reference_and_only_the_coordinator_reads_it(app, client, rows):
-    reference = register(app, client, municipalities=["are"])
+    reference = register(client, municipalities=["are"])
     guide = logged_in(app, "guide", "are")
     guide.get(f"/crm/households/{reference}/")
     post_on_household(guide, reference, "status", status="contacted")
@@ -253,7 +245,7 @@ def test_the_audit_log_names_records_by_reference_and_only_the_coordinator_reads
 
 
 def test_every_privacy_notice_version_is_kept_and_the_coordinator_can_read_it(app, client, rows):
-    reference = register(app, client)
+    reference = register(client)
     [h] = rows(Household)
     coordinator = logged_in(app, "coordinator")
     listing = coordinator.get("/crm/privacy-notices/").get_data(as_text=True)
