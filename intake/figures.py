@@ -7,14 +7,14 @@ A household that chose three municipalities counts once in the totals and once u
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Household, MagazineOrder
+from .models import Household, HouseholdMunicipality, MagazineOrder
 
 UNSURE = "unsure"
 NO_SOURCE = "(none)"
@@ -128,19 +128,43 @@ def _day(value: datetime | date | None) -> date | None:
 
 
 def load(session: Session) -> tuple[list[HouseholdRecord], list[OrderRecord]]:
-    """The records the figures are computed from (quarantine left out)."""
+    """The records the figures are computed from (quarantine left out).
+
+    Only the columns the figures need, in two plain selects: loading whole households through the
+    ORM (with their owners and municipalities) takes seconds at a hundred thousand of them.
+    """
+    counted = Household.quarantine_reason.is_(None)
+    chosen: dict[int, list[str]] = defaultdict(list)
+    for household_id, slug in session.execute(
+        select(HouseholdMunicipality.household_id, HouseholdMunicipality.municipality)
+        .join(Household, Household.id == HouseholdMunicipality.household_id)
+        .where(counted)
+    ):
+        chosen[household_id].append(slug)
+    columns = (
+        Household.id,
+        Household.created_at,
+        Household.utm_source,
+        Household.status,
+        Household.first_contacted_at,
+        Household.moved_to,
+        Household.moved_on,
+        Household.follow_up_on,
+    )
     households = [
         HouseholdRecord(
-            registered=_day(h.created_at),
-            municipalities=tuple(h.municipality_slugs),
-            source=h.utm_source,
-            status=h.status,
-            first_contact=_day(h.first_contacted_at),
-            moved_to=h.moved_to,
-            moved_on=h.moved_on,
-            follow_up_on=h.follow_up_on,
+            registered=_day(created),
+            municipalities=tuple(chosen.get(household_id, ())),
+            source=source,
+            status=status,
+            first_contact=_day(contacted),
+            moved_to=moved_to,
+            moved_on=moved_on,
+            follow_up_on=follow_up_on,
         )
-        for h in session.scalars(select(Household).where(Household.quarantine_reason.is_(None)))
+        for household_id, created, source, status, contacted, moved_to, moved_on, follow_up_on in session.execute(
+            select(*columns).where(counted)
+        )
     ]
     orders = [
         OrderRecord(_day(created), source)
