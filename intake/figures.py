@@ -18,6 +18,8 @@ from .models import Household, HouseholdMunicipality, MagazineOrder
 
 UNSURE = "unsure"
 NO_SOURCE = "(none)"
+UNKNOWN = "(unknown)"  # a move recorded without its destination
+REPORT_HEADER = ("figure", "breakdown", "value")
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def compute(households: list[HouseholdRecord], orders: list[OrderRecord], as_of:
         moved_on = h.moved_on if h.status in MOVED or h.moved_on else None
         if moved_on and moved_on <= as_of:
             f.moved += 1
-            f.moves_by_destination[h.moved_to or "(unknown)"] += 1
+            f.moves_by_destination[h.moved_to or UNKNOWN] += 1
             f.moved_by_month[moved_on.strftime("%Y-%m")] += 1
             f.moved_by_source[source] += 1
         if h.first_contact and h.first_contact <= as_of:

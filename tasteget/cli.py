@@ -345,7 +345,7 @@ def report_command(as_of, fmt) -> None:
         result = figures.compute(*figures.load(db.session()), day)
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["figure", "breakdown", "value"])
+        writer.writerow(figures.REPORT_HEADER)
         writer.writerows(result.rows())
         return
     click.echo(f"Figures as of {day.isoformat()}")

@@ -41,7 +41,9 @@ def _visible(reference: str):
 @bp.get("/")
 @login_required
 def home():
-    return redirect(url_for("crm.account_list" if current_user.role == "admin" else "crm.households"))
+    """Each role lands where its work starts: accounts, the campaign's figures, or the households."""
+    landing = {"admin": "crm.account_list", "coordinator": "crm.dashboard"}
+    return redirect(url_for(landing.get(current_user.role, "crm.households")))
 
 
 @bp.get("/households/")
