@@ -6,7 +6,8 @@ import csv
 import io
 from datetime import date
 
-from intake.figures import compute
+from intake import db
+from intake.figures import compute, load, tally
 
 from figures_data import DATASET, ORDERS, store
 from helpers import tasteget
@@ -58,3 +59,9 @@ def test_report_on_a_database_that_is_not_migrated(tmp_path):
     result = tasteget("report", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "SECRET_KEY": "x"})
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: the database is not up to date: run `tasteget db upgrade` first"
+
+
+def test_the_database_counts_what_the_records_count(app):
+    store(app)
+    with app.app_context():
+        assert load(db.session()) == tally(DATASET, ORDERS)

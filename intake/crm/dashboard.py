@@ -1,6 +1,6 @@
 """The coordinator's dashboard: the campaign's figures as of a day, as charts, tables and CSV.
 
-The numbers come from `figures.compute`, as those of `tasteget report` do, so the two always agree;
+The numbers come from `figures.figures_of`, as those of `tasteget report` do, so the two always agree;
 this module only lays them out.
 """
 
@@ -119,7 +119,7 @@ def key_figures(f: figures.Figures) -> list[tuple[str, str]]:
 
 
 def _figures_as_of(form: AsOfForm) -> figures.Figures:
-    return figures.compute(*figures.load(db.session()), form.as_of.data or date.today())
+    return figures.figures_of(figures.load(db.session()), form.as_of.data or date.today())
 
 
 def _names() -> dict[str, str]:
