@@ -1,0 +1,29 @@
+"""indexes for the household list at scale: its order, and the duplicate flags (e-mail in any case, phone)
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-27 16:40:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("households", schema=None) as batch_op:
+        batch_op.create_index("ix_households_created_at_id", ["created_at", "id"], unique=False)
+        batch_op.create_index("ix_households_phone", ["phone"], unique=False)
+    # An expression index: created outside batch mode, which would rebuild the table on SQLite.
+    op.create_index("ix_households_email_lower", "households", [sa.text("lower(email)")], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_households_email_lower", table_name="households")
+    with op.batch_alter_table("households", schema=None) as batch_op:
+        batch_op.drop_index("ix_households_phone")
+        batch_op.drop_index("ix_households_created_at_id")
