@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -203,6 +203,9 @@ def test_search_and_filters(app, client, staff):
     assert listed(status="new") == {anna, bo}
     assert listed(status="moved") == set()
     assert listed(municipality="berg") == set()
+    today = datetime.now(UTC).date().isoformat()  # registered just now
+    assert listed(**{"from": today, "to": today}) == {anna, bo}
+    assert listed(**{"from": "2000-01-01", "to": "2000-12-31"}) == set()
 
 
 def test_notifications_go_to_staff_accounts_once_they_exist(app, client, staff, rows):

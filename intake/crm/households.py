@@ -9,7 +9,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import Text, cast, func, or_, select, update
+from sqlalchemy import Date, Text, cast, func, or_, select, update
 
 from .. import choices, content, db, messages
 from ..forms import select_choices
@@ -68,7 +68,8 @@ def households():
     for name, op in (("from", "__ge__"), ("to", "__le__")):
         day = _date(args.get(name))
         if day:
-            query = query.where(getattr(func.date(Household.created_at), op)(day.isoformat()))
+            # Typed as a date: PostgreSQL compares date with date, not with text.
+            query = query.where(getattr(func.date(Household.created_at, type_=Date), op)(day))
     if args.get("mine"):
         query = query.where(Household.owner_id == current_user.id, Household.follow_up_on <= date.today())
     q = (args.get("q") or "").strip()[:200]
