@@ -94,6 +94,23 @@ class Household(Submission, Base):
         Index("ix_households_created_at_id", "created_at", "id"),
         # Possible duplicates share an e-mail address whatever its case.
         Index("ix_households_email_lower", func.lower(email)),
+        # What the list's search reads (a substring anywhere, so no index can seek it): scanning
+        # this narrow index instead of the wide rows halves a search at 100 000 households.
+        Index("ix_households_search", "name", "email", "reference"),
+        # Every column the figures count by: the dashboard's GROUP BYs read this narrow index
+        # instead of the wide rows (about twice as fast on SQLite at 100 000 households).
+        Index(
+            "ix_households_figures",
+            "created_at",
+            "quarantine_reason",
+            "utm_source",
+            "status",
+            "moved_on",
+            "moved_to",
+            "first_contacted_at",
+            "follow_up_on",
+            "id",
+        ),
     )
 
     @property
