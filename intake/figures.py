@@ -88,7 +88,7 @@ class Figures:
         return out
 
 
-OPEN = ("settled", "closed")  # a follow-up date on these no longer counts as open
+FINISHED = ("settled", "closed")  # a follow-up date on these no longer counts as open
 
 
 @dataclass
@@ -116,7 +116,7 @@ def tally(households: list[HouseholdRecord], orders: list[OrderRecord]) -> Talli
             t.moves[h.registered, h.moved_on, h.moved_to, h.source] += 1
         if h.first_contact:
             t.first_contacts[h.registered, h.first_contact] += 1
-        if h.follow_up_on and h.status not in OPEN:
+        if h.follow_up_on and h.status not in FINISHED:
             t.follow_ups[max(h.registered, h.follow_up_on),] += 1
     for o in orders:
         t.orders[o.ordered, o.source] += 1
@@ -180,9 +180,8 @@ def load(session: Session) -> Tallies:
             session, select(*keys, func.count()).where(h.quarantine_reason.is_(None), *where).group_by(*keys)
         )
 
-    due = type_coerce(
-        case((h.follow_up_on > day, h.follow_up_on), else_=day), Date
-    )  # a few hundred days, not 10 000s of pairs
+    # The later of the two days: a few hundred keys instead of tens of thousands of pairs.
+    due = type_coerce(case((h.follow_up_on > day, h.follow_up_on), else_=day), Date)
     slug = func.coalesce(hm.municipality, UNSURE)  # a household without municipalities is not sure yet
     order_day = func.date(o.created_at, type_=Date)
     return Tallies(
@@ -198,7 +197,7 @@ def load(session: Session) -> Tallies:
         first_contacts=grouped(
             day, func.date(h.first_contacted_at, type_=Date), where=[h.first_contacted_at.is_not(None)]
         ),
-        follow_ups=grouped(due, where=[h.follow_up_on.is_not(None), h.status.not_in(OPEN)]),
+        follow_ups=grouped(due, where=[h.follow_up_on.is_not(None), h.status.not_in(FINISHED)]),
         orders=_counted(
             session,
             select(order_day, o.utm_source, func.count())
