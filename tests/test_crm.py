@@ -198,6 +198,11 @@ def test_search_and_filters(app, client, staff):
         return {ref for ref in (anna, bo) if ref in html}
 
     assert listed(q="bo berg") == {bo}
+    for page, shown in ((1, {anna, bo}), (2, set())):  # the count stays right on a page past the last
+        html = coordinator.get("/crm/households/", query_string={"q": "example.com", "page": page}).get_data(
+            as_text=True
+        )
+        assert {ref for ref in (anna, bo) if ref in html} == shown and "2 hushåll" in html
     assert listed(q=anna.lower()) == {anna}
     assert listed(seeks="visit") == {anna}
     assert listed(status="new") == {anna, bo}

@@ -86,14 +86,21 @@ def households():
         )
         query = query.where(Household.id.in_(found))
     session = db.session()
-    total = session.scalar(query.with_only_columns(func.count(Household.id)).order_by(None))
     page = max(1, _int(args.get("page"), 1))
     newest_first = (Household.created_at.desc(), Household.id.desc())
     # The page's ids from the (created_at, id) index alone, then only those 50 rows in full: far
     # pages no longer read every household before them.
-    ids = session.scalars(
-        query.with_only_columns(Household.id).order_by(*newest_first).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    page_ids = query.with_only_columns(Household.id).order_by(*newest_first).limit(PAGE_SIZE)
+    page_ids = page_ids.offset((page - 1) * PAGE_SIZE)
+    count = query.with_only_columns(func.count(Household.id)).order_by(None)
+    if q:
+        # A search reads every row anyway: the total comes in the same pass as the page.
+        found = session.execute(page_ids.add_columns(func.count().over())).all()
+        ids = [i for i, _ in found]
+        total = found[0][1] if found else session.scalar(count)
+    else:
+        total = session.scalar(count)
+        ids = session.scalars(page_ids).all()
     rows = session.scalars(select(Household).where(Household.id.in_(ids)).order_by(*newest_first)).all() if ids else []
     twins = _twins(session, rows)
     site = content.site()
