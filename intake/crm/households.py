@@ -88,7 +88,7 @@ def households():
     session = db.session()
     page = max(1, _int(args.get("page"), 1))
     newest_first = (Household.created_at.desc(), Household.id.desc())
-    # The page's ids from the (created_at, id) index alone, then only those 50 rows in full: far
+    # The page's ids from the list-order index alone, then only those 50 rows in full: far
     # pages no longer read every household before them.
     page_ids = query.with_only_columns(Household.id).order_by(*newest_first).limit(PAGE_SIZE)
     page_ids = page_ids.offset((page - 1) * PAGE_SIZE)

@@ -29,7 +29,7 @@ FIGURES = (
 
 def upgrade() -> None:
     with op.batch_alter_table("households", schema=None) as batch_op:
-        batch_op.create_index("ix_households_created_at_id", ["created_at", "id"], unique=False)
+        batch_op.create_index("ix_households_list_order", ["created_at", "id", "quarantine_reason"], unique=False)
         batch_op.create_index("ix_households_phone", ["phone"], unique=False)
         batch_op.create_index("ix_households_figures", list(FIGURES), unique=False)
         batch_op.create_index("ix_households_search", ["name", "email", "reference"], unique=False)
@@ -43,4 +43,4 @@ def downgrade() -> None:
         batch_op.drop_index("ix_households_search")
         batch_op.drop_index("ix_households_figures")
         batch_op.drop_index("ix_households_phone")
-        batch_op.drop_index("ix_households_created_at_id")
+        batch_op.drop_index("ix_households_list_order")
