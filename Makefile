@@ -52,6 +52,7 @@ bench: $(STAMP)  ## the benchmarks, several minutes (not part of the tests; see 
 	$(BIN)/python bench/site_build.py
 	$(BIN)/python bench/intake_load.py
 	$(BIN)/python bench/notify_latency.py
+	$(BIN)/python bench/crm_scale.py
 
 clean:  ## remove the built site
 	rm -rf site

@@ -1,7 +1,9 @@
-"""The campaign's figures, computed from plain records: the same numbers for the dashboard and
-`tasteget report`. Quarantined submissions never count.
+"""The campaign's figures: the same numbers for the dashboard and `tasteget report`.
 
-A household that chose three municipalities counts once in the totals and once under each of them.
+`figures_of` defines every figure from tallies: households and orders counted by the few facts the
+figures need. The database counts them (`load`, GROUP BY) and so does `tally`, from plain records,
+for the tests. Quarantined submissions never count. A household that chose three municipalities
+counts once in the totals and once under each of them.
 """
 
 from __future__ import annotations
@@ -9,15 +11,17 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Date, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from .models import Household, MagazineOrder
+from .models import Household, HouseholdMunicipality, MagazineOrder
 
 UNSURE = "unsure"
 NO_SOURCE = "(none)"
+UNKNOWN = "(unknown)"  # a move recorded without its destination
+REPORT_HEADER = ("figure", "breakdown", "value")
 
 
 @dataclass(frozen=True)
@@ -84,68 +88,120 @@ class Figures:
         return out
 
 
-MOVED = ("moved", "settled")
+FINISHED = ("settled", "closed")  # a follow-up date on these no longer counts as open
 
 
-def compute(households: list[HouseholdRecord], orders: list[OrderRecord], as_of: date) -> Figures:
-    """Everything as it stood at the end of `as_of`."""
-    f = Figures(as_of)
-    contact_days = []
+@dataclass
+class Tallies:
+    """Households and orders counted by the few facts the figures need, each keyed by the day the
+    household registered (nothing registered after the chosen day counts): what `load` gets from
+    the database by GROUP BY, and `tally` from plain records."""
+
+    registered: Counter = field(default_factory=Counter)  # (day, source)
+    interest: Counter = field(default_factory=Counter)  # (day, municipality or UNSURE)
+    moves: Counter = field(default_factory=Counter)  # (day, moved on, moved to, source)
+    first_contacts: Counter = field(default_factory=Counter)  # (day, day of first contact)
+    # (the later of the day registered and the follow-up day,): an open follow-up counts from then on.
+    follow_ups: Counter = field(default_factory=Counter)
+    orders: Counter = field(default_factory=Counter)  # (day ordered, source)
+
+
+def tally(households: list[HouseholdRecord], orders: list[OrderRecord]) -> Tallies:
+    t = Tallies()
     for h in households:
-        if h.registered > as_of:
-            continue
-        f.registered += 1
-        month, source = h.registered.strftime("%Y-%m"), h.source or NO_SOURCE
-        f.registered_by_month[month] += 1
-        f.registered_by_source[source] += 1
+        t.registered[h.registered, h.source] += 1
         for slug in h.municipalities or (UNSURE,):
-            f.by_municipality[slug] += 1
-        moved_on = h.moved_on if h.status in MOVED or h.moved_on else None
-        if moved_on and moved_on <= as_of:
-            f.moved += 1
-            f.moves_by_destination[h.moved_to or "(unknown)"] += 1
-            f.moved_by_month[moved_on.strftime("%Y-%m")] += 1
-            f.moved_by_source[source] += 1
-        if h.first_contact and h.first_contact <= as_of:
-            contact_days.append((h.first_contact - h.registered).days)
-        if h.follow_up_on and h.follow_up_on <= as_of and h.status not in ("settled", "closed"):
-            f.open_follow_ups += 1
+            t.interest[h.registered, slug] += 1
+        if h.moved_on:  # a move counts from its date, whatever the status says since
+            t.moves[h.registered, h.moved_on, h.moved_to, h.source] += 1
+        if h.first_contact:
+            t.first_contacts[h.registered, h.first_contact] += 1
+        if h.follow_up_on and h.status not in FINISHED:
+            t.follow_ups[max(h.registered, h.follow_up_on),] += 1
     for o in orders:
-        if o.ordered > as_of:
-            continue
-        f.orders += 1
-        f.orders_by_month[o.ordered.strftime("%Y-%m")] += 1
-        f.orders_by_source[o.source or NO_SOURCE] += 1
+        t.orders[o.ordered, o.source] += 1
+    return t
+
+
+def _month(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def figures_of(t: Tallies, as_of: date) -> Figures:
+    """Everything as it stood at the end of `as_of`: the one place the figures are defined."""
+    f = Figures(as_of)
+    for (day, source), n in t.registered.items():
+        if day <= as_of:
+            f.registered += n
+            f.registered_by_month[_month(day)] += n
+            f.registered_by_source[source or NO_SOURCE] += n
+    for (day, slug), n in t.interest.items():
+        if day <= as_of:
+            f.by_municipality[slug] += n
+    for (day, moved_on, moved_to, source), n in t.moves.items():
+        if day <= as_of and moved_on <= as_of:
+            f.moved += n
+            f.moves_by_destination[moved_to or UNKNOWN] += n
+            f.moved_by_month[_month(moved_on)] += n
+            f.moved_by_source[source or NO_SOURCE] += n
+    contact_days = Counter()
+    for (day, contacted), n in t.first_contacts.items():
+        if day <= as_of and contacted <= as_of:
+            contact_days[(contacted - day).days] += n
+    f.open_follow_ups = sum(n for (due,), n in t.follow_ups.items() if due <= as_of)
+    for (day, source), n in t.orders.items():
+        if day <= as_of:
+            f.orders += n
+            f.orders_by_month[_month(day)] += n
+            f.orders_by_source[source or NO_SOURCE] += n
     f.conversion = f.moved / f.registered if f.registered else 0.0
-    f.median_days_to_first_contact = statistics.median(contact_days) if contact_days else None
+    f.median_days_to_first_contact = statistics.median(sorted(contact_days.elements())) if contact_days else None
     return f
 
 
-def _day(value: datetime | date | None) -> date | None:
-    if value is None:
-        return None
-    return value.date() if isinstance(value, datetime) else value
+def compute(households: list[HouseholdRecord], orders: list[OrderRecord], as_of: date) -> Figures:
+    """The figures of plain records, as of the end of `as_of`."""
+    return figures_of(tally(households, orders), as_of)
 
 
-def load(session: Session) -> tuple[list[HouseholdRecord], list[OrderRecord]]:
-    """The records the figures are computed from (quarantine left out)."""
-    households = [
-        HouseholdRecord(
-            registered=_day(h.created_at),
-            municipalities=tuple(h.municipality_slugs),
-            source=h.utm_source,
-            status=h.status,
-            first_contact=_day(h.first_contacted_at),
-            moved_to=h.moved_to,
-            moved_on=h.moved_on,
-            follow_up_on=h.follow_up_on,
+def _counted(session: Session, query) -> Counter:
+    """{(key, ...): count} from a query whose last column is the count."""
+    return Counter({tuple(keys): n for *keys, n in session.execute(query)})
+
+
+def load(session: Session) -> Tallies:
+    """The tallies, counted by the database (quarantine left out): a few thousand grouped rows
+    instead of a hundred thousand households, whichever day the figures are for."""
+    h, hm, o = Household, HouseholdMunicipality, MagazineOrder
+    day = func.date(h.created_at, type_=Date)  # the same day as datetime.date() of the stored time
+
+    def grouped(*keys, where=()):
+        return _counted(
+            session, select(*keys, func.count()).where(h.quarantine_reason.is_(None), *where).group_by(*keys)
         )
-        for h in session.scalars(select(Household).where(Household.quarantine_reason.is_(None)))
-    ]
-    orders = [
-        OrderRecord(_day(created), source)
-        for created, source in session.execute(
-            select(MagazineOrder.created_at, MagazineOrder.utm_source).where(MagazineOrder.quarantine_reason.is_(None))
-        )
-    ]
-    return households, orders
+
+    # The later of the two days: a few hundred keys instead of tens of thousands of pairs.
+    due = type_coerce(case((h.follow_up_on > day, h.follow_up_on), else_=day), Date)
+    slug = func.coalesce(hm.municipality, UNSURE)  # a household without municipalities is not sure yet
+    order_day = func.date(o.created_at, type_=Date)
+    return Tallies(
+        registered=grouped(day, h.utm_source),
+        interest=_counted(
+            session,
+            select(day, slug, func.count())
+            .outerjoin(hm, hm.household_id == h.id)
+            .where(h.quarantine_reason.is_(None))
+            .group_by(day, slug),
+        ),
+        moves=grouped(day, h.moved_on, h.moved_to, h.utm_source, where=[h.moved_on.is_not(None)]),
+        first_contacts=grouped(
+            day, func.date(h.first_contacted_at, type_=Date), where=[h.first_contacted_at.is_not(None)]
+        ),
+        follow_ups=grouped(due, where=[h.follow_up_on.is_not(None), h.status.not_in(FINISHED)]),
+        orders=_counted(
+            session,
+            select(order_day, o.utm_source, func.count())
+            .where(o.quarantine_reason.is_(None))
+            .group_by(order_day, o.utm_source),
+        ),
+    )

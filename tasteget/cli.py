@@ -366,10 +366,10 @@ def report_command(as_of, fmt) -> None:
     app = _intake_app()
     day = as_of.date() if as_of else dt.date.today()
     with app.app_context():
-        result = figures.compute(*figures.load(db.session()), day)
+        result = figures.figures_of(figures.load(db.session()), day)
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["figure", "breakdown", "value"])
+        writer.writerow(figures.REPORT_HEADER)
         writer.writerows(result.rows())
         return
     click.echo(f"Figures as of {day.isoformat()}")

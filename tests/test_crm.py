@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -201,11 +201,19 @@ def test_search_and_filters(app, client, staff):
         return {ref for ref in (anna, bo) if ref in html}
 
     assert listed(q="bo berg") == {bo}
+    for page, shown in ((1, {anna, bo}), (2, set())):  # the count stays right on a page past the last
+        html = coordinator.get("/crm/households/", query_string={"q": "example.com", "page": page}).get_data(
+            as_text=True
+        )
+        assert {ref for ref in (anna, bo) if ref in html} == shown and "2 hushåll" in html
     assert listed(q=anna.lower()) == {anna}
     assert listed(seeks="visit") == {anna}
     assert listed(status="new") == {anna, bo}
     assert listed(status="moved") == set()
     assert listed(municipality="berg") == set()
+    today = datetime.now(UTC).date().isoformat()  # registered just now
+    assert listed(**{"from": today, "to": today}) == {anna, bo}
+    assert listed(**{"from": "2000-01-01", "to": "2000-12-31"}) == set()
 
 
 def test_notifications_go_to_staff_accounts_once_they_exist(app, client, staff, rows):

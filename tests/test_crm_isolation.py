@@ -61,7 +61,14 @@ def test_no_guide_reaches_another_municipalitys_household(app, client, rows):
                 leaks.append(f"{slug} sees {other}'s network contact")
             if f"Arbetsgivare i {other}" in guide.get("/crm/contacts/").get_data(as_text=True):
                 leaks.append(f"{slug} lists {other}'s network contact")
-            for path in ("/crm/orders/", "/crm/orders/export.csv", "/crm/staff/", "/crm/messages/"):
+            for path in (
+                "/crm/orders/",
+                "/crm/orders/export.csv",
+                "/crm/staff/",
+                "/crm/messages/",
+                "/crm/figures/",
+                "/crm/figures/export.csv",
+            ):
                 if guide.get(path).status_code != 404:
                     leaks.append(f"{slug} {path}")
     assert leaks == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -24,12 +25,10 @@ from intake_helpers import (
     submit,
 )
 
-NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
-
 
 def logged_in(app, role, *places):
     client = app.test_client()
-    email = f"{role}-{'-'.join(places) or 'all'}@staff.example"
+    email = f"{role}-{'-'.join(places) or 'all'}-{uuid.uuid4().hex[:6]}@staff.example"
     make_staff(app, email, role, places)
     assert staff_login(client, email).status_code == 303
     return client
@@ -41,8 +40,14 @@ def post_on_household(client, reference, what, **data):
 
 
 def current_figures(app):
+    """Every figure, as `tasteget report` and the dashboard (its CSV of every figure) give them."""
+    day = date.today() + timedelta(days=400)
     with Session(app.extensions["db_engine"]) as session:
-        return figures.compute(*figures.load(session), NOW.date() + timedelta(days=400)).rows()
+        report = figures.figures_of(figures.load(session), day).rows()
+    coordinator = logged_in(app, "coordinator")
+    dashboard = coordinator.get(f"/crm/figures/export.csv?as_of={day.isoformat()}").get_data(as_text=True)
+    assert str(report[0][2]) in dashboard
+    return report, dashboard
 
 
 def withdrawal_link(rows) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -14,7 +11,7 @@ from sqlalchemy import func, select, update
 from .. import audit, choices, db
 from ..models import MagazineOrder, utcnow
 from ..pages import render_staff
-from . import bp
+from . import bp, csvfile
 from .access import require_role
 
 CSV_COLUMNS = ["name", "address_line_1", "address_line_2", "postal_code", "city", "country"]
@@ -72,15 +69,10 @@ def export_orders():
     audit.record(session, "export", "orders", None, f"mailing-house CSV, {len(orders)} orders")
     session.commit()
     countries = dict(choices.countries("sv"))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for o in orders:
-        writer.writerow([o.name, o.street, "", o.postal_code, o.city, countries.get(o.country, o.country)])
-    return Response(
-        "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet programs read the Swedish letters right
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="magazine-orders.csv"'},
+    return csvfile.download(
+        "magazine-orders.csv",
+        CSV_COLUMNS,
+        ([o.name, o.street, "", o.postal_code, o.city, countries.get(o.country, o.country)] for o in orders),
     )
 
 

@@ -89,9 +89,18 @@ def test_coordinator_pages_have_no_axe_violations(live, app, client):
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/crm/households/")
+    page.wait_for_url("**/crm/figures/")  # the coordinator lands on the campaign's figures
+    assert page.get_by_role("img", name="Per månad").is_visible()
+    page.get_by_label("Siffror per dag").fill("2000-01-01")
+    page.get_by_label("Siffror per dag").press("Enter")  # the day is chosen by keyboard too
+    page.wait_for_url("**/crm/figures/?as_of=2000-01-01")
+    assert page.get_by_role("img").count() == 0
+    page.goto("/crm/households/")
     reference = page.locator("tbody a").first.inner_text()
     for path in (
+        "/crm/figures/",
+        "/crm/figures/?as_of=2000-01-01",  # before anything was registered: nothing to draw
+        "/crm/figures/?as_of=not-a-day",  # the field shows its error
         "/crm/households/",
         f"/crm/households/{reference}/",
         "/crm/orders/",

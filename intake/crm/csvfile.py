@@ -1,0 +1,21 @@
+"""CSV downloads from the back office, in the form spreadsheet programs open without asking."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from flask import Response
+
+
+def download(filename: str, header: Sequence, rows: Iterable[Sequence]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet programs read the Swedish letters right
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

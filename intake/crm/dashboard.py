@@ -1,0 +1,183 @@
+"""The coordinator's dashboard: the campaign's figures as of a day, as charts, tables and CSV.
+
+The numbers come from `figures.figures_of`, as those of `tasteget report` do, so the two always agree;
+this module only lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from babel import numbers
+from flask import abort, request, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms.validators import Optional
+
+from .. import charts, content, db, figures
+from ..pages import render_staff
+from . import bp, csvfile
+from .access import require_role
+
+
+class AsOfForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    as_of = DateField(_l("Figures as of"), [Optional()])
+
+
+@dataclass(frozen=True)
+class Table:
+    """One chart's numbers: a row per category, a column per series."""
+
+    key: str
+    title: str
+    heading: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, tuple[int, ...]]]
+
+
+def _months(*counters) -> list[str]:
+    """Every month from the first to the last that has a figure, the empty ones too."""
+    found = sorted(set().union(*counters))
+    if not found:
+        return []
+    year, month = map(int, found[0].split("-"))
+    months = []
+    while (key := f"{year:04d}-{month:02d}") <= found[-1]:
+        months.append(key)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def tables(f: figures.Figures, names: dict[str, str]) -> list[Table]:
+    """The dashboard's three charts as tables; `names` maps a municipality's slug to its name."""
+    months = _months(f.registered_by_month, f.moved_by_month, f.orders_by_month)
+    sources = sorted(
+        set().union(f.registered_by_source, f.moved_by_source, f.orders_by_source),
+        key=lambda s: (-f.registered_by_source[s], s),
+    )
+    present = set().union(f.by_municipality, f.moves_by_destination)
+    places = [
+        *names,
+        *sorted(present - set(names) - {figures.UNSURE, figures.UNKNOWN}),  # no longer in the content
+        *(key for key in (figures.UNSURE, figures.UNKNOWN) if key in present),
+    ]
+    label = {
+        figures.UNSURE: _("Not sure yet"),
+        figures.UNKNOWN: _("Unknown"),
+        figures.NO_SOURCE: _("No campaign source"),
+    }
+    return [
+        Table(
+            "month",
+            _("By month"),
+            _("Month"),
+            (_("Households registered"), _("Households moved"), _("Magazine orders")),
+            [(m, (f.registered_by_month[m], f.moved_by_month[m], f.orders_by_month[m])) for m in months],
+        ),
+        Table(
+            "municipality",
+            _("By municipality"),
+            _("Municipality"),
+            (_("Households interested"), _("Households moved here")),
+            [(names.get(p) or label.get(p, p), (f.by_municipality[p], f.moves_by_destination[p])) for p in places],
+        ),
+        Table(
+            "source",
+            _("By campaign source"),
+            _("Campaign source"),
+            (_("Households registered"), _("Households moved"), _("Magazine orders")),
+            [
+                (label.get(s, s), (f.registered_by_source[s], f.moved_by_source[s], f.orders_by_source[s]))
+                for s in sources
+            ],
+        ),
+    ]
+
+
+def key_figures(f: figures.Figures) -> list[tuple[str, str]]:
+    median = f.median_days_to_first_contact
+    return [
+        (_("Households registered"), format_decimal(f.registered)),
+        (_("Households moved"), format_decimal(f.moved)),
+        (_("Magazine orders"), format_decimal(f.orders)),
+        # To a tenth of a percent, in the locale's own way of writing it (Swedish: "33,3 %").
+        (
+            _("Conversion, registered to moved"),
+            numbers.format_percent(round(f.conversion, 3), locale=get_locale(), decimal_quantization=False),
+        ),
+        (_("Median days to first contact"), "–" if median is None else format_decimal(median)),
+        (_("Open follow-ups"), format_decimal(f.open_follow_ups)),
+    ]
+
+
+def _figures_as_of(form: AsOfForm) -> figures.Figures:
+    return figures.figures_of(figures.load(db.session()), form.as_of.data or date.today())
+
+
+def _names() -> dict[str, str]:
+    return {slug: m.name for slug, m in content.site().municipalities.items()}
+
+
+@bp.get("/figures/")
+@login_required
+def dashboard():
+    require_role("coordinator")
+    form = AsOfForm(formdata=request.args)
+    if not form.validate():
+        return render_staff("crm/figures.html", _("Figures"), form=form, status=422)
+    result = _figures_as_of(form)
+    day = result.as_of.isoformat()
+    charted = [
+        (
+            t,
+            charts.bar_chart(
+                f"chart-{t.key}",
+                t.title,
+                _("Bar chart; the same numbers are in the table after it."),
+                [row_label for row_label, _values in t.rows],
+                [(name, [values[i] for _label, values in t.rows]) for i, name in enumerate(t.columns)],
+            )
+            if any(any(values) for _label, values in t.rows)  # all zero: nothing to draw
+            else None,
+            url_for("crm.figures_csv", chart=t.key, as_of=day),
+        )
+        for t in tables(result, _names())
+    ]
+    return render_staff(
+        "crm/figures.html",
+        _("Figures"),
+        form=form,
+        day=day,
+        key_figures=key_figures(result),
+        charted=charted,
+        everything=url_for("crm.figures_csv", as_of=day),
+    )
+
+
+@bp.get("/figures/export.csv")
+@login_required
+def figures_csv():
+    """One chart's table, or (without `chart`) every figure in the rows of `tasteget report --format csv`."""
+    require_role("coordinator")
+    form = AsOfForm(formdata=request.args)
+    if not form.validate():
+        abort(400)
+    result = _figures_as_of(form)
+    day = result.as_of.isoformat()
+    chart = request.args.get("chart")
+    if not chart:
+        return csvfile.download(f"figures-{day}.csv", figures.REPORT_HEADER, result.rows())
+    table = next((t for t in tables(result, _names()) if t.key == chart), None)
+    if table is None:
+        abort(404)
+    return csvfile.download(
+        f"figures-{chart}-{day}.csv", (table.heading, *table.columns), ((name, *values) for name, values in table.rows)
+    )
