@@ -98,8 +98,9 @@ class Household(Submission, Base):
 
     __table_args__ = (
         # The list's order (newest first, then id) read straight from the index, page after page;
-        # with the quarantine mark, so a plan walking it for a guide's list can skip quarantined rows unread.
-        Index("ix_households_list_order", "created_at", "id", "quarantine_reason"),
+        # with the marks that hide a household from guides (quarantine, withdrawn, erased), so a plan
+        # walking it for a guide's list can skip those rows unread.
+        Index("ix_households_list_order", "created_at", "id", "quarantine_reason", "withdrawn_at", "erased_at"),
         # Possible duplicates share an e-mail address whatever its case.
         Index("ix_households_email_lower", func.lower(email)),
         # What the list's search reads (a substring anywhere, so no index can seek it): scanning

@@ -29,7 +29,11 @@ FIGURES = (
 
 def upgrade() -> None:
     with op.batch_alter_table("households", schema=None) as batch_op:
-        batch_op.create_index("ix_households_list_order", ["created_at", "id", "quarantine_reason"], unique=False)
+        batch_op.create_index(
+            "ix_households_list_order",
+            ["created_at", "id", "quarantine_reason", "withdrawn_at", "erased_at"],
+            unique=False,
+        )
         batch_op.create_index("ix_households_phone", ["phone"], unique=False)
         batch_op.create_index("ix_households_figures", list(FIGURES), unique=False)
         batch_op.create_index("ix_households_search", ["name", "email", "reference"], unique=False)
