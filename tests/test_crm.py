@@ -207,6 +207,8 @@ def test_search_and_filters(app, client, staff):
         )
         assert {ref for ref in (anna, bo) if ref in html} == shown and "2 hushåll" in html
     assert listed(q=anna.lower()) == {anna}
+    assert listed(q="BO BERG") == {bo} and listed(q="ANDERSSON") == {anna}  # case does not matter
+    assert listed(q="%") == set() and listed(q="_") == set()  # typed characters, not wildcards
     assert listed(seeks="visit") == {anna}
     assert listed(status="new") == {anna, bo}
     assert listed(status="moved") == set()

@@ -8,24 +8,34 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, exists, false, or_, select
 
 from ..models import Contact, Household, HouseholdMunicipality, User
 
 
-def visible_households(user: User) -> Select:
+def visible_households(user: User, few: bool = False) -> Select:
+    """The households `user` may see. With `few`, the same rule written for checking a handful of
+    known households (each looked up by its index) rather than for listing a whole area."""
     query = select(Household)
     if user.role == "coordinator":
         return query
     if user.role == "guide":
-        chosen = select(HouseholdMunicipality.household_id).where(
-            HouseholdMunicipality.municipality.in_(user.municipality_slugs)
-        )
+        if few:
+            chosen = exists().where(
+                HouseholdMunicipality.household_id == Household.id,
+                HouseholdMunicipality.municipality.in_(user.municipality_slugs),
+            )
+        else:
+            chosen = Household.id.in_(
+                select(HouseholdMunicipality.household_id).where(
+                    HouseholdMunicipality.municipality.in_(user.municipality_slugs)
+                )
+            )
         return query.where(
             Household.quarantine_reason.is_(None),
             Household.withdrawn_at.is_(None),  # withdrawn by the mover: gone from the guides at once
             Household.erased_at.is_(None),
-            Household.id.in_(chosen),
+            chosen,
         )
     return query.where(false())
 

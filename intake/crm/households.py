@@ -72,20 +72,16 @@ def households():
             query = query.where(getattr(func.date(Household.created_at, type_=Date), op)(day))
     if args.get("mine"):
         query = query.where(Household.owner_id == current_user.id, Household.follow_up_on <= date.today())
+    session = db.session()
     q = (args.get("q") or "").strip()[:200]
     if q:
-        like = f"%{q.lower()}%"
+        contains = _contains(session, q)
         # As a set of ids: a search that matches few households would otherwise walk the whole
         # list in date order, reading every row to test it (seconds at 100 000 on SQLite).
         found = select(Household.id).where(
-            or_(
-                func.lower(Household.name).like(like),
-                func.lower(Household.email).like(like),
-                Household.reference == q.upper(),
-            )
+            or_(contains(Household.name), contains(Household.email), Household.reference == q.upper())
         )
         query = query.where(Household.id.in_(found))
-    session = db.session()
     page = max(1, _int(args.get("page"), 1))
     newest_first = (Household.created_at.desc(), Household.id.desc())
     # The page's ids from the list-order index alone, then only those 50 rows in full: far
@@ -117,6 +113,17 @@ def households():
         municipalities={slug: m.name for slug, m in site.municipalities.items() if _may_filter(slug)},
         seeks=choices.SEEKS,
     )
+
+
+def _contains(session, text: str):
+    """A case-insensitive substring test. SQLite's LIKE already ignores case (of ASCII letters, as
+    its lower() does), and lower() on every row tripled a search's time at 100 000 households.
+    PostgreSQL: lower() LIKE, whose row estimate keeps the good plan (with ILIKE the planner
+    expected far more matches and chose a nested loop four times slower)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda column: column.like(pattern, escape="\\")
+    return lambda column: func.lower(column).like(pattern.lower(), escape="\\")
 
 
 def _may_filter(slug: str) -> bool:
@@ -172,7 +179,7 @@ def _twins(session, rows: list[Household]) -> set[int]:
     matches = session.execute(select(Household.id, email, Household.phone).where(or_(*same))).all()
     visible = set(
         session.scalars(
-            visible_households(current_user.user)
+            visible_households(current_user.user, few=True)
             .with_only_columns(Household.id)
             .where(Household.id.in_([i for i, _, _ in matches]))
         )

@@ -37,12 +37,23 @@ def upgrade() -> None:
         batch_op.create_index("ix_households_phone", ["phone"], unique=False)
         batch_op.create_index("ix_households_figures", list(FIGURES), unique=False)
         batch_op.create_index("ix_households_search", ["name", "email", "reference"], unique=False)
+    # The households a guide may see, in the list's order (a partial index).
+    guides_see = sa.text("quarantine_reason IS NULL AND withdrawn_at IS NULL AND erased_at IS NULL")
+    op.create_index(
+        "ix_households_guides_see",
+        "households",
+        ["created_at", "id"],
+        unique=False,
+        postgresql_where=guides_see,
+        sqlite_where=guides_see,
+    )
     # An expression index: created outside batch mode, which would rebuild the table on SQLite.
     op.create_index("ix_households_email_lower", "households", [sa.text("lower(email)")], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index("ix_households_email_lower", table_name="households")
+    op.drop_index("ix_households_guides_see", table_name="households")
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.drop_index("ix_households_search")
         batch_op.drop_index("ix_households_figures")
