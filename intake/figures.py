@@ -8,10 +8,10 @@ counts once in the totals and once under each of them.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import Date, case, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -123,8 +123,25 @@ def tally(households: list[HouseholdRecord], orders: list[OrderRecord]) -> Talli
     return t
 
 
+@lru_cache(maxsize=4096)
 def _month(day: date) -> str:
     return day.strftime("%Y-%m")
+
+
+def _median(counts: Counter) -> float | None:
+    """statistics.median of values given as {value: how many times}, without listing each one."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    low_at, high_at = (total - 1) // 2, total // 2  # the middle position(s) in the sorted values
+    low, seen = None, 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if low is None and seen > low_at:
+            low = value
+        if seen > high_at:
+            return low if total % 2 else (low + value) / 2
+    return None
 
 
 def figures_of(t: Tallies, as_of: date) -> Figures:
@@ -155,7 +172,7 @@ def figures_of(t: Tallies, as_of: date) -> Figures:
             f.orders_by_month[_month(day)] += n
             f.orders_by_source[source or NO_SOURCE] += n
     f.conversion = f.moved / f.registered if f.registered else 0.0
-    f.median_days_to_first_contact = statistics.median(sorted(contact_days.elements())) if contact_days else None
+    f.median_days_to_first_contact = _median(contact_days)
     return f
 
 
@@ -169,11 +186,21 @@ def _counted(session: Session, query) -> Counter:
     return Counter({tuple(keys): n for *keys, n in session.execute(query)})
 
 
+def _day_of(session: Session):
+    """The day of a stored UTC time, as datetime.date() of it gives. SQLite keeps times as text
+    ('YYYY-MM-DD HH:MM:SS.ffffff'): its first ten characters are the day, read without date()
+    parsing every row (a third of the dashboard's time at 100 000 households)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda column: type_coerce(func.substr(column, 1, 10), Date)
+    return lambda column: func.date(column, type_=Date)
+
+
 def load(session: Session) -> Tallies:
     """The tallies, counted by the database (quarantine left out): a few thousand grouped rows
     instead of a hundred thousand households, whichever day the figures are for."""
     h, hm, o = Household, HouseholdMunicipality, MagazineOrder
-    day = func.date(h.created_at, type_=Date)  # the same day as datetime.date() of the stored time
+    as_day = _day_of(session)
+    day = as_day(h.created_at)
 
     def grouped(*keys, where=()):
         return _counted(
@@ -183,7 +210,7 @@ def load(session: Session) -> Tallies:
     # The later of the two days: a few hundred keys instead of tens of thousands of pairs.
     due = type_coerce(case((h.follow_up_on > day, h.follow_up_on), else_=day), Date)
     slug = func.coalesce(hm.municipality, UNSURE)  # a household without municipalities is not sure yet
-    order_day = func.date(o.created_at, type_=Date)
+    order_day = as_day(o.created_at)
     return Tallies(
         registered=grouped(day, h.utm_source),
         interest=_counted(
@@ -194,9 +221,7 @@ def load(session: Session) -> Tallies:
             .group_by(day, slug),
         ),
         moves=grouped(day, h.moved_on, h.moved_to, h.utm_source, where=[h.moved_on.is_not(None)]),
-        first_contacts=grouped(
-            day, func.date(h.first_contacted_at, type_=Date), where=[h.first_contacted_at.is_not(None)]
-        ),
+        first_contacts=grouped(day, as_day(h.first_contacted_at), where=[h.first_contacted_at.is_not(None)]),
         follow_ups=grouped(due, where=[h.follow_up_on.is_not(None), h.status.not_in(FINISHED)]),
         orders=_counted(
             session,

@@ -65,3 +65,18 @@ def test_the_database_counts_what_the_records_count(app):
     store(app)
     with app.app_context():
         assert load(db.session()) == tally(DATASET, ORDERS)
+
+
+def test_the_median_of_counted_values_is_the_median_of_the_values():
+    import random
+    import statistics
+    from collections import Counter
+
+    from intake.figures import _median
+
+    rng = random.Random(7)
+    for _ in range(500):
+        values = [rng.randint(-3, 40) for _ in range(rng.randint(1, 30))]
+        assert _median(Counter(values)) == statistics.median(values)
+        assert type(_median(Counter(values))) is type(statistics.median(values))  # 3, or 3.5 and 3.0
+    assert _median(Counter()) is None
