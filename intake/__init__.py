@@ -1,4 +1,4 @@
-"""The Flask intake service: registration, magazine orders and (next) the back office."""
+"""The Flask intake service: registration, magazine orders, withdrawal, and the back office at /crm/."""
 
 from __future__ import annotations
 
