@@ -384,6 +384,43 @@ def report_command(as_of, fmt) -> None:
         click.echo(f"  {key}: {value}")
 
 
+@main.command("export")
+@click.argument("reference")
+@click.option(
+    "--reason", required=True, help="Why (goes to the audit log; no personal data), e.g. a request for access."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the JSON to this file (default: standard output).",
+)
+def export_command(reference: str, reason: str, output: Path | None) -> None:
+    """Everything held about one household (by its reference) as JSON: every personal field, its
+    history, its messages and its consent record with the privacy notice's text. The same export as
+    on the household's page in the back office; recorded in the audit log."""
+    import json
+
+    from sqlalchemy import select
+
+    from intake import audit, db, privacy
+    from intake.models import Household
+
+    app = _intake_app()
+    with app.app_context():
+        session = db.session()
+        household = session.scalar(select(Household).where(Household.reference == reference.strip().upper()))
+        if household is None:
+            raise click.ClickException(f"no household with the reference {reference}")
+        data = json.dumps(privacy.export_household(session, household), ensure_ascii=False, indent=2, sort_keys=True)
+        audit.record(session, "export", "household", household.reference, reason)
+        session.commit()
+    if output:
+        output.write_text(data + "\n", encoding="utf-8")
+        click.echo(f"Wrote household {household.reference} to {output}.", err=True)
+    else:
+        click.echo(data)
+
+
 @main.command("purge")
 @click.option("--dry-run", is_flag=True, help="List what would be erased; change nothing.")
 def purge_command(dry_run: bool) -> None:

@@ -264,3 +264,23 @@ def test_every_privacy_notice_version_is_kept_and_the_coordinator_can_read_it(ap
     assert coordinator.get("/crm/privacy-notices/nope/").status_code == 404
     guide = logged_in(app, "guide", "are")
     assert guide.get("/crm/privacy-notices/").status_code == 404
+
+
+def test_the_export_command_gives_the_same_json_and_is_audited(app, client, rows, tmp_path):
+    reference = register(client)
+    env = app_env(app)
+    printed = tasteget("export", reference.lower(), "--reason", "Begäran om registerutdrag", env=env)
+    assert printed.returncode == 0, printed.stderr
+    data = json.loads(printed.stdout)
+    assert data["household"]["reference"] == reference and data["household"]["email"] == "anna@example.com"
+    assert data["consent"]["privacy_notice_version"] == rows(Household)[0].privacy_version
+    written = tasteget("export", reference, "--reason", "Arkiv", "--output", str(tmp_path / "h.json"), env=env)
+    assert written.returncode == 0 and json.loads((tmp_path / "h.json").read_text()) == data
+    entries = [(e.action, e.reference, e.actor, e.detail) for e in rows(AuditEntry) if e.action == "export"]
+    assert entries == [
+        ("export", reference, "command", "Begäran om registerutdrag"),
+        ("export", reference, "command", "Arkiv"),
+    ]
+    missing = tasteget("export", "H-NONE-0000", "--reason", "x", env=env)
+    assert missing.returncode == 1 and missing.stderr.strip() == "Error: no household with the reference H-NONE-0000"
+    assert "Traceback" not in missing.stderr
