@@ -7,6 +7,7 @@ status, dates, campaign source), so the campaign's figures are the same before a
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -261,3 +262,8 @@ def export_household(session: Session, h: Household) -> dict:
             for c in contacts
         ],
     }
+
+
+def export_json(session: Session, h: Household) -> str:
+    """`export_household` as the JSON file people get (the back office's download, `tasteget export`)."""
+    return json.dumps(export_household(session, h), ensure_ascii=False, indent=2, sort_keys=True)

@@ -398,8 +398,6 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
     """Everything held about one household (by its reference) as JSON: every personal field, its
     history, its messages and its consent record with the privacy notice's text. The same export as
     on the household's page in the back office; recorded in the audit log."""
-    import json
-
     from sqlalchemy import select
 
     from intake import audit, db, privacy
@@ -411,7 +409,7 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
         household = session.scalar(select(Household).where(Household.reference == reference.strip().upper()))
         if household is None:
             raise click.ClickException(f"no household with the reference {reference}")
-        data = json.dumps(privacy.export_household(session, household), ensure_ascii=False, indent=2, sort_keys=True)
+        data = privacy.export_json(session, household)
         audit.record(session, "export", "household", household.reference, reason)
         session.commit()
     if output:

@@ -3,7 +3,6 @@ which goes to the audit log), and the audit log itself."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from flask import Response, abort, redirect, request, url_for
@@ -36,11 +35,11 @@ def export_household(reference: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         return _detail(h, reason_form=form, status=422)
-    data = privacy.export_household(session, h)
+    data = privacy.export_json(session, h)
     audit.record(session, "export", "household", h.reference, form.reason.data)
     session.commit()
     return Response(
-        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True),
+        data,
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="household-{h.reference}.json"'},
     )
