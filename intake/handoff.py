@@ -1,4 +1,5 @@
-"""What the other CRM is told: a new household, a new order, a household's status change.
+"""What the other CRM is told: a new household, a new order, a household's status change, and a
+household withdrawn or erased (so that the other CRM can do the same with its copy).
 
 Each becomes an outbox row of kind `webhook`, written in the caller's transaction: the JSON body in
 `body_text`, the idempotency key in `message_id` (the same at every retry), the event type in
@@ -15,6 +16,7 @@ from .models import UTM_FIELDS, Household, MagazineOrder, OutboxMessage
 
 KIND = outbox.WEBHOOK
 HOUSEHOLD_REGISTERED, ORDER_PLACED, STATUS_CHANGED = "household.registered", "order.placed", "household.status_changed"
+WITHDRAWN, ERASED = "household.withdrawn", "household.erased"
 
 
 def delivery(kind: str, occurred_at: datetime, data: dict, household=None, order=None) -> OutboxMessage:
@@ -51,6 +53,19 @@ def status_changed(household: Household, old: str, new: str, at: datetime) -> Ou
         "closed_reason": household.closed_reason if new == "closed" else None,
     }
     return delivery(STATUS_CHANGED, at, data, household=household)
+
+
+def withdrawn(household: Household, at: datetime) -> OutboxMessage:
+    """The mover withdrew: the other CRM should stop using the household (erasure follows, at once
+    under consent, at the end of retention under public task, each as its own `household.erased`)."""
+    data = {"reference": household.reference, "at": webhook.iso(at), "legal_basis": household.legal_basis}
+    return delivery(WITHDRAWN, at, data, household=household)
+
+
+def erased(household: Household, at: datetime) -> OutboxMessage:
+    """The household's personal data was erased here: the other CRM should erase its copy too."""
+    data = {"reference": household.reference, "at": webhook.iso(at), "withdrawn": household.withdrawn_at is not None}
+    return delivery(ERASED, at, data, household=household)
 
 
 def household_data(h: Household) -> dict:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tasteget.site import routes
 
+from . import handoff
 from .models import (
     Household,
     HouseholdContact,
@@ -78,8 +79,9 @@ def _erase_messages(session: Session, **owner) -> None:
     )
 
 
-def erase_household(session: Session, h: Household, now: datetime) -> None:
-    """Remove the household's personal data, keeping what the figures count."""
+def erase_household(session: Session, h: Household, now: datetime, hand_off: bool = False) -> None:
+    """Remove the household's personal data, keeping what the figures count. With `hand_off` (a
+    webhook is configured), the other CRM is told to erase its copy."""
     for name in ("name", "email", "place", "occupation"):
         setattr(h, name, "")
     for name in ("phone", "work_sought", "partner_occupation", "partner_work_sought", "message", "closed_reason"):
@@ -91,7 +93,9 @@ def erase_household(session: Session, h: Household, now: datetime) -> None:
     # Staff's notes may name people; the pipeline's steps (status, owner, dates) stay.
     session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == h.id).values(text=None))
     session.execute(delete(HouseholdContact).where(HouseholdContact.household_id == h.id))
-    _erase_messages(session, household_id=h.id)
+    _erase_messages(session, household_id=h.id)  # a registration not yet handed off never will be
+    if hand_off and h.quarantine_reason is None:  # the quarantine was never handed off
+        session.add(handoff.erased(h, now))
 
 
 def erase_order(session: Session, o: MagazineOrder, now: datetime) -> None:
@@ -103,13 +107,16 @@ def erase_order(session: Session, o: MagazineOrder, now: datetime) -> None:
     _erase_messages(session, order_id=o.id)
 
 
-def withdraw(session: Session, h: Household, now: datetime) -> bool:
+def withdraw(session: Session, h: Household, now: datetime, hand_off: bool = False) -> bool:
     """The mover withdraws: hidden from the guides at once; erased at once where the basis is
-    consent (returns True), else at the end of the retention period (see `purge_due`)."""
+    consent (returns True), else at the end of the retention period (see `purge_due`). With
+    `hand_off`, the other CRM is told."""
     h.withdrawn_at = h.withdrawn_at or now
     if h.legal_basis == "consent":
-        erase_household(session, h, now)
+        erase_household(session, h, now, hand_off=hand_off)
         return True
+    if hand_off and h.quarantine_reason is None:
+        session.add(handoff.withdrawn(h, now))
     return False
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tasteget.site import routes
 
-from . import abuse, audit, db, privacy
+from . import abuse, audit, db, privacy, webhook
 from .models import Household, utcnow
 from .pages import render_page
 
@@ -39,7 +39,7 @@ def _view(lang: str, token: str):
         if not form.validate_on_submit():
             abort(400)
         if h.withdrawn_at is None:
-            erased = privacy.withdraw(session, h, utcnow())
+            erased = privacy.withdraw(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
             audit.record(session, "withdraw", "household", h.reference, "erased" if erased else "hidden", actor="mover")
             if erased:
                 audit.record(session, "erase", "household", h.reference, "withdrawn (consent)", actor="mover")

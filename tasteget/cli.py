@@ -428,7 +428,7 @@ def purge_command(dry_run: bool) -> None:
     withdrawal) and magazine orders ORDER_RETENTION_DAYS (default 90) after they were sent lose their
     personal data. An anonymous row stays, so the figures do not change. Records are named by reference.
     """
-    from intake import audit, db, privacy
+    from intake import audit, db, privacy, webhook
     from intake.models import utcnow
 
     app = _intake_app()
@@ -441,7 +441,7 @@ def purge_command(dry_run: bool) -> None:
         for h in due.households:
             click.echo(f"household {h.reference}: {verb} (no activity for {config['RETENTION_MONTHS']} months)")
             if not dry_run:
-                privacy.erase_household(session, h, now)
+                privacy.erase_household(session, h, now, hand_off=webhook.enabled(config))
                 audit.record(session, "erase", "household", h.reference, "retention", actor="purge")
         for o in due.orders:
             click.echo(f"order {o.reference}: {verb} (sent over {config['ORDER_RETENTION_DAYS']} days ago)")

@@ -380,3 +380,37 @@ def test_the_worker_command_says_what_is_missing(tmp_path):
     result = tasteget("worker", "--once", env=env)
     assert result.returncode == 1
     assert "WEBHOOK_SECRET must be set" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_withdrawal_and_erasure_are_handed_off_so_the_other_crm_can_erase_its_copy(
+    webhook_app, client, receiver, rows, coordinator
+):
+    from intake import privacy
+
+    erased_by_coordinator = register(client, email="one@example.com")
+    withdrawn_under_consent = register(client, email="two@example.com")
+    hand_off(webhook_app)
+    assert act(coordinator, erased_by_coordinator, "erase", reason="Begäran om radering").status_code == 303
+    for h in rows(Household):
+        if h.reference == withdrawn_under_consent:
+            link = privacy.withdraw_path("sv", privacy.withdrawal_token(webhook_app.secret_key, h.reference))
+    visitor = webhook_app.test_client()
+    visitor.post(link, data=hidden(visitor.get(link).get_data(as_text=True)))
+    webhook_app.config["LEGAL_BASIS"] = "public_task"
+    kept = register(client, email="three@example.com")
+    hand_off(webhook_app)
+    link = privacy.withdraw_path("en", privacy.withdrawal_token(webhook_app.secret_key, kept))
+    visitor.post(link, data=hidden(visitor.get(link).get_data(as_text=True)))
+    hand_off(webhook_app)
+    told = [(p["type"], p["data"]["reference"]) for p in receiver.processed if p["type"] != "household.registered"]
+    assert told == [
+        ("household.erased", erased_by_coordinator),
+        ("household.erased", withdrawn_under_consent),
+        ("household.withdrawn", kept),
+    ]
+    erasures = [p["data"] for p in receiver.processed if p["type"] == "household.erased"]
+    assert [e["withdrawn"] for e in erasures] == [False, True]
+    # Erased households' registrations in the outbox keep no personal data, handed off or not.
+    for m in webhooks(rows):
+        if m.household_id in {h.id for h in rows(Household) if h.erased_at}:
+            assert m.subject == "household.erased" or m.body_text == ""

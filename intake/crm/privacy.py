@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, redirect, request, url_for
+from flask import Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from .. import audit, db, privacy
+from .. import audit, db, privacy, webhook
 from ..models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
 from ..pages import render_staff
 from . import bp
@@ -54,7 +54,7 @@ def erase_household(reference: str):
     if not form.validate_on_submit():
         return _detail(h, reason_form=form, status=422)
     if h.erased_at is None:
-        privacy.erase_household(session, h, utcnow())
+        privacy.erase_household(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
         audit.record(session, "erase", "household", h.reference, form.reason.data)
         session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
