@@ -1,4 +1,4 @@
-"""Isolation matrix: eight guides x every other municipality's households x every back-office route."""
+"""Isolation matrix: eight guides x every other municipality's households x every back-office route and action."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ ACTIONS = [
     ("POST", "notes/", {"text": "leak?"}),
     ("POST", "follow-up/", {"follow_up_on": "2030-01-01"}),
     ("POST", "owner/", {"owner": ""}),
+    ("POST", "municipalities/", {"municipality": "are"}),
+    ("POST", "quarantine/", {"action": "delete"}),
+    ("POST", "contacts/", {"contact": "1"}),
+    ("POST", "merge/", {"other": "H-NONE-0000"}),
+    ("POST", "export/", {"reason": "leak?"}),
+    ("POST", "erase/", {"reason": "leak?"}),
 ]
 
 
@@ -68,10 +74,19 @@ def test_no_guide_reaches_another_municipalitys_household(app, client, rows):
                 "/crm/messages/",
                 "/crm/figures/",
                 "/crm/figures/export.csv",
+                "/crm/audit/",
+                "/crm/privacy-notices/",
+                "/crm/accounts/",
             ):
                 if guide.get(path).status_code != 404:
                     leaks.append(f"{slug} {path}")
+            for path, data in (("/crm/orders/sent/", {"order": "1"}), ("/crm/staff/reassign/", {})):
+                if guide.post(path, data={"csrf_token": token, **data}).status_code != 404:
+                    leaks.append(f"{slug} POST {path}")
     assert leaks == []
     assert checked == 8 * 7 * len(ACTIONS)
-    assert all(h.status == "new" and h.follow_up_on is None for h in rows(Household))
+    households = rows(Household)
+    assert len(households) == 8  # nothing deleted, merged...
+    assert all(h.status == "new" and h.follow_up_on is None for h in households)
+    assert all(h.erased_at is None and h.name == REGISTRATION["name"] for h in households)  # ...or erased
     assert rows(HouseholdEvent) == []
