@@ -63,18 +63,17 @@ def reference_from_token(secret: str, token: str) -> str | None:
 # --- erasure -------------------------------------------------------------------------------------
 
 
-def _erase_messages(session: Session, **owner) -> None:
-    """Messages about the record lose their addresses and text; unsent ones will never be sent."""
-    column, value = next(iter(owner.items()))
-    where = getattr(OutboxMessage, column) == value
+def _erase_messages(session: Session, owner) -> None:
+    """Messages about the record (`owner`: a condition on the outbox, e.g. its household) lose their
+    addresses and text; unsent ones will never be sent."""
     session.execute(
         update(OutboxMessage)
-        .where(where, OutboxMessage.status.in_(("pending", "sending")))
+        .where(owner, OutboxMessage.status.in_(("pending", "sending")))
         .values(status="erased", lease_until=None)
     )
     session.execute(
         update(OutboxMessage)
-        .where(where)
+        .where(owner)
         .values(to_address="", to_name=None, subject=ERASED_MARK, body_text="", body_html="", last_error=None)
     )
 
@@ -93,7 +92,7 @@ def erase_household(session: Session, h: Household, now: datetime, hand_off: boo
     # Staff's notes may name people; the pipeline's steps (status, owner, dates) stay.
     session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == h.id).values(text=None))
     session.execute(delete(HouseholdContact).where(HouseholdContact.household_id == h.id))
-    _erase_messages(session, household_id=h.id)  # a registration not yet handed off never will be
+    _erase_messages(session, OutboxMessage.household_id == h.id)  # a registration not yet handed off never will be
     if hand_off and h.quarantine_reason is None:  # the quarantine was never handed off
         session.add(handoff.erased(h, now))
 
@@ -104,7 +103,7 @@ def erase_order(session: Session, o: MagazineOrder, now: datetime) -> None:
     o.email = None
     o.address_key = None
     o.erased_at = now
-    _erase_messages(session, order_id=o.id)
+    _erase_messages(session, OutboxMessage.order_id == o.id)
 
 
 def withdraw(session: Session, h: Household, now: datetime, hand_off: bool = False) -> bool:

@@ -35,9 +35,8 @@ def _view(lang: str, token: str):
     if h is None:
         abort(404)
     form = FlaskForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+    expired = request.method == "POST" and not form.validate_on_submit()
+    if request.method == "POST" and not expired:
         if h.withdrawn_at is None:
             erased = privacy.withdraw(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
             audit.record(session, "withdraw", "household", h.reference, "erased" if erased else "hidden", actor="mover")
@@ -74,11 +73,15 @@ def _view(lang: str, token: str):
         consequence = _(
             "The relocation guides will no longer see your registration. As an official record it is kept for as long as the region's deletion decision sets, and then erased."
         )
+    # A page left open too long (or a forged post) is asked again, never answered with a bare 400.
+    notice = _("The page had expired, so nothing was done yet. Confirm again to withdraw.") if expired else None
     return render_page(
         "withdraw.html",
         title=_("Withdraw your registration"),
         description=_("Withdraw your registration of interest."),
+        status=400 if expired else 200,
         consequence=consequence,
+        notice=notice,
         form=form,
         privacy_url=routes.url("privacy", lang),
         **page,

@@ -428,6 +428,8 @@ def purge_command(dry_run: bool) -> None:
     withdrawal) and magazine orders ORDER_RETENTION_DAYS (default 90) after they were sent lose their
     personal data. An anonymous row stays, so the figures do not change. Records are named by reference.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from intake import audit, db, privacy, webhook
     from intake.models import utcnow
 
@@ -437,19 +439,23 @@ def purge_command(dry_run: bool) -> None:
     with app.app_context():
         session = db.session()
         due = privacy.purge_due(session, now, config["RETENTION_MONTHS"], config["ORDER_RETENTION_DAYS"])
-        verb = "would erase" if dry_run else "erased"
-        for h in due.households:
-            click.echo(f"household {h.reference}: {verb} (no activity for {config['RETENTION_MONTHS']} months)")
-            if not dry_run:
+        listed = [
+            ("household", h.reference, f"no activity for {config['RETENTION_MONTHS']} months") for h in due.households
+        ]
+        listed += [("order", o.reference, f"sent over {config['ORDER_RETENTION_DAYS']} days ago") for o in due.orders]
+        if not dry_run:
+            for h in due.households:
                 privacy.erase_household(session, h, now, hand_off=webhook.enabled(config))
                 audit.record(session, "erase", "household", h.reference, "retention", actor="purge")
-        for o in due.orders:
-            click.echo(f"order {o.reference}: {verb} (sent over {config['ORDER_RETENTION_DAYS']} days ago)")
-            if not dry_run:
+            for o in due.orders:
                 privacy.erase_order(session, o, now)
                 audit.record(session, "erase", "order", o.reference, "retention", actor="purge")
-        if not dry_run:
-            session.commit()
+            try:
+                session.commit()  # all or nothing: what is listed below was erased
+            except SQLAlchemyError as exc:
+                raise click.ClickException(f"nothing was erased: the database refused ({type(exc).__name__})") from None
+    for record, ref, why in listed:
+        click.echo(f"{record} {ref}: {'would erase' if dry_run else 'erased'} ({why})")
     summary = f"{len(due.households)} household(s) and {len(due.orders)} order(s)"
     click.echo(f"Dry run: {summary} would be erased; nothing changed." if dry_run else f"Erased {summary}.")
 

@@ -284,3 +284,34 @@ def test_the_export_command_gives_the_same_json_and_is_audited(app, client, rows
     missing = tasteget("export", "H-NONE-0000", "--reason", "x", env=env)
     assert missing.returncode == 1 and missing.stderr.strip() == "Error: no household with the reference H-NONE-0000"
     assert "Traceback" not in missing.stderr
+
+
+def test_the_audit_log_filters_by_day_on_both_databases(app, client, rows):
+    reference = register(client, municipalities=["are"])
+    coordinator = logged_in(app, "coordinator")
+    coordinator.get(f"/crm/households/{reference}/")
+    today = datetime.now(UTC).date()
+
+    def shown(**days):
+        page = coordinator.get("/crm/audit/", query_string={"reference": reference, **days})
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        return "<tbody>" in html and reference in html.split("<tbody>")[1]
+
+    assert shown(**{"from": today.isoformat(), "to": today.isoformat()})
+    assert not shown(**{"from": (today + timedelta(days=1)).isoformat()})
+    assert not shown(to=(today - timedelta(days=1)).isoformat())
+    assert shown(**{"from": "not a day"})  # a day that does not parse is no filter
+
+
+def test_an_expired_withdrawal_page_asks_again_and_withdraws_nothing(app, client, rows):
+    register(client, contact_language="sv")
+    link = withdrawal_link(rows)
+    visitor = app.test_client()
+    visitor.get(link)
+    answer = visitor.post(link, data={"csrf_token": "expired"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "Sidan hade gått ut" in html and "Återkalla min anmälan" in html
+    assert rows(Household)[0].withdrawn_at is None
+    assert visitor.post(link, data=hidden_fields(html)).status_code == 303  # the renewed page works
+    assert rows(Household)[0].erased_at is not None

@@ -25,7 +25,7 @@ from ..models import (
     utcnow,
 )
 from ..pages import render_staff
-from . import bp
+from . import bp, params
 from .access import household_or_404, require_role, visible_contacts, visible_households
 from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
 
@@ -66,7 +66,7 @@ def households():
     if args.get("source"):
         query = query.where(Household.utm_source == args["source"][:200])
     for name, op in (("from", "__ge__"), ("to", "__le__")):
-        day = _date(args.get(name))
+        day = params.day(args.get(name))
         if day:
             # Typed as a date: PostgreSQL compares date with date, not with text.
             query = query.where(getattr(func.date(Household.created_at, type_=Date), op)(day))
@@ -82,7 +82,7 @@ def households():
             or_(contains(Household.name), contains(Household.email), Household.reference == q.upper())
         )
         query = query.where(Household.id.in_(found))
-    page = max(1, _int(args.get("page"), 1))
+    page = max(1, params.number(args.get("page"), 1))
     newest_first = (Household.created_at.desc(), Household.id.desc())
     # The page's ids from the list-order index alone, then only those 50 rows in full: far
     # pages no longer read every household before them.
@@ -128,20 +128,6 @@ def _contains(session, text: str):
 
 def _may_filter(slug: str) -> bool:
     return current_user.role == "coordinator" or slug in current_user.municipality_slugs
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return default
 
 
 def _owner_choices(household: Household) -> list[tuple[str, str]]:
