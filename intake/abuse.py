@@ -22,8 +22,17 @@ def init_app(app: Flask) -> None:
     if proxies:
         # The client's address is the one our own proxies saw, never what the client claims.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # No X-RateLimit-* headers on every answer: they are for API clients, and reading the window back
+    # costs a second round trip to the limiter's storage on every POST. A refused request still
+    # says when to come back (Retry-After, see retry_after).
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
+
+
+def retry_after() -> int | None:
+    """Seconds until the limit that refused this request lets the client in again."""
+    current = limiter.current_limit
+    return None if current is None else max(1, int(current.reset_at - time.time()))
 
 
 def form_limit() -> str:

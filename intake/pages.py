@@ -39,15 +39,24 @@ def _shell(lang: str) -> Shell:
 
 
 def render_page(
-    template: str, *, lang: str, title: str, description: str, alternate: str, status: int = 200, **context
+    template: str,
+    *,
+    lang: str,
+    title: str,
+    description: str,
+    alternate: str,
+    status: int = 200,
+    path: str | None = None,
+    **context,
 ):
-    """A whole page: the template's content in the site's layout, in `lang`."""
+    """A whole page: the template's content in the site's layout, in `lang` (at `path`, by default
+    the request's)."""
     content = render_template(template, lang=lang, title=title, **context)
     html = _shell(lang).fill(
         title=str(escape(title)),
         description=str(escape(description)),
         content=content,
-        path=request.path,
+        path=request.path if path is None else path,
         alternate=alternate,
     )
     return html, status, {"Content-Type": "text/html; charset=utf-8"}
@@ -61,6 +70,18 @@ def cached(key: tuple, lang: str, make) -> str:
     if hit is None or hit[0] is not shell:
         hit = cache[key] = (shell, make())
     return hit[1]
+
+
+def filled(key: tuple, lang: str, make, values: dict[str, str]) -> str:
+    """A page that is the same for every visitor but for a few values (a form's hidden fields, a
+    receipt's reference): made once with a marker in place of each value, by `make(markers)`, and
+    each request's values filled into a copy. Rendering a whole page costs more than the rest of
+    such a request, and these pages are the public forms' busiest."""
+    markers = {name: f"tsfill{name.replace('_', '')}x" for name in values}
+    html = cached(key, lang, lambda: make(markers))
+    for name, marker in markers.items():
+        html = html.replace(marker, str(escape(values[name])))
+    return html
 
 
 def render_staff(template: str, title: str, status: int = 200, **context):

@@ -11,7 +11,6 @@ import secrets
 from flask import Blueprint, abort, g, redirect, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +19,7 @@ from tasteget.site import routes
 from . import abuse, choices, content, db, messages, store
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
-from .pages import cached, render_page
+from .pages import filled, render_page
 
 bp = Blueprint("public", __name__)
 RECEIPT = {"sv": "tack", "en": "thanks"}
@@ -52,18 +51,16 @@ HIDDEN = ("csrf_token", "started", "submission_id", *UTM_FIELDS)
 
 
 def _blank(make_form, lang: str, render):
-    """The empty form page: the same for every visitor but for its hidden fields, so it is rendered
-    once per language and site build, and each visitor's own values are filled into a copy (the
-    form itself is built only then: binding its thirty fields cost more than the rest of the page)."""
+    """The empty form page, the same for every visitor but for its hidden fields (the form itself is
+    built only once per site build: binding its thirty fields cost more than the rest of the page)."""
     values = {
         "csrf_token": generate_csrf(),
         "submission_id": secrets.token_urlsafe(24),
         "started": abuse.start_token(),
         **{name: request.args.get(name, "")[:200] for name in UTM_FIELDS},
     }
-    markers = {name: f"tsfill{name.replace('_', '')}x" for name in HIDDEN}
 
-    def make():
+    def make(markers):
         form = make_form()
         for name, marker in markers.items():
             if name == "csrf_token":
@@ -74,9 +71,7 @@ def _blank(make_form, lang: str, render):
             form.contact_language.data = lang
         return render(form)[0]
 
-    html = cached((request.endpoint, lang), lang, make)
-    for name, marker in markers.items():
-        html = html.replace(marker, str(escape(values[name])))
+    html = filled((request.endpoint, lang), lang, make, values)
     return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -89,7 +84,9 @@ def _notice(form) -> str | None:
 
 
 def _find(model, submission_id: str | None):
-    """The reference and language of what this form already stored, if anything."""
+    """The reference and language of what this form already stored, if anything. Asked only when
+    saving failed or the form did not validate: a form sent twice (a double click, the browser's
+    resend, a form whose token expired after it was stored) gets the first copy's receipt."""
     if not submission_id:
         return None
     found = select(model.reference, model.form_language).where(model.submission_id == submission_id)
@@ -129,15 +126,16 @@ def register(lang: str):
     if request.method == "GET":
         return _blank(make_form, lang, render)
     form = make_form()
-    done = _find(Household, form.submission_id.data)  # a double click or a resent form
-    if done is None and form.validate():
+    if form.validate():
         try:
             done = store.save_household(form, lang, site)
-        except IntegrityError:
+        except IntegrityError:  # a double click: the first copy is stored, this one is not
             db.session().rollback()
             done = _find(Household, form.submission_id.data)
             if done is None:
                 raise
+    else:
+        done = _find(Household, form.submission_id.data)  # sent again after it was stored?
     if done is not None:
         return redirect(_receipt_url("register", done.form_language, done.reference), 303)
     return render(form, 422)
@@ -152,26 +150,34 @@ def register_receipt(lang: str, reference: str):
         .outerjoin(HouseholdMunicipality)
         .where(Household.reference == reference)
     )
-    municipalities = [slug for (slug,) in found]
+    municipalities = tuple(slug for (slug,) in found)
     if not municipalities:
         abort(404)
-    site = content.site()
-    region = site.region
-    return render_page(
-        "receipt.html",
-        lang=lang,
-        title=_("Thank you, we have your registration"),
-        description=_("Your registration has been received."),
-        alternate=_other("register", lang, f"{{receipt}}/{reference}/"),
-        lead=_(
-            "We have saved your registration. A relocation guide will get in touch within %(days)d working days.",
-            days=region.response_days,
-        ),
-        reference=reference,
-        next_steps=messages.markdown_html(region.after_registering.get(lang)),
-        contacts=messages.contacts_for([m for m in municipalities if m], site, lang),
-        home_url=routes.url("home", lang),
-    )
+
+    def make(markers):
+        site = content.site()
+        region = site.region
+        receipt = f"{{receipt}}/{markers['reference']}/"
+        return render_page(
+            "receipt.html",
+            lang=lang,
+            title=_("Thank you, we have your registration"),
+            description=_("Your registration has been received."),
+            alternate=_other("register", lang, receipt),
+            path=routes.url("register", lang) + receipt.replace("{receipt}", RECEIPT[lang]),
+            lead=_(
+                "We have saved your registration. A relocation guide will get in touch within %(days)d working days.",
+                days=region.response_days,
+            ),
+            reference=markers["reference"],
+            next_steps=messages.markdown_html(region.after_registering.get(lang)),
+            contacts=messages.contacts_for([m for m in municipalities if m], site, lang),
+            home_url=routes.url("home", lang),
+        )[0]
+
+    # The same page for every household that chose these municipalities, but for the reference.
+    html = filled((request.endpoint, lang, municipalities), lang, make, {"reference": reference})
+    return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @pair("order", methods=["GET", "POST"])
@@ -196,17 +202,17 @@ def order(lang: str):
     if request.method == "GET":
         return _blank(OrderForm, lang, render)
     form = OrderForm()
-    done = _find(MagazineOrder, form.submission_id.data)
-    if done is None and form.validate():
+    if form.validate():
         try:
             done = store.save_order(form, lang, site)
-        except store.AlreadyOrdered:
-            return _already_ordered(lang)
-        except IntegrityError:
+        except (store.AlreadyOrdered, IntegrityError):
+            # This very form stored a moment ago (a double click), or another order to the address.
             db.session().rollback()
             done = _find(MagazineOrder, form.submission_id.data)
             if done is None:
-                return _already_ordered(lang)  # the same address, ordered a moment ago
+                return _already_ordered(lang)
+    else:
+        done = _find(MagazineOrder, form.submission_id.data)  # sent again after it was stored?
     if done is not None:
         return redirect(_receipt_url("order", done.form_language, done.reference), 303)
     return render(form, 422)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tasteget.site import routes
 from tasteget.site.shell import SHELL_DIR
 
-from . import db
+from . import abuse, db
 from .pages import render_page
 
 bp = Blueprint("site", __name__)
@@ -75,11 +75,13 @@ def error_page(status: int, title: str, text: str):
 
 
 def too_many(_error):
-    return error_page(
+    html, status, headers = error_page(
         429,
         _("Too many attempts"),
         _("We have received many forms from your connection in a short time. Wait a while and try again."),
     )
+    wait = abuse.retry_after()
+    return html, status, headers if wait is None else {**headers, "Retry-After": str(wait)}
 
 
 def too_large(_error):

@@ -161,6 +161,9 @@ def test_a_double_submit_stores_one_and_shows_the_same_receipt(client, rows, url
     second = submit(client, url, data, form=form)
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
+    # Sent again once its token has expired (the browser's back and resend, hours later): the same receipt.
+    late = submit(client, url, data, form={**form, "csrf_token": "expired"})
+    assert late.status_code == 303 and late.headers["Location"] == first.headers["Location"]
     assert len(rows(Household if url == "/registrera/" else MagazineOrder)) == 1
 
 
@@ -227,6 +230,7 @@ def test_rate_limit_answers_politely_in_the_pages_language(client, app, rows):
     response = submit(client, "/en/order-magazine/", {**ORDER, "street": "Gatan 9"})
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
+    assert 0 < int(response.headers["Retry-After"]) <= 24 * 3600  # when to come back
     assert len(rows(MagazineOrder)) == 2
     assert client.get("/en/order-magazine/").status_code == 200  # reading is never limited
 
@@ -266,3 +270,21 @@ def test_receipt_switches_language_to_the_same_receipt(client):
     assert f'href="/en/register/thanks/{reference}/" hreflang="en"' in html
     english = client.get(f"/en/register/thanks/{reference}/").get_data(as_text=True)
     assert "Thank you, we have your registration" in english
+
+
+def test_each_receipt_shows_its_own_household(client):
+    """Receipts are made once per choice of municipalities and language: each still names its own
+    reference (text, canonical address, language switcher) and its own municipalities' guides."""
+    pages = {}
+    for name, chosen in [("a", ["are"]), ("b", ["are"]), ("c", ["ostersund"])]:
+        response = submit(
+            client, "/registrera/", {**REGISTRATION, "email": f"{name}@example.com"} | {"municipalities": chosen}
+        )
+        location = response.headers["Location"]
+        pages[name] = (location.rstrip("/").rsplit("/", 1)[1], client.get(location).get_data(as_text=True))
+    for name, (reference, html) in pages.items():
+        others = [ref for other, (ref, _html) in pages.items() if other != name]
+        assert reference in html and not any(ref in html for ref in others)
+        assert f'/registrera/tack/{reference}/"' in html and f'/en/register/thanks/{reference}/"' in html
+    assert "inflytt@are.example" in pages["b"][1] and "inflytt@ostersund.example" not in pages["b"][1]
+    assert "inflytt@ostersund.example" in pages["c"][1] and "inflytt@are.example" not in pages["c"][1]
