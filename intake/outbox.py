@@ -33,17 +33,21 @@ def event(kind: str, household=None, order=None) -> OutboxMessage:
     the e-mails about it. It is written in the same transaction as the record, so nothing
     acknowledged is ever left untold, while composing the e-mails (templates in two formats for
     several recipients: a third of a registration's server time) stays out of the visitor's request."""
-    return OutboxMessage(
-        kind=kind,
-        message_id=f"<event.{uuid.uuid4().hex}@localhost>",
-        to_address="",
-        language="",
-        subject="",
-        body_text="",
-        body_html="",
-        household=household,
-        order=order,
-    )
+    return OutboxMessage(**event_row(kind), household=household, order=order)
+
+
+def event_row(kind: str, **record_id) -> dict:
+    """The columns of an event (see `event`) for a plain INSERT: `household_id=` or `order_id=`."""
+    return {
+        "kind": kind,
+        "message_id": f"<event.{uuid.uuid4().hex}@localhost>",
+        "to_address": "",
+        "language": "",
+        "subject": "",
+        "body_text": "",
+        "body_html": "",
+        **record_id,
+    }
 
 
 def sent_recently(session: Session, address: str, now: datetime) -> int:
