@@ -13,6 +13,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import abuse, choices, db, outbox, postal, webhook
@@ -49,6 +50,28 @@ def record_notice(session: Session, notice: Notice) -> None:
         _INSERT_NOTICE[connection.dialect.name],
         {"version": notice.version, "language": notice.language, "text": notice.text, "first_seen": utcnow()},
     )
+
+
+def _in_one_transaction(session: Session, notice: Notice, write) -> None:
+    """`write(connection)`, with the notice's text before it unless this process has already stored
+    that version (the same few kilobytes, written again on every form, were the largest avoidable
+    part of a registration's database work). Should the version be missing after all (a database
+    restored or emptied under a running process), the foreign key refuses the row and it is written
+    again with the notice."""
+    known = current_app.extensions.setdefault("privacy_notices_stored", set())
+    skipped = notice.version in known
+    try:
+        if not skipped:
+            record_notice(session, notice)
+        write(session.connection())
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if not skipped:
+            raise  # a real conflict: this very form stored a moment ago, say
+        known.discard(notice.version)
+        _in_one_transaction(session, notice, write)
+    known.add(notice.version)
 
 
 def _common(form, lang: str, notice: Notice, prefix: str, purpose: str) -> dict:
@@ -95,14 +118,16 @@ def save_household(form, lang: str, site) -> Saved:
         message=form.message.data or None,
         heard_from=form.heard_from.data or None,
     )
-    record_notice(session, notice)
-    connection = session.connection()
-    household_id = connection.execute(_INSERT_HOUSEHOLD, values).scalar_one()
-    if chosen:
-        connection.execute(_INSERT_MUNICIPALITY, [{"household_id": household_id, "municipality": m} for m in chosen])
-    if values["quarantine_reason"] is None:  # the quarantine is told nobody until released
-        connection.execute(_INSERT_EVENT, outbox.event_row(outbox.HOUSEHOLD_REGISTERED, household_id=household_id))
-    session.commit()
+
+    def write(connection):
+        household_id = connection.execute(_INSERT_HOUSEHOLD, values).scalar_one()
+        if chosen:
+            rows = [{"household_id": household_id, "municipality": slug} for slug in chosen]
+            connection.execute(_INSERT_MUNICIPALITY, rows)
+        if values["quarantine_reason"] is None:  # the quarantine is told nobody until released
+            connection.execute(_INSERT_EVENT, outbox.event_row(outbox.HOUSEHOLD_REGISTERED, household_id=household_id))
+
+    _in_one_transaction(session, notice, write)
     return Saved(values["reference"], lang)
 
 
@@ -125,11 +150,12 @@ def save_order(form, lang: str, site) -> Saved:
         values["address_key"] = None  # a suspected robot must not block the real household at that address
     elif session.scalar(select(MagazineOrder.id).where(MagazineOrder.address_key == values["address_key"])):
         raise AlreadyOrdered
-    record_notice(session, notice)
-    connection = session.connection()
-    order_id = connection.execute(_INSERT_ORDER, values).scalar_one()
-    # Only the orderer is told, by e-mail; another CRM is told of every order.
-    if values["quarantine_reason"] is None and (values["email"] or webhook.enabled(current_app.config)):
-        connection.execute(_INSERT_EVENT, outbox.event_row(outbox.ORDER_PLACED, order_id=order_id))
-    session.commit()
+
+    def write(connection):
+        order_id = connection.execute(_INSERT_ORDER, values).scalar_one()
+        # Only the orderer is told, by e-mail; another CRM is told of every order.
+        if values["quarantine_reason"] is None and (values["email"] or webhook.enabled(current_app.config)):
+            connection.execute(_INSERT_EVENT, outbox.event_row(outbox.ORDER_PLACED, order_id=order_id))
+
+    _in_one_transaction(session, notice, write)
     return Saved(values["reference"], lang)

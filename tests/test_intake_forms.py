@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from intake.models import Household, MagazineOrder, PrivacyNotice
+from intake.models import Base, Household, MagazineOrder, PrivacyNotice
 
 from intake_helpers import ORDER, REGISTRATION, errors_in, fetch_form, submit
 
@@ -288,3 +288,19 @@ def test_each_receipt_shows_its_own_household(client):
         assert f'/registrera/tack/{reference}/"' in html and f'/en/register/thanks/{reference}/"' in html
     assert "inflytt@are.example" in pages["b"][1] and "inflytt@ostersund.example" not in pages["b"][1]
     assert "inflytt@ostersund.example" in pages["c"][1] and "inflytt@are.example" not in pages["c"][1]
+
+
+@pytest.mark.parametrize("url", ["/registrera/", "/bestall-magasinet/"])
+def test_the_notice_is_stored_again_if_the_database_lost_it(app, client, rows, url):
+    """The process remembers which notice versions it has stored; a database emptied or restored under
+    it (the notice gone) still gets the notice with the next form, not a refused row."""
+    data = REGISTRATION if url == "/registrera/" else ORDER
+    assert submit(client, url, data).status_code == 303
+    with app.extensions["db_engine"].begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    assert rows(PrivacyNotice) == []
+    assert submit(client, url, data).status_code == 303
+    [notice] = rows(PrivacyNotice)
+    [stored] = rows(Household if url == "/registrera/" else MagazineOrder)
+    assert stored.privacy_version == notice.version
