@@ -14,7 +14,16 @@ from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
 from intake.routing import NoRecipient, Recipient, Routed, route
 
 from helpers import tasteget
-from intake_helpers import ORDER, REGISTRATION, emails, expand_events, make_staff, staff_login, submit
+from intake_helpers import (
+    ORDER,
+    REGISTRATION,
+    deliver_all,
+    emails,
+    expand_events,
+    make_staff,
+    staff_login,
+    submit,
+)
 
 ARE = Recipient("guide@are.example", "Guide Åre", "guide")
 ARE_2 = Recipient("guide2@are.example", "Guide Två", "guide")
@@ -65,18 +74,6 @@ def test_backoff_doubles_up_to_a_cap_with_jitter():
     assert all(later >= earlier / 2 for earlier, later in zip(delays, delays[1:], strict=False))
     assert max(delays) <= 3600 and delays[-1] >= 1800
     assert len({round(outbox.backoff(3, 30, 3600, rng), 3) for _ in range(20)}) > 1  # jitter
-
-
-def deliver_all(app, rounds=20):
-    """Try every due message once per round, as if each round came after the retry wait."""
-    for _ in range(rounds):
-        now = utcnow() + timedelta(days=1)
-        tried = 0
-        while worker.expand_events(app, "test-worker", now=now) + worker.send_due(app, "test-worker", now=now):
-            tried += 1
-            now = utcnow() + timedelta(seconds=1)  # messages that failed in this round wait for the next
-        if not tried:
-            return
 
 
 def test_registration_writes_its_event_in_the_same_transaction_and_the_worker_its_messages(mail_app, client, rows):

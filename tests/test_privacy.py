@@ -17,6 +17,7 @@ from intake.models import AuditEntry, Household, HouseholdEvent, MagazineOrder, 
 from helpers import tasteget
 from intake_helpers import (
     ORDER,
+    app_env,
     emails,
     hidden_fields,
     make_staff,
@@ -222,15 +223,6 @@ def test_purge_erases_what_retention_says_and_the_figures_stay(app, client, rows
     }
     again = tasteget("purge", env=app_env(app))
     assert "Erased 0 household(s) and 0 order(s)." in again.stdout
-
-
-def app_env(app) -> dict:
-    return {
-        "DATABASE_URL": app.config["DATABASE_URL"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "CONTENT_DIR": app.config["CONTENT_DIR"],
-        "SITE_DIR": app.config["SITE_DIR"],
-    }
 
 
 def test_the_audit_log_names_records_by_reference_and_only_the_coordinator_reads_it(app, client, rows):
