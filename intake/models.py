@@ -331,7 +331,7 @@ class HouseholdContact(Base):
     household: Mapped[Household] = relationship(lazy="joined")
 
 
-AUDIT_ACTIONS = ("view", "change", "export", "erase", "withdraw")
+AUDIT_ACTIONS = ("view", "change", "export", "erase", "withdraw", "resend")
 
 
 class AuditEntry(Base):
@@ -345,7 +345,7 @@ class AuditEntry(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     actor: Mapped[str] = mapped_column(String(20))  # staff | mover | purge | command
     action: Mapped[str] = mapped_column(String(20), index=True)
-    record: Mapped[str] = mapped_column(String(20))  # household | order | orders
+    record: Mapped[str] = mapped_column(String(20))  # household | order | orders | message
     reference: Mapped[str | None] = mapped_column(String(40), index=True)
     detail: Mapped[str | None] = mapped_column(String(500))  # what changed, or the reason given
 

@@ -129,6 +129,7 @@ def audit_log():
             "export": _("exported"),
             "erase": _("erased"),
             "withdraw": _("withdrawn"),
+            "resend": _("sent again"),
         },
         staff=session.scalars(select(User).where(User.role != "admin").order_by(User.name)).all(),
     )
