@@ -593,6 +593,73 @@ def mail_test_command(address: str) -> None:
     click.echo(f"Test message {result}: to {address} via {where}")
 
 
+@main.group("outbox")
+def outbox_group() -> None:
+    """Messages and hand-offs the worker gave up on (the back office's Undelivered messages)."""
+
+
+@outbox_group.command("list-dead")
+def outbox_list_dead_command() -> None:
+    """List the undelivered messages: number, kind, created, attempts, last error, reference.
+
+    No addresses or names are shown. Send them again with `tasteget outbox retry`.
+    """
+    from intake import db, dead_letters
+
+    app = _intake_app()
+    with app.app_context():
+        dead = dead_letters.dead(db.session(), limit=None)
+        if not dead:
+            click.echo("No undelivered messages.")
+            return
+        click.echo(f"{'id':>6}  {'kind':32} {'created (UTC)':16}  {'tries':>5}  {'reference':11}  last error")
+        for m in dead:
+            kind = f"webhook {m.subject}" if m.kind == "webhook" else m.kind
+            if dead_letters.refusal(m):
+                kind += " (withdrawn/erased)"
+            created = m.created_at.strftime("%Y-%m-%d %H:%M")
+            ref = dead_letters.reference(m) or "-"
+            click.echo(f"{m.id:>6}  {kind:32} {created:16}  {m.attempts:>5}  {ref:11}  {m.last_error or '-'}")
+        click.echo(f"{len(dead)} undelivered message(s).")
+
+
+@outbox_group.command("retry")
+@click.option("--all-dead", is_flag=True, help="Send every undelivered message again.")
+@click.option("--id", "ids", type=int, multiple=True, help="Send this message again (its id); repeat for more.")
+def outbox_retry_command(all_dead: bool, ids: tuple[int, ...]) -> None:
+    """Put undelivered messages back in the queue, due now: the worker sends them on its next round.
+
+    Messages about a household or order that has been withdrawn or erased are refused. Each message
+    sent again is recorded in the audit log. Exits 1 when any message was refused or not found.
+    """
+    from intake import db, dead_letters
+    from intake.models import utcnow
+
+    if all_dead == bool(ids):
+        raise click.UsageError("give either --all-dead or one or more --id N")
+    app = _intake_app()
+    with app.app_context():
+        session = db.session()
+        outcome = dead_letters.send_again(session, utcnow(), None if all_dead else list(ids), actor="command")
+        session.commit()
+        for message, reason in outcome.refused:
+            click.echo(f"message {message.id}: not sent again ({_RETRY_REFUSALS[reason]})", err=True)
+        for missing in outcome.missing:
+            click.echo(f"message {missing}: not sent again (no such message)", err=True)
+        for message in outcome.queued:
+            click.echo(f"message {message.id}: queued to be sent again")
+    click.echo(f"Queued {len(outcome.queued)} message(s) to be sent again.")
+    if outcome.refused or outcome.missing:
+        sys.exit(1)
+
+
+_RETRY_REFUSALS = {
+    "not undelivered": "it is not undelivered: already queued again, or sent",
+    "event": "it is an event, which the worker turns into messages itself",
+    "withdrawn or erased": "its household or order was withdrawn or erased, so it must not go out",
+}
+
+
 @main.group("db")
 def db_group() -> None:
     """The CRM database."""
