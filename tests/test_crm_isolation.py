@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intake.models import Household, HouseholdEvent
+from intake.models import AuditEntry, Household, HouseholdEvent, OutboxMessage
 
 from intake_helpers import REGISTRATION, hidden_fields, make_staff, staff_login, submit
 
@@ -80,7 +80,11 @@ def test_no_guide_reaches_another_municipalitys_household(app, client, rows):
             ):
                 if guide.get(path).status_code != 404:
                     leaks.append(f"{slug} {path}")
-            for path, data in (("/crm/orders/sent/", {"order": "1"}), ("/crm/staff/reassign/", {})):
+            for path, data in (
+                ("/crm/orders/sent/", {"order": "1"}),
+                ("/crm/staff/reassign/", {}),
+                ("/crm/messages/send-again/", {"all": "1"}),
+            ):
                 if guide.post(path, data={"csrf_token": token, **data}).status_code != 404:
                     leaks.append(f"{slug} POST {path}")
     assert leaks == []
@@ -90,3 +94,24 @@ def test_no_guide_reaches_another_municipalitys_household(app, client, rows):
     assert all(h.status == "new" and h.follow_up_on is None for h in households)
     assert all(h.erased_at is None and h.name == REGISTRATION["name"] for h in households)  # ...or erased
     assert rows(HouseholdEvent) == []
+
+
+def test_only_the_coordinator_sends_undelivered_messages_again(app, client, rows):
+    """Guides and admins get the same 404 as for the page itself, and nothing is queued or logged."""
+    assert submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]}).status_code == 303
+    with app.extensions["db_engine"].begin() as connection:
+        connection.execute(OutboxMessage.__table__.update().values(status="dead", attempts=8, last_error="down"))
+    [message] = rows(OutboxMessage)
+    make_staff(app, "guide@are.example", "guide", ["are"])
+    make_staff(app, "admin@region.example", "admin")
+    for email in ("guide@are.example", "admin@region.example"):
+        staff = app.test_client()
+        assert staff_login(staff, email).status_code == 303
+        page = staff.get("/crm/households/" if email.startswith("guide") else "/crm/accounts/")
+        token = hidden_fields(page.get_data(as_text=True))["csrf_token"]
+        assert staff.get("/crm/messages/").status_code == 404
+        for data in ({"message": str(message.id)}, {"all": "1"}):
+            answer = staff.post("/crm/messages/send-again/", data={"csrf_token": token, **data})
+            assert answer.status_code == 404, email
+    assert [m.status for m in rows(OutboxMessage)] == ["dead"]
+    assert [e for e in rows(AuditEntry) if e.action == "resend"] == []

@@ -149,3 +149,45 @@ def test_a_mover_withdraws_from_the_link_in_their_e_mail(live, app, client, rows
     assert axe_report(page) == ""
     [household] = rows(Household)
     assert household.erased_at is not None and household.name == ""
+
+
+def test_the_coordinator_sends_undelivered_messages_again(live, app, client, rows):
+    from intake import db, privacy
+    from intake.models import utcnow
+
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
+    for email in ("bertil@example.com", "cecilia@example.com"):
+        submit(client, "/registrera/", {**REGISTRATION, "email": email, "municipalities": ["are"]})
+    expand_events(app)
+    with app.extensions["db_engine"].begin() as connection:
+        connection.execute(
+            OutboxMessage.__table__.update()
+            .where(OutboxMessage.kind == "mover_confirmation")
+            .values(status="dead", attempts=8, last_error="SMTP: the recipient was refused")
+        )
+    with app.app_context():
+        session = db.session()
+        privacy.erase_household(session, session.query(Household).order_by(Household.id.desc()).first(), utcnow())
+        session.commit()
+    email = make_staff(app, "samordnare@region.example", "coordinator")
+    page = live
+    page.goto("/crm/login/")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/crm/figures/")
+    page.goto("/crm/messages/")
+    assert "Återkallat eller raderat: skickas inte igen" in page.content()
+    assert axe_report(page) == ""
+    page.get_by_role("button", name="Skicka igen").first.click()
+    page.wait_for_url("**/crm/messages/")
+    assert page.get_by_role("status").inner_text() == "1 meddelande ligger i kön för att skickas igen."
+    assert "Väntar på ett nytt försök" in page.content()
+    assert axe_report(page) == ""
+    page.get_by_role("button", name="Skicka alla igen").click()  # the other one, and not the erased household's
+    page.wait_for_url("**/crm/messages/")
+    assert page.get_by_role("status").inner_text() == "1 meddelande ligger i kön för att skickas igen."
+    assert page.get_by_role("alert").inner_text().startswith("1 meddelande skickades inte igen")
+    assert axe_report(page) == ""
+    statuses = sorted(m.status for m in rows(OutboxMessage) if m.kind == "mover_confirmation")
+    assert statuses == ["dead", "pending", "pending"]
