@@ -56,7 +56,8 @@ SEARCH_INDEX = "search/search_index.json"
 SITEMAP = "sitemap.xml"
 # Fetched by Material's JavaScript right after load, not referenced in the markup: observed in
 # Chromium on /kommuner/are/ with mkdocs-material 9.8.2 (search worker and index, the Swedish
-# stemmer, and both sitemaps for the language switcher). Glob patterns inside the built site.
+# stemmer, and the sitemap under each language root that the head's alternate links name, which
+# Material reads to handle links into the other language). Glob patterns inside the built site.
 SCRIPT_FETCHES = [
     "assets/javascripts/workers/search.*.min.js",
     SEARCH_INDEX,
@@ -463,7 +464,8 @@ def report(args, real: BuildTimes, scales: list[BuildTimes], started: datetime, 
         "",
         "The markup does not reference these, but Material requests them as soon as the page has "
         "loaded, not only when someone searches (seen in Chromium): the search worker and index, "
-        "the Swedish stemmer, and both sitemaps for the language switcher.",
+        "the Swedish stemmer, and the sitemap of each language (Material reads them to handle links "
+        "into the other language).",
         "",
         *weight_table(after_load),
         "",

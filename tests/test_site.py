@@ -7,11 +7,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
+from xml.etree import ElementTree
 
 import pytest
 
 from tasteget.content.load import check
-from tasteget.site import routes
+from tasteget.site import routes, shell
 from tasteget.site.pages import render
 
 from helpers import ROOT, tasteget
@@ -131,7 +132,43 @@ def test_language_switcher_links_to_the_same_page(built_site):
             page = read(built_site, here)
             switch = [h for h, a in page.links if a.get("hreflang") == lang]
             assert switch == [there], f"{here} switches to {switch}, expected {there}"
-            assert page.hreflang == {lang: there, "en" if lang == "sv" else "sv": here}
+
+
+def test_head_alternates_are_the_language_roots_with_their_sitemaps(built_site):
+    """Material fetches sitemap.xml under each `<link rel="alternate">`: it must be there."""
+    for path in all_pages(built_site):
+        page = Page(path.read_text(encoding="utf-8"))
+        assert page.hreflang == {"sv": "/", "en": "/en/"}, path
+        for href in page.hreflang.values():
+            assert (built_site / href.lstrip("/") / "sitemap.xml").is_file()
+
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def sitemap(built_site: Path, lang: str) -> dict[str, dict[str, str]]:
+    """Each `<loc>` of one language's sitemap, as a path, with its hreflang links, as paths."""
+    root = ElementTree.parse(built_site / routes.PREFIX[lang].lstrip("/") / "sitemap.xml").getroot()
+    return {
+        urlparse(url.findtext("s:loc", namespaces=SITEMAP_NS)).path: {
+            link.get("hreflang"): urlparse(link.get("href")).path
+            for link in url.findall("x:link[@rel='alternate']", SITEMAP_NS)
+        }
+        for url in root.findall("s:url", SITEMAP_NS)
+    }
+
+
+def test_sitemaps_pair_every_page_with_its_translation(built_site):
+    sitemaps = {lang: sitemap(built_site, lang) for lang in routes.LANGS}
+    sv, en = routes.url("municipalities", "sv", "are"), routes.url("municipalities", "en", "are")
+    assert sitemaps["sv"][sv] == {"sv": sv, "en": en}
+    assert sitemaps["en"][en] == {"sv": sv, "en": en}
+    for lang, urls in sitemaps.items():
+        assert not any(shell.SHELL_DIR in loc for loc in urls)
+        for loc, versions in urls.items():
+            assert versions[lang] == loc
+            there = versions[routes.other(lang)]
+            assert sitemaps[routes.other(lang)].get(there) == versions, f"{loc} and {there} do not name each other"
 
 
 def test_pages_have_language_description_open_graph_and_footer(built_site):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -57,17 +58,15 @@ def on_config(config):
         "home": routes.url("home", lang),
         "region": site.region.name,
     }
-    config.extra["alternate"] = _alternates(lang, routes.url("home", lang), routes.url("home", other))
-    return config
-
-
-def _alternates(lang: str, here: str, there: str) -> list[dict]:
-    """The `<link rel="alternate" hreflang>` pair that Material puts in each page's head."""
-    other = routes.other(lang)
-    return [
-        {"name": LABELS[lang]["language_name"], "link": here, "lang": lang},
-        {"name": LABELS[other]["language_name"], "link": there, "lang": other},
+    # Material puts these in every page's head as `<link rel="alternate">` and, after load, fetches
+    # `sitemap.xml` next to each, so they must be the language roots. The switcher's link to the same
+    # page in the other language comes from the page (partials/alternate.html); search engines learn
+    # the page pairs from the sitemap's hreflang links (sitemap.xml).
+    config.extra["alternate"] = [
+        {"name": LABELS[code]["language_name"], "link": routes.url("home", code), "lang": code}
+        for code in (lang, other)
     ]
+    return config
 
 
 def on_files(files, config):
@@ -76,24 +75,14 @@ def on_files(files, config):
     return files
 
 
-def on_page_context(context, page, config, nav):
-    lang = config.theme["language"]
-    there = page.meta.get("alternate") or routes.url("home", routes.other(lang))
-    config.extra["alternate"] = _alternates(lang, routes.PREFIX[lang] + page.url, there)
-    return context
-
-
-def on_template_context(context, template_name, config):
-    """Pages not generated from content (404) point at the other language's home page."""
-    lang = config.theme["language"]
-    config.extra["alternate"] = _alternates(lang, routes.url("home", lang), routes.url("home", routes.other(lang)))
-    return context
-
-
 def on_page_markdown(markdown, page, config, files):
     generated = _pages.get(page.file.src_uri)
     if generated is not None:
         page.meta.update(generated.meta, alternate=generated.alternate)
+        if page.canonical_url:
+            # Read by sitemap.xml, which MkDocs renders before the pages themselves.
+            there = urljoin(page.canonical_url, generated.alternate)
+            page.meta["hreflang"] = routes.versions(config.theme["language"], page.canonical_url, there)
         if config.repo_url and generated.source:
             page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/content/{generated.source}"
     return markdown

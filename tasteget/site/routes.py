@@ -35,3 +35,8 @@ def src_path(section: str, lang: str, slug: str | None = None) -> str:
 
 def other(lang: str) -> str:
     return "en" if lang == "sv" else "sv"
+
+
+def versions(lang: str, here: str, there: str) -> dict[str, str]:
+    """One page in every language, in `LANGS` order: `here` in `lang`, `there` in the other."""
+    return {code: here if code == lang else there for code in LANGS}

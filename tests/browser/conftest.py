@@ -12,6 +12,7 @@ import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
@@ -95,23 +96,57 @@ def base_url(built_site, site_headers):
     server.server_close()
 
 
+def watch_requests(page, base_url: str) -> None:
+    """Record on `page` the paths it asks its own host for (`requested`), every request to another
+    host (`foreign_requests`) and every request that failed or was answered with 400 or more (`failed`)."""
+    host = urlsplit(base_url).netloc
+    page.requested, page.foreign_requests, page.failed = [], [], []
+
+    def request(r):
+        url = urlsplit(r.url)
+        if url.netloc == host:
+            page.requested.append(url.path)
+        elif url.scheme not in ("data", "blob"):
+            page.foreign_requests.append(r.url)
+
+    page.on("request", request)
+    page.on("response", lambda r: page.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: page.failed.append(f"{r.failure} {r.url}"))
+
+
 @pytest.fixture
 def page(browser, base_url):
-    """A fresh page that records every request to a host other than the site's."""
+    """A fresh page on the built site that records its requests (see `watch_requests`)."""
     context = browser.new_context(base_url=base_url)
     page = context.new_page()
-    page.foreign_requests = []
-    host = base_url.split("//")[1]
-    page.on(
-        "request",
-        lambda r: (
-            None
-            if r.url.startswith(("data:", "blob:")) or host in r.url.split("/")[2]
-            else page.foreign_requests.append(r.url)
-        ),
-    )
+    watch_requests(page, base_url)
     yield page
     context.close()
+
+
+SWEDISH_SITEMAP = re.compile(r"^https?://[^/]+/sitemap\.xml$")
+
+
+@pytest.fixture
+def open_with_sitemaps():
+    """Open a path and wait until Material has both sitemaps, the English one first.
+
+    Material keeps the sitemaps in the order they arrive and intercepts a click on a link into the
+    first language root that matches, so with the English one first, a link from a Swedish page to
+    /en/… is the one it would take over. Holding the Swedish sitemap back makes that order certain.
+    """
+
+    def open_page(page, path: str) -> None:
+        held = []
+        page.route(SWEDISH_SITEMAP, lambda route: held.append(route))
+        with page.expect_response(lambda r: urlsplit(r.url).path == "/en/sitemap.xml"):
+            page.goto(path)
+        for route in held:
+            route.continue_()
+        page.unroute(SWEDISH_SITEMAP)
+        page.wait_for_load_state("networkidle")
+
+    return open_page
 
 
 @pytest.fixture(scope="session")
@@ -129,5 +164,6 @@ def live(app, intake_server, browser):
     """A fresh browser page on the intake, with an empty CRM."""
     context = browser.new_context(base_url=intake_server)
     page = context.new_page()
+    watch_requests(page, intake_server)
     yield page
     context.close()
