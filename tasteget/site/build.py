@@ -21,6 +21,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from .csp import write_snippet
 from .routes import PREFIX
+from .stamp import write as write_stamp
 
 LANG_CONFIGS = {"sv": "mkdocs.yml", "en": "mkdocs.en.yml"}
 log = logging.getLogger("mkdocs.tasteget")
@@ -61,6 +62,8 @@ def build_site(
     # The security headers need every language's pages, so they are written once both are built.
     snippet = write_snippet(Path(configs[0].site_dir))
     progress(f"Wrote the security headers for the web server to {snippet}.")
+    # Last: a running intake reloads its page shell and content when this changes.
+    write_stamp(Path(configs[0].site_dir))
     return configs
 
 
