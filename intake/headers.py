@@ -15,19 +15,19 @@ from flask import Flask, Response, current_app, request
 
 from tasteget.site import csp
 
+from . import site_build
 from .pages import shell_path
 
 
 def current_policy() -> str:
-    """The site's policy, worked out again whenever the site is rebuilt (its shell changes)."""
-    site_dir = Path(current_app.config["SITE_DIR"])
-    try:
-        built = shell_path(site_dir, "sv").stat().st_mtime_ns
-    except FileNotFoundError:
-        built = None  # no site yet: no inline script is allowed at all
+    """The site's policy, worked out again whenever the site is rebuilt (kept while a build is
+    being written)."""
+    built = site_build.current()
     cached = current_app.extensions.get("csp_policy")
-    if cached is None or cached[0] != built:
-        hashes = csp.site_script_hashes(site_dir) if built is not None else set()
+    if cached is None or (built is not None and cached[0] != built):
+        site_dir = Path(current_app.config["SITE_DIR"])
+        # No site yet: the hashes of whatever shell is there, none if none (no inline script at all).
+        hashes = csp.site_script_hashes(site_dir) if shell_path(site_dir, "sv").is_file() else set()
         cached = current_app.extensions["csp_policy"] = (built, csp.policy(hashes))
     return cached[1]
 

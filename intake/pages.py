@@ -8,8 +8,10 @@ from pathlib import Path
 from flask import current_app, render_template, request
 from markupsafe import escape
 
-from tasteget.site import routes
+from tasteget.site import routes, stamp
 from tasteget.site.shell import SHELL_DIR, Shell
+
+from . import site_build
 
 
 class SiteNotBuilt(RuntimeError):
@@ -21,22 +23,28 @@ def shell_path(site_dir: Path, lang: str) -> Path:
 
 
 def check_site(site_dir: Path) -> None:
-    missing = [str(shell_path(site_dir, lang)) for lang in routes.LANGS if not shell_path(site_dir, lang).is_file()]
+    needed = [*(shell_path(site_dir, lang) for lang in routes.LANGS), stamp.stamp_path(site_dir)]
+    missing = [str(path) for path in needed if not path.is_file()]
     if missing:
         raise SiteNotBuilt(f"the site is not built (no {missing[0]}): run `tasteget build` first")
 
 
 def _shell(lang: str) -> Shell:
-    """The shell, read again whenever the site is rebuilt, so the forms follow the site's layout."""
-    path = shell_path(Path(current_app.config["SITE_DIR"]), lang)
-    try:
-        mtime = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        raise SiteNotBuilt(f"the site is not built (no {path}): run `tasteget build` first") from None
-    cache = current_app.extensions.setdefault("page_shells", {})
-    if lang not in cache or cache[lang][0] != mtime:
-        cache[lang] = (mtime, Shell(path.read_text(encoding="utf-8"), routes.PREFIX[lang] + SHELL_DIR + "/"))
-    return cache[lang][1]
+    """The shell, read again whenever the site is rebuilt, so the forms follow the site's layout.
+    While a build is being written (no stamp yet) the last build's shells are kept."""
+    build = site_build.current()
+    shells = current_app.extensions.get("page_shells")
+    if shells is None or (build is not None and shells["build"] != build):
+        # A new dict rather than clearing the old one: other threads may be reading it.
+        shells = current_app.extensions["page_shells"] = {"build": build}
+    if lang not in shells:
+        path = shell_path(Path(current_app.config["SITE_DIR"]), lang)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SiteNotBuilt(f"the site is not built (no {path}): run `tasteget build` first") from None
+        shells[lang] = Shell(text, routes.PREFIX[lang] + SHELL_DIR + "/")
+    return shells[lang]
 
 
 def render_page(
@@ -64,7 +72,8 @@ def render_page(
 
 
 def cached(key: tuple, lang: str, make) -> str:
-    """A page body made once and kept until the site (and so its shell) is rebuilt."""
+    """A page body made once and kept until the site is rebuilt (a new shell, and new content: the
+    pages made from the old are dropped with the old shell)."""
     shell = _shell(lang)
     cache = current_app.extensions.setdefault("page_cache", {})
     hit = cache.get(key)
