@@ -25,7 +25,8 @@ GUIDE_LANGUAGE = "sv"
 
 @lru_cache(maxsize=64)
 def markdown_html(text: str) -> Markup:
-    """Content's Markdown as HTML, converted once per text (content is fixed while the app runs)."""
+    """Content's Markdown as HTML, converted once per text (keyed by the text, so edited content
+    is converted anew)."""
     return Markup(markdown(text))
 
 
