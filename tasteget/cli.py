@@ -604,7 +604,7 @@ def outbox_list_dead_command() -> None:
 
     No addresses or names are shown. Send them again with `tasteget outbox retry`.
     """
-    from intake import db, dead_letters
+    from intake import db, dead_letters, outbox
 
     app = _intake_app()
     with app.app_context():
@@ -614,7 +614,7 @@ def outbox_list_dead_command() -> None:
             return
         click.echo(f"{'id':>6}  {'kind':32} {'created (UTC)':16}  {'tries':>5}  {'reference':11}  last error")
         for m in dead:
-            kind = f"webhook {m.subject}" if m.kind == "webhook" else m.kind
+            kind = f"webhook {m.subject}" if m.kind == outbox.WEBHOOK else m.kind
             if dead_letters.refusal(m):
                 kind += " (withdrawn/erased)"
             created = m.created_at.strftime("%Y-%m-%d %H:%M")
@@ -637,13 +637,18 @@ def outbox_retry_command(all_dead: bool, ids: tuple[int, ...]) -> None:
 
     if all_dead == bool(ids):
         raise click.UsageError("give either --all-dead or one or more --id N")
+    refusals = {
+        dead_letters.NOT_DEAD: "it is not undelivered: already queued again, or sent",
+        dead_letters.EVENT: "it is an event, which the worker turns into messages itself",
+        dead_letters.GONE: "its household or order was withdrawn or erased, so it must not go out",
+    }
     app = _intake_app()
     with app.app_context():
         session = db.session()
         outcome = dead_letters.send_again(session, utcnow(), None if all_dead else list(ids), actor="command")
         session.commit()
         for message, reason in outcome.refused:
-            click.echo(f"message {message.id}: not sent again ({_RETRY_REFUSALS[reason]})", err=True)
+            click.echo(f"message {message.id}: not sent again ({refusals[reason]})", err=True)
         for missing in outcome.missing:
             click.echo(f"message {missing}: not sent again (no such message)", err=True)
         for message in outcome.queued:
@@ -651,13 +656,6 @@ def outbox_retry_command(all_dead: bool, ids: tuple[int, ...]) -> None:
     click.echo(f"Queued {len(outcome.queued)} message(s) to be sent again.")
     if outcome.refused or outcome.missing:
         sys.exit(1)
-
-
-_RETRY_REFUSALS = {
-    "not undelivered": "it is not undelivered: already queued again, or sent",
-    "event": "it is an event, which the worker turns into messages itself",
-    "withdrawn or erased": "its household or order was withdrawn or erased, so it must not go out",
-}
 
 
 @main.group("db")
