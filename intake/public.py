@@ -47,9 +47,6 @@ def _other(section: str, lang: str, suffix: str = "") -> str:
     return routes.url(section, other) + suffix.replace("{receipt}", RECEIPT[other])
 
 
-HIDDEN = ("csrf_token", "started", "submission_id", *UTM_FIELDS)
-
-
 def _blank(make_form, lang: str, render):
     """The empty form page, the same for every visitor but for its hidden fields (the form itself is
     built only once per site build: binding its thirty fields cost more than the rest of the page)."""
@@ -168,7 +165,7 @@ def register_receipt(lang: str, reference: str):
             title=_("Thank you, we have your registration"),
             description=_("Your registration has been received."),
             alternate=_other("register", lang, receipt),
-            path=routes.url("register", lang) + receipt.replace("{receipt}", RECEIPT[lang]),
+            path=_receipt_url("register", lang, markers["reference"]),
             lead=_(
                 "We have saved your registration. A relocation guide will get in touch within %(days)d working days.",
                 days=region.response_days,
