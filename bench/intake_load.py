@@ -4,8 +4,8 @@ For each database backend (SQLite, PostgreSQL) the benchmark
 
 1. builds the site once into a temporary folder, creates a fresh database and migrates it
    (`tasteget db upgrade`), and starts gunicorn (`intake.wsgi:app`) as a process group of its own;
-2. runs virtual users (threads, one `requests.Session` each) that complete full registrations
-   as a browser does: GET the form, POST it with its hidden fields, follow the 303 to the receipt
+2. runs virtual users (threads; a lean HTTP client of the standard library, see Visitor) that
+   complete full registrations as a browser does: GET the form, POST it with its hidden fields, follow the 303 to the receipt
    and check that it shows the reference. A short warm-up comes first and is not counted;
 3. measures, on the same server right after, the request rate of the minimal endpoint
    (`/healthz`, one `SELECT 1`) with the same number of users; steps 2 and 3 run in rounds
@@ -31,6 +31,7 @@ bench/intake_profile.py. Not part of the tests or CI.
 from __future__ import annotations
 
 import argparse
+import http.client
 import math
 import os
 import platform
@@ -51,11 +52,11 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from http.cookies import SimpleCookie
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
-import requests
 from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -194,9 +195,9 @@ class Server:
             if self.process.poll() is not None:
                 sys.exit(f"gunicorn exited with status {self.process.returncode}:\n{self.log_tail()}")
             try:
-                if requests.get(self.base + MINIMAL, timeout=2).json().get("status") == "ok":
+                if '"status":"ok"' in Visitor(self.base).request("GET", MINIMAL).text:
                     return time.perf_counter() - started
-            except (requests.RequestException, ValueError):
+            except FAILURES:
                 pass
             time.sleep(0.1)
         self.stop()
@@ -292,6 +293,56 @@ def merged(name: str, phases: list[Phase]) -> Phase:
     return out
 
 
+@dataclass
+class Answer:
+    status_code: int
+    headers: http.client.HTTPMessage
+    text: str
+
+
+class Visitor:
+    """One visitor's side of the conversation: a new connection per request (gunicorn's sync workers
+    close every connection after answering, as a browser would see them do) and the cookies the server
+    set, sent back on the next request.
+
+    The standard library's http.client rather than `requests`, written for this benchmark because the
+    client shares the two cores with the server: requests' per-request work (proxy and .netrc look-ups
+    in the environment, the next request of a redirect prepared in advance, its cookie jar) cost about
+    1.5 ms of client CPU per request, several of the server's own, and with six users in one process
+    it capped `/healthz` at about half of what the same server answers (540 against 1100 requests/s,
+    measured on the same server one after the other), so the ratio mostly measured the client."""
+
+    HEADERS = {"User-Agent": "tasteget-bench", "Accept": "text/html,*/*", "Accept-Language": "sv,en;q=0.8"}
+
+    def __init__(self, base: str):
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies = SimpleCookie()
+
+    def request(self, method: str, path: str, form: dict | None = None) -> Answer:
+        headers = dict(self.HEADERS)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={morsel.value}" for name, morsel in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+        finally:
+            connection.close()
+        for cookie in response.headers.get_all("Set-Cookie") or ():
+            self.cookies.load(cookie)
+        return Answer(response.status, response.headers, text)
+
+
+# What a request can fail with: the connection (refused, reset, timed out) or the HTTP exchange.
+FAILURES = (OSError, http.client.HTTPException)
+
+
 class Flow:
     """One registration's outcome, collected without locks and merged into the phase after."""
 
@@ -303,21 +354,21 @@ class Flow:
         self.acknowledged: str | None = None
         self.receipt: str | None = None
 
-    def timed(self, session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
+    def timed(self, visitor: Visitor, method: str, path: str, form: dict | None = None) -> Answer:
         started = time.perf_counter()
-        response = session.request(method, url, timeout=REQUEST_TIMEOUT, allow_redirects=False, **kwargs)
+        answer = visitor.request(method, path, form)
         self.latency.append((self.step, 1000 * (time.perf_counter() - started)))
         self.responses += 1
-        return response
+        return answer
 
 
-def register_once(session: requests.Session, base: str, tag: str) -> Flow:
+def register_once(base: str, tag: str) -> Flow:
     """A full registration as a new visitor: form, submit, receipt."""
     flow = Flow()
-    session.cookies.clear()
+    visitor = Visitor(base)
     started = time.perf_counter()
     try:
-        page = flow.timed(session, "GET", base + FORM)
+        page = flow.timed(visitor, "GET", FORM)
         if page.status_code != 200:
             raise ValueError(f"status {page.status_code}")
         fields = hidden_fields(page.text)
@@ -325,34 +376,34 @@ def register_once(session: requests.Session, base: str, tag: str) -> Flow:
             raise ValueError("hidden fields missing")
         data = {**REGISTRATION, **fields, "name": f"Bench {tag}", "email": f"bench-{tag}@example.com"}
         flow.step = "post"
-        answer = flow.timed(session, "POST", base + FORM, data=data)
+        answer = flow.timed(visitor, "POST", FORM, data)
         location = urlsplit(urljoin(base + FORM, answer.headers.get("Location", ""))).path
         match = RECEIPT.match(location)
         if answer.status_code != 303 or not match:
             raise ValueError(f"status {answer.status_code}")
         flow.acknowledged = reference = match.group(1)
         flow.step = "receipt"
-        receipt = flow.timed(session, "GET", base + location)
+        receipt = flow.timed(visitor, "GET", location)
         if receipt.status_code != 200:
             raise ValueError(f"status {receipt.status_code}")
         if reference not in receipt.text:
             raise ValueError("reference not shown")
         flow.receipt = reference
         flow.latency.append(("flow", 1000 * (time.perf_counter() - started)))
-    except (requests.RequestException, ValueError) as exc:
+    except (*FAILURES, ValueError) as exc:
         kind = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
         flow.error = f"{flow.step}: {kind}"
     return flow
 
 
-def get_once(session: requests.Session, url: str, expect: str | None) -> Flow:
+def get_once(visitor: Visitor, path: str, expect: str | None) -> Flow:
     flow = Flow()
     flow.step = "get"
     try:
-        response = flow.timed(session, "GET", url)
+        response = flow.timed(visitor, "GET", path)
         if response.status_code != 200 or (expect and expect not in response.text):
             raise ValueError(f"status {response.status_code}")
-    except (requests.RequestException, ValueError) as exc:
+    except (*FAILURES, ValueError) as exc:
         flow.error = f"get: {exc}" if isinstance(exc, ValueError) else f"get: {type(exc).__name__}"
     return flow
 
@@ -373,14 +424,14 @@ def run_phase(
     run = uuid.uuid4().hex[:6]
 
     def user(number: int) -> None:
-        session = requests.Session()
+        visitor = Visitor(server.base)
         count = 0
         while not stop.is_set():
             count += 1
             if path is None:
-                flow = register_once(session, server.base, f"{run}-{number}-{count}")
+                flow = register_once(server.base, f"{run}-{number}-{count}")
             else:
-                flow = get_once(session, server.base + path, expect)
+                flow = get_once(visitor, path, expect)
             with lock:
                 phase.responses += flow.responses
                 if flow.error and stop.is_set() and kill_after is not None:
@@ -396,7 +447,6 @@ def run_phase(
                     phase.acknowledged.add(flow.acknowledged)
                 if flow.receipt:
                     phase.receipts.add(flow.receipt)
-        session.close()
 
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
     cpu, busy, client = server.cpu(), machine_cpu(), time.process_time()
@@ -578,8 +628,7 @@ def run_backend(backend: str, args: argparse.Namespace, site_dir: Path, work: Pa
             crash = run_phase(f"{backend} crash test", server, args.users, math.inf, kill_after=args.crash_after)
             progress(f"{backend}: restarting gunicorn on the same database")
             restart_seconds = server.start()
-            with requests.Session() as session:
-                after_restart = register_once(session, server.base, f"after-{uuid.uuid4().hex[:6]}")
+            after_restart = register_once(server.base, f"after-{uuid.uuid4().hex[:6]}")
             after = read_stored(db)
             if db.sqlite_path:
                 checks = sqlite_checks(db.sqlite_path)
@@ -805,8 +854,10 @@ def report(runs: list[BackendRun], args: argparse.Namespace, command: str, code:
         f"- **Server:** `{' '.join(['gunicorn', '-b', '127.0.0.1:<port>', *_gunicorn_options(args), 'intake.wsgi:app'])}`"
         ", started by the benchmark in its own process group; site built once with `tasteget build --site-dir <tmp>`;"
         " a fresh database per backend, migrated with `tasteget db upgrade`.",
-        f"- **Load client:** {args.users} virtual users (Python threads in one process, one `requests.Session`"
-        " each, cookies cleared per registration so each is a new visitor), back to back with no think time."
+        f"- **Load client:** {args.users} virtual users (Python threads in one process, `http.client` with a"
+        " new connection per request and the server's cookies sent back, a new visitor with no cookies per"
+        " registration; not `requests`, whose own CPU on the shared cores capped the rates it measured, see"
+        " `Visitor`), back to back with no think time."
         f" {args.warmup:g} s warm-up (not counted), then {args.rounds} round(s) of {args.seconds:g} s of full"
         " registrations (GET `/registrera/`, POST with the form's hidden fields and a unique name and e-mail, follow"
         f" the 303 to the receipt and check the reference is on it) followed by {args.minimal_seconds:g} s of"

@@ -24,7 +24,6 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
 from intake_load import (
     FORM,
     MINIMAL,
@@ -33,6 +32,7 @@ from intake_load import (
     REPO,
     STATIC,
     Server,
+    Visitor,
     build_site,
     free_port,
     group_cpu,
@@ -96,23 +96,22 @@ def cpu_per_request(server: Server, n: int) -> dict[str, float]:
         progress(f"{label}: {out[label]:.2f} ms CPU per request")
         return results
 
-    sessions = [requests.Session() for _ in range(n)]
-    pages = measure("GET form", [lambda s=s: s.get(server.base + FORM) for s in sessions])
+    visitors = [Visitor(server.base) for _ in range(n)]
+    pages = measure("GET form", [lambda v=v: v.request("GET", FORM) for v in visitors])
     posts = []
-    for i, (session, page) in enumerate(zip(sessions, pages, strict=True)):
+    for i, (visitor, page) in enumerate(zip(visitors, pages, strict=True)):
         data = {**REGISTRATION, **hidden_fields(page.text), "email": f"p{i}-{uuid.uuid4().hex[:6]}@example.com"}
-        posts.append(lambda s=session, d=data: s.post(server.base + FORM, data=d, allow_redirects=False))
+        posts.append(lambda v=visitor, d=data: v.request("POST", FORM, d))
     answers = measure("POST", posts)
     locations = [a.headers["Location"] for a in answers if a.status_code == 303]
     assert len(locations) == n and all(RECEIPT.match(loc) for loc in locations), "POSTs did not all give a 303"
     measure(
         "GET receipt",
-        [lambda s=s, loc=loc: s.get(server.base + loc) for s, loc in zip(sessions, locations, strict=True)],
+        [lambda v=v, loc=loc: v.request("GET", loc) for v, loc in zip(visitors, locations, strict=True)],
     )
-    measure(MINIMAL, [lambda: requests.get(server.base + MINIMAL)] * n)
-    measure("static file", [lambda: requests.get(server.base + STATIC)] * n)
-    for session in sessions:
-        session.close()
+    anyone = Visitor(server.base)
+    measure(MINIMAL, [lambda: anyone.request("GET", MINIMAL)] * n)
+    measure("static file", [lambda: anyone.request("GET", STATIC)] * n)
     return out
 
 
@@ -144,9 +143,8 @@ def main() -> None:
         server = Server(env, free_port(), 1, 1, work / "gunicorn.log")
         server.start()
         try:
-            with requests.Session() as session:
-                for i in range(30):  # warm-up: templates compiled, connections open
-                    register_once(session, server.base, f"warm-{i}")
+            for i in range(30):  # warm-up: templates compiled, connections open
+                register_once(server.base, f"warm-{i}")
             cpu = cpu_per_request(server, n)
         finally:
             server.stop()
@@ -154,10 +152,9 @@ def main() -> None:
         server = Server(env, free_port(), 1, 1, work / "gunicorn-profiled.log", ("-c", str(CONFIG)))
         server.start()
         try:
-            with requests.Session() as session:
-                started = time.perf_counter()
-                done = sum(register_once(session, server.base, f"prof-{i}").receipt is not None for i in range(n))
-                progress(f"profiled: {done} registrations in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            done = sum(register_once(server.base, f"prof-{i}").receipt is not None for i in range(n))
+            progress(f"profiled: {done} registrations in {time.perf_counter() - started:.1f} s")
         finally:
             server.stop()
         files = sorted(work.glob("worker.prof.*"))
