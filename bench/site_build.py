@@ -56,15 +56,13 @@ SEARCH_INDEX = "search/search_index.json"
 SITEMAP = "sitemap.xml"
 # Fetched by Material's JavaScript right after load, not referenced in the markup: observed in
 # Chromium on /kommuner/are/ with mkdocs-material 9.8.2 (search worker and index, the Swedish
-# stemmer, and the sitemap under each language root that the head's alternate links name, which
-# Material reads to handle links into the other language). Glob patterns inside the built site.
+# stemmer). No sitemap: Material fetches one only under a `<link rel="alternate">` in the head, and
+# the head names none (mkdocs.yml, `extra.alternate`). Glob patterns inside the built site.
 SCRIPT_FETCHES = [
     "assets/javascripts/workers/search.*.min.js",
     SEARCH_INDEX,
     "assets/javascripts/lunr/min/lunr.stemmer.support.min.js",
     "assets/javascripts/lunr/min/lunr.sv.min.js",
-    SITEMAP,
-    f"en/{SITEMAP}",
 ]
 
 TARGET_BUILD_S = 3.0
@@ -406,7 +404,7 @@ def reading(real: BuildTimes, scales: list[BuildTimes], page_total: int, after_t
         f"{TARGET_BUILD_S:.0f} s target. {growth_reading(scales)}\n\n"
         f"The municipality page {PAGE} transfers {kb(page_total)} KB gzipped on first load counting what its "
         f"markup references, {weight_verdict} the {TARGET_PAGE_KB} KB target; with what Material's JavaScript "
-        f"fetches right after load (search worker and index, stemmer, sitemaps) it is "
+        f"fetches right after load (search worker and index, stemmer) it is "
         f"{kb(page_total + after_total)} KB. Its HTML {nav_note}. The search index, fetched on every first "
         f"visit, does grow with the content: {kb(large_index.gzipped)} KB gzipped at {large.label}.\n\n"
         f"Timings come from a shared, noisy 2-core machine: compare medians and ratios, not single runs."
@@ -464,8 +462,8 @@ def report(args, real: BuildTimes, scales: list[BuildTimes], started: datetime, 
         "",
         "The markup does not reference these, but Material requests them as soon as the page has "
         "loaded, not only when someone searches (seen in Chromium): the search worker and index, "
-        "the Swedish stemmer, and the sitemap of each language (Material reads them to handle links "
-        "into the other language).",
+        "and the Swedish stemmer. It fetches no sitemap: the head names no alternate language (the "
+        "sitemaps carry each page's translation).",
         "",
         *weight_table(after_load),
         "",

@@ -58,14 +58,6 @@ def on_config(config):
         "home": routes.url("home", lang),
         "region": site.region.name,
     }
-    # Material puts these in every page's head as `<link rel="alternate">` and, after load, fetches
-    # `sitemap.xml` next to each, so they must be the language roots. The switcher's link to the same
-    # page in the other language comes from the page (partials/alternate.html); search engines learn
-    # the page pairs from the sitemap's hreflang links (sitemap.xml).
-    config.extra["alternate"] = [
-        {"name": LABELS[code]["language_name"], "link": routes.url("home", code), "lang": code}
-        for code in (lang, other)
-    ]
     return config
 
 

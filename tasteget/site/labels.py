@@ -4,7 +4,6 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
-        "language_name": "Svenska",
         "other_language": "English",
         "other_language_label": "In English",
         "home": "Hem",
@@ -86,7 +85,6 @@ LABELS: dict[str, dict[str, str]] = {
         "footer_nav": "Sidfot",
     },
     "en": {
-        "language_name": "English",
         "other_language": "Svenska",
         "other_language_label": "På svenska",
         "home": "Home",

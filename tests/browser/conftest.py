@@ -124,31 +124,6 @@ def page(browser, base_url):
     context.close()
 
 
-SWEDISH_SITEMAP = re.compile(r"^https?://[^/]+/sitemap\.xml$")
-
-
-@pytest.fixture
-def open_with_sitemaps():
-    """Open a path and wait until Material has both sitemaps, the English one first.
-
-    Material keeps the sitemaps in the order they arrive and intercepts a click on a link into the
-    first language root that matches, so with the English one first, a link from a Swedish page to
-    /en/… is the one it would take over. Holding the Swedish sitemap back makes that order certain.
-    """
-
-    def open_page(page, path: str) -> None:
-        held = []
-        page.route(SWEDISH_SITEMAP, lambda route: held.append(route))
-        with page.expect_response(lambda r: urlsplit(r.url).path == "/en/sitemap.xml"):
-            page.goto(path)
-        for route in held:
-            route.continue_()
-        page.unroute(SWEDISH_SITEMAP)
-        page.wait_for_load_state("networkidle")
-
-    return open_page
-
-
 @pytest.fixture(scope="session")
 def intake_server(intake_app):
     """The intake (forms, receipts and the built site) on a loopback port, in a thread."""
