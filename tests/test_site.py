@@ -184,6 +184,21 @@ def test_no_head_names_alternates_for_material_to_fetch_sitemaps_under(built_sit
     assert [path for path in all_pages(built_site) if Page(path.read_text(encoding="utf-8")).hreflang] == []
 
 
+def test_robots_txt_names_both_sitemaps_by_address_and_keeps_the_shells_out(built_site):
+    """The sitemaps alone carry the language pairs, so search engines are told where both are."""
+    assert not (built_site / "en" / "robots.txt").exists()  # robots.txt counts only at the root
+    lines = (built_site / "robots.txt").read_text(encoding="utf-8").splitlines()
+    sitemaps = [line.removeprefix("Sitemap: ") for line in lines if line.startswith("Sitemap: ")]
+    assert [urlparse(address).path for address in sitemaps] == ["/sitemap.xml", "/en/sitemap.xml"]
+    for address in sitemaps:
+        assert urlparse(address).scheme in ("http", "https"), "robots.txt must name sitemaps by full address"
+        assert (built_site / urlparse(address).path.lstrip("/")).is_file(), address
+    disallowed = [line.removeprefix("Disallow: ") for line in lines if line.startswith("Disallow: ")]
+    assert disallowed == [f"{routes.PREFIX[lang]}{shell.SHELL_DIR}/" for lang in routes.LANGS]
+    for path in disallowed:
+        assert (built_site / path.lstrip("/") / "index.html").is_file(), f"{path} is not in the build"
+
+
 def test_pages_have_language_description_open_graph_and_footer(built_site):
     for path in all_pages(built_site):
         if path.name == "404.html":

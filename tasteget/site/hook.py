@@ -16,6 +16,7 @@ from tasteget.content.load import check
 from tasteget.site import routes
 from tasteget.site.labels import LABELS
 from tasteget.site.pages import GeneratedPage, render
+from tasteget.site.robots import robots_txt
 
 log = logging.getLogger("mkdocs.hooks.tasteget")
 _pages: dict[str, GeneratedPage] = {}
@@ -64,6 +65,8 @@ def on_config(config):
 def on_files(files, config):
     for page in _pages.values():
         files.append(File.generated(config, page.src_path, content=page.markdown))
+    if routes.PREFIX[config.theme["language"]] == "/" and config.site_url:  # only at the site's root
+        files.append(File.generated(config, "robots.txt", content=robots_txt(config.site_url)))
     return files
 
 
