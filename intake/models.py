@@ -72,8 +72,9 @@ class Submission:
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     submission_id: Mapped[str] = mapped_column(String(64), unique=True)  # one per rendered form
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    # The day of created_at, kept by the database itself: the figures count by it, and an index in
-    # its order lets their GROUP BYs stream instead of sorting every row (see intake/figures.py).
+    # The day of created_at, kept by the database itself (VIRTUAL on SQLite, STORED on PostgreSQL:
+    # see migration 0009): the figures count by it, and an index in its order lets SQLite group
+    # them as it reads instead of sorting every row first (see intake/figures.py).
     created_on: Mapped[date] = mapped_column(Date, Computed(utc_day(literal_column("created_at"))))
     form_language: Mapped[str] = mapped_column(String(2))
     utm_source: Mapped[str | None] = mapped_column(String(200))
@@ -173,7 +174,8 @@ class Household(Submission, Base):
         # Every column the figures count by, the households they count (not quarantined) only, in
         # the order of their GROUP BYs (day, source, move): SQLite, which can only group sorted
         # rows, reads them from this narrow index in that order instead of sorting 100 000 rows per
-        # figure. quarantine_reason is a column too, so SQLite sees the index as covering.
+        # figure. created_at and quarantine_reason are columns too, so the figures that sort anyway
+        # find everything they read here (SQLite takes no index as covering for a virtual column).
         Index(
             "ix_households_figures",
             *FIGURES,
