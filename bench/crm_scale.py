@@ -7,6 +7,7 @@ household list (several filters and pages) and to the dashboard through the Flas
 logged in as the coordinator or a guide: the whole request, queries and templates included.
 
     .venv/bin/python bench/crm_scale.py [--households 100000] [--requests 40] [--backend sqlite|postgresql|both] [--write]
+    .venv/bin/python bench/crm_scale.py --only dashboard --requests 80   # one case, e.g. before and after a change
 
 Not part of the tests. Targets: list page p95 <= 200 ms, dashboard <= 1 s (its p95).
 """
@@ -192,7 +193,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def measure(database_url: str, n: int, requests: int, site_dir: Path) -> list[tuple]:
+def measure(database_url: str, n: int, requests: int, site_dir: Path, cases=CASES) -> list[tuple]:
     app = create_app(intake_config(database_url, site_dir))
     engine = app.extensions["db_engine"]
     db.upgrade(engine)
@@ -213,7 +214,7 @@ def measure(database_url: str, n: int, requests: int, site_dir: Path) -> list[tu
         clients[role] = app.test_client()
         assert staff_login(clients[role], email).status_code == 303
     results = []
-    for role, name, path in CASES:
+    for role, name, path in cases:
         client = clients[role]
         times = []
         rounds = requests if "dashboard" not in name else max(5, requests // 4)
@@ -230,18 +231,18 @@ def measure(database_url: str, n: int, requests: int, site_dir: Path) -> list[tu
     return results, counts
 
 
-def sqlite_run(n, requests, site_dir):
+def sqlite_run(n, requests, site_dir, cases):
     with tempfile.TemporaryDirectory() as tmp:
-        return measure(f"sqlite:///{tmp}/crm.db", n, requests, site_dir)
+        return measure(f"sqlite:///{tmp}/crm.db", n, requests, site_dir, cases)
 
 
-def postgresql_run(n, requests, site_dir):
+def postgresql_run(n, requests, site_dir, cases):
     schema = f"bench_crm_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        return measure(f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}", n, requests, site_dir)
+        return measure(f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}", n, requests, site_dir, cases)
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -289,13 +290,24 @@ def main() -> None:
     )
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--write", action="store_true", help="also write bench/CRM_RESULTS.md")
+    parser.add_argument(
+        "--only",
+        metavar="CASE",
+        action="append",
+        help="measure only the cases whose name holds CASE (not with --write)",
+    )
     args = parser.parse_args()
+    cases = [case for case in CASES if not args.only or any(word in case[1] for word in args.only)]
+    if args.only and args.write:
+        parser.error("--write records every case: leave out --only")
+    if not cases:
+        parser.error(f"no case matches {args.only}")
     runs = {}
     with tempfile.TemporaryDirectory() as site_dir:  # back-office pages do not use the built site
         for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
             progress(f"{backend}:")
             run = sqlite_run if backend == "sqlite" else postgresql_run
-            runs[backend] = run(args.households, args.requests, Path(site_dir))
+            runs[backend] = run(args.households, args.requests, Path(site_dir), cases)
     command = ".venv/bin/python bench/crm_scale.py " + " ".join(sys.argv[1:])
     text_out = markdown(command.strip(), args.households, runs)
     print(text_out)

@@ -4,14 +4,51 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    literal_column,
+    text,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class utc_day(FunctionElement):  # noqa: N801 (an SQL function, named as one)
+    """The UTC day of a stored time, as datetime.date() of it gives, in a form both databases can
+    index: SQLite keeps times as text ('YYYY-MM-DD HH:MM:SS.ffffff', UTC), whose first ten
+    characters are the day; PostgreSQL's date() of a timestamptz follows the session's time zone,
+    so it is not immutable, while the day in UTC is."""
+
+    type = Date()
+    name = "utc_day"
+    inherit_cache = True
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element, compiler, **kw):
+    return f"date(timezone('UTC', {compiler.process(element.clauses, **kw)}))"
 
 
 class Base(DeclarativeBase):
@@ -35,6 +72,10 @@ class Submission:
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     submission_id: Mapped[str] = mapped_column(String(64), unique=True)  # one per rendered form
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # The day of created_at, kept by the database itself (VIRTUAL on SQLite, STORED on PostgreSQL:
+    # see migration 0009): the figures count by it, and an index in its order lets SQLite group
+    # them as it reads instead of sorting every row first (see intake/figures.py).
+    created_on: Mapped[date] = mapped_column(Date, Computed(utc_day(literal_column("created_at"))))
     form_language: Mapped[str] = mapped_column(String(2))
     utm_source: Mapped[str | None] = mapped_column(String(200))
     utm_medium: Mapped[str | None] = mapped_column(String(200))
@@ -55,6 +96,18 @@ class Submission:
 
 
 GUIDES_SEE = "quarantine_reason IS NULL AND withdrawn_at IS NULL AND erased_at IS NULL"
+COUNTED = "quarantine_reason IS NULL"  # what the figures count (see intake/figures.py)
+FIGURES = (
+    "created_on",
+    "utm_source",
+    "moved_on",
+    "moved_to",
+    "created_at",
+    "first_contacted_at",
+    "follow_up_on",
+    "status",
+    "quarantine_reason",
+)
 
 
 class Household(Submission, Base):
@@ -118,19 +171,16 @@ class Household(Submission, Base):
         # What the list's search reads (a substring anywhere, so no index can seek it): scanning
         # this narrow index instead of the wide rows halves a search at 100 000 households.
         Index("ix_households_search", "name", "email", "reference"),
-        # Every column the figures count by: the dashboard's GROUP BYs read this narrow index
-        # instead of the wide rows (about twice as fast on SQLite at 100 000 households).
+        # Every column the figures count by, the households they count (not quarantined) only, in
+        # the order of their GROUP BYs (day, source, move): SQLite, which can only group sorted
+        # rows, reads them from this narrow index in that order instead of sorting 100 000 rows per
+        # figure. created_at and quarantine_reason are columns too, so the figures that sort anyway
+        # find everything they read here (SQLite takes no index as covering for a virtual column).
         Index(
             "ix_households_figures",
-            "created_at",
-            "quarantine_reason",
-            "utm_source",
-            "status",
-            "moved_on",
-            "moved_to",
-            "first_contacted_at",
-            "follow_up_on",
-            "id",
+            *FIGURES,
+            postgresql_where=text(COUNTED),
+            sqlite_where=text(COUNTED),
         ),
     )
 
@@ -163,6 +213,18 @@ class MagazineOrder(Submission, Base):
     # The normalised address; one order per address (quarantined orders have none).
     address_key: Mapped[str | None] = mapped_column(String(400), unique=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)  # in a mailing batch
+
+    __table_args__ = (
+        # The orders the figures count, by day and source, in that order (see Household's).
+        Index(
+            "ix_magazine_orders_figures",
+            "created_on",
+            "utm_source",
+            "quarantine_reason",
+            postgresql_where=text(COUNTED),
+            sqlite_where=text(COUNTED),
+        ),
+    )
 
 
 class OutboxMessage(Base):

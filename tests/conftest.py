@@ -44,11 +44,10 @@ def built_site(tmp_path_factory) -> Path:
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request, tmp_path_factory):
-    """A database of this run's own: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('crm') / 'crm.db'}"
+def _own_database(backend: str, folder: Path):
+    """An SQLite file in `folder`, or a fresh PostgreSQL schema dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'crm.db'}"
         return
     base = os.environ["TEST_DATABASE_URL"]
     schema = f"tasteget_test_{uuid.uuid4().hex[:12]}"
@@ -59,6 +58,18 @@ def database_url(request, tmp_path_factory):
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A database of this run's own: an SQLite file, or a fresh PostgreSQL schema."""
+    yield from _own_database(request.param, tmp_path_factory.mktemp("crm"))
+
+
+@pytest.fixture(params=BACKENDS)
+def unmigrated_database_url(request, tmp_path):
+    """A database of this test's own with no tables yet, for a test of the migrations themselves."""
+    yield from _own_database(request.param, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from intake import db
 from intake.figures import HouseholdRecord, OrderRecord
@@ -39,12 +39,13 @@ ORDERS = [
 ]
 
 
-def _at(day: date | None) -> datetime | None:
-    return datetime.combine(day, datetime.min.time(), UTC) if day else None
+def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
+    """The records as households and orders in the CRM, with a quarantined one of each that never counts;
+    what happened on a day happened at `at` (UTC) of that day."""
 
+    def _at(day: date | None) -> datetime | None:
+        return datetime.combine(day, at, UTC) if day else None
 
-def store(app, households=DATASET, orders=ORDERS) -> None:
-    """The records as households and orders in the CRM, with a quarantined one of each that never counts."""
     common = {"form_language": "sv", "privacy_version": "v1", "consented_at": datetime.now(UTC), "country": "SE"}
     person = {"contact_channel": "email", "contact_language": "sv", "place": "P", "occupation": "O", "timeframe": "6m"}
     with app.app_context():

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime, time
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import insert, inspect, select, text
+from sqlalchemy.orm import Session
 
 from intake import db
 from intake.figures import compute, load, tally
+from intake.models import Household, MagazineOrder, PrivacyNotice
 
 from figures_data import DATASET, ORDERS, store
 from helpers import tasteget
@@ -65,6 +71,64 @@ def test_the_database_counts_what_the_records_count(app):
     store(app)
     with app.app_context():
         assert load(db.session()) == tally(DATASET, ORDERS)
+
+
+def test_the_database_counts_each_record_on_its_day_in_utc(app):
+    """Registered, contacted and ordered at 23:30 UTC: on that day, as the records count it, whatever
+    the database session's time zone (in Stockholm it is already the next day)."""
+    store(app, at=time(23, 30))
+    with app.app_context():
+        session = db.session()
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET LOCAL TIME ZONE 'Europe/Stockholm'"))
+        assert load(session) == tally(DATASET, ORDERS)
+
+
+def test_the_migration_gives_stored_records_their_day(unmigrated_database_url):
+    """Households and orders stored before the figures' day existed (revision 0008) get theirs,
+    the UTC day they came in, and count on it; the migration also goes back down."""
+    engine = db.make_engine(unmigrated_database_url)
+    db.upgrade(engine, "0008")
+    late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    common = {"form_language": "sv", "privacy_version": "v1", "consented_at": late, "created_at": late}
+    with engine.begin() as connection:
+        connection.execute(insert(PrivacyNotice), {"version": "v1", "language": "sv", "text": "x", "first_seen": late})
+        connection.execute(
+            insert(Household),
+            {
+                **common,
+                "reference": "H-OLD-0001",
+                "submission_id": "old-household",
+                "name": "X",
+                "email": "x@example.com",
+                "contact_channel": "email",
+                "contact_language": "sv",
+                "place": "P",
+                "occupation": "O",
+                "timeframe": "6m",
+                "country": "SE",
+                "utm_source": "facebook",
+            },
+        )
+        connection.execute(
+            insert(MagazineOrder),
+            {**common, "reference": "M-OLD-0001", "submission_id": "old-order", "name": "N", "street": "S"}
+            | {"postal_code": "831 31", "city": "C", "country": "SE"},
+        )
+    db.upgrade(engine)
+    with Session(engine) as session:
+        assert session.scalars(select(Household.created_on)).all() == [date(2026, 3, 1)]
+        assert session.scalars(select(MagazineOrder.created_on)).all() == [date(2026, 3, 1)]
+        tallies = load(session)
+        assert tallies.registered == {(date(2026, 3, 1), "facebook"): 1}
+        assert tallies.orders == {(date(2026, 3, 1), None): 1}
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(db.MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+    assert "created_on" not in {c["name"] for c in inspect(engine).get_columns("households")}
+    engine.dispose()
 
 
 def test_the_median_of_counted_values_is_the_median_of_the_values():
