@@ -8,14 +8,17 @@ Create Date: 2026-11-27 23:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from intake.models import utc_day
-
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
 
 COUNTED = sa.text("quarantine_reason IS NULL")
+# What intake.models.utc_day compiles to, written out: a migration must not change when the models do.
+DAY_OF_CREATED_AT = {
+    "sqlite": "substr(created_at, 1, 10)",
+    "postgresql": "date(timezone('UTC', created_at))",
+}
 FIGURES = {  # the columns of each table's index, in the order of the figures' GROUP BYs
     "households": [
         "created_on",
@@ -47,7 +50,8 @@ def upgrade() -> None:
     op.drop_index("ix_households_figures", table_name="households")
     # SQLite adds a generated column in place only if it is VIRTUAL (computed when read; the index
     # keeps its values); PostgreSQL (before 18) has STORED ones only.
-    stored = op.get_bind().dialect.name == "postgresql"
+    dialect = op.get_bind().dialect.name
+    stored = dialect == "postgresql"
     for table, columns in FIGURES.items():
         # Not in batch mode, which would copy the table on SQLite.
         op.add_column(
@@ -55,7 +59,7 @@ def upgrade() -> None:
             sa.Column(
                 "created_on",
                 sa.Date(),
-                sa.Computed(utc_day(sa.literal_column("created_at")), persisted=stored),
+                sa.Computed(DAY_OF_CREATED_AT[dialect], persisted=stored),
                 nullable=False,
             ),
         )
