@@ -7,7 +7,6 @@ import io
 from datetime import UTC, date, datetime, time
 
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
@@ -123,10 +122,7 @@ def test_the_migration_gives_stored_records_their_day(unmigrated_database_url):
         assert tallies.registered == {(date(2026, 3, 1), "facebook"): 1}
         assert tallies.orders == {(date(2026, 3, 1), None): 1}
     with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(db.MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0008")
+        command.downgrade(db.alembic_config(connection), "0008")
     assert "created_on" not in {c["name"] for c in inspect(engine).get_columns("households")}
     engine.dispose()
 
