@@ -188,6 +188,40 @@ def test_orders_one_per_address_from_an_excel_file(app, client, tmp_path, rows):
     assert again.stdout.splitlines()[-2] == "Orders: 0 created, 2 already imported, 5 rejected (7 rows)."
 
 
+TWINS = {
+    # A row of the previous CRM with a bad cell, then its corrected twin (same person, same address),
+    # then a real duplicate of the twin.
+    "households": (
+        "id,registered,name,email,municipalities\n"
+        "t1,2025-03-04,Karin Lund,karin@,are\n"
+        "t1,2025-03-04,Karin Lund,karin@example.com,are\n"
+        "t1,2025-03-05,Karin Lund,karin@example.com,are\n",
+        "row 4: id: the same id as row 3",
+    ),
+    "orders": (
+        "id;ordered;name;street;postal_code;city;email\n"
+        "o7;2025-02-10;Karin Lund;Kyrkgatan 3;75320;Uppsala;karin@\n"
+        "o8;2025-02-11;Karin Lund;Kyrkgatan 3;753 20;Uppsala;karin@example.com\n"
+        "o9;2025-02-12;K. Lund;KYRKGATAN 3;75320;Uppsala;\n",
+        "row 4: street: the same address as row 3 (one magazine per address)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", TWINS)
+def test_a_rejected_row_does_not_shut_out_its_corrected_twin(app, tmp_path, rows, kind):
+    text, duplicate = TWINS[kind]
+    result = tasteget("import", kind, str(write(tmp_path, text)), env=env(app))
+    assert result.stdout.splitlines() == [
+        "row 2: email: not an e-mail address like name@example.com",
+        duplicate,
+        f"{kind.capitalize()}: 1 created, 0 already imported, 2 rejected (3 rows).",
+        AGAIN,
+    ]
+    model = Household if kind == "households" else MagazineOrder
+    assert [r.email for r in rows(model)] == ["karin@example.com"]
+
+
 def test_a_progress_line_on_a_large_file(app, tmp_path):
     lines = [f"p{i},2025-01-01,Person {i},p{i}@example.com,are" for i in range(1001)]
     path = write(tmp_path, "id,registered,name,email,municipalities\n" + "\n".join(lines) + "\n")
