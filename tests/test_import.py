@@ -277,6 +277,7 @@ def test_a_missing_file_is_one_line_and_a_failure(tmp_path):
 CONTEXT = importer.Context(
     today=date(2026, 1, 1), municipalities=frozenset({"are", "berg"}), staff={"anna@are.example": 7}
 )
+BEFORE_EARLIEST = "is before 2000-01-01, the earliest date an import takes"
 GOOD = {"id": "x1", "registered": "2025-05-01", "name": "Anna", "email": "anna@example.com", "municipalities": "are"}
 
 
@@ -293,6 +294,14 @@ def check(kind_name: str, cells: dict):
         ({"email": "anna@"}, [("email", "not an e-mail address like name@example.com")]),
         ({"registered": "01/05/2025"}, [("registered", '"01/05/2025" is not a date written YYYY-MM-DD')]),
         ({"registered": "2026-02-01"}, [("registered", "2026-02-01 is after today")]),
+        ({"registered": "0001-01-01"}, [("registered", f"0001-01-01 {BEFORE_EARLIEST}")]),
+        ({"consented": "1999-12-31"}, [("consented", f"1999-12-31 {BEFORE_EARLIEST}")]),
+        (
+            {"status": "moved", "moved_to": "are", "moved_on": "2026-01-02"},
+            [("moved_on", "2026-01-02 is after today")],
+        ),
+        ({"follow_up_on": "1999-12-31"}, [("follow_up_on", f"1999-12-31 {BEFORE_EARLIEST}")]),
+        ({"follow_up_on": "9999-12-31"}, [("follow_up_on", "9999-12-31 is more than 2 years after today")]),
         ({"municipalities": "are, unsure"}, [("municipalities", 'municipalities or "unsure", not both')]),
         ({"municipalities": ""}, [("municipalities", "fill in this column")]),
         (
@@ -346,6 +355,7 @@ def test_a_household_row_as_stored():
             "owner": "Anna@Are.example",
             "seeks": "job|housing",
             "children_ages": "3 7",
+            "follow_up_on": "2027-12-31",  # planned ahead, within two years
         },
     ).rows
     v = row.values
@@ -356,7 +366,26 @@ def test_a_household_row_as_stored():
         [3, 7],
     )
     assert (v["status"], v["contact_channel"], v["contact_language"], v["country"]) == ("new", "email", "sv", "SE")
-    assert row.submission_id == "import:x1"
+    assert row.submission_id == "import:x1" and v["follow_up_on"] == date(2027, 12, 31)
+
+
+GOOD_ORDER = {"id": "o1", "ordered": "2025-05-01", "name": "Bo", "street": "Storgatan 1", "postal_code": "83131"}
+
+
+@pytest.mark.parametrize("column", ["ordered", "sent_on"])
+def test_an_order_date_before_the_earliest_is_rejected(column):
+    checked = check("orders", {**GOOD_ORDER, "city": "Östersund", column: "0001-01-01"})
+    assert [(p.column, p.reason) for p in checked.problems] == [(column, f"0001-01-01 {BEFORE_EARLIEST}")]
+
+
+@pytest.mark.parametrize(("kind", "good"), [("households", GOOD), ("orders", {**GOOD_ORDER, "city": "Östersund"})])
+def test_no_column_lets_an_ancient_date_in(kind, good):
+    """Every date column has the one rule: a year like 0001 would stretch the monthly figures over millennia."""
+    assert check(kind, good).rows
+    for column in importer.KINDS[kind].COLUMNS:
+        checked = check(kind, {**good, column.name: "0001-01-01"})
+        stored = [row.values.get(column.name) for row in checked.rows]
+        assert not any(isinstance(value, date) for value in stored), column.name
 
 
 def test_the_documented_examples_import_cleanly_and_every_column_is_documented():

@@ -109,10 +109,6 @@ def key(value: str, _ctx: Context) -> str:
     return value
 
 
-def not_after_today(values: dict, ctx: Context, *columns: str) -> list[tuple[str, str]]:
-    return [(c, f"{values[c].isoformat()} is after today") for c in columns if values.get(c) and values[c] > ctx.today]
-
-
 def not_before(values: dict, start: str, *columns: str) -> list[tuple[str, str]]:
     return [
         (c, f"{values[c].isoformat()} is before {start} ({values[start].isoformat()})")
