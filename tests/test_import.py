@@ -277,7 +277,6 @@ def test_a_missing_file_is_one_line_and_a_failure(tmp_path):
 CONTEXT = importer.Context(
     today=date(2026, 1, 1), municipalities=frozenset({"are", "berg"}), staff={"anna@are.example": 7}
 )
-BEFORE_EARLIEST = "is before 2000-01-01, the earliest date an import takes"
 GOOD = {"id": "x1", "registered": "2025-05-01", "name": "Anna", "email": "anna@example.com", "municipalities": "are"}
 
 
@@ -286,6 +285,9 @@ def check(kind_name: str, cells: dict):
     header, values = list(cells), list(cells.values())
     data = "\n".join(",".join(f'"{v}"' for v in line) for line in (header, values)).encode()
     return importer.check(importer.read_table(kind, data), kind.COLUMNS, kind, CONTEXT)
+
+
+BEFORE_EARLIEST = "is before 2000-01-01, the earliest date an import takes"
 
 
 @pytest.mark.parametrize(
