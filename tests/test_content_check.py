@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,6 +175,70 @@ BROKEN = [
     ),
     ("region missing field", "region.yml", "response_days: 3\n", "", None, "response_days: required field is missing"),
     (
+        "yaml anchor",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: &seat Kommun0000by\n",
+        "seat:",
+        "anchors and aliases (&, *) are not allowed: write the value out in full",
+    ),
+    (
+        "yaml alias",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: [Norrby, *seat]\n",
+        "localities:",
+        "anchors and aliases (&, *) are not allowed: write the value out in full",
+    ),
+    (
+        "unknown tag",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: !foo Kommun0000by\n",
+        "seat:",
+        'tag "!foo" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "python tag",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: !!python/object:os.system ls\n",
+        "seat:",
+        'tag "!!python/object:os.system" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "tag on a list",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: !!omap [a: 1]\n",
+        "localities:",
+        'tag "!!omap" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "core tag that cannot construct",
+        MUNI,
+        "  count: 1000\n",
+        "  count: !!float many\n",
+        "count:",
+        'tag "!!float" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "nested too deep",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: " + "[" * 3000 + "]" * 3000 + "\n",
+        "localities:",
+        "nested more than 20 levels deep: content needs only a few",
+    ),
+    (
+        "number too long for int",
+        MUNI,
+        "  count: 1000\n",
+        "  count: 1" + "0" * 5000 + "\n",
+        "count:",
+        "a number of more than 100 characters: put it in quotes if it is text",
+    ),
+    (
         "page without front matter",
         "pages/privacy.sv.md",
         "---\ntitle: Privacy\n",
@@ -194,6 +260,40 @@ def test_broken_content_gives_one_clear_line(sample, monkeypatch, rel, old, new,
     assert result.returncode == 1
     expected = f"content/{rel}:{line}: {message.format(docs=ROOT / 'docs')}"
     assert expected in result.stdout.splitlines(), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+LIMITED = """\
+import resource, runpy, sys
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.argv[0] = "tasteget"
+runpy.run_module("tasteget", run_name="__main__")
+"""
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """Nine levels of ten aliases each: a billion strings once the aliases are expanded."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels + 1):
+        lines.append(f"lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_refused_without_expanding(sample):
+    """Aliases are refused before anything is built, so the check stays within a small memory limit."""
+    text = edit(sample, MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by\n" + billion_laughs())
+    # A regression must fail this test, not take the machine down: the check runs under 1 GiB.
+    result = subprocess.run(
+        [sys.executable, "-c", LIMITED, str(1 << 30), "check", "--content", str(sample), "--docs", str(ROOT / "docs")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = line_of(text, "lol0:")
+    expected = f"{sample / MUNI}:{line}: anchors and aliases (&, *) are not allowed: write the value out in full"
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert expected in result.stdout.splitlines()
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 
-from intake import charts, content
+from intake import charts, content, figures
 
 from figures_data import store
 from helpers import tasteget
@@ -124,6 +125,16 @@ def test_figures_as_of_an_earlier_day(app, coordinator):
     assert csv_rows(coordinator.get("/crm/figures/export.csv?as_of=2026-02-28")) == report_rows(
         app, "--as-of", "2026-02-28"
     )
+
+
+def test_a_stray_ancient_date_adds_one_month_not_two_thousand_years(app, coordinator):
+    """A move typed as year 1 in the back office: the month table lists it, not every month since."""
+    ancient = figures.HouseholdRecord(date(2026, 1, 10), ("are",), None, "moved", None, "are", date(1, 1, 1), None)
+    store(app, households=[ancient])
+    page = coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)
+    months = [row[0] for row in Tables(page).tables["Per månad: siffrorna"][1:]]
+    assert months[1:] == ["2026-01", "2026-02", "2026-03", "2026-04"] and months[0].endswith("1-01")
+    assert len(page) < 100_000
 
 
 def test_every_chart_is_drawn_with_a_name_and_its_numbers(app, coordinator):

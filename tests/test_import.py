@@ -188,6 +188,40 @@ def test_orders_one_per_address_from_an_excel_file(app, client, tmp_path, rows):
     assert again.stdout.splitlines()[-2] == "Orders: 0 created, 2 already imported, 5 rejected (7 rows)."
 
 
+TWINS = {
+    # A row of the previous CRM with a bad cell, then its corrected twin (same person, same address),
+    # then a real duplicate of the twin.
+    "households": (
+        "id,registered,name,email,municipalities\n"
+        "t1,2025-03-04,Karin Lund,karin@,are\n"
+        "t1,2025-03-04,Karin Lund,karin@example.com,are\n"
+        "t1,2025-03-05,Karin Lund,karin@example.com,are\n",
+        "row 4: id: the same id as row 3",
+    ),
+    "orders": (
+        "id;ordered;name;street;postal_code;city;email\n"
+        "o7;2025-02-10;Karin Lund;Kyrkgatan 3;75320;Uppsala;karin@\n"
+        "o8;2025-02-11;Karin Lund;Kyrkgatan 3;753 20;Uppsala;karin@example.com\n"
+        "o9;2025-02-12;K. Lund;KYRKGATAN 3;75320;Uppsala;\n",
+        "row 4: street: the same address as row 3 (one magazine per address)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", TWINS)
+def test_a_rejected_row_does_not_shut_out_its_corrected_twin(app, tmp_path, rows, kind):
+    text, duplicate = TWINS[kind]
+    result = tasteget("import", kind, str(write(tmp_path, text)), env=env(app))
+    assert result.stdout.splitlines() == [
+        "row 2: email: not an e-mail address like name@example.com",
+        duplicate,
+        f"{kind.capitalize()}: 1 created, 0 already imported, 2 rejected (3 rows).",
+        AGAIN,
+    ]
+    model = Household if kind == "households" else MagazineOrder
+    assert [r.email for r in rows(model)] == ["karin@example.com"]
+
+
 def test_a_progress_line_on_a_large_file(app, tmp_path):
     lines = [f"p{i},2025-01-01,Person {i},p{i}@example.com,are" for i in range(1001)]
     path = write(tmp_path, "id,registered,name,email,municipalities\n" + "\n".join(lines) + "\n")
@@ -253,12 +287,23 @@ def check(kind_name: str, cells: dict):
     return importer.check(importer.read_table(kind, data), kind.COLUMNS, kind, CONTEXT)
 
 
+BEFORE_EARLIEST = "is before 2000-01-01, the earliest date an import takes"
+
+
 @pytest.mark.parametrize(
     ("cells", "expected"),
     [
         ({"email": "anna@"}, [("email", "not an e-mail address like name@example.com")]),
         ({"registered": "01/05/2025"}, [("registered", '"01/05/2025" is not a date written YYYY-MM-DD')]),
         ({"registered": "2026-02-01"}, [("registered", "2026-02-01 is after today")]),
+        ({"registered": "0001-01-01"}, [("registered", f"0001-01-01 {BEFORE_EARLIEST}")]),
+        ({"consented": "1999-12-31"}, [("consented", f"1999-12-31 {BEFORE_EARLIEST}")]),
+        (
+            {"status": "moved", "moved_to": "are", "moved_on": "2026-01-02"},
+            [("moved_on", "2026-01-02 is after today")],
+        ),
+        ({"follow_up_on": "1999-12-31"}, [("follow_up_on", f"1999-12-31 {BEFORE_EARLIEST}")]),
+        ({"follow_up_on": "9999-12-31"}, [("follow_up_on", "9999-12-31 is more than 2 years after today")]),
         ({"municipalities": "are, unsure"}, [("municipalities", 'municipalities or "unsure", not both')]),
         ({"municipalities": ""}, [("municipalities", "fill in this column")]),
         (
@@ -312,6 +357,7 @@ def test_a_household_row_as_stored():
             "owner": "Anna@Are.example",
             "seeks": "job|housing",
             "children_ages": "3 7",
+            "follow_up_on": "2027-12-31",  # planned ahead, within two years
         },
     ).rows
     v = row.values
@@ -322,7 +368,26 @@ def test_a_household_row_as_stored():
         [3, 7],
     )
     assert (v["status"], v["contact_channel"], v["contact_language"], v["country"]) == ("new", "email", "sv", "SE")
-    assert row.submission_id == "import:x1"
+    assert row.submission_id == "import:x1" and v["follow_up_on"] == date(2027, 12, 31)
+
+
+GOOD_ORDER = {"id": "o1", "ordered": "2025-05-01", "name": "Bo", "street": "Storgatan 1", "postal_code": "83131"}
+
+
+@pytest.mark.parametrize("column", ["ordered", "sent_on"])
+def test_an_order_date_before_the_earliest_is_rejected(column):
+    checked = check("orders", {**GOOD_ORDER, "city": "Östersund", column: "0001-01-01"})
+    assert [(p.column, p.reason) for p in checked.problems] == [(column, f"0001-01-01 {BEFORE_EARLIEST}")]
+
+
+@pytest.mark.parametrize(("kind", "good"), [("households", GOOD), ("orders", {**GOOD_ORDER, "city": "Östersund"})])
+def test_no_column_lets_an_ancient_date_in(kind, good):
+    """Every date column has the one rule: a year like 0001 would stretch the monthly figures over millennia."""
+    assert check(kind, good).rows
+    for column in importer.KINDS[kind].COLUMNS:
+        checked = check(kind, {**good, column.name: "0001-01-01"})
+        stored = [row.values.get(column.name) for row in checked.rows]
+        assert not any(isinstance(value, date) for value in stored), column.name
 
 
 def test_the_documented_examples_import_cleanly_and_every_column_is_documented():

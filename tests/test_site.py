@@ -282,6 +282,26 @@ def test_build_stops_on_content_errors_with_the_checks_message(sample, tmp_path)
     assert not (tmp_path / "site" / "index.html").exists()
 
 
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("seat: &seat Kommun0000by\n", "anchors and aliases (&, *) are not allowed: write the value out in full"),
+        ("seat: !!python/object:os.system ls\n", 'tag "!!python/object:os.system" is not allowed'),
+    ],
+    ids=["alias", "tag"],
+)
+def test_build_refuses_hostile_yaml_with_a_line(sample, tmp_path, new, message):
+    path = sample / "municipalities" / "kommun-0000.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("seat: Kommun0000by\n", new), "utf-8")
+    line = text[: text.index("seat:")].count("\n") + 1
+    result = tasteget("build", "--site-dir", str(tmp_path / "site"), content=sample)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert f"{path}:{line}: {message}" in out
+    assert "Traceback" not in out
+
+
 def test_relative_links_between_pages_resolve(built_site):
     """Every same-site link on every page points at a built page or file."""
     broken = []

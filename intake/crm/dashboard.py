@@ -43,17 +43,26 @@ class Table:
     rows: list[tuple[str, tuple[int, ...]]]
 
 
+# A longer run of empty months is left out: a date typed with a wrong year (0001) would otherwise
+# draw every month since, thousands of rows and megabytes of page.
+MAX_EMPTY_MONTHS = 24
+
+
 def _months(*counters) -> list[str]:
-    """Every month from the first to the last that has a figure, the empty ones too."""
-    found = sorted(set().union(*counters))
-    if not found:
-        return []
-    year, month = map(int, found[0].split("-"))
-    months = []
-    while (key := f"{year:04d}-{month:02d}") <= found[-1]:
+    """Every month from the first to the last that has a figure, the empty ones too up to MAX_EMPTY_MONTHS in a row."""
+    months, previous = [], None
+    for key in sorted(set().union(*counters), key=_month_number):
+        number = _month_number(key)
+        if previous is not None and number - previous - 1 <= MAX_EMPTY_MONTHS:
+            months += [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(previous + 1, number)]
         months.append(key)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        previous = number
     return months
+
+
+def _month_number(key: str) -> int:
+    year, month = map(int, key.split("-"))
+    return year * 12 + month - 1
 
 
 def tables(f: figures.Figures, names: dict[str, str]) -> list[Table]:

@@ -8,7 +8,7 @@ the report can be pasted into a ticket; coded values (dates, choices, slugs) are
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import email_validator
 
@@ -19,6 +19,9 @@ from ..forms import CONTROL, LINE_BREAK, MARKUP, PHONE, children_ages
 # vertical bars or spaces: whichever the cell's delimiter leaves free.
 LIST_SEPARATORS = re.compile(r"[,;|\s]+")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# No date in the campaign's CRM is older than this; a year such as 0001 (a spreadsheet's blank date)
+# would otherwise stretch the figures' months over two thousand years.
+EARLIEST = date(2000, 1, 1)
 
 
 class Invalid(ValueError):
@@ -70,13 +73,21 @@ def several(value: str, options) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def day(value: str) -> date:
+def day(value: str, today: date, years_ahead: int = 0) -> date:
+    """A date written YYYY-MM-DD, from EARLIEST to today (what has happened) or `years_ahead` years later."""
     try:
         if not ISO_DATE.match(value):
             raise ValueError
-        return date.fromisoformat(value)
+        found = date.fromisoformat(value)
     except ValueError:
         raise Invalid(f'"{value}" is not a date written YYYY-MM-DD') from None
+    if found < EARLIEST:
+        raise Invalid(f"{value} is before {EARLIEST.isoformat()}, the earliest date an import takes")
+    if found > today + timedelta(days=366 * years_ahead):
+        raise Invalid(
+            f"{value} is more than {years_ahead} years after today" if years_ahead else f"{value} is after today"
+        )
+    return found
 
 
 def whole_number(value: str, low: int, high: int) -> int:

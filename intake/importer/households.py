@@ -6,12 +6,13 @@ from .. import choices, followup
 from ..models import PIPELINE, UTM_FIELDS, Household, HouseholdEvent, HouseholdMunicipality, JobRun
 from ..references import new_reference
 from . import cells
-from .rows import KEY_PREFIX, Column, Context, Row, key, noon, not_after_today, not_before
+from .rows import KEY_PREFIX, Column, Context, Row, key, noon, not_before
 
 NAME = "households"
 MODEL = Household
 RECORD = "household"  # its purpose, see intake.privacy.PURPOSES
 MOVED = ("moved", "settled")
+FOLLOW_UP_YEARS = 2  # the longest timeframe a mover can give (24m): a later follow-up is a mistyped year
 
 
 def _staff(value: str, ctx: Context) -> int:
@@ -30,7 +31,7 @@ def _moved_to(value: str, ctx: Context) -> str:
 
 COLUMNS = [
     Column("id", key, required=True),
-    Column("registered", lambda v, _: cells.day(v), required=True),
+    Column("registered", lambda v, ctx: cells.day(v, ctx.today), required=True),
     Column("name", lambda v, _: cells.text(v), required=True),
     Column("email", lambda v, _: cells.email(v), required=True),
     Column("municipalities", lambda v, ctx: cells.municipalities(v, ctx.municipalities), required=True),
@@ -54,13 +55,13 @@ COLUMNS = [
     Column("heard_from", lambda v, _: cells.one_of(v, choices.HEARD_FROM)),
     *(Column(name, lambda v, _: cells.text(v)) for name in UTM_FIELDS),
     Column("status", lambda v, _: cells.one_of(v, [(s, s) for s in PIPELINE]), default="new"),
-    Column("first_contacted", lambda v, _: cells.day(v)),
+    Column("first_contacted", lambda v, ctx: cells.day(v, ctx.today)),
     Column("moved_to", _moved_to),
-    Column("moved_on", lambda v, _: cells.day(v)),
+    Column("moved_on", lambda v, ctx: cells.day(v, ctx.today)),
     Column("closed_reason", lambda v, _: cells.text(v)),
     Column("owner", _staff),
-    Column("follow_up_on", lambda v, _: cells.day(v)),
-    Column("consented", lambda v, _: cells.day(v)),
+    Column("follow_up_on", lambda v, ctx: cells.day(v, ctx.today, FOLLOW_UP_YEARS)),
+    Column("consented", lambda v, ctx: cells.day(v, ctx.today)),
 ]
 
 
@@ -69,8 +70,7 @@ def check(values: dict, ctx: Context) -> list[tuple[str, str]]:
 
     `values` holds only the cells that could be read; a check whose cells could not is skipped.
     """
-    problems = not_after_today(values, ctx, "registered", "first_contacted", "consented")
-    problems += not_before(values, "registered", "first_contacted", "moved_on")
+    problems = not_before(values, "registered", "first_contacted", "moved_on")
     if values.get("contact_channel") == "phone" and not values.get("phone"):
         problems.append(("phone", "needed when contact_channel is phone"))
     count, ages = values.get("children_count"), values.get("children_ages")

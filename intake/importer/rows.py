@@ -57,7 +57,11 @@ def noon(day: date | None) -> datetime | None:
 
 
 def check(table: Table, columns: list[Column], kind, ctx: Context) -> Checked:
-    """Every row read and checked; the first of two rows with the same key wins, the second is rejected."""
+    """Every row read and checked; of two good rows with the same key the first wins, the second is rejected.
+
+    A rejected row holds no key, so its corrected twin further down the file (same id, same address)
+    is imported instead of being turned away as its duplicate.
+    """
     out = Checked(problems=list(table.problems), total=len(table.rows) + len(table.problems))
     first_seen: dict[tuple[str, str], int] = {}
     for number, cells in table.rows:
@@ -65,13 +69,16 @@ def check(table: Table, columns: list[Column], kind, ctx: Context) -> Checked:
         # Checks across columns run on the cells that could be read, so one pass reports everything.
         failed = {column for column, _ in problems}
         problems += [(column, reason) for column, reason in kind.check(values, ctx) if column not in failed]
-        for column, key in kind.unique_keys(values):
-            earlier = first_seen.setdefault((column, key), number)
-            if earlier != number:
-                problems.append((column, kind.same_as(column, earlier)))
+        keys = kind.unique_keys(values)
+        problems += [
+            (column, kind.same_as(column, first_seen[column, key]))
+            for column, key in keys
+            if (column, key) in first_seen
+        ]
         if problems:
             out.problems += [Problem(number, column, reason) for column, reason in problems]
         else:
+            first_seen.update(dict.fromkeys(keys, number))
             out.rows.append(Row(number, values["id"], values))
     out.problems.sort(key=lambda p: p.row)
     return out
@@ -100,10 +107,6 @@ def key(value: str, _ctx: Context) -> str:
     if not value.isprintable():
         raise Invalid("remove the invisible control characters")
     return value
-
-
-def not_after_today(values: dict, ctx: Context, *columns: str) -> list[tuple[str, str]]:
-    return [(c, f"{values[c].isoformat()} is after today") for c in columns if values.get(c) and values[c] > ctx.today]
 
 
 def not_before(values: dict, start: str, *columns: str) -> list[tuple[str, str]]:

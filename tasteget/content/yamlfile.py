@@ -1,7 +1,8 @@
 """Read a YAML file as YAML 1.2 into plain Python data, remembering the line of every value.
 
 YAML 1.2 (ruamel.yaml) keeps `no`, `yes`, `on` and `12:30` as text, where YAML 1.1 (PyYAML)
-turns them into booleans and numbers. The line map lets every error name its line.
+turns them into booleans and numbers. The line map lets every error name its line. Content is
+plain data, so anchors, aliases and tags are refused before anything is built from the file.
 """
 
 from __future__ import annotations
@@ -14,8 +15,16 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.nodes import ScalarNode
 
 Loc = tuple[str | int, ...]
+
+# Content nests four levels at most; far deeper input would exhaust the loader's recursion.
+MAX_DEPTH = 20
+# int() refuses more than 4300 digits with a traceback; no figure in content comes close to this.
+MAX_NUMBER = 100
+CORE_TAG = "tag:yaml.org,2002:"
 
 
 class YamlSyntaxError(Exception):
@@ -46,6 +55,7 @@ def parse(text: str, line_offset: int = 0) -> Document:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
+        _screen(yaml, text, line_offset)
         raw = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -57,6 +67,37 @@ def parse(text: str, line_offset: int = 0) -> Document:
     doc = Document(data=None, line_offset=line_offset)
     doc.data = _plain(raw, (), doc.lines, 1)
     return doc
+
+
+def _screen(yaml: YAML, text: str, line_offset: int) -> None:
+    """Refuse, from the event stream and before building anything, what plain content never needs.
+
+    Nested aliases expand exponentially (a few lines become gigabytes: "billion laughs"), and
+    tags name constructors; reading events costs only the length of the text.
+    """
+    depth = 0
+    for event in yaml.parse(text):
+        line = event.start_mark.line + 1 + line_offset
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise YamlSyntaxError(line, "anchors and aliases (&, *) are not allowed: write the value out in full")
+        tag = getattr(event, "tag", None)
+        if tag:
+            shown = "!!" + tag.removeprefix(CORE_TAG) if tag.startswith(CORE_TAG) else tag
+            raise YamlSyntaxError(line, f'tag "{shown}" is not allowed: write the value plainly (text in quotes)')
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlSyntaxError(line, f"nested more than {MAX_DEPTH} levels deep: content needs only a few")
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        elif (
+            isinstance(event, ScalarEvent)
+            and len(event.value) > MAX_NUMBER
+            and yaml.resolver.resolve(ScalarNode, event.value, event.implicit) == CORE_TAG + "int"
+        ):
+            raise YamlSyntaxError(
+                line, f"a number of more than {MAX_NUMBER} characters: put it in quotes if it is text"
+            )
 
 
 def load(path: Path) -> Document:
