@@ -7,11 +7,14 @@ import secrets
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+# In a checkout the content and the built site sit beside the code. An installed package has
+# neither (the wheel ships code, not content): there they have no default, and `require` says so.
+IN_CHECKOUT = (PROJECT / "pyproject.toml").is_file()
 
 DEFAULTS = {
     # Where the campaign's content and the built site are.
-    "CONTENT_DIR": str(PROJECT / "content"),
-    "SITE_DIR": str(PROJECT / "site"),
+    "CONTENT_DIR": str(PROJECT / "content") if IN_CHECKOUT else None,
+    "SITE_DIR": str(PROJECT / "site") if IN_CHECKOUT else None,
     # The CRM database; None means an SQLite file in the instance folder.
     "DATABASE_URL": None,
     # Abuse defences.
@@ -109,6 +112,17 @@ def from_environment(environ=os.environ) -> dict:
             raise ValueError(f"LEGAL_BASIS must be consent or public_task, got {value!r}")
         out[key] = value
     return out
+
+
+# The settings without a default outside a checkout, and what they name.
+REQUIRED = {"CONTENT_DIR": "the content folder", "SITE_DIR": "the folder the site is built into"}
+
+
+def require(config) -> None:
+    """Say in one line which settings an installed package needs and the environment left out."""
+    missing = [f"{key} ({what})" for key, what in REQUIRED.items() if not config.get(key)]
+    if missing:
+        raise ValueError(f"set {' and '.join(missing)}: an installed tasteget has no content or site of its own")
 
 
 def development_secret(instance: Path) -> str:
