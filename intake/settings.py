@@ -125,16 +125,32 @@ def require(config) -> None:
         raise ValueError(f"set {' and '.join(missing)}: an installed tasteget has no content or site of its own")
 
 
+def instance_folder(instance: Path) -> Path:
+    """The instance folder, made if need be; if it cannot be (an installed package's is in its
+    prefix, which a service account may not write), one line naming the settings that replace it."""
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+        reason = None if os.access(instance, os.W_OK | os.X_OK) else "not writable"
+    except OSError as exc:
+        reason = exc.strerror
+    if reason:
+        raise ValueError(
+            f"cannot use the instance folder {instance} ({reason}): "
+            "set SECRET_KEY and DATABASE_URL (and MAIL_URL or MAIL_DIR)"
+        )
+    return instance
+
+
 def development_secret(instance: Path) -> str:
     """A random secret generated once into the instance folder (never committed)."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        instance_folder(instance)
         path.write_text(secrets.token_hex(32), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
 
 
 def sqlite_url(instance: Path) -> str:
-    instance.mkdir(parents=True, exist_ok=True)
+    instance_folder(instance)
     return f"sqlite:///{instance / 'tasteget.db'}"

@@ -105,3 +105,14 @@ def test_outside_the_checkout_a_default_that_cannot_work_is_one_clear_line(insta
         result = installed_package.run("tasteget", *command, cwd=tmp_path, env=installed.environment())
         assert result.returncode == 1, command
         assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(line), result.stderr
+
+    # The instance folder (in the virtualenv when installed) cannot be made, as under a system-wide
+    # installation run by a service account: the settings that do without it are named.
+    (installed_package.venv / "var").write_text("")
+    env = installed.environment(CONTENT_DIR=str(tmp_path), SITE_DIR=str(tmp_path))
+    result = installed_package.run("tasteget", "db", "upgrade", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"Error: cannot use the instance folder {installed_package.instance} (Not a directory): "
+        "set SECRET_KEY and DATABASE_URL (and MAIL_URL or MAIL_DIR)"
+    ]
