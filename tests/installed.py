@@ -41,20 +41,18 @@ def build_wheel(out: Path) -> Path:
 
     No build isolation and no index: the setuptools of the test extras builds it, so the tests need
     no network (pip would otherwise download the build backend)."""
-    if tuple(map(int, metadata.version("setuptools").split(".")[:2])) < (70, 1):
+    try:
+        version = tuple(map(int, metadata.version("setuptools").split(".")[:2]))
+    except metadata.PackageNotFoundError:
+        version = ()
+    if version < (70, 1):
         raise RuntimeError("building the wheel needs setuptools>=70.1 (in the test extras): run `make`")
     source = out / "source"
     for name in checkout_files():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
     dist = out / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index", "--no-build-isolation"]
-        + ["--wheel-dir", str(dist), str(source)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    _pip("wheel", "--no-deps", "--no-index", "--no-build-isolation", "--wheel-dir", str(dist), str(source))
     (wheel,) = dist.glob("tasteget-*.whl")
     return wheel
 
@@ -90,19 +88,20 @@ def install(wheel: Path, venv: Path) -> Installed:
     editable install (a .pth *file* in that folder) is never run, and the wheel's own packages come
     first on the path. `pip check` then confirms the wheel's declared dependencies are satisfied."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet"]
-        + ["--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    _pip("--python", str(venv / "bin" / "python"), "install", "--no-deps", "--no-index", str(wheel))
     installed = Installed(venv)
     where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     purelib = Path(subprocess.check_output([installed.python, "-c", where], text=True).strip())
     ours = sorted({p for p in sys.path if Path(p).name.endswith("-packages") and Path(p).is_dir()})
     (purelib / "dependencies-of-the-test-run.pth").write_text("".join(f"{p}\n" for p in ours))
     return installed
+
+
+def _pip(*args: str) -> None:
+    """This environment's pip; its own words if it fails."""
+    result = subprocess.run([sys.executable, "-m", "pip", "--quiet", *args], capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"pip {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
 
 
 def deployment(folder: Path) -> Path:
