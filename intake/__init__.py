@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(settings.DEFAULTS)
     app.config.update(settings.from_environment() if test_config is None else test_config)
+    settings.require(app.config)
     instance = Path(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.development_secret(instance)

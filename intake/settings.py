@@ -7,11 +7,14 @@ import secrets
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+# In a checkout the content and the built site sit beside the code. An installed package has
+# neither (the wheel ships code, not content): there they have no default, and `require` says so.
+IN_CHECKOUT = (PROJECT / "pyproject.toml").is_file()
 
 DEFAULTS = {
     # Where the campaign's content and the built site are.
-    "CONTENT_DIR": str(PROJECT / "content"),
-    "SITE_DIR": str(PROJECT / "site"),
+    "CONTENT_DIR": str(PROJECT / "content") if IN_CHECKOUT else None,
+    "SITE_DIR": str(PROJECT / "site") if IN_CHECKOUT else None,
     # The CRM database; None means an SQLite file in the instance folder.
     "DATABASE_URL": None,
     # Abuse defences.
@@ -111,16 +114,43 @@ def from_environment(environ=os.environ) -> dict:
     return out
 
 
+# The settings without a default outside a checkout, and what they name.
+REQUIRED = {"CONTENT_DIR": "the content folder", "SITE_DIR": "the folder the site is built into"}
+
+
+def require(config) -> None:
+    """Say in one line which settings an installed package needs and the environment left out."""
+    missing = [f"{key} ({what})" for key, what in REQUIRED.items() if not config.get(key)]
+    if missing:
+        raise ValueError(f"set {' and '.join(missing)}: an installed tasteget has no content or site of its own")
+
+
+def instance_folder(instance: Path) -> Path:
+    """The instance folder, made if need be; if it cannot be (an installed package's is in its
+    prefix, which a service account may not write), one line naming the settings that replace it."""
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+        reason = None if os.access(instance, os.W_OK | os.X_OK) else "not writable"
+    except OSError as exc:
+        reason = exc.strerror
+    if reason:
+        raise ValueError(
+            f"cannot use the instance folder {instance} ({reason}): "
+            "set SECRET_KEY and DATABASE_URL (and MAIL_URL or MAIL_DIR)"
+        )
+    return instance
+
+
 def development_secret(instance: Path) -> str:
     """A random secret generated once into the instance folder (never committed)."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        instance_folder(instance)
         path.write_text(secrets.token_hex(32), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
 
 
 def sqlite_url(instance: Path) -> str:
-    instance.mkdir(parents=True, exist_ok=True)
+    instance_folder(instance)
     return f"sqlite:///{instance / 'tasteget.db'}"

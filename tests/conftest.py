@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from intake import abuse, create_app, db
 from intake.models import Base
 
+import installed
 from helpers import free_port, load_example_receiver, tasteget
 from intake_helpers import intake_config
 from sample_content import write_sample
@@ -231,3 +232,24 @@ def webhook_app(app, receiver):
     """The intake handing off to the example receiver."""
     app.config.update(WEBHOOK_URL=receiver.url, WEBHOOK_SECRET=WEBHOOK_SECRET, WEBHOOK_TIMEOUT_SECONDS=5)
     return app
+
+
+# The package installed from its wheel, outside the checkout ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The project's wheel, built once per run from the checkout's files."""
+    return installed.build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture
+def installed_package(wheel, tmp_path) -> installed.Installed:
+    """The wheel in a fresh virtualenv of this test's own (its instance folder is the test's too)."""
+    return installed.install(wheel, tmp_path / "venv")
+
+
+@pytest.fixture
+def deployment(tmp_path) -> Path:
+    """A copy of the repository's content, docs and MkDocs configurations, away from the checkout."""
+    return installed.deployment(tmp_path / "srv")

@@ -24,6 +24,9 @@ from .routes import PREFIX
 from .stamp import write as write_stamp
 
 LANG_CONFIGS = {"sv": "mkdocs.yml", "en": "mkdocs.en.yml"}
+# This package's hook, whatever path the configuration names: outside the checkout (a copy of
+# mkdocs.yml beside the installed package) that path is not there.
+HOOK = Path(__file__).resolve().with_name("hook.py")
 log = logging.getLogger("mkdocs.tasteget")
 
 
@@ -44,7 +47,7 @@ def build_site(
         config_file = root / name
         if not config_file.is_file():
             raise BuildFailed(f"no {name} in {root.resolve()} (run from the project folder or pass --root)")
-        overrides = {}
+        overrides = {"hooks": [str(HOOK)]}
         if site_dir is not None:
             overrides["site_dir"] = str(site_dir / PREFIX[lang].strip("/"))
         if site_url is not None:

@@ -23,6 +23,10 @@ _pages: dict[str, GeneratedPage] = {}
 
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
+# The theme overrides come with the hook, from wherever the package is installed, so mkdocs.yml
+# names no folder inside the code and a copy of it works beside the installed package.
+THEME = Path(__file__).resolve().parent / "theme"
+
 
 def content_dir(config) -> Path:
     return Path(config.config_file_path).parent / config.extra.get("content_dir", "content")
@@ -32,6 +36,8 @@ def on_config(config):
     lang = config.theme["language"]
     if lang not in routes.LANGS:
         raise PluginError(f"theme.language must be one of {', '.join(routes.LANGS)}, got {lang!r}")
+    if str(THEME) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(THEME))  # before Material's own templates, as a custom_dir is
     content = content_dir(config)
     if str(content) not in config.watch:
         config.watch.append(str(content))  # `mkdocs serve` reloads on content edits
