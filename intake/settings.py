@@ -31,7 +31,7 @@ DEFAULTS = {
     "MAIL_URL": None,
     "MAIL_FROM": "noreply@localhost",
     "MAIL_DIR": None,
-    "PUBLIC_URL": "http://127.0.0.1:8000",  # where links in messages point
+    "PUBLIC_URL": "http://127.0.0.1:8000",  # where links in messages point (`tasteget serve`: its own port)
     "MAIL_BATCH": 20,
     "MAIL_LEASE_SECONDS": 300,  # a claimed message returns to the queue if its worker dies
     "MAIL_MAX_ATTEMPTS": 8,
@@ -109,6 +109,12 @@ def from_environment(environ=os.environ) -> dict:
             raise ValueError(f"LEGAL_BASIS must be consent or public_task, got {value!r}")
         out[key] = value
     return out
+
+
+def local_url(host: str, port: int) -> str:
+    """The address of a development server listening on `host`:`port`, as a link on this machine."""
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # every interface: this one will do
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def development_secret(instance: Path) -> str:

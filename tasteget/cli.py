@@ -176,12 +176,16 @@ def serve_command(host: str, port: int, worker: bool) -> None:
     """
     import threading
 
+    from intake import settings
     from intake import worker as outbox_worker
     from intake.pages import SiteNotBuilt, check_site
 
     app = _intake_app(migrated=False)
     if "SESSION_COOKIE_SECURE" not in os.environ:
         app.config["SESSION_COOKIE_SECURE"] = False  # this development server speaks plain http
+    if "PUBLIC_URL" not in os.environ:
+        # Links in e-mails (the worker below shares this app) point at this server, on whatever port.
+        app.config["PUBLIC_URL"] = settings.local_url(host, port)
     try:
         check_site(Path(app.config["SITE_DIR"]))
     except SiteNotBuilt as exc:
