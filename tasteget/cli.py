@@ -572,7 +572,7 @@ def mail_group() -> None:
 def mail_test_command(address: str) -> None:
     """Send a test message to ADDRESS now (not through the outbox) and report the result."""
     from intake import mail
-    from intake.mail import Outgoing
+    from intake.mime import Outgoing
     from intake.outbox import new_message_id
 
     app = _intake_app(migrated=False)
@@ -580,7 +580,6 @@ def mail_test_command(address: str) -> None:
     where = mail.redacted(config["MAIL_URL"]) if config["MAIL_URL"] else f"{config['MAIL_DIR']}/"
     message = Outgoing(
         to_address=address,
-        to_name=None,
         subject="Test message from tasteget",
         body_text="This is a test message. Mail works.",
         body_html="<p>This is a test message. Mail works.</p>",
