@@ -40,12 +40,17 @@ from .models import UTM_FIELDS
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
+# An RFC 2047 encoded-word ("=?utf-8?q?…?="), or anything like one: mail software decodes these, and
+# Python's `email` package can write the line breaks they hide out raw (CVE-2024-6923). Nobody's name
+# or address contains one, so refusing them costs nothing.
+ENCODED_WORD = re.compile(r"=\?.*\?=", re.S)
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,22}$")
 REQUIRED = _l("Fill in this field.")
 
 
 def plain_text(one_line: bool = True):
-    """No control characters, no HTML tags, and (for one-line fields) no line breaks."""
+    """No control characters, no HTML tags, and (for one-line fields: names, addresses, places) no
+    line breaks and no encoded-words."""
 
     def check(form, field):
         value = field.data or ""
@@ -55,8 +60,15 @@ def plain_text(one_line: bool = True):
             raise ValidationError(_l("Write this on one line."))
         if MARKUP.search(value):
             raise ValidationError(_l("Remove the HTML code (text between < and >)."))
+        if one_line:
+            no_encoded_word(form, field)
 
     return check
+
+
+def no_encoded_word(form, field):
+    if ENCODED_WORD.search(field.data or ""):
+        raise ValidationError(_l("“=?...?=” is not allowed here (it could change an e-mail)."))
 
 
 def select_choices(pairs) -> list[SelectChoice]:
@@ -133,6 +145,7 @@ class RegistrationForm(AbuseChecks, FlaskForm):
             InputRequired(REQUIRED),
             Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
             Email(_l("Enter an e-mail address like name@example.com.")),
+            no_encoded_word,
         ],
         filters=[_strip],
     )
@@ -287,6 +300,7 @@ class OrderForm(AbuseChecks, FlaskForm):
             Optional(),
             Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
             Email(_l("Enter an e-mail address like name@example.com.")),
+            no_encoded_word,
         ],
         filters=[_strip],
     )

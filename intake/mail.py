@@ -1,7 +1,6 @@
 """Sending e-mail: SMTP from MAIL_URL, or .eml files in instance/mail/ when it is unset.
 
-Messages are built with the standard library's `email` package under the SMTP policy, which
-refuses line breaks in header values: nothing typed into a form can add a header.
+What is written or sent is built by `mime.build`, which checks every header first.
 """
 
 from __future__ import annotations
@@ -11,46 +10,16 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .models import utcnow
+from .mime import Outgoing, build
 
 log = logging.getLogger(__name__)
 
 
 class MailConfigError(ValueError):
     """MAIL_URL cannot be understood."""
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    to_address: str
-    to_name: str | None
-    subject: str
-    body_text: str
-    body_html: str
-    message_id: str
-    language: str
-
-
-def build(outgoing: Outgoing, sender: str) -> EmailMessage:
-    """The MIME message: plain text and HTML, marked as automatic, with a stable Message-ID."""
-    message = EmailMessage()
-    name, address = parseaddr(sender)
-    message["From"] = Address(display_name=name, addr_spec=address)
-    message["To"] = Address(display_name=outgoing.to_name or "", addr_spec=outgoing.to_address)
-    message["Subject"] = outgoing.subject
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = outgoing.message_id
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(outgoing.body_text)
-    message.add_alternative(outgoing.body_html, subtype="html")
-    message["Content-Language"] = outgoing.language  # after the body: set_content clears Content-* headers
-    return message
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ contact details or own words: personal data stays in the CRM.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from flask import current_app, render_template
@@ -17,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from tasteget.site import routes
 
-from . import accounts, choices, outbox, privacy, routing
+from . import accounts, choices, mime, outbox, privacy, routing
 from .models import Household, MagazineOrder, OutboxMessage, utcnow
 
 GUIDE_LANGUAGE = "sv"
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=64)
@@ -30,20 +33,32 @@ def markdown_html(text: str) -> Markup:
     return Markup(markdown(text))
 
 
-def compose(
-    kind: str, to: str, to_name: str | None, lang: str, subject: str, template: str, **context
-) -> OutboxMessage:
+def compose(kind: str, to: str, lang: str, subject: str, template: str, **context) -> OutboxMessage:
+    """An e-mail to the address `to` (and no name: address headers carry addresses only), checked as
+    it will be sent: one that fails the check (see `mime.verify`) is stored undelivered with the
+    reason, never queued."""
     with force_locale(lang):
-        return OutboxMessage(
+        message = OutboxMessage(
             kind=kind,
             message_id=outbox.new_message_id(_domain()),
             to_address=to,
-            to_name=to_name,
             language=lang,
             subject=str(subject),
             body_text=render_template(f"mail/{template}.txt", **context),
             body_html=render_template(f"mail/{template}.html", **context),
         )
+    try:
+        mime.build(mime.Outgoing.of(message), current_app.config["MAIL_FROM"])
+    except mime.UnsafeMessage as exc:
+        message.status, message.attempts, message.last_error = "dead", 0, str(exc)
+        log.error("a %s message failed the header check and was not queued: %s", kind, exc)
+    return message
+
+
+def _told(session: Session, site, composed: list[OutboxMessage], reference: str | None) -> list[OutboxMessage]:
+    """`composed`, and the coordinator's alert about each of them that failed the check in `compose`."""
+    refused = [m for m in composed if m.status == "dead"]
+    return composed + [alert for m in refused for alert in dead_letter(session, site, m, reference)]
 
 
 def _domain() -> str:
@@ -102,7 +117,6 @@ def for_guides(session: Session, household: Household, site, municipalities: lis
             compose(
                 "guide_new_household",
                 routed.recipient.email,
-                routed.recipient.name,
                 GUIDE_LANGUAGE,
                 subject,
                 "guide_new_household",
@@ -115,7 +129,7 @@ def for_guides(session: Session, household: Household, site, municipalities: lis
         )
     for message in messages:
         message.household = household
-    return messages
+    return _told(session, site, messages, household.reference)
 
 
 def _confirmation(session: Session, household: Household, site) -> list[OutboxMessage]:
@@ -130,7 +144,6 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
             compose(
                 "mover_confirmation",
                 household.email,
-                household.name,
                 lang,
                 subject,
                 "mover_confirmation",
@@ -148,7 +161,7 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
         )
     for message in messages:
         message.household = household
-    return messages
+    return _told(session, site, messages, household.reference)
 
 
 def contacts_for(municipalities: list[str], site, lang: str) -> list[dict]:
@@ -188,7 +201,6 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
     message = compose(
         "order_confirmation",
         order.email,
-        order.name,
         lang,
         subject,
         "order_confirmation",
@@ -197,18 +209,17 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
         privacy_url=public_url(routes.url("privacy", lang)),
     )
     message.order = order
-    return [message]
+    return _told(session, site, [message], order.reference)
 
 
 def orders_summary(session, site, day: str, count: int, by_country: list[tuple[str, int]]) -> list[OutboxMessage]:
     coordinators = recipients(session, site)[1]
     with force_locale(GUIDE_LANGUAGE):
         subject = _("Magazine orders on %(day)s: %(count)d", day=day, count=count)
-    return [
+    summaries = [
         compose(
             "orders_summary",
             c.email,
-            c.name,
             GUIDE_LANGUAGE,
             subject,
             "orders_summary",
@@ -219,6 +230,7 @@ def orders_summary(session, site, day: str, count: int, by_country: list[tuple[s
         )
         for c in coordinators
     ]
+    return _told(session, site, summaries, None)
 
 
 def dead_letter(session, site, dead: OutboxMessage, reference: str | None) -> list[OutboxMessage]:
@@ -234,7 +246,6 @@ def dead_letter(session, site, dead: OutboxMessage, reference: str | None) -> li
         compose(
             "dead_letter",
             c.email,
-            c.name,
             GUIDE_LANGUAGE,
             subject,
             "dead_letter",
@@ -269,7 +280,6 @@ def follow_up(session: Session, site, household: Household, kind: str, days: int
         message = compose(
             kind,
             recipient.email,
-            recipient.name,
             GUIDE_LANGUAGE,
             subjects[kind],
             "follow_up",
@@ -280,4 +290,4 @@ def follow_up(session: Session, site, household: Household, kind: str, days: int
         )
         message.household = household
         out.append(message)
-    return out
+    return _told(session, site, out, household.reference)

@@ -236,7 +236,7 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(30))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)  # stable across retries
     to_address: Mapped[str] = mapped_column(String(254))
-    to_name: Mapped[str | None] = mapped_column(String(200))
+    to_name: Mapped[str | None] = mapped_column(String(200))  # no longer written: To carries the address only
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)

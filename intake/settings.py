@@ -34,7 +34,7 @@ DEFAULTS = {
     "MAIL_URL": None,
     "MAIL_FROM": "noreply@localhost",
     "MAIL_DIR": None,
-    "PUBLIC_URL": "http://127.0.0.1:8000",  # where links in messages point
+    "PUBLIC_URL": "http://127.0.0.1:8000",  # where links in messages point (`tasteget serve`: its own port)
     "MAIL_BATCH": 20,
     "MAIL_LEASE_SECONDS": 300,  # a claimed message returns to the queue if its worker dies
     "MAIL_MAX_ATTEMPTS": 8,
@@ -139,6 +139,12 @@ def instance_folder(instance: Path) -> Path:
             "set SECRET_KEY and DATABASE_URL (and MAIL_URL or MAIL_DIR)"
         )
     return instance
+
+
+def local_url(host: str, port: int) -> str:
+    """The address of a development server listening on `host`:`port`, as a link on this machine."""
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # every interface: this one will do
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def development_secret(instance: Path) -> str:

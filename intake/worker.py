@@ -17,8 +17,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import content, db, followup, handoff, mail, messages, outbox, webhook
-from .mail import Outgoing
+from . import content, db, followup, handoff, mail, messages, mime, outbox, webhook
 from .models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -143,20 +142,13 @@ def _deliver(app, session, message: OutboxMessage, worker: str) -> str | None:
 
 
 def _send_one(app, session, transport, message: OutboxMessage, worker: str) -> None:
-    outgoing = Outgoing(
-        message.to_address,
-        message.to_name,
-        message.subject,
-        message.body_text,
-        message.body_html,
-        message.message_id,
-        message.language,
-    )
     try:
-        result = transport.send(outgoing)
+        result = transport.send(mime.Outgoing.of(message))
     except Exception as exc:  # noqa: BLE001 - one message's failure must not stop the batch
         if not _connection_lost(exc):
-            _failed(app, session, message, worker, mail.describe_error(exc))
+            # A message that fails the header check would fail it every time: it dies at once.
+            unsafe = isinstance(exc, mime.UnsafeMessage)
+            _failed(app, session, message, worker, mail.describe_error(exc), permanent=unsafe)
             return
         raise
     outbox.mark_sent(session, message, worker, utcnow())

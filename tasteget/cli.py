@@ -176,12 +176,16 @@ def serve_command(host: str, port: int, worker: bool) -> None:
     """
     import threading
 
+    from intake import settings
     from intake import worker as outbox_worker
     from intake.pages import SiteNotBuilt, check_site
 
     app = _intake_app(migrated=False)
     if "SESSION_COOKIE_SECURE" not in os.environ:
         app.config["SESSION_COOKIE_SECURE"] = False  # this development server speaks plain http
+    if "PUBLIC_URL" not in os.environ:
+        # Links in e-mails (the worker below shares this app) point at this server, on whatever port.
+        app.config["PUBLIC_URL"] = settings.local_url(host, port)
     try:
         check_site(Path(app.config["SITE_DIR"]))
     except SiteNotBuilt as exc:
@@ -568,7 +572,7 @@ def mail_group() -> None:
 def mail_test_command(address: str) -> None:
     """Send a test message to ADDRESS now (not through the outbox) and report the result."""
     from intake import mail
-    from intake.mail import Outgoing
+    from intake.mime import Outgoing
     from intake.outbox import new_message_id
 
     app = _intake_app(migrated=False)
@@ -576,7 +580,6 @@ def mail_test_command(address: str) -> None:
     where = mail.redacted(config["MAIL_URL"]) if config["MAIL_URL"] else f"{config['MAIL_DIR']}/"
     message = Outgoing(
         to_address=address,
-        to_name=None,
         subject="Test message from tasteget",
         body_text="This is a test message. Mail works.",
         body_html="<p>This is a test message. Mail works.</p>",

@@ -277,6 +277,9 @@ def test_a_missing_file_is_one_line_and_a_failure(tmp_path):
 CONTEXT = importer.Context(
     today=date(2026, 1, 1), municipalities=frozenset({"are", "berg"}), staff={"anna@are.example": 7}
 )
+# An RFC 2047 encoded-word hiding a line break, which Python's `email` package can write out raw.
+ENCODED = "=?utf-8?q?Kund=0D=0ASubject:_Faktura_obetald?="
+ENCODED_WORD = 'remove "=?...?=": it is not allowed here (it could change an e-mail)'
 GOOD = {"id": "x1", "registered": "2025-05-01", "name": "Anna", "email": "anna@example.com", "municipalities": "are"}
 
 
@@ -325,6 +328,9 @@ BEFORE_EARLIEST = "is before 2000-01-01, the earliest date an import takes"
             [("owner", "no staff account has this e-mail (add it first: tasteget user add)")],
         ),
         ({"name": "<b>Anna</b>"}, [("name", "remove the HTML code (text between < and >)")]),
+        ({"name": ENCODED}, [("name", ENCODED_WORD)]),
+        ({"partner_occupation": f"Snickare {ENCODED}"}, [("partner_occupation", ENCODED_WORD)]),
+        ({"email": "=?utf-8?q?eve?=@example.com"}, [("email", ENCODED_WORD)]),
         ({"place": "x" * 201}, [("place", "use at most 200 characters (this has 201)")]),
         ({"phone": "call me"}, [("phone", "not a phone number with digits, e.g. +46 70 123 45 67")]),
         ({"country": "XX"}, [("country", '"XX" is not a two-letter country code (ISO 3166, e.g. SE)')]),
@@ -345,6 +351,14 @@ def test_a_household_row_is_rejected_with_its_reason(cells, expected):
     assert [(p.row, p.column, p.reason) for p in checked.problems] == [
         (2, column, reason) for column, reason in expected
     ]
+    assert checked.rows == []
+
+
+@pytest.mark.parametrize("column", ["name", "street", "city"])
+def test_an_order_row_with_an_encoded_word_is_rejected(column):
+    good = {"id": "o1", "ordered": "2025-05-01", "name": "Bo", "street": "Storgatan 1", "postal_code": "83131"}
+    checked = check("orders", {**good, "city": "Östersund", column: ENCODED})
+    assert [(p.row, p.column, p.reason) for p in checked.problems] == [(2, column, ENCODED_WORD)]
     assert checked.rows == []
 
 

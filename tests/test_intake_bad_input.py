@@ -9,6 +9,8 @@ from intake.models import Household, MagazineOrder
 from intake_helpers import ORDER, REGISTRATION, errors_in, fetch_form, hidden_fields, submit
 
 SCRIPT = "<script>alert(1)</script>"
+# An RFC 2047 encoded-word hiding a line break, which Python's `email` package can write out raw.
+ENCODED = "=?utf-8?q?Kund=0D=0ABcc:_victim@example.org?="
 
 # (id, changes to a valid registration, the field that must show an error)
 REGISTRATION_CASES = [
@@ -33,6 +35,11 @@ REGISTRATION_CASES = [
     ("line feed in name", {"name": "Anna\nAndersson"}, "name"),
     ("control character in name", {"name": "Anna\x00Andersson"}, "name"),
     ("script in name", {"name": SCRIPT}, "name"),
+    ("encoded-word in name", {"name": ENCODED}, "name"),
+    ("encoded-word inside a name", {"name": f"Anna {ENCODED} Andersson"}, "name"),
+    ("encoded-word in place", {"place": ENCODED}, "place"),
+    ("encoded-word in partner", {"partner_occupation": ENCODED}, "partner_occupation"),
+    ("encoded-word in email", {"email": "=?utf-8?q?eve?=@example.com"}, "email"),
     ("html in occupation", {"occupation": '<a href="http://spam.example">cheap</a>'}, "occupation"),
     ("html in message", {"message": f"Hej {SCRIPT}"}, "message"),
     ("script in partner", {"partner_occupation": SCRIPT}, "partner_occupation"),
@@ -64,6 +71,10 @@ REGISTRATION_CASES = [
 ORDER_CASES = [
     ("missing name", {"name": ""}, "name"),
     ("missing street", {"street": ""}, "street"),
+    ("encoded-word in name", {"name": ENCODED}, "name"),
+    ("encoded-word in street", {"street": ENCODED}, "street"),
+    ("encoded-word in city", {"city": ENCODED}, "city"),
+    ("encoded-word in email", {"email": "=?utf-8?q?eve?=@example.com"}, "email"),
     ("script in street", {"street": SCRIPT}, "street"),
     ("line break in street", {"street": "Storgatan 1\r\nTo: x@example.org"}, "street"),
     ("missing postal code", {"postal_code": ""}, "postal_code"),

@@ -7,6 +7,8 @@ import shutil
 import subprocess
 import sys
 import time
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -169,10 +171,24 @@ def test_gunicorn_serves_the_wsgi_entry_point(tmp_path, built_site):
         server.wait(timeout=10)
 
 
+@pytest.mark.parametrize(
+    ("host", "port", "url"),
+    [
+        ("127.0.0.1", 8001, "http://127.0.0.1:8001"),
+        ("0.0.0.0", 9000, "http://127.0.0.1:9000"),
+        ("::", 9000, "http://127.0.0.1:9000"),
+        ("::1", 8080, "http://[::1]:8080"),
+        ("localhost", 8000, "http://localhost:8000"),
+    ],
+)
+def test_a_development_server_links_to_its_own_address(host, port, url):
+    assert settings.local_url(host, port) == url
+
+
 def test_serve_runs_the_worker_so_mail_appears_without_a_second_command(tmp_path, built_site):
     port = free_port()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PUBLIC_URL"},  # unset: links point at this server
         "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
         "SECRET_KEY": "x",
         "SITE_DIR": str(built_site),
@@ -205,3 +221,6 @@ def test_serve_runs_the_worker_so_mail_appears_without_a_second_command(tmp_path
     assert "written" in log
     for canary in ("Anna", "anna@example.com", "Trondheim", "070-123"):
         assert canary not in log
+    for path in (tmp_path / "mail").glob("*.eml"):
+        text = BytesParser(policy=policy.default).parsebytes(path.read_bytes()).get_body(("plain",)).get_content()
+        assert f"http://127.0.0.1:{port}/" in text and ":8000" not in text

@@ -6,10 +6,12 @@ import random
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
 
 import pytest
 
-from intake import outbox, worker
+from intake import mime, outbox, worker
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
 from intake.routing import NoRecipient, Recipient, Routed, route
 
@@ -19,6 +21,7 @@ from intake_helpers import (
     REGISTRATION,
     deliver_all,
     emails,
+    errors_in,
     expand_events,
     make_staff,
     staff_login,
@@ -167,25 +170,134 @@ def test_no_personal_data_in_guides_messages(mail_app, client, smtp):
         assert "Zqxw" not in raw and "999 88 77" not in raw
 
 
-def test_header_injection_cannot_add_a_recipient(mail_app, client, rows, smtp):
-    response = submit(client, "/registrera/", {**REGISTRATION, "name": "Eve\r\nBcc: victim@example.org"})
-    assert response.status_code == 422  # refused at the form
-    # Even a stored value with a line break (say from an import) cannot become a header.
-    submit(client, "/registrera/", REGISTRATION)
+# Encoded-words that Python's `email` package (before the CVE-2024-6923 fix) decodes while folding a
+# display name and writes out raw: a forged Subject and body, or an added recipient.
+FORGED_SUBJECT = "=?utf-8?q?Kund=0D=0ASubject:_Faktura_obetald=0D=0A=0D=0AKlicka_http://evil.example/?="
+ADDED_BCC = "=?utf-8?q?Kund=0D=0ABcc:_victim@example.org?="
+ENCODED_WORD_SV = "”=?...?=” är inte tillåtet här (det kan ändra ett e-postmeddelande)."
+ENCODED_WORD_EN = "“=?...?=” is not allowed here (it could change an e-mail)."
+
+
+def _one_clean_message(message, address: str, subject: str) -> None:
+    """Exactly the one recipient, our subject, and a body nobody else wrote (a stored name is shown
+    in it as typed, never decoded)."""
+    assert message.envelope_to == [address]
+    assert [str(a) for a in message["To"].addresses] == [address]
+    assert message.get_all("Subject") == [subject]
+    assert message["Bcc"] is None and message["Cc"] is None
+    assert message.defects == [] and message.get_content_type() == "multipart/alternative"
+    headers = "\n".join(f"{name}: {value}" for name, value in message.items())
+    assert "Kund" not in headers and "evil.example" not in headers and "victim" not in headers
+    text = message.get_body(("plain",)).get_content()
+    assert "Faktura obetald" not in text and "Bcc: victim" not in text
+
+
+@pytest.mark.parametrize("hostile", [FORGED_SUBJECT, ADDED_BCC], ids=["forged subject", "added bcc"])
+def test_a_hostile_name_neither_passes_the_forms_nor_reaches_a_header(mail_app, client, rows, smtp, hostile):
+    response = submit(client, "/registrera/", {**REGISTRATION, "name": hostile})
+    assert response.status_code == 422
+    assert errors_in(response.get_data(as_text=True))["name"] == ENCODED_WORD_SV
+    response = submit(client, "/en/order-magazine/", {**ORDER, "name": hostile})
+    assert response.status_code == 422
+    assert errors_in(response.get_data(as_text=True))["name"] == ENCODED_WORD_EN
+    assert rows(Household) == [] and rows(MagazineOrder) == []
+    # A name stored before the forms refused it (or by a path that skips them) still never reaches a
+    # header: the mover's To carries the address only.
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
+    submit(client, "/en/order-magazine/", ORDER)
+    with mail_app.app_context():
+        from intake import db
+
+        session = db.session()
+        for record in session.query(Household).all() + session.query(MagazineOrder).all():
+            record.name = hostile
+        session.commit()
+    deliver_all(mail_app)
+    [household], [order] = rows(Household), rows(MagazineOrder)
+    [mover] = smtp.to("anna@example.com")
+    _one_clean_message(mover, "anna@example.com", f"We have your registration ({household.reference})")
+    [orderer] = smtp.to("bo@example.com")
+    _one_clean_message(orderer, "bo@example.com", f"Your order of Ta Steget ({order.reference})")
+    assert len(smtp.received) == 3  # and the guide's notification
+    assert all(m.status == "sent" for m in emails(rows(OutboxMessage)))
+
+
+def test_a_message_that_fails_the_header_check_is_never_sent_and_the_coordinator_is_told(mail_app, client, rows, smtp):
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
     expand_events(mail_app)
     with mail_app.app_context():
         from intake import db
 
         session = db.session()
         message = session.query(OutboxMessage).filter_by(kind="mover_confirmation").one()
-        message.to_name = "Eve\r\nBcc: victim@example.org"
-        message.subject = "Hi\r\nBcc: victim@example.org"
+        message.subject = "Hi\r\nBcc: victim@example.org"  # a row changed behind the application's back
         session.commit()
-    deliver_all(mail_app, rounds=1)
-    assert smtp.to("victim@example.org") == []
+    deliver_all(mail_app)
+    assert smtp.to("victim@example.org") == [] and smtp.to("anna@example.com") == []
     assert all("victim" not in m.as_string() for m in smtp.received)
-    [failed] = [m for m in rows(OutboxMessage) if m.kind == "mover_confirmation"]
-    assert failed.status == "pending" and failed.attempts == 1 and "CR or LF" in failed.last_error
+    [refused] = [m for m in rows(OutboxMessage) if m.kind == "mover_confirmation"]
+    # Dead at once with the reason, not retried: the same message would fail the same way every time.
+    assert (refused.status, refused.attempts) == ("dead", 1)
+    assert refused.last_error == "UnsafeMessage: the Subject header cannot be written as it is; not sent"
+    [alert] = smtp.to("inflytt@region.example")
+    assert "mover_confirmation" in alert["Subject"]
+    assert "the Subject header cannot be written" in alert.get_body(("plain",)).get_content()
+
+
+def test_a_message_composed_with_a_header_that_fails_the_check_is_stored_undelivered(mail_app, client, rows, smtp):
+    with mail_app.app_context():
+        from intake import content
+
+        places = content.site().municipalities
+        berg = places["berg"]
+        places["berg"] = berg.model_copy(update={"name": "=?utf-8?q?Berg=0D=0ABcc:_victim@example.org?="})
+        try:  # content a communicator got wrong, in the guides' subject
+            submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
+            expand_events(mail_app)
+        finally:
+            places["berg"] = berg
+    by_kind = {m.kind: m for m in emails(rows(OutboxMessage))}
+    assert sorted(by_kind) == ["dead_letter", "guide_new_household", "mover_confirmation"]
+    guide = by_kind["guide_new_household"]
+    assert (guide.status, guide.attempts) == ("dead", 0)  # never queued
+    assert guide.last_error == "the headers would not read back as they were set; not sent"
+    assert by_kind["dead_letter"].to_address == "inflytt@region.example"
+    deliver_all(mail_app)
+    assert smtp.to("victim@example.org") == [] and smtp.to("inflytt@berg.example") == []
+    assert len(smtp.to("anna@example.com")) == 1  # the mover's confirmation goes out as usual
+    [told] = smtp.to("inflytt@region.example")
+    text = told.get_body(("plain",)).get_content()
+    assert "stoppades före sändning" in text and "guide_new_household" in text
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("To", Address(display_name=FORGED_SUBJECT, addr_spec="kund@example.com")),
+        ("To", Address(display_name=ADDED_BCC, addr_spec="kund@example.com")),
+        ("From", Address(display_name="=?utf-8?q?Region?=", addr_spec="noreply@region.example")),
+        ("Subject", "=?utf-8?q?Hej=0ABcc:_victim@example.org?="),
+    ],
+    ids=["forged subject in to", "added bcc in to", "decoded sender name", "encoded line break in subject"],
+)
+def test_the_header_check_refuses_what_would_not_read_back_as_set(header, value):
+    message = EmailMessage()
+    message["From"] = "noreply@region.example"
+    message["To"] = "kund@example.com"
+    message["Subject"] = "Hej"
+    message.set_content("Hej")
+    message.replace_header(header, value)
+    with pytest.raises(mime.UnsafeMessage):
+        mime.verify(message)
+
+
+def test_the_header_check_passes_a_real_message():
+    outgoing = mime.Outgoing(
+        "kund@example.com", "Vi har din anmälan " + "för Åre och Östersund " * 6, "Hej", "<p>Hej</p>", "<x@y>", "sv"
+    )
+    message = mime.build(outgoing, "Region Jämtland Härjedalen <noreply@region.example>")
+    assert [str(a) for a in message["To"].addresses] == ["kund@example.com"]
+    assert message["Subject"] == outgoing.subject
 
 
 def test_smtp_down_then_back_every_message_delivered_exactly_once(mail_app, client, rows, smtp):

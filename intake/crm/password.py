@@ -56,7 +56,6 @@ def send_link(session, user, minutes: int) -> None:
         compose(
             "password_reset",
             user.email,
-            user.name,
             GUIDE_LANGUAGE,
             subject,
             "password_reset",

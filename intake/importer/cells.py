@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import email_validator
 
 from .. import choices, postal
-from ..forms import CONTROL, LINE_BREAK, MARKUP, PHONE, children_ages
+from ..forms import CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, PHONE, children_ages
 
 # Inside one cell, lists (municipalities, what they seek) are separated by commas, semicolons,
 # vertical bars or spaces: whichever the cell's delimiter leaves free.
@@ -37,12 +37,20 @@ def text(value: str, max_length: int = 200, one_line: bool = True) -> str:
         raise Invalid("write this on one line")
     if MARKUP.search(value):
         raise Invalid("remove the HTML code (text between < and >)")
+    if one_line:
+        no_encoded_word(value)
     return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def no_encoded_word(value: str) -> None:
+    if ENCODED_WORD.search(value):
+        raise Invalid('remove "=?...?=": it is not allowed here (it could change an e-mail)')
 
 
 def email(value: str) -> str:
     if len(value) > 254:
         raise Invalid("use at most 254 characters")
+    no_encoded_word(value)
     try:
         # The form's check (WTForms' Email): the syntax only, no DNS look-up.
         email_validator.validate_email(value, check_deliverability=False)

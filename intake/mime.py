@@ -1,0 +1,120 @@
+"""The MIME message an outbox message becomes, and the check every one passes before it is queued,
+written or sent.
+
+Address headers carry addresses only: no name typed into a form is ever written into a header. The
+check holds whatever the Python version: before the fix for CVE-2024-6923 (3.11.7 has none), the
+`email` package decodes an encoded-word in a display name while folding and writes the line breaks
+it hides out raw, so its own refusal of line breaks in header values is not enough.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email import policy
+from email.errors import MessageError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import Parser
+from email.utils import format_datetime, parseaddr
+
+from .models import utcnow
+
+
+class UnsafeMessage(ValueError):
+    """A message whose headers would not say exactly what was set: it is never sent. The reason
+    names the header, never its value (which can be personal data)."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    to_address: str
+    subject: str
+    body_text: str
+    body_html: str
+    message_id: str
+    language: str
+
+    @classmethod
+    def of(cls, message) -> Outgoing:
+        """The e-mail an outbox message holds."""
+        return cls(
+            message.to_address,
+            message.subject,
+            message.body_text,
+            message.body_html,
+            message.message_id,
+            message.language,
+        )
+
+
+def build(outgoing: Outgoing, sender: str) -> EmailMessage:
+    """The MIME message: plain text and HTML, marked as automatic, with a stable Message-ID; checked
+    with `verify`, so it raises UnsafeMessage rather than return a message that says anything else."""
+    message = EmailMessage()
+    name, address = parseaddr(sender)
+    _set(message, "From", lambda: Address(display_name=name, addr_spec=address))  # MAIL_FROM, from the operator
+    _set(message, "To", lambda: Address(addr_spec=outgoing.to_address))
+    _set(message, "Subject", lambda: outgoing.subject)
+    _set(message, "Date", lambda: format_datetime(utcnow()))
+    _set(message, "Message-ID", lambda: outgoing.message_id)
+    _set(message, "Auto-Submitted", lambda: "auto-generated")
+    message.set_content(outgoing.body_text)
+    message.add_alternative(outgoing.body_html, subtype="html")
+    # After the body: set_content clears Content-* headers.
+    _set(message, "Content-Language", lambda: outgoing.language)
+    verify(message)
+    return message
+
+
+def _set(message: EmailMessage, field: str, value) -> None:
+    try:
+        message[field] = value()
+    except ValueError:  # a line break in the value, or an address that is not exactly one address
+        raise UnsafeMessage(f"the {field} header cannot be written as it is; not sent") from None
+
+
+# A header line: a field name and its colon, or the folding whitespace that continues the one above.
+HEADER_LINE = re.compile(rb"[!-9;-~]+:|[ \t]+\S")
+
+
+def verify(message: EmailMessage) -> None:
+    """Raise UnsafeMessage unless the message's headers, as a file or SMTP writes them, are header
+    lines and their folding only, and read back as exactly the headers set, each with the value set
+    (for an address header, the same addresses)."""
+    # As smtplib writes them: with SMTPUTF8 when an address is not ASCII.
+    written = message.policy.clone(linesep="\r\n", utf8=_international(message))
+    try:  # what the generator writes for each header, without the bodies
+        head = b"".join(written.fold_binary(name, value) for name, value in message.raw_items())
+    except (ValueError, UnicodeError, MessageError):
+        raise UnsafeMessage("the headers cannot be written; not sent") from None
+    for line in head.removesuffix(b"\r\n").split(b"\r\n"):
+        if b"\r" in line or b"\n" in line or not HEADER_LINE.match(line):
+            raise UnsafeMessage("a header line would be broken; not sent")
+    parsed = Parser(policy=policy.default).parsestr(head.decode("utf-8") + "\r\n", headersonly=True)
+    if [k.lower() for k in parsed] != [k.lower() for k in message]:  # iterating a message: its header names
+        raise UnsafeMessage("the headers would not read back as they were set; not sent")
+    for (field, value), (_, back) in zip(message.items(), parsed.items(), strict=True):
+        if not _same(value, back):
+            raise UnsafeMessage(f"the {field} header would not read back as it was set; not sent")
+
+
+def _international(message: EmailMessage) -> bool:
+    addresses = [a.addr_spec for _, value in message.items() for a in getattr(value, "addresses", ())]
+    return not "".join(addresses).isascii()
+
+
+def _same(value, back) -> bool:
+    if hasattr(value, "addresses"):
+        return _addresses(back) == _addresses(value)
+    return _text(back) == _text(value)
+
+
+def _addresses(header) -> list[tuple[str, str]]:
+    return [(_text(a.display_name), a.addr_spec) for a in header.addresses]
+
+
+def _text(value) -> str:
+    """Text without its whitespace: folding long non-ASCII text can add or drop a space between
+    encoded-words, and a line break in a value has failed the line checks before this compares."""
+    return "".join(str(value).split())
