@@ -223,6 +223,37 @@ def test_a_forged_start_time_is_quarantined(client, rows):
     assert order.quarantine_reason == "no-start-time" and order.address_key is None
 
 
+@pytest.mark.parametrize("url", ["/registrera/", "/bestall-magasinet/"])
+def test_one_form_pages_start_time_replayed_for_other_submissions_is_quarantined(client, rows, url):
+    """A robot that waits once and then posts the same page's start time again and again."""
+    model, data = (Household, REGISTRATION) if url == "/registrera/" else (MagazineOrder, ORDER)
+    form = fetch_form(client, url)
+    for i in range(3):
+        changed = {**data, "name": f"Robot {i}", "street": f"Gatan {i}"} if model is MagazineOrder else data
+        sent = submit(
+            client,
+            url,
+            {**changed, "email": f"robot{i}@example.com"},
+            form={**form, "submission_id": f"robot-form-{i:012d}"} if i else form,
+        )
+        assert sent.status_code == 303  # the usual receipt
+    reasons = sorted(str(row.quarantine_reason) for row in rows(model))
+    assert reasons == ["None", "replayed", "replayed"]
+
+
+def test_the_same_form_page_sent_again_with_other_data_is_quarantined(client, rows):
+    form = fetch_form(client, "/registrera/")
+    first = submit(client, "/registrera/", REGISTRATION, form=form)
+    same = submit(client, "/registrera/", REGISTRATION, form=form)
+    other = submit(
+        client, "/registrera/", {**REGISTRATION, "name": "Someone Else", "email": "x@example.com"}, form=form
+    )
+    assert first.status_code == same.status_code == other.status_code == 303
+    assert first.headers["Location"] == same.headers["Location"] != other.headers["Location"]
+    stored = {h.name: h.quarantine_reason for h in rows(Household)}
+    assert stored == {"Anna Andersson": None, "Someone Else": "replayed"}
+
+
 def test_rate_limit_answers_politely_in_the_pages_language(client, app, rows):
     app.config["RATELIMIT_FORMS"] = "2 per day"
     for _ in range(2):
