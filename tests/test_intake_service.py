@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from intake import create_app, db, settings
 from intake.models import Base, Household
@@ -271,26 +272,33 @@ def _hold_sqlite_write_lock(app):
     return holder
 
 
-@pytest.fixture
-def impatient(app):
-    """The app's SQLite connections wait 0.2 s for a lock instead of 10 (PostgreSQL: 0.5 s)."""
-    from sqlalchemy import event
-
+@contextmanager
+def _every_new_connection_runs(app, sqlite: str, postgresql: str):
+    """The app's database connections, made afresh, each run this statement first."""
     engine = app.extensions["db_engine"]
-    statement = "PRAGMA busy_timeout=200" if engine.dialect.name == "sqlite" else "SET lock_timeout = '500ms'"
+    statement = sqlite if engine.dialect.name == "sqlite" else postgresql
 
-    def shorter(dbapi_connection, _record):
+    def run(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute(statement)
         cursor.close()
         if engine.dialect.name == "postgresql":
             dbapi_connection.commit()
 
-    event.listen(engine, "connect", shorter)
+    event.listen(engine, "connect", run)
     engine.dispose()
-    yield app
-    event.remove(engine, "connect", shorter)
-    engine.dispose()
+    try:
+        yield app
+    finally:
+        event.remove(engine, "connect", run)
+        engine.dispose()
+
+
+@pytest.fixture
+def impatient(app):
+    """The app's SQLite connections wait 0.2 s for a lock instead of 10 (PostgreSQL: 0.5 s)."""
+    with _every_new_connection_runs(app, "PRAGMA busy_timeout=200", "SET lock_timeout = '500ms'"):
+        yield app
 
 
 def _lock_the_database(app):
@@ -333,3 +341,10 @@ def test_healthz_reports_a_database_that_cannot_write(impatient):
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "locked"}
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_read_only_database(app):
+    with _every_new_connection_runs(app, "PRAGMA query_only=1", "SET default_transaction_read_only = on"):
+        response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "readonly"}
