@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 
 import pytest
 
@@ -239,6 +240,17 @@ def test_one_form_pages_start_time_replayed_for_other_submissions_is_quarantined
         assert sent.status_code == 303  # the usual receipt
     reasons = sorted(str(row.quarantine_reason) for row in rows(model))
     assert reasons == ["None", "replayed", "replayed"]
+
+
+@pytest.mark.parametrize(("age", "reason"), [(10, None), (5 * 3600, "no-start-time")])
+def test_a_page_shown_before_start_times_were_bound_to_it_is_taken_while_it_can_be_sent(client, rows, age, reason):
+    from itsdangerous import URLSafeSerializer
+
+    form = fetch_form(client, "/registrera/")
+    form["started"] = URLSafeSerializer("test-secret", salt="form-started").dumps(time.time() - age)
+    assert submit(client, "/registrera/", REGISTRATION, form=form).status_code == 303
+    [household] = rows(Household)
+    assert household.quarantine_reason == reason
 
 
 def test_the_same_form_page_sent_again_with_other_data_is_quarantined(client, rows):
