@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from . import abuse, choices, content, crm, db, headers, public, settings, site, webhook, withdrawal
+from . import abuse, choices, content, crm, db, errors, headers, public, settings, site, webhook, withdrawal
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     abuse.init_app(app)
     headers.init_app(app)
+    errors.init_app(app)
     app.jinja_env.globals["country_options"] = choices.country_options
     app.register_blueprint(public.bp)
     app.register_blueprint(withdrawal.bp)

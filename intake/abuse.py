@@ -43,9 +43,30 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="form-started")
 
 
-def start_token() -> str:
-    """A signed note of when the form was shown."""
-    return _signer().dumps(time.time())
+def start_token(submission_id: str, started: float | None = None) -> str:
+    """A signed note of when the form was shown, bound to that page's own submission id: the page
+    can be accepted once (the id is unique in the database, across every process), so its start
+    time cannot be replayed for other submissions."""
+    return _signer().dumps([time.time() if started is None else started, submission_id])
+
+
+def renewed_token(token: str | None, submission_id: str) -> str:
+    """The start note for a renewed form (a new submission id), keeping when it was first shown."""
+    started = _read(token)
+    return start_token(submission_id, None if started is None else started[0])
+
+
+def _read(token: str | None) -> tuple[float, str | None] | None:
+    try:
+        note = _signer().loads(token or "")
+    except BadSignature:
+        return None
+    if isinstance(note, list) and len(note) == 2 and isinstance(note[1], str):
+        return float(note[0]), note[1]
+    # A page shown before start times were bound to their page, while such a page can still be sent.
+    if isinstance(note, (int, float)) and time.time() - note < (current_app.config["WTF_CSRF_TIME_LIMIT"] or 3600):
+        return float(note), None
+    return None
 
 
 def quarantine_reason(form) -> str | None:
@@ -53,9 +74,13 @@ def quarantine_reason(form) -> str | None:
     if form.website.data:
         return "honeypot"
     try:
-        started = float(_signer().loads(form.started.data or ""))
-    except (BadSignature, TypeError, ValueError):
+        started = _read(form.started.data)
+    except (TypeError, ValueError):
+        started = None
+    if started is None:
         return "no-start-time"
-    if time.time() - started < current_app.config["MIN_FILL_SECONDS"]:
+    if started[1] is not None and started[1] != form.submission_id.data:
+        return "replayed"  # another page's start time
+    if time.time() - started[0] < current_app.config["MIN_FILL_SECONDS"]:
         return "too-fast"
     return None

@@ -85,3 +85,25 @@ def _close_session(_exc=None) -> None:
 def ping() -> None:
     with engine().connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def check_writable(wait_seconds: float = 2) -> None:
+    """Take the database's write lock and write a row, then roll it back: raises the database's
+    error when it could not (locked longer than `wait_seconds`, read-only, full, unreachable)."""
+    row = text("INSERT INTO alembic_version (version_num) VALUES ('healthz-write-check')")
+    with engine().connect() as connection:
+        if connection.dialect.name == "sqlite":
+            waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
+            try:
+                # The write lock at once, as a save would need it, not at the row's first page.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.execute(row)
+            finally:
+                connection.rollback()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={waited}")
+        else:
+            connection.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds * 1000)}ms'"))
+            connection.execute(text(f"SET LOCAL statement_timeout = '{int(wait_seconds * 1000)}ms'"))
+            connection.execute(row)
+            connection.rollback()

@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from babel.support import Translations
+from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -44,7 +45,11 @@ MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
 # Python's `email` package can write the line breaks they hide out raw (CVE-2024-6923). Nobody's name
 # or address contains one, so refusing them costs nothing.
 ENCODED_WORD = re.compile(r"=\?.*\?=", re.S)
-PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,22}$")
+PHONE = re.compile(r"^\+?[0-9(][0-9 ()\-]{4,22}$")
+# A Swedish number with its area code (or the trunk zero) in brackets: "(063) 14 30 00",
+# "(0)63-14 30 00", "+46 (0)63-14 30 00"; before the brackets, only a country code.
+BRACKETS = re.compile(r"^(?P<country>\+[0-9]{1,3} ?)?\((?P<inside>[0-9]{1,4})\) ?(?P<rest>[0-9][0-9 \-]*)$")
+ASCII_NUMBER = re.compile(r"[0-9]+")
 REQUIRED = _l("Fill in this field.")
 
 
@@ -107,7 +112,29 @@ def _newlines(value):
 
 
 class Checkboxes(SelectMultipleField):
-    """Several choices shown as checkboxes."""
+    """Several choices shown as checkboxes; a choice sent twice counts once."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(list(dict.fromkeys(valuelist)))
+
+
+def phone_number(value: str) -> str | None:
+    """The number as typed, with an area code in brackets written the usual way ("063-14 30 00",
+    and "+46 63-14 30 00" without the trunk zero after a country code); None unless it is a phone
+    number: digits, spaces, hyphens and at most one pair of brackets around digits."""
+    if not PHONE.match(value) or value.count("(") != value.count(")") or value.count("(") > 1:
+        return None
+    if "(" not in value:
+        return value
+    found = BRACKETS.match(value)
+    if found is None:
+        # Brackets elsewhere, as in "070 (123) 45 67", were always taken as typed; empty or
+        # around anything but digits they are not a number.
+        return value if re.search(r"\([0-9]+\)", value) and not value.startswith("(") else None
+    country, inside, rest = found.group("country"), found.group("inside"), found.group("rest")
+    if country:
+        return f"{country.strip()} {rest}" if inside == "0" else f"{country.strip()} {inside} {rest}"
+    return f"0{rest}" if inside == "0" else f"{inside}-{rest}"
 
 
 @cache
@@ -124,15 +151,33 @@ class AbuseChecks:
             # file again on every request; it never changes while we run, so one per language is kept.
             return _wtforms_messages(str(get_locale()))
 
+        def wrap_formdata(self, form, formdata):
+            # No form of ours takes a file: one sent in a field is not read as its text (see validate).
+            formdata = super().wrap_formdata(form, formdata)
+            return request.form if formdata is not None and request.files else formdata
+
     website = StringField(_l("Leave this field empty"), [Length(max=200)])
     started = HiddenField()
     submission_id = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for name in request.files:
+            if name in self._fields:
+                self[name].errors = [_l("Write this as text, not a file.")]
+                valid = False
+        return valid
+
+
+def _campaign(value):
+    """A link's campaign parameter: keep what fits, without control characters, rather than refuse the form."""
+    return CONTROL.sub("", value)[:200] if isinstance(value, str) else value
 
 
 def _add_utm_fields(cls):
     for name in UTM_FIELDS:
         # Campaign parameters come from a link: keep what fits rather than refuse the form.
-        setattr(cls, name, HiddenField(filters=[_strip, lambda v: v[:200] if isinstance(v, str) else v]))
+        setattr(cls, name, HiddenField(filters=[_strip, _campaign]))
     return cls
 
 
@@ -151,10 +196,7 @@ class RegistrationForm(AbuseChecks, FlaskForm):
     )
     phone = TelField(
         _l("Phone (optional)"),
-        [
-            Optional(),
-            Regexp(PHONE, message=_l("Enter a phone number with digits, e.g. +46 70 123 45 67.")),
-        ],
+        [Optional()],
         filters=[_strip],
     )
     contact_channel = RadioField(
@@ -227,6 +269,13 @@ class RegistrationForm(AbuseChecks, FlaskForm):
         [InputRequired(_l("Confirm that you have read the privacy notice."))],
     )
 
+    def validate_phone(self, field):
+        if field.data:
+            number = phone_number(field.data)
+            if number is None:
+                raise ValidationError(_l("Enter a phone number with digits, e.g. +46 70 123 45 67."))
+            field.data = number
+
     def validate_contact_channel(self, field):
         one_of(choices.CHANNELS)(self, field)
         if field.data == "phone" and not self.phone.data:
@@ -274,9 +323,10 @@ class RegistrationForm(AbuseChecks, FlaskForm):
 
 
 def children_ages(text: str) -> list[int] | None:
-    """The ages in text like "3, 7, 12"; None unless every part is an age in years from 0 to 25."""
+    """The ages in text like "3, 7, 12"; None unless every part is an age in years from 0 to 25
+    (in the digits 0-9: str.isdigit() also takes "²", which int() does not)."""
     parts = [p for p in re.split(r"[,;\s]+", text) if p]
-    if not all(p.isdigit() and int(p) <= 25 for p in parts):
+    if not all(ASCII_NUMBER.fullmatch(p) and int(p) <= 25 for p in parts):
         return None
     return [int(p) for p in parts]
 

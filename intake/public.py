@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from tasteget.site import routes
 
-from . import abuse, choices, content, db, messages, store
+from . import abuse, choices, content, db, errors, messages, store
+from .errors import CONTROL_ANYWHERE
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from .pages import filled, render_page
@@ -52,8 +53,8 @@ def _blank(make_form, lang: str, render):
     built only once per site build: binding its thirty fields cost more than the rest of the page)."""
     values = {
         "csrf_token": generate_csrf(),
-        "submission_id": secrets.token_urlsafe(24),
-        "started": abuse.start_token(),
+        "submission_id": (submission_id := secrets.token_urlsafe(24)),
+        "started": abuse.start_token(submission_id),
         **{name: request.args.get(name, "")[:200] for name in UTM_FIELDS},
     }
 
@@ -76,6 +77,7 @@ def _notice(form) -> str | None:
     """A form whose own hidden fields failed (expired or tampered with) is renewed, data kept."""
     if form.csrf_token.errors or form.submission_id.errors:
         form.submission_id.data = secrets.token_urlsafe(24)
+        form.started.data = abuse.renewed_token(form.started.data, form.submission_id.data)
         return _("The form had expired, so nothing was sent yet. Check your details and send again.")
     return None
 
@@ -84,7 +86,7 @@ def _find(model, submission_id: str | None):
     """The reference and language of what this form already stored, if anything. Asked only when
     saving failed or the form did not validate: a form sent twice (a double click, the browser's
     resend, a form whose token expired after it was stored) gets the first copy's receipt."""
-    if not submission_id:
+    if not submission_id or CONTROL_ANYWHERE.search(submission_id):
         return None
     found = select(model.reference, model.form_language).where(model.submission_id == submission_id)
     return db.session().execute(found).first()
@@ -95,6 +97,7 @@ def _receipt_url(section: str, lang: str, reference: str) -> str:
 
 
 @pair("register", methods=["GET", "POST"])
+@errors.checks_its_own_fields
 @abuse.limiter.limit(abuse.form_limit, methods=["POST"])
 def register(lang: str):
     site = content.site()
@@ -106,7 +109,7 @@ def register(lang: str):
         )
         return form
 
-    def render(form, status=200):
+    def render(form, status=200, notice=None):
         return render_page(
             "register.html",
             lang=lang,
@@ -115,7 +118,7 @@ def register(lang: str):
             alternate=_other("register", lang),
             status=status,
             form=form,
-            notice=_notice(form),
+            notice=notice or _notice(form),
             region=site.region,
             privacy_url=routes.url("privacy", lang),
         )
@@ -123,6 +126,7 @@ def register(lang: str):
     if request.method == "GET":
         return _blank(make_form, lang, render)
     form = make_form()
+    errors.offer_form_again(lambda status, notice: render(form, status, notice))
     if form.validate():
         try:
             done = store.save_household(form, lang, site)
@@ -182,11 +186,12 @@ def register_receipt(lang: str, reference: str):
 
 
 @pair("order", methods=["GET", "POST"])
+@errors.checks_its_own_fields
 @abuse.limiter.limit(abuse.form_limit, methods=["POST"])
 def order(lang: str):
     site = content.site()
 
-    def render(form, status=200):
+    def render(form, status=200, notice=None):
         return render_page(
             "order.html",
             lang=lang,
@@ -195,7 +200,7 @@ def order(lang: str):
             alternate=_other("order", lang),
             status=status,
             form=form,
-            notice=_notice(form),
+            notice=notice or _notice(form),
             magazine_description=messages.markdown_html(site.region.magazine.description.get(lang)),
             privacy_url=routes.url("privacy", lang),
         )
@@ -203,6 +208,7 @@ def order(lang: str):
     if request.method == "GET":
         return _blank(OrderForm, lang, render)
     form = OrderForm()
+    errors.offer_form_again(lambda status, notice: render(form, status, notice))
     if form.validate():
         try:
             done = store.save_order(form, lang, site)

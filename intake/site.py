@@ -26,11 +26,29 @@ def language_of(path: str) -> str:
 
 @bp.get("/healthz")
 def healthz():
+    """Whether the service can take a form: the database answers, and takes a write."""
     try:
         db.ping()
     except SQLAlchemyError:
         return jsonify(status="error", database="unreachable"), 503
+    try:
+        db.check_writable()
+    except SQLAlchemyError as error:
+        return jsonify(status="error", database=_why_unwritable(error)), 503
     return jsonify(status="ok", database="ok")
+
+
+def _why_unwritable(error: SQLAlchemyError) -> str:
+    """One word for the operator, from the database's own error (SQLite's message, PostgreSQL's code)."""
+    said = f"{getattr(error, 'orig', error)} {getattr(getattr(error, 'orig', None), 'sqlstate', '')}".lower()
+    for word, signs in (
+        ("locked", ("locked", "busy", "55p03", "57014")),
+        ("full", ("full", "53100")),
+        ("readonly", ("readonly", "read-only", "25006")),
+    ):
+        if any(sign in said for sign in signs):
+            return word
+    return "unwritable"
 
 
 @bp.get("/", defaults={"path": ""})

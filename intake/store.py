@@ -8,6 +8,7 @@ rows as ORM objects cost about twice as much server time as the rest of the POST
 
 from __future__ import annotations
 
+import secrets
 from typing import NamedTuple
 
 from flask import current_app
@@ -30,6 +31,10 @@ _INSERT_NOTICE = {
     "postgresql": postgresql.insert(PrivacyNotice.__table__).on_conflict_do_nothing(index_elements=["version"]),
     "sqlite": sqlite.insert(PrivacyNotice.__table__).on_conflict_do_nothing(index_elements=["version"]),
 }
+
+
+# What differs between two copies of one form sent twice: the rest is what the sender typed.
+_PER_COPY = frozenset({"reference", "consented_at", "quarantine_reason", "privacy_version"})
 
 
 class Saved(NamedTuple):
@@ -72,6 +77,34 @@ def _in_one_transaction(session: Session, notice: Notice, write) -> None:
         known.discard(notice.version)
         _in_one_transaction(session, notice, write)
     known.add(notice.version)
+
+
+def _once(session: Session, notice: Notice, model, values: dict, write, same) -> Saved:
+    """Store the submission once per form page. The page sent again (a double click, a resend) with
+    the same data gets the first copy's receipt; sent again with other data, it is a robot using one
+    page for many submissions, and the copy goes to quarantine (the sender sees a receipt as usual)."""
+    try:
+        _in_one_transaction(session, notice, write)
+    except IntegrityError:
+        session.rollback()
+        first = session.scalar(select(model).where(model.submission_id == values["submission_id"]))
+        if first is None:
+            raise  # not this page again: another conflict, for the view to answer
+        if same(first):
+            return Saved(first.reference, first.form_language)
+        values.update(
+            reference=new_reference(values["reference"][0]),
+            submission_id=f"{values['submission_id'][:40]}~{secrets.token_urlsafe(12)}",
+            quarantine_reason="replayed",
+        )
+        if "address_key" in values:
+            values["address_key"] = None  # as for any quarantined order
+        _in_one_transaction(session, notice, write)
+    return Saved(values["reference"], values["form_language"])
+
+
+def _same_data(stored, values: dict) -> bool:
+    return all(getattr(stored, name) == value for name, value in values.items() if name not in _PER_COPY)
 
 
 def _common(form, lang: str, notice: Notice, prefix: str, purpose: str) -> dict:
@@ -127,8 +160,10 @@ def save_household(form, lang: str, site) -> Saved:
         if values["quarantine_reason"] is None:  # the quarantine is told nobody until released
             connection.execute(_INSERT_EVENT, outbox.event_row(outbox.HOUSEHOLD_REGISTERED, household_id=household_id))
 
-    _in_one_transaction(session, notice, write)
-    return Saved(values["reference"], lang)
+    def same(stored: Household) -> bool:
+        return _same_data(stored, values) and sorted(stored.municipality_slugs) == sorted(chosen)
+
+    return _once(session, notice, Household, values, write, same)
 
 
 def save_order(form, lang: str, site) -> Saved:
@@ -157,5 +192,7 @@ def save_order(form, lang: str, site) -> Saved:
         if values["quarantine_reason"] is None and (values["email"] or webhook.enabled(current_app.config)):
             connection.execute(_INSERT_EVENT, outbox.event_row(outbox.ORDER_PLACED, order_id=order_id))
 
-    _in_one_transaction(session, notice, write)
-    return Saved(values["reference"], lang)
+    def same(stored: MagazineOrder) -> bool:
+        return _same_data(stored, values)
+
+    return _once(session, notice, MagazineOrder, values, write, same)

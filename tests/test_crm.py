@@ -218,6 +218,31 @@ def test_search_and_filters(app, client, staff):
     assert listed(**{"from": "2000-01-01", "to": "2000-12-31"}) == set()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/crm/households/?page=1e20",
+        "/crm/households/?page=100000000000000000000",
+        "/crm/households/?page=-5",
+        "/crm/households/?page=%C2%B2",
+        "/crm/audit/?page=100000000000000000000",
+        "/crm/audit/?user=1e20",
+        "/crm/audit/?user=99999999999999999999",
+        "/crm/audit/?user=%C2%B2",
+        "/crm/contacts/?page=99999999999999999999",
+    ],
+)
+def test_numbers_out_of_range_in_the_query_are_treated_as_not_given(app, client, staff, query):
+    login(client, staff("coordinator"))
+    assert client.get(query).status_code == 200
+
+
+def test_order_numbers_in_other_digits_are_ignored(app, client, staff):
+    login(client, staff("coordinator"))
+    form = hidden_fields(client.get("/crm/orders/").get_data(as_text=True))
+    assert client.post("/crm/orders/sent/", data={**form, "order": ["\u00b2", "\u0663"]}).status_code in (200, 302, 303)
+
+
 def test_notifications_go_to_staff_accounts_once_they_exist(app, client, staff, rows):
     account = staff("guide", "are", email="anna.guide@are.example")
     register(client, municipalities=["are", "berg"])

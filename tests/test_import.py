@@ -412,3 +412,21 @@ def test_the_documented_examples_import_cleanly_and_every_column_is_documented()
         checked = importer.check(importer.read_table(kind, data), kind.COLUMNS, kind, context)
         assert checked.problems == [] and len(checked.rows) >= 3
         assert [c.name for c in kind.COLUMNS if f"`{c.name}`" not in doc] == []
+
+
+@pytest.mark.parametrize("column", ["children_ages", "children_count"])
+@pytest.mark.parametrize("typed", ["²", "3²", "٣", "１２"])
+def test_numbers_in_other_digits_are_a_rejected_row_not_a_traceback(column, typed):
+    checked = check("households", {**GOOD, "children_count": "", "children_ages": "", column: typed})
+    assert [(p.row, p.column) for p in checked.problems] == [(2, column)]
+    assert checked.rows == []
+
+
+def test_a_dry_run_of_a_file_with_superscript_ages_lists_the_row(app, tmp_path):
+    bad = write(
+        tmp_path, "id,registered,name,email,municipalities,children_ages\nz1,2025-05-01,Anna,anna@example.com,are,²\n"
+    )
+    result = tasteget("import", "households", str(bad), "--dry-run", env=env(app))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output
+    assert "row 2" in output and "children_ages" in output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 
 import pytest
 
@@ -221,6 +222,48 @@ def test_a_forged_start_time_is_quarantined(client, rows):
     submit(client, "/bestall-magasinet/", ORDER, form=form)
     [order] = rows(MagazineOrder)
     assert order.quarantine_reason == "no-start-time" and order.address_key is None
+
+
+@pytest.mark.parametrize("url", ["/registrera/", "/bestall-magasinet/"])
+def test_one_form_pages_start_time_replayed_for_other_submissions_is_quarantined(client, rows, url):
+    """A robot that waits once and then posts the same page's start time again and again."""
+    model, data = (Household, REGISTRATION) if url == "/registrera/" else (MagazineOrder, ORDER)
+    form = fetch_form(client, url)
+    for i in range(3):
+        changed = {**data, "name": f"Robot {i}", "street": f"Gatan {i}"} if model is MagazineOrder else data
+        sent = submit(
+            client,
+            url,
+            {**changed, "email": f"robot{i}@example.com"},
+            form={**form, "submission_id": f"robot-form-{i:012d}"} if i else form,
+        )
+        assert sent.status_code == 303  # the usual receipt
+    reasons = sorted(str(row.quarantine_reason) for row in rows(model))
+    assert reasons == ["None", "replayed", "replayed"]
+
+
+@pytest.mark.parametrize(("age", "reason"), [(10, None), (5 * 3600, "no-start-time")])
+def test_a_page_shown_before_start_times_were_bound_to_it_is_taken_while_it_can_be_sent(client, rows, age, reason):
+    from itsdangerous import URLSafeSerializer
+
+    form = fetch_form(client, "/registrera/")
+    form["started"] = URLSafeSerializer("test-secret", salt="form-started").dumps(time.time() - age)
+    assert submit(client, "/registrera/", REGISTRATION, form=form).status_code == 303
+    [household] = rows(Household)
+    assert household.quarantine_reason == reason
+
+
+def test_the_same_form_page_sent_again_with_other_data_is_quarantined(client, rows):
+    form = fetch_form(client, "/registrera/")
+    first = submit(client, "/registrera/", REGISTRATION, form=form)
+    same = submit(client, "/registrera/", REGISTRATION, form=form)
+    other = submit(
+        client, "/registrera/", {**REGISTRATION, "name": "Someone Else", "email": "x@example.com"}, form=form
+    )
+    assert first.status_code == same.status_code == other.status_code == 303
+    assert first.headers["Location"] == same.headers["Location"] != other.headers["Location"]
+    stored = {h.name: h.quarantine_reason for h in rows(Household)}
+    assert stored == {"Anna Andersson": None, "Someone Else": "replayed"}
 
 
 def test_rate_limit_answers_politely_in_the_pages_language(client, app, rows):

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -16,14 +17,14 @@ import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from intake import create_app, db, settings
-from intake.models import Base
+from intake.models import Base, Household
 from tasteget.site import stamp
 
 from helpers import ROOT, free_port, tasteget, wait_for
-from intake_helpers import REGISTRATION, hidden_fields, intake_config
+from intake_helpers import REGISTRATION, fetch_form, hidden_fields, intake_config
 
 
 def test_healthz(client):
@@ -224,3 +225,145 @@ def test_serve_runs_the_worker_so_mail_appears_without_a_second_command(tmp_path
     for path in (tmp_path / "mail").glob("*.eml"):
         text = BytesParser(policy=policy.default).parsebytes(path.read_bytes()).get_body(("plain",)).get_content()
         assert f"http://127.0.0.1:{port}/" in text and ":8000" not in text
+
+
+# When something goes wrong on our side: the site's look, its language and headers, the form kept.
+
+
+@pytest.fixture
+def failing_app(database_url, built_site):
+    """The intake with one route that fails, as an unforeseen error would (in each language)."""
+    app = create_app(intake_config(database_url, built_site, PROPAGATE_EXCEPTIONS=False))
+
+    def fail():
+        typed = "canary-" + "4711"
+        raise RuntimeError(f"an unforeseen error with {typed}")
+
+    app.add_url_rule("/test-fails/", "fails_sv", fail)
+    app.add_url_rule("/en/test-fails/", "fails_en", fail)
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.mark.parametrize(("path", "words"), [("/test-fails/", "Något gick fel"), ("/en/test-fails/", "went wrong")])
+def test_an_unforeseen_error_is_a_500_in_the_sites_look_language_and_headers(failing_app, path, words, caplog):
+    response = failing_app.test_client().get(path)
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert words in html
+    assert 'class="md-header' in html  # the site's header, from its page shell
+    assert f'lang="{"en" if path.startswith("/en/") else "sv"}"' in html
+    assert "Werkzeug" not in html and "Internal Server Error" not in html
+    assert "Content-Security-Policy" in response.headers and response.headers["X-Content-Type-Options"] == "nosniff"
+    # The log says what failed where, never the error's message (messages quote what was typed).
+    assert "RuntimeError" in caplog.text and "in fail" in caplog.text and "canary-4711" not in caplog.text
+
+
+def test_an_unforeseen_error_on_a_form_shows_the_form_again_with_what_was_typed(app, client, rows, monkeypatch):
+    from intake import store
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def fail(prefix):
+        raise RuntimeError("an unforeseen error")
+
+    form = fetch_form(client, "/en/register/")
+    monkeypatch.setattr(store, "new_reference", fail)
+    response = client.post("/en/register/", data={**form, **REGISTRATION})
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "send it again" in html and 'value="Anna Andersson"' in html and "Trondheim" in html
+    assert "Content-Security-Policy" in response.headers
+    assert rows(Household) == []
+    monkeypatch.undo()
+    again = client.post("/en/register/", data={**hidden_fields(html), **REGISTRATION})
+    assert again.status_code == 303
+    assert len(rows(Household)) == 1
+
+
+def _hold_sqlite_write_lock(app):
+    """Another connection with an open write transaction, as a long backup or a second process would."""
+    import sqlite3
+
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+@contextmanager
+def _every_new_connection_runs(app, sqlite: str, postgresql: str):
+    """The app's database connections, made afresh, each run this statement first."""
+    engine = app.extensions["db_engine"]
+    statement = sqlite if engine.dialect.name == "sqlite" else postgresql
+
+    def run(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(statement)
+        cursor.close()
+        if engine.dialect.name == "postgresql":
+            dbapi_connection.commit()
+
+    event.listen(engine, "connect", run)
+    engine.dispose()
+    try:
+        yield app
+    finally:
+        event.remove(engine, "connect", run)
+        engine.dispose()
+
+
+@pytest.fixture
+def impatient(app):
+    """The app's SQLite connections wait 0.2 s for a lock instead of 10 (PostgreSQL: 0.5 s)."""
+    with _every_new_connection_runs(app, "PRAGMA busy_timeout=200", "SET lock_timeout = '500ms'"):
+        yield app
+
+
+def _lock_the_database(app):
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name == "sqlite":
+        return _hold_sqlite_write_lock(app)
+    holder = engine.connect()
+    holder.execute(text("LOCK TABLE households, magazine_orders, alembic_version IN ACCESS EXCLUSIVE MODE"))
+    return holder
+
+
+@pytest.mark.parametrize(("url", "words"), [("/registrera/", "skicka det igen"), ("/en/register/", "send it again")])
+def test_a_locked_database_is_a_503_that_shows_the_form_again(impatient, rows, url, words):
+    client = impatient.test_client()
+    form = fetch_form(client, url)
+    holder = _lock_the_database(impatient)
+    try:
+        response = client.post(url, data={**form, **REGISTRATION})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert words in html and 'value="Anna Andersson"' in html and 'class="md-header' in html
+    assert "Content-Security-Policy" in response.headers
+    assert rows(Household) == []
+    # Sent again once the database is free: stored once.
+    assert client.post(url, data={**hidden_fields(html), **REGISTRATION}).status_code == 303
+    assert len(rows(Household)) == 1
+
+
+def test_healthz_reports_a_database_that_cannot_write(impatient):
+    client = impatient.test_client()
+    holder = _lock_the_database(impatient)
+    try:
+        response = client.get("/healthz")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "locked"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_read_only_database(app):
+    with _every_new_connection_runs(app, "PRAGMA query_only=1", "SET default_transaction_read_only = on"):
+        response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "readonly"}

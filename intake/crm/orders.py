@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from .. import audit, choices, db
 from ..models import MagazineOrder, utcnow
 from ..pages import render_staff
-from . import bp, csvfile
+from . import bp, csvfile, params
 from .access import require_role
 
 CSV_COLUMNS = ["name", "address_line_1", "address_line_2", "postal_code", "city", "country"]
@@ -84,7 +84,7 @@ def mark_orders_sent():
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("order") if i.isdigit()]
+    ids = params.numbers(request.form.getlist("order"))
     session = db.session()
     if ids:
         session.execute(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+# Digits 0-9 only (int() also reads "١٢" and "1_000"), and few enough for any database's integer.
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def day(value: str | None) -> date | None:
@@ -13,7 +17,10 @@ def day(value: str | None) -> date | None:
 
 
 def number(value: str | None, default: int | None = None) -> int | None:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return default
+    """A whole number from 0 to 999 999 999, or `default`."""
+    return int(value) if value and _NUMBER.fullmatch(value) else default
+
+
+def numbers(values: list[str]) -> list[int]:
+    """The whole numbers among `values` (the ids of ticked rows), the rest left out."""
+    return [int(value) for value in values if _NUMBER.fullmatch(value)]

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import email_validator
 
 from .. import choices, postal
-from ..forms import CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, PHONE, children_ages
+from ..forms import ASCII_NUMBER, CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, children_ages, phone_number
 
 # Inside one cell, lists (municipalities, what they seek) are separated by commas, semicolons,
 # vertical bars or spaces: whichever the cell's delimiter leaves free.
@@ -60,9 +60,10 @@ def email(value: str) -> str:
 
 
 def phone(value: str) -> str:
-    if not PHONE.match(value):
+    number = phone_number(value)
+    if number is None:
         raise Invalid("not a phone number with digits, e.g. +46 70 123 45 67")
-    return value
+    return number
 
 
 def one_of(value: str, options) -> str:
@@ -99,7 +100,7 @@ def day(value: str, today: date, years_ahead: int = 0) -> date:
 
 
 def whole_number(value: str, low: int, high: int) -> int:
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not ASCII_NUMBER.fullmatch(value) or not low <= int(value) <= high:
         raise Invalid(f'"{value}" is not a whole number from {low} to {high}')
     return int(value)
 
