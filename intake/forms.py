@@ -34,7 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from . import choices, postal
+from . import campaign, choices, postal
 from .models import UTM_FIELDS
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -119,8 +119,7 @@ class AbuseChecks:
 
 def _add_utm_fields(cls):
     for name in UTM_FIELDS:
-        # Campaign parameters come from a link: keep what fits rather than refuse the form.
-        setattr(cls, name, HiddenField(filters=[_strip, lambda v: v[:200] if isinstance(v, str) else v]))
+        setattr(cls, name, HiddenField(filters=[campaign.value]))  # dropped, never refused, when not a name
     return cls
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tasteget.site import routes
 
-from . import abuse, choices, content, db, messages, store
+from . import abuse, campaign, choices, content, db, messages, store
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from .pages import filled, render_page
@@ -54,7 +54,7 @@ def _blank(make_form, lang: str, render):
         "csrf_token": generate_csrf(),
         "submission_id": secrets.token_urlsafe(24),
         "started": abuse.start_token(),
-        **{name: request.args.get(name, "")[:200] for name in UTM_FIELDS},
+        **{name: campaign.value(request.args.get(name)) or "" for name in UTM_FIELDS},
     }
 
     def make(markers):
