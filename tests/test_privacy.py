@@ -346,3 +346,39 @@ def test_only_the_campaign_source_outlives_erasure_and_withdrawal(app, client, r
         [o] = rows(MagazineOrder)
         assert o.erased_at and {name: getattr(o, name) for name in CAMPAIGN} == KEPT
     assert current_figures(app) == before
+
+
+def test_records_withdrawn_or_erased_before_lose_their_campaign_detail_on_upgrade(unmigrated_database_url):
+    """Revision 0010 does for what was withdrawn or erased before it what erasure does now."""
+    from sqlalchemy import insert, select
+
+    from intake import db
+
+    engine = db.make_engine(unmigrated_database_url)
+    db.upgrade(engine, "0009")
+    now = datetime.now(UTC)
+    common = {"form_language": "sv", "privacy_version": "v1", "consented_at": now, **CAMPAIGN}
+    person = {"contact_channel": "email", "contact_language": "sv", "place": "P", "occupation": "O"}
+    with engine.begin() as connection:
+        connection.execute(insert(PrivacyNotice), {"version": "v1", "language": "sv", "text": "x", "first_seen": now})
+        for reference, gone in (("H-LIVE", {}), ("H-GONE", {"withdrawn_at": now}), ("H-ERAS", {"erased_at": now})):
+            connection.execute(
+                insert(Household),
+                {**common, **person, **gone, "reference": reference, "submission_id": reference * 4}
+                | {"name": "X", "email": "x@example.com", "timeframe": "6m", "country": "SE"},
+            )
+        for reference, gone in (("M-LIVE", {}), ("M-ERAS", {"erased_at": now})):
+            connection.execute(
+                insert(MagazineOrder),
+                {**common, **gone, "reference": reference, "submission_id": reference * 4, "name": "N"}
+                | {"street": "S", "postal_code": "831 31", "city": "C", "country": "SE"},
+            )
+    db.upgrade(engine)
+    with Session(engine) as session:
+        campaign = {
+            r.reference: {name: getattr(r, name) for name in CAMPAIGN}
+            for model in (Household, MagazineOrder)
+            for r in session.scalars(select(model))
+        }
+    engine.dispose()
+    assert campaign == {"H-LIVE": CAMPAIGN, "H-GONE": KEPT, "H-ERAS": KEPT, "M-LIVE": CAMPAIGN, "M-ERAS": KEPT}
