@@ -35,7 +35,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from . import choices, postal
+from . import campaign, choices, postal
 from .models import UTM_FIELDS
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -169,15 +169,9 @@ class AbuseChecks:
         return valid
 
 
-def _campaign(value):
-    """A link's campaign parameter: keep what fits, without control characters, rather than refuse the form."""
-    return CONTROL.sub("", value)[:200] if isinstance(value, str) else value
-
-
 def _add_utm_fields(cls):
     for name in UTM_FIELDS:
-        # Campaign parameters come from a link: keep what fits rather than refuse the form.
-        setattr(cls, name, HiddenField(filters=[_strip, _campaign]))
+        setattr(cls, name, HiddenField(filters=[campaign.value]))  # dropped, never refused, when not a name
     return cls
 
 

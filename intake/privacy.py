@@ -1,7 +1,8 @@
 """A record's life under data protection: its consent record, withdrawal, export, erasure, retention.
 
 Erasure removes every personal detail but keeps an anonymous row (reference, municipalities,
-status, dates, campaign source), so the campaign's figures are the same before and after.
+status, dates, campaign source but not the link's other campaign parameters), so the campaign's
+figures are the same before and after.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tasteget.site import routes
 
 from . import handoff
 from .models import (
+    UTM_FIELDS,
     Household,
     HouseholdContact,
     HouseholdEvent,
@@ -30,6 +32,9 @@ from .models import (
 LEGAL_BASES = ("consent", "public_task")
 PURPOSES = {"household": "relocation_guidance", "order": "magazine_delivery"}
 ERASED_MARK = "(erased)"
+# The figures break down by the campaign's source, so erasure keeps it; the rest of a link's campaign
+# parameters counts in no figure and may name the person (a mailing's per-recipient term or content).
+CAMPAIGN_DETAIL = tuple(name for name in UTM_FIELDS if name != "utm_source")
 
 
 # --- the withdrawal link in the mover's confirmation ---------------------------------------------
@@ -78,6 +83,11 @@ def _erase_messages(session: Session, owner) -> None:
     )
 
 
+def _forget_campaign_detail(record: Household | MagazineOrder) -> None:
+    for name in CAMPAIGN_DETAIL:
+        setattr(record, name, None)
+
+
 def erase_household(session: Session, h: Household, now: datetime, hand_off: bool = False) -> None:
     """Remove the household's personal data, keeping what the figures count. With `hand_off` (a
     webhook is configured), the other CRM is told to erase its copy."""
@@ -88,6 +98,7 @@ def erase_household(session: Session, h: Household, now: datetime, hand_off: boo
     h.country = ""
     h.children_count, h.children_ages = 0, []
     h.housing_tenure, h.housing_types, h.housing_setting = None, [], None
+    _forget_campaign_detail(h)
     h.erased_at = now
     # Staff's notes may name people; the pipeline's steps (status, owner, dates) stay.
     session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == h.id).values(text=None))
@@ -102,6 +113,7 @@ def erase_order(session: Session, o: MagazineOrder, now: datetime) -> None:
     o.name = o.street = o.postal_code = o.city = ""
     o.email = None
     o.address_key = None
+    _forget_campaign_detail(o)
     o.erased_at = now
     _erase_messages(session, OutboxMessage.order_id == o.id)
 
@@ -111,6 +123,7 @@ def withdraw(session: Session, h: Household, now: datetime, hand_off: bool = Fal
     consent (returns True), else at the end of the retention period (see `purge_due`). With
     `hand_off`, the other CRM is told."""
     h.withdrawn_at = h.withdrawn_at or now
+    _forget_campaign_detail(h)  # not part of the official record kept under public task
     if h.legal_basis == "consent":
         erase_household(session, h, now, hand_off=hand_off)
         return True

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tasteget.site import routes
 
-from . import abuse, choices, content, db, errors, messages, store
+from . import abuse, campaign, choices, content, db, errors, messages, store
 from .errors import CONTROL_ANYWHERE
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
@@ -55,7 +55,7 @@ def _blank(make_form, lang: str, render):
         "csrf_token": generate_csrf(),
         "submission_id": (submission_id := secrets.token_urlsafe(24)),
         "started": abuse.start_token(submission_id),
-        **{name: request.args.get(name, "")[:200] for name in UTM_FIELDS},
+        **{name: campaign.value(request.args.get(name)) or "" for name in UTM_FIELDS},
     }
 
     def make(markers):

@@ -362,19 +362,16 @@ def user_list_command() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
 def report_command(as_of, fmt) -> None:
     """The campaign's figures: households registered and moved, magazine orders, and their breakdowns."""
-    import csv
     import datetime as dt
 
-    from intake import db, figures
+    from intake import db, figures, spreadsheet
 
     app = _intake_app()
     day = as_of.date() if as_of else dt.date.today()
     with app.app_context():
         result = figures.figures_of(figures.load(db.session()), day)
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(figures.REPORT_HEADER)
-        writer.writerows(result.rows())
+        spreadsheet.write(sys.stdout, figures.REPORT_HEADER, result.rows())
         return
     click.echo(f"Figures as of {day.isoformat()}")
     section = None

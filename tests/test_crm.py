@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from intake import accounts, db
+from intake import accounts, db, privacy
 from intake.models import Household, HouseholdEvent, OutboxMessage, StaffSession, User, utcnow
 
 from helpers import tasteget
@@ -450,3 +450,35 @@ def test_admins_manage_accounts_in_the_back_office(app, staff, rows):
     coordinator = app.test_client()
     login(coordinator, staff("coordinator"))
     assert coordinator.get("/crm/accounts/").status_code == 404
+
+
+def withdraw(app, reference):
+    """The mover withdraws through the link in their confirmation."""
+    visitor = app.test_client()
+    link = privacy.withdraw_path("sv", privacy.withdrawal_token(app.secret_key, reference))
+    assert visitor.post(link, data=hidden_fields(visitor.get(link).get_data(as_text=True))).status_code == 303
+
+
+def test_a_withdrawn_or_erased_household_is_never_a_duplicate_nor_merged(app, client, staff, rows):
+    app.config["LEGAL_BASIS"] = "public_task"  # withdrawn households stay, as official records
+    live = register(client, municipalities=["are"])
+    withdrawn = register(client, municipalities=["are"], message="Vi har ångrat oss, hör inte av er.")
+    erased = register(client, municipalities=["are"], message="Radera oss.")
+    withdraw(app, withdrawn)
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    assert action(coordinator, erased, "erase", reason="Begäran om radering").status_code == 303
+    assert "Möjlig dubblett" not in coordinator.get("/crm/households/").get_data(as_text=True)
+    for reference in (live, withdrawn, erased):
+        assert "Möjlig dubblett" not in coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
+    events = len(rows(HouseholdEvent))
+    # A forged merge, either way round, is refused and says why; nothing moves.
+    for keep, other, named in ((live, withdrawn, withdrawn), (withdrawn, live, withdrawn), (live, erased, erased)):
+        answer = action(coordinator, keep, "merge", other=other)
+        assert answer.status_code == 409
+        assert f"Inte sammanslagna: {named} har återkallats" in answer.get_data(as_text=True)
+    assert sorted(h.reference for h in rows(Household)) == sorted([live, withdrawn, erased])
+    assert len(rows(HouseholdEvent)) == events
+    guide = app.test_client()
+    login(guide, staff("guide", "are"))
+    assert "ångrat oss" not in guide.get(f"/crm/households/{live}/").get_data(as_text=True)

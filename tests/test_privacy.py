@@ -307,3 +307,78 @@ def test_an_expired_withdrawal_page_asks_again_and_withdraws_nothing(app, client
     assert rows(Household)[0].withdrawn_at is None
     assert visitor.post(link, data=hidden_fields(html)).status_code == 303  # the renewed page works
     assert rows(Household)[0].erased_at is not None
+
+
+# A link's campaign parameters can name the person (a mailing's per-recipient term or content).
+CAMPAIGN = {
+    "utm_source": "nyhetsbrev",
+    "utm_medium": "e-post",
+    "utm_campaign": "vinter2026",
+    "utm_term": "anna andersson",
+    "utm_content": "lank-till-anna-42",
+}
+KEPT = {**dict.fromkeys(CAMPAIGN), "utm_source": "nyhetsbrev"}  # the figures break down by source
+
+
+@pytest.mark.parametrize("how", ["erased", "withdrawn under consent", "withdrawn under public task", "purged"])
+def test_only_the_campaign_source_outlives_erasure_and_withdrawal(app, client, rows, how):
+    if how == "withdrawn under public task":
+        app.config["LEGAL_BASIS"] = "public_task"
+    reference = register(client, **CAMPAIGN)
+    submit(client, "/bestall-magasinet/", {**ORDER, **CAMPAIGN})
+    if how == "purged":
+        long_ago = datetime.now(UTC) - timedelta(days=800)
+        _age(app, Household, reference, created_at=long_ago)
+        _age(app, MagazineOrder, rows(MagazineOrder)[0].reference, sent_at=long_ago)
+    before = current_figures(app)
+    if how == "erased":
+        coordinator = logged_in(app, "coordinator")
+        assert post_on_household(coordinator, reference, "erase", reason="Begäran om radering").status_code == 303
+    elif how == "purged":
+        assert tasteget("purge", env=app_env(app)).returncode == 0
+    else:
+        link, visitor = withdrawal_link(rows), app.test_client()
+        assert visitor.post(link, data=hidden_fields(visitor.get(link).get_data(as_text=True))).status_code == 303
+    [h] = rows(Household)
+    assert h.withdrawn_at or h.erased_at
+    assert {name: getattr(h, name) for name in CAMPAIGN} == KEPT
+    if how == "purged":
+        [o] = rows(MagazineOrder)
+        assert o.erased_at and {name: getattr(o, name) for name in CAMPAIGN} == KEPT
+    assert current_figures(app) == before
+
+
+def test_records_withdrawn_or_erased_before_lose_their_campaign_detail_on_upgrade(unmigrated_database_url):
+    """Revision 0010 does for what was withdrawn or erased before it what erasure does now."""
+    from sqlalchemy import insert, select
+
+    from intake import db
+
+    engine = db.make_engine(unmigrated_database_url)
+    db.upgrade(engine, "0009")
+    now = datetime.now(UTC)
+    common = {"form_language": "sv", "privacy_version": "v1", "consented_at": now, **CAMPAIGN}
+    person = {"contact_channel": "email", "contact_language": "sv", "place": "P", "occupation": "O"}
+    with engine.begin() as connection:
+        connection.execute(insert(PrivacyNotice), {"version": "v1", "language": "sv", "text": "x", "first_seen": now})
+        for reference, gone in (("H-LIVE", {}), ("H-GONE", {"withdrawn_at": now}), ("H-ERAS", {"erased_at": now})):
+            connection.execute(
+                insert(Household),
+                {**common, **person, **gone, "reference": reference, "submission_id": reference * 4}
+                | {"name": "X", "email": "x@example.com", "timeframe": "6m", "country": "SE"},
+            )
+        for reference, gone in (("M-LIVE", {}), ("M-ERAS", {"erased_at": now})):
+            connection.execute(
+                insert(MagazineOrder),
+                {**common, **gone, "reference": reference, "submission_id": reference * 4, "name": "N"}
+                | {"street": "S", "postal_code": "831 31", "city": "C", "country": "SE"},
+            )
+    db.upgrade(engine)
+    with Session(engine) as session:
+        campaign = {
+            r.reference: {name: getattr(r, name) for name in CAMPAIGN}
+            for model in (Household, MagazineOrder)
+            for r in session.scalars(select(model))
+        }
+    engine.dispose()
+    assert campaign == {"H-LIVE": CAMPAIGN, "H-GONE": KEPT, "H-ERAS": KEPT, "M-LIVE": CAMPAIGN, "M-ERAS": KEPT}

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 
 from flask import Response
 
+from .. import spreadsheet
+
 
 def download(filename: str, header: Sequence, rows: Iterable[Sequence]) -> Response:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    spreadsheet.write(out, header, rows)
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet programs read the Swedish letters right
         mimetype="text/csv",

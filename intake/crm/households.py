@@ -30,6 +30,13 @@ from .access import household_or_404, require_role, visible_contacts, visible_ho
 from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
 
 PAGE_SIZE = 50
+# A household withdrawn by its mover or erased is never offered as a duplicate nor merged: a merge
+# would carry what it sent back to the guides and end the withdrawal.
+STILL_HELD = (Household.withdrawn_at.is_(None), Household.erased_at.is_(None))
+
+
+def _ended(h: Household) -> bool:
+    return h.withdrawn_at is not None or h.erased_at is not None
 
 
 def _visible(reference: str):
@@ -154,7 +161,8 @@ def household(reference: str):
 def _twins(session, rows: list[Household]) -> set[int]:
     """The households of a page that share an e-mail or phone with another this user may see: one
     query for the whole page (one per row took seconds at 100 000 households)."""
-    emails = {h.email.lower() for h in rows if h.email}  # an erased household has none
+    rows = [h for h in rows if not _ended(h)]
+    emails = {h.email.lower() for h in rows if h.email}
     phones = {h.phone for h in rows if h.phone}
     if not emails and not phones:
         return set()
@@ -162,7 +170,7 @@ def _twins(session, rows: list[Household]) -> set[int]:
     # In two steps, so each is driven by its index: the few households with those addresses, then
     # which of them this user may see (in one query the planner walked the guide's whole area).
     same = [*([email.in_(emails)] if emails else []), *([Household.phone.in_(phones)] if phones else [])]
-    matches = session.execute(select(Household.id, email, Household.phone).where(or_(*same))).all()
+    matches = session.execute(select(Household.id, email, Household.phone).where(or_(*same), *STILL_HELD)).all()
     visible = set(
         session.scalars(
             visible_households(current_user.user, few=True)
@@ -178,17 +186,19 @@ def _twins(session, rows: list[Household]) -> set[int]:
 
 def _duplicates(session, h: Household) -> list[Household]:
     """Other households this user may see with the same e-mail or phone: likely the same people."""
-    if h.erased_at is not None:
+    if _ended(h):
         return []
     same = [func.lower(Household.email) == h.email.lower()]
     if h.phone:
         same.append(Household.phone == h.phone)
     return list(
-        session.scalars(visible_households(current_user.user).where(Household.id != h.id, or_(*same)).limit(10))
+        session.scalars(
+            visible_households(current_user.user).where(Household.id != h.id, or_(*same), *STILL_HELD).limit(10)
+        )
     )
 
 
-def _detail(h: Household, status_form=None, note_form=None, follow_form=None, reason_form=None, status=200):
+def _detail(h: Household, status_form=None, note_form=None, follow_form=None, reason_form=None, status=200, error=None):
     session = db.session()
     site = content.site()
     status_form = status_form or StatusForm(data={"status": h.status, "moved_to": h.moved_to, "moved_on": h.moved_on})
@@ -223,6 +233,7 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, re
         linked=linked,
         network=network,
         duplicates=_duplicates(session, h),
+        error=error,
     )
 
 
@@ -403,6 +414,16 @@ def merge(reference: str):
     )
     if not form.validate_on_submit() or other is None or other.id == keep.id:
         abort(422)
+    ended = next((h for h in (keep, other) if _ended(h)), None)
+    if ended is not None:  # a page left open while it was withdrawn, or a forged request
+        return _detail(
+            keep,
+            status=409,
+            error=_(
+                "Not merged: %(reference)s has been withdrawn by the mover or erased, and such a household is never merged.",
+                reference=ended.reference,
+            ),
+        )
     session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == other.id).values(household_id=keep.id))
     session.execute(update(OutboxMessage).where(OutboxMessage.household_id == other.id).values(household_id=keep.id))
     for link in session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == other.id)):
