@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
 from . import site
+from .models import UTM_FIELDS
 
 # Tab, line feed and carriage return belong in a text area; nothing else below space, nor DEL.
 CONTROL_IN_FIELD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -32,11 +33,14 @@ def checks_its_own_fields(view):
 
 
 def refuse_control_characters():
-    texts = [request.path, *request.args.keys(), *request.args.values()]
-    if CONTROL_ANYWHERE.search("".join(texts)):
-        abort(400)
     view = current_app.view_functions.get(request.endpoint)
-    if request.method == "POST" and not getattr(view, OWN_FIELD_CHECKS, False):
+    own_checks = getattr(view, OWN_FIELD_CHECKS, False)
+    # A public form's campaign parameters come from a link the mover never typed: `campaign.value`
+    # drops a bad one and the form is shown as usual.
+    values = [value for key, value in request.args.items(multi=True) if not (own_checks and key in UTM_FIELDS)]
+    if CONTROL_ANYWHERE.search("".join([request.path, *request.args.keys(), *values])):
+        abort(400)
+    if request.method == "POST" and not own_checks:
         fields = [*request.form.keys(), *request.form.values()]
         if CONTROL_IN_FIELD.search("".join(fields)) or request.files:
             abort(400)
