@@ -125,6 +125,7 @@ class _Watched:
     def do_open(self, http_class, request, **kwargs):
         def connection(*args, **kw):
             made = http_class(*args, **kw)
+            # http.client makes every socket through this attribute, before a tunnel or TLS is set up.
             made._create_connection = lambda address, timeout, source=None: self.deadline.connect(address, source)
             return made
 

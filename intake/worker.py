@@ -129,6 +129,7 @@ def send_webhooks(app: Flask, worker: str | None = None, now: datetime | None = 
         )
         waiting, unreachable = list(batch), None
         while waiting and not unreachable and _in_time(lease_ends, config["WEBHOOK_TIMEOUT_SECONDS"]):
+            # One delivery at least per round, so that a steady stream of mail cannot starve the hand-off.
             if len(waiting) < len(batch) and outbox.mail_waiting(session, utcnow()):
                 break
             unreachable = _deliver(app, session, waiting.pop(0), worker)
