@@ -44,7 +44,8 @@ def send_due(app: Flask, worker: str | None = None, now: datetime | None = None)
         try:
             with mail.transport(config) as transport:
                 while waiting and _in_time(lease_ends, transport.timeout):
-                    _send_one(app, session, transport, waiting.pop(0), worker)
+                    _send_one(app, session, transport, waiting[0], worker)
+                    waiting.pop(0)  # only now: a message whose sending broke the connection is failed below
         except Exception as exc:  # noqa: BLE001 - the connection failed: the rest of the batch waits for a retry
             error = mail.describe_error(exc)
             for message in waiting:

@@ -256,6 +256,7 @@ class SlowServer:
         self.every = 1.0
         self.limit = 30.0
         self.reads_request = False
+        self.converse = None  # called with the connection before the slow answer, to play a protocol
         self.connections = 0
         self.stopping = threading.Event()
         self.server = None
@@ -274,6 +275,8 @@ class SlowServer:
             length = int((re.search(rb"(?im)^content-length:\s*(\d+)", head) or [0, b"0"])[1])
             while len(body) < length and (chunk := connection.recv(65536)):
                 body += chunk
+        if self.converse is not None:
+            self.converse(connection)
         if self.stopping.wait(self.wait):
             return
         if not self.every:

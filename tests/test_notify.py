@@ -389,6 +389,35 @@ def test_a_mail_server_that_greets_a_byte_at_a_time_is_given_up_at_the_deadline(
     assert sorted(m["Message-ID"] for m in smtp.received) == sorted(m.message_id for m in waiting)
 
 
+def smtp_up_to_the_end_of_data(connection):
+    """A mail server's side of a session up to the message's end, whose answer then comes slowly."""
+    lines = connection.makefile("rb")
+    connection.sendall(b"220 slow.example\r\n")
+    while line := lines.readline():
+        if line.upper().startswith(b"DATA"):
+            connection.sendall(b"354 go ahead\r\n")
+            while (line := lines.readline()) and line != b".\r\n":
+                pass
+            return
+        connection.sendall(b"250 ok\r\n")
+
+
+def test_a_mail_server_that_answers_a_message_a_byte_at_a_time_is_given_up_at_the_deadline(
+    mail_app, client, rows, slow_server
+):
+    slow_server.converse = smtp_up_to_the_end_of_data
+    slow_server.answer = b"250 2.0.0 accepted, slowly\r\n"
+    mail_app.config["MAIL_URL"] = f"smtp://127.0.0.1:{slow_server.port}?timeout=2"
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
+    expand_events(mail_app)
+    started = time.monotonic()
+    assert worker.send_due(mail_app, "test-worker") == 2
+    assert time.monotonic() - started < 10  # a bound, not a benchmark: the deadline is 2 s per message
+    assert {(m.status, m.attempts, m.last_error) for m in emails(rows(OutboxMessage))} == {
+        ("pending", 1, "TimeoutError: timed out after 2 s")
+    }
+
+
 def test_a_slow_mail_server_and_two_workers_still_send_each_message_once(mail_app, rows, smtp):
     """A batch that would outlast its lease is cut short and the rest handed back, instead of a
     second worker taking the rest over while the first is still sending it."""
