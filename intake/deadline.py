@@ -67,7 +67,8 @@ class Deadline:
             timer.cancel()
 
     def close(self) -> None:
-        """Let go of the watched descriptor (the connection itself is its owner's to close)."""
+        """Let go of the watched descriptor; the connection itself is its owner's to close, and only
+        ends once both are closed, so every user closes its Deadline with its connection."""
         with self._lock:
             self._close_watched()
 
