@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from . import abuse, choices, content, crm, db, errors, headers, public, settings, site, webhook, withdrawal
+from . import abuse, choices, content, crm, db, errors, headers, outbox, public, settings, site, webhook, withdrawal
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("MAIL_DIR"):
         app.config["MAIL_DIR"] = str(instance / "mail")
     webhook.check_config(app.config)
+    outbox.check_lease(app.config)
 
     Babel(app, locale_selector=lambda: g.get("lang") or site.language_of(request.path))
     content.init_app(app)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .deadline import Deadline
 from .mime import Outgoing, build
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,12 @@ def parse_url(url: str) -> SmtpSettings:
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
     except ValueError:
         raise MailConfigError("MAIL_URL has a port that is not a number") from None
+    try:
+        timeout = float(options.get("timeout", 20))
+    except ValueError:
+        timeout = 0
+    if not 0 < timeout < float("inf"):
+        raise MailConfigError("MAIL_URL's timeout= must be a number of seconds above 0")
     return SmtpSettings(
         host=parts.hostname,
         port=port,
@@ -52,46 +59,82 @@ def parse_url(url: str) -> SmtpSettings:
         password=unquote(parts.password) if parts.password else None,
         ssl=parts.scheme == "smtps",
         starttls=options.get("starttls") in ("1", "true", "yes", "on"),
-        timeout=float(options.get("timeout", 20)),
+        timeout=timeout,
     )
 
 
+class _Smtp(smtplib.SMTP):
+    """smtplib's client, its connection made (and watched) by a Deadline."""
+
+    def __init__(self, deadline: Deadline, *args, **kwargs):
+        self.deadline = deadline
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host, port, timeout):
+        return self.deadline.connect((host, port), self.source_address)
+
+
+class _SmtpSsl(smtplib.SMTP_SSL, _Smtp):
+    """The same over TLS from the start: SMTP_SSL wraps the socket that _Smtp connects."""
+
+    def __init__(self, deadline: Deadline, *args, **kwargs):
+        self.deadline = deadline
+        smtplib.SMTP_SSL.__init__(self, *args, **kwargs)
+
+
 class SmtpTransport:
-    """One SMTP connection for a batch of messages."""
+    """One SMTP connection for a batch of messages. Starting the session (greeting, STARTTLS, login)
+    and then each message get `timeout` seconds each in all, however slowly the server answers."""
 
     def __init__(self, settings: SmtpSettings, sender: str):
         self.settings, self.sender = settings, sender
         self.connection: smtplib.SMTP | None = None
+        self.timeout = settings.timeout
+        self.deadline = Deadline(settings.timeout)
 
     def __enter__(self):
         s = self.settings
         context = ssl.create_default_context()
-        if s.ssl:
-            self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-        else:
-            self.connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-            if s.starttls:
-                self.connection.starttls(context=context)
-        if s.user:
-            self.connection.login(s.user, s.password or "")
+        try:
+            with self.deadline.attempt():
+                if s.ssl:
+                    self.connection = _SmtpSsl(self.deadline, s.host, s.port, timeout=s.timeout, context=context)
+                else:
+                    self.connection = _Smtp(self.deadline, s.host, s.port, timeout=s.timeout)
+                    if s.starttls:
+                        self.connection.starttls(context=context)
+                if s.user:
+                    self.connection.login(s.user, s.password or "")
+        except BaseException:
+            self._close()
+            raise
         return self
 
     def send(self, outgoing: Outgoing) -> str:
-        self.connection.send_message(build(outgoing, self.sender))
+        message = build(outgoing, self.sender)
+        with self.deadline.attempt():
+            self.connection.send_message(message)
         return "sent"
 
     def __exit__(self, *exc):
-        if self.connection is not None:
-            try:
+        try:
+            with self.deadline.attempt():
                 self.connection.quit()
-            except smtplib.SMTPException:
-                self.connection.close()
-            except OSError:
-                pass
+        except (smtplib.SMTPException, OSError):
+            pass  # every message is sent or marked failed already: a QUIT that goes wrong changes nothing
+        finally:
+            self._close()
+
+    def _close(self):
+        if self.connection is not None:
+            self.connection.close()
+        self.deadline.close()
 
 
 class FileTransport:
     """Development: each message is written as an .eml file to open in any mail program."""
+
+    timeout = 0.0  # no server to wait for
 
     def __init__(self, folder: Path, sender: str):
         self.folder, self.sender = Path(folder), sender

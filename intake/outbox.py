@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from .mail import parse_url
 from .models import OutboxMessage
 
 ADDRESS_KINDS = ("mover_confirmation", "order_confirmation")  # sent to addresses typed into a form
@@ -22,6 +23,19 @@ HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED)
 # A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.
 WEBHOOK = "webhook"
+
+
+def check_lease(config) -> None:
+    """Refuse a lease too short for the timeouts (a ValueError, as for other settings): a worker
+    starts a message only while its lease outlasts the attempt, and must fit a mail session's start
+    and one message, each with its own deadline."""
+    mail_timeout = parse_url(config["MAIL_URL"]).timeout if config.get("MAIL_URL") else 0
+    needed = 2 * max(mail_timeout, config["WEBHOOK_TIMEOUT_SECONDS"])
+    if config["MAIL_LEASE_SECONDS"] <= needed:
+        raise ValueError(
+            f"MAIL_LEASE_SECONDS must be more than {needed:g} (twice the longest of MAIL_URL's timeout= "
+            f"and WEBHOOK_TIMEOUT_SECONDS), got {config['MAIL_LEASE_SECONDS']}"
+        )
 
 
 def new_message_id(domain: str) -> str:
@@ -106,6 +120,24 @@ def claim(
             .order_by(OutboxMessage.id)
         )
     )
+
+
+def release(session: Session, messages: list[OutboxMessage], worker: str) -> None:
+    """Hand claimed messages back untried: due again at once, to any worker, no attempt counted."""
+    if messages:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([m.id for m in messages]), OutboxMessage.claimed_by == worker)
+            .where(OutboxMessage.status == "sending")
+            .values(status="pending", claimed_by=None, lease_until=None)
+        )
+    session.commit()
+
+
+def mail_waiting(session: Session, now: datetime) -> bool:
+    """Whether an e-mail, or an event that becomes e-mails, is due: webhook deliveries give way to it."""
+    due = select(OutboxMessage.id).where(_due(now), OutboxMessage.kind != WEBHOOK).limit(1)
+    return session.scalar(due) is not None
 
 
 def mark_sent(session: Session, message: OutboxMessage, worker: str, now: datetime) -> None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from .deadline import Deadline
+
 TIMESTAMP_HEADER = "X-TaSteget-Timestamp"
 SIGNATURE_HEADER = "X-TaSteget-Signature"
 KEY_HEADER = "Idempotency-Key"
@@ -113,31 +115,56 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-# The standard library's client: one POST with a timeout needs nothing more, and `requests` stays a
-# test-only dependency. Like any client it honours HTTPS_PROXY and NO_PROXY from the environment.
-_opener = urllib.request.build_opener(_NoRedirects)
+class _Watched:
+    """Opens connections through a Deadline, before any proxy tunnel or TLS handshake."""
+
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class, request, **kwargs):
+        def connection(*args, **kw):
+            made = http_class(*args, **kw)
+            # http.client makes every socket through this attribute, before a tunnel or TLS is set up.
+            made._create_connection = lambda address, timeout, source=None: self.deadline.connect(address, source)
+            return made
+
+        return super().do_open(connection, request, **kwargs)
+
+
+class _WatchedHttp(_Watched, urllib.request.HTTPHandler):
+    pass
+
+
+class _WatchedHttps(_Watched, urllib.request.HTTPSHandler):
+    pass
 
 
 def post(url: str, secret: str, key: str, payload: bytes, timeout: float, now: float | None = None) -> Result:
-    """One attempt. The error text never holds the body or the answer: they can carry personal data."""
+    """One attempt, given `timeout` seconds in all, however slowly the receiver answers. The error
+    text never holds the body or the answer: they can carry personal data."""
     request = urllib.request.Request(url, data=payload, method="POST")
     for name, value in headers(secret, key, payload, time.time() if now is None else now).items():
         request.add_header(name, value)
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            return Result(response.status)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return Result(exc.code, f"HTTP {exc.code} {exc.reason}".strip())
-    except urllib.error.URLError as exc:
-        return Result(None, f"no answer: {_reason(exc.reason)}")
-    except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, or not HTTP at all
-        return Result(None, f"no answer: {_reason(exc)}")
+    # The standard library's client: one POST with a timeout needs nothing more, and `requests` stays a
+    # test-only dependency. Like any client it honours HTTPS_PROXY and NO_PROXY from the environment.
+    with Deadline(timeout) as deadline:
+        opener = urllib.request.build_opener(_NoRedirects, _WatchedHttp(deadline), _WatchedHttps(deadline))
+        try:
+            with deadline.attempt(), opener.open(request, timeout=timeout) as response:
+                return Result(response.status)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            return Result(exc.code, f"HTTP {exc.code} {exc.reason}".strip())
+        except urllib.error.URLError as exc:
+            return Result(None, f"no answer: {_reason(exc.reason)}")
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, or not HTTP at all
+            return Result(None, f"no answer: {_reason(exc)}")
 
 
 def _reason(exc) -> str:
     if isinstance(exc, TimeoutError):
-        return "timed out"
+        return str(exc) or "timed out"
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__

@@ -10,6 +10,7 @@ import os
 import random
 import socket
 import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,26 +29,36 @@ def worker_name() -> str:
 
 
 def send_due(app: Flask, worker: str | None = None, now: datetime | None = None) -> int:
-    """Claim due messages and try to send them once; return how many were tried."""
+    """Claim due messages and try to send them once; return how many were tried. Those the lease
+    would not cover (see `_in_time`) are handed back untried."""
     worker = worker or worker_name()
     config = app.config
     with app.app_context():
         session = db.session()
+        lease_ends = time.monotonic() + config["MAIL_LEASE_SECONDS"]
         batch = outbox.claim(session, worker, config["MAIL_BATCH"], config["MAIL_LEASE_SECONDS"], now or utcnow())
         if not batch:
             return 0
-        done: set[int] = set()
+        waiting = list(batch)
         try:
             with mail.transport(config) as transport:
-                for message in batch:
-                    _send_one(app, session, transport, message, worker)
-                    done.add(message.id)
+                while waiting and _in_time(lease_ends, transport.timeout):
+                    _send_one(app, session, transport, waiting[0], worker)
+                    waiting.pop(0)  # only now: a message whose sending broke the connection is failed below
         except Exception as exc:  # noqa: BLE001 - the connection failed: the rest of the batch waits for a retry
             error = mail.describe_error(exc)
-            for message in batch:
-                if message.id not in done:
-                    _failed(app, session, message, worker, error)
-        return len(batch)
+            for message in waiting:
+                _failed(app, session, message, worker, error)
+            return len(batch)
+        outbox.release(session, waiting, worker)
+        return len(batch) - len(waiting)
+
+
+def _in_time(lease_ends: float, attempt: float) -> bool:
+    """Whether one more attempt, cut off at its deadline, still ends within the batch's lease: past
+    it another worker may take the message over, and both would send it. (`outbox.check_lease`
+    makes the lease long enough for a batch's first attempt.)"""
+    return time.monotonic() + attempt < lease_ends
 
 
 def expand_events(app: Flask, worker: str | None = None, now: datetime | None = None) -> int:
@@ -103,23 +114,31 @@ def send_webhooks(app: Flask, worker: str | None = None, now: datetime | None = 
     """Claim due deliveries to the other CRM and POST each once; return how many were tried.
 
     2xx is delivered; a 4xx other than 408/429 is refused for good (dead at once, the coordinator is
-    told); anything else, or no answer, is tried again later with the mail's backoff."""
+    told); anything else, or no answer, is tried again later with the mail's backoff. Mail comes
+    first: when an e-mail (or an event, which becomes e-mails) is due, the rest of the batch is handed
+    back untried, so a slow receiver holds up a password reset by one delivery at most."""
     config = app.config
     if not webhook.enabled(config):
         return 0  # deliveries written before WEBHOOK_URL was unset wait until it is set again
     worker = worker or worker_name()
     with app.app_context():
         session = db.session()
+        lease_ends = time.monotonic() + config["MAIL_LEASE_SECONDS"]
         batch = outbox.claim(
             session, worker, config["MAIL_BATCH"], config["MAIL_LEASE_SECONDS"], now or utcnow(), webhooks=True
         )
-        unreachable = None
-        for message in batch:
-            if unreachable:  # the endpoint did not answer: the rest of the batch waits instead of timing out too
+        waiting, unreachable = list(batch), None
+        while waiting and not unreachable and _in_time(lease_ends, config["WEBHOOK_TIMEOUT_SECONDS"]):
+            # One delivery at least per round, so that a steady stream of mail cannot starve the hand-off.
+            if len(waiting) < len(batch) and outbox.mail_waiting(session, utcnow()):
+                break
+            unreachable = _deliver(app, session, waiting.pop(0), worker)
+        if unreachable:  # the endpoint did not answer: the rest of the batch waits instead of timing out too
+            for message in waiting:
                 _failed(app, session, message, worker, unreachable)
-            else:
-                unreachable = _deliver(app, session, message, worker)
-        return len(batch)
+            return len(batch)
+        outbox.release(session, waiting, worker)
+        return len(batch) - len(waiting)
 
 
 def _deliver(app, session, message: OutboxMessage, worker: str) -> str | None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import re
+import socketserver
 import threading
+import time
 import uuid
 from email import policy
 from email.message import EmailMessage
@@ -120,6 +125,7 @@ class SmtpServer:
         self.port = free_port()
         self.received: list[EmailMessage] = []
         self.refuse: set[str] = set()  # recipients the server answers 550
+        self.delay = 0.0  # seconds each message takes to be accepted (a slow server)
         self.controller = None
 
     @property
@@ -137,6 +143,8 @@ class SmtpServer:
                 return "250 OK"
 
             async def handle_DATA(self, smtp, session, envelope):
+                if server.delay:
+                    await asyncio.sleep(server.delay)
                 message = BytesParser(policy=policy.default).parsebytes(envelope.content)
                 message.envelope_to = list(envelope.rcpt_tos)
                 server.received.append(message)
@@ -253,3 +261,81 @@ def installed_package(wheel, tmp_path) -> installed.Installed:
 def deployment(tmp_path) -> Path:
     """A copy of the repository's content, docs and MkDocs configurations, away from the checkout."""
     return installed.deployment(tmp_path / "srv")
+
+
+# A server that answers slowly -----------------------------------------------------------------------
+
+
+class SlowServer:
+    """A TCP server on loopback that answers slowly: after `wait` seconds it sends `answer` one byte
+    every `every` seconds (all at once when 0), then hangs up; it never takes more than `limit` seconds.
+    As a webhook receiver it reads the request first (`reads_request`); as a mail server it does not."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.answer = b""
+        self.wait = 0.0
+        self.every = 1.0
+        self.limit = 30.0
+        self.reads_request = False
+        self.converse = None  # called with the connection before the slow answer, to play a protocol
+        self.connections = 0
+        self.stopping = threading.Event()
+        self.server = None
+
+    def url(self, path: str = "/hooks/tasteget") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self, connection):
+        self.connections += 1
+        give_up = time.monotonic() + self.limit
+        if self.reads_request:
+            request = b""
+            while b"\r\n\r\n" not in request and (chunk := connection.recv(65536)):
+                request += chunk
+            head, _, body = request.partition(b"\r\n\r\n")
+            length = int((re.search(rb"(?im)^content-length:\s*(\d+)", head) or [0, b"0"])[1])
+            while len(body) < length and (chunk := connection.recv(65536)):
+                body += chunk
+        if self.converse is not None:
+            self.converse(connection)
+        if self.stopping.wait(self.wait):
+            return
+        if not self.every:
+            connection.sendall(self.answer)
+            return
+        for i in range(len(self.answer)):
+            if time.monotonic() > give_up:
+                return
+            connection.sendall(self.answer[i : i + 1])
+            if self.stopping.wait(self.every):
+                return
+
+    def start(self):
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                with contextlib.suppress(OSError):  # the client gave up and hung up
+                    outer._serve(self.request)
+
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = daemon_threads = True
+
+        self.server = Server(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.stopping.set()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+@pytest.fixture
+def slow_server():
+    server = SlowServer()
+    server.start()
+    yield server
+    server.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
@@ -11,7 +12,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from intake import mime, outbox, worker
+from intake import create_app, mime, outbox, worker
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
 from intake.routing import NoRecipient, Recipient, Routed, route
 
@@ -23,6 +24,7 @@ from intake_helpers import (
     emails,
     errors_in,
     expand_events,
+    intake_config,
     make_staff,
     staff_login,
     submit,
@@ -344,12 +346,13 @@ def test_a_worker_killed_mid_batch_loses_nothing(mail_app, client, rows, smtp):
     assert all(m.status == "sent" for m in rows(OutboxMessage))
 
 
-def test_two_workers_over_500_messages_send_each_exactly_once(mail_app, rows, smtp):
-    with mail_app.app_context():
+def queue(app, count: int) -> None:
+    """`count` plain messages straight into the outbox, due at once."""
+    with app.app_context():
         from intake import db
 
         session = db.session()
-        for i in range(500):
+        for i in range(count):
             session.add(
                 OutboxMessage(
                     kind="test",
@@ -363,6 +366,10 @@ def test_two_workers_over_500_messages_send_each_exactly_once(mail_app, rows, sm
                 )
             )
         session.commit()
+
+
+def test_two_workers_over_500_messages_send_each_exactly_once(mail_app, rows, smtp):
+    queue(mail_app, 500)
     mail_app.config["MAIL_BATCH"] = 25
     errors = []
 
@@ -471,3 +478,95 @@ def test_mail_test_command(smtp, tmp_path, built_site):
     )
     bad = tasteget("mail", "test", "ops@example.com", env={**env, "MAIL_URL": "http://example.com"})
     assert bad.returncode == 1 and bad.stderr.startswith("Error: MAIL_URL must look like smtp://")
+
+
+def test_a_mail_server_that_greets_a_byte_at_a_time_is_given_up_at_the_deadline(
+    mail_app, client, rows, smtp, slow_server
+):
+    slow_server.answer = b"220 slow.example\r\n"  # a byte a second: each one used to restart the timeout
+    mail_app.config["MAIL_URL"] = f"smtp://127.0.0.1:{slow_server.port}?timeout=2"
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
+    expand_events(mail_app)
+    started = time.monotonic()
+    assert worker.send_due(mail_app, "test-worker") == 2
+    assert time.monotonic() - started < 10  # a bound, not a benchmark: the deadline is 2 s
+    waiting = emails(rows(OutboxMessage))
+    assert {(m.status, m.attempts, m.last_error) for m in waiting} == {
+        ("pending", 1, "TimeoutError: timed out after 2 s")
+    }
+    assert worker.send_due(mail_app, "test-worker") == 0  # tried again after the back-off, like any failure
+
+    mail_app.config["MAIL_URL"] = smtp.url
+    deliver_all(mail_app)
+    assert sorted(m["Message-ID"] for m in smtp.received) == sorted(m.message_id for m in waiting)
+
+
+def smtp_up_to_the_end_of_data(connection):
+    """A mail server's side of a session up to the message's end, whose answer then comes slowly."""
+    lines = connection.makefile("rb")
+    connection.sendall(b"220 slow.example\r\n")
+    while line := lines.readline():
+        if line.upper().startswith(b"DATA"):
+            connection.sendall(b"354 go ahead\r\n")
+            while (line := lines.readline()) and line != b".\r\n":
+                pass
+            return
+        connection.sendall(b"250 ok\r\n")
+
+
+def test_a_mail_server_that_answers_a_message_a_byte_at_a_time_is_given_up_at_the_deadline(
+    mail_app, client, rows, slow_server
+):
+    slow_server.converse = smtp_up_to_the_end_of_data
+    slow_server.answer = b"250 2.0.0 accepted, slowly\r\n"
+    mail_app.config["MAIL_URL"] = f"smtp://127.0.0.1:{slow_server.port}?timeout=2"
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["berg"]})
+    expand_events(mail_app)
+    started = time.monotonic()
+    assert worker.send_due(mail_app, "test-worker") == 2
+    assert time.monotonic() - started < 10  # a bound, not a benchmark: the deadline is 2 s per message
+    assert {(m.status, m.attempts, m.last_error) for m in emails(rows(OutboxMessage))} == {
+        ("pending", 1, "TimeoutError: timed out after 2 s")
+    }
+
+
+def test_a_slow_mail_server_and_two_workers_still_send_each_message_once(mail_app, rows, smtp):
+    """A batch that would outlast its lease is cut short and the rest handed back, instead of a
+    second worker taking the rest over while the first is still sending it."""
+    smtp.delay = 1.0
+    mail_app.config.update(MAIL_URL=f"{smtp.url}?timeout=2", MAIL_LEASE_SECONDS=5, MAIL_BATCH=10)
+    queue(mail_app, 10)
+    errors = []
+
+    def work(name):
+        give_up = time.monotonic() + 90
+        try:
+            while time.monotonic() < give_up and {m.status for m in rows(OutboxMessage)} != {"sent"}:
+                if not worker.send_due(mail_app, name):
+                    time.sleep(0.2)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    ids = Counter(m["Message-ID"] for m in smtp.received)
+    assert len(ids) == 10 and set(ids.values()) == {1}
+    assert {(m.status, m.attempts) for m in rows(OutboxMessage)} == {("sent", 1)}
+
+
+@pytest.mark.parametrize(
+    ("settings", "error"),
+    [
+        ({"MAIL_LEASE_SECONDS": 20}, "MAIL_LEASE_SECONDS must be more than 20 "),
+        ({"MAIL_URL": "smtp://mail.example?timeout=200"}, "MAIL_LEASE_SECONDS must be more than 400 "),
+        ({"MAIL_URL": "smtp://mail.example?timeout=soon"}, "timeout= must be a number of seconds"),
+    ],
+    ids=["shorter than two webhook attempts", "shorter than two mail attempts", "timeout not a number"],
+)
+def test_a_lease_that_does_not_fit_the_timeouts_stops_the_start(database_url, built_site, settings, error):
+    with pytest.raises(ValueError, match=error):
+        create_app(intake_config(database_url, built_site, **settings))

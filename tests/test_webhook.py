@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -302,6 +303,59 @@ def test_mail_and_webhooks_do_not_hold_each_other_up(webhook_app, client, receiv
     worker.send_due(webhook_app, W, now=later)
     assert {m.status for m in emails(rows(OutboxMessage))} == {"sent"}
     assert sorted(m.status for m in webhooks(rows)) == ["pending", "sent"]
+
+
+def test_a_receiver_that_trickles_its_answer_is_given_up_at_the_deadline_and_tried_again(
+    webhook_app, client, receiver, rows, slow_server
+):
+    slow_server.reads_request = True
+    slow_server.answer = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"." * 100  # a byte a second, never finished
+    webhook_app.config.update(WEBHOOK_URL=slow_server.url(), WEBHOOK_TIMEOUT_SECONDS=2)
+    register(client)
+    expand_events(webhook_app)
+    started = time.monotonic()
+    assert worker.send_webhooks(webhook_app, W) == 1
+    assert time.monotonic() - started < 10  # a bound, not a benchmark: each byte used to restart the timeout
+    [message] = webhooks(rows)
+    assert (message.status, message.attempts, message.last_error) == ("pending", 1, "no answer: timed out after 2 s")
+    assert worker.send_webhooks(webhook_app, W) == 0  # tried again after the back-off, like any failure
+
+    webhook_app.config["WEBHOOK_URL"] = receiver.url
+    hand_off(webhook_app)
+    assert webhooks(rows)[0].status == "sent" and len(receiver.processed) == 1
+
+
+def test_a_password_reset_is_not_held_up_by_deliveries_to_a_slow_receiver(webhook_app, client, rows, smtp, slow_server):
+    """The worker is working through 20 deliveries that each take 1.5 s to be answered 503 when a
+    guide asks for a new password: the mail goes out after the delivery under way, not after all 20."""
+    slow_server.reads_request = True
+    slow_server.wait, slow_server.every = 1.5, 0
+    slow_server.answer = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    webhook_app.config.update(WEBHOOK_URL=slow_server.url(), WEBHOOK_TIMEOUT_SECONDS=3, MAIL_URL=smtp.url)
+    with webhook_app.app_context():
+        session = db.session()
+        for _ in range(20):
+            session.add(OutboxMessage(**{**outbox.event_row(outbox.WEBHOOK), "subject": "household.registered"}))
+        session.commit()
+    email = make_staff(webhook_app, "samordnare@staff.example", "coordinator")
+    stop = threading.Event()
+    running = threading.Thread(target=worker.run, args=(webhook_app, stop, 0.2))
+    running.start()
+    try:
+        while not slow_server.connections:  # the worker is delivering
+            time.sleep(0.05)
+        token = hidden(client.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
+        client.post("/crm/password/forgot/", data={"csrf_token": token, "email": email})
+        asked = time.monotonic()
+        while not smtp.to(email) and time.monotonic() - asked < 60:
+            time.sleep(0.05)
+        waited = time.monotonic() - asked
+    finally:
+        slow_server.stop()  # the rest of the batch then fails at once instead of taking 1.5 s each
+        stop.set()
+        running.join(timeout=60)
+    assert smtp.to(email)[0]["Subject"] == "Välj ett nytt lösenord"
+    assert waited < 10  # a bound, not a benchmark: one delivery (at most its 3 s deadline), not twenty
 
 
 def test_logs_name_the_delivery_never_its_contents(webhook_app, client, receiver, caplog):
