@@ -28,8 +28,8 @@ def find(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def add(session: Session, email: str, name: str, role: str, municipalities: list[str], known: set[str]) -> User:
-    """A new account; guides need at least one municipality, the others none."""
+def check_new(session: Session, email: str, role: str, municipalities: list[str], known: set[str]) -> str:
+    """The normalised address of a new account, or AccountError saying why it cannot be made."""
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
@@ -42,18 +42,44 @@ def add(session: Session, email: str, name: str, role: str, municipalities: list
         raise AccountError(f"a {role} sees every municipality; leave out --municipality")
     if find(session, email) is not None:
         raise AccountError(f"there is already an account for {email}")
-    user = User(email=email, name=name.strip() or email, role=role, active=True)
+    return email
+
+
+def add(
+    session: Session,
+    email: str,
+    name: str,
+    role: str,
+    municipalities: list[str],
+    known: set[str],
+    password: str | None = None,
+) -> User:
+    """A new account, with `password` if given; guides need at least one municipality, the others none.
+
+    Everything is checked before anything is written, so a refused account (or password) leaves
+    nothing behind."""
+    email = check_new(session, email, role, municipalities, known)
+    name = name.strip() or email
+    password_hash = None
+    if password is not None:
+        _check_password(password, email, name)
+        password_hash = passwords.hash_password(password)
+    user = User(email=email, name=name, role=role, active=True, password_hash=password_hash)
     user.municipalities = [UserMunicipality(municipality=m) for m in dict.fromkeys(municipalities)]
     session.add(user)
     session.commit()
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+def _check_password(password: str, email: str, name: str) -> None:
     try:
-        passwords.check_strength(password, (user.email, user.name))
+        passwords.check_strength(password, (email, name))
     except passwords.WeakPassword as exc:
         raise AccountError(f"password refused: {exc}") from None
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    _check_password(password, user.email, user.name)
     user.password_hash = passwords.hash_password(password)
     end_sessions(session, user)  # a new password logs out every old session
     session.commit()

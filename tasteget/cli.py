@@ -280,9 +280,14 @@ def user_add_command(email, name, role, municipalities, password, no_password) -
         session = db.session()
         known = set(content.site().municipalities)
         try:
-            user = accounts.add(session, email, name, role, list(municipalities), known)
-            if not no_password:
-                accounts.set_password(session, user, password or _prompt_password(user.email))
+            # Checked before the password is asked for, and created with it in one go: a refused
+            # account or password leaves nothing behind.
+            address = accounts.check_new(session, email, role, list(municipalities), known)
+            if not no_password and not password:
+                password = _prompt_password(address)
+            user = accounts.add(
+                session, email, name, role, list(municipalities), known, None if no_password else password
+            )
         except accounts.AccountError as exc:
             raise click.ClickException(str(exc)) from None
         where = f" for {', '.join(user.municipality_slugs)}" if user.municipality_slugs else ""

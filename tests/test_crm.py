@@ -247,6 +247,20 @@ def test_user_commands(tmp_path):
     assert "deactivated" in tasteget("user", "list", env=env).stdout
 
 
+@pytest.mark.parametrize("refused", ["short", "password1234"], ids=["too short", "too common"])
+def test_a_refused_user_add_changes_nothing(tmp_path, refused):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}", "SECRET_KEY": "x"}
+    assert tasteget("db", "upgrade", env=env).returncode == 0
+    command = ("user", "add", "--email", "ny@are.example", "--role", "guide", "--municipality", "are")
+    weak = tasteget(*command, env={**env, "TASTEGET_PASSWORD": refused})
+    assert weak.returncode == 1 and weak.stderr.startswith("Error: password refused: ")
+    assert len(weak.stderr.strip().splitlines()) == 1
+    assert "ny@are.example" not in tasteget("user", "list", env=env).stdout  # no account was left behind
+    again = tasteget(*command, env={**env, "TASTEGET_PASSWORD": PASSWORD})
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "Created guide ny@are.example for are."
+
+
 def test_a_forgotten_password_is_reset_by_a_single_use_link(app, client, staff, rows):
     email = staff("guide", "are")
     page = client.get("/crm/password/forgot/").get_data(as_text=True)
