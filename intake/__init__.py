@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from . import abuse, choices, content, crm, db, headers, public, settings, site, webhook, withdrawal
+from . import abuse, choices, content, crm, db, headers, public, redaction, settings, site, webhook, withdrawal
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -34,4 +34,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(withdrawal.bp)
     crm.init_app(app)
     site.init_app(app)
+    redaction.init_app(app)  # after every route is registered
     return app

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tasteget.site import routes
 
-from . import abuse, choices, content, db, messages, store
+from . import abuse, choices, content, db, messages, redaction, store
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from .pages import filled, render_page
@@ -149,6 +149,7 @@ _CHOSEN = (
 
 
 @pair("register", "{receipt}/<reference>/")
+@redaction.private
 def register_receipt(lang: str, reference: str):
     found = db.session().connection().execute(_CHOSEN, {"reference": reference})
     municipalities = tuple(slug for (slug,) in found)
@@ -233,6 +234,7 @@ def _already_ordered(lang: str):
 
 
 @pair("order", "{receipt}/<reference>/")
+@redaction.private
 def order_receipt(lang: str, reference: str):
     found = db.session().scalar(select(MagazineOrder).where(MagazineOrder.reference == reference))
     if found is None:

@@ -172,12 +172,13 @@ def serve_command(host: str, port: int, worker: bool) -> None:
     """Run the intake and the built site on one port, for development (migrates the database first).
 
     The outbox worker runs alongside, so mail appears (in instance/mail/ unless MAIL_URL is set).
-    In production run gunicorn (`gunicorn intake.wsgi:app`) and `tasteget worker`; see the README.
+    In production run gunicorn (`gunicorn -c python:intake.gunicorn_conf intake.wsgi:app`) and `tasteget worker`; see the README.
     """
     import threading
 
     from intake import worker as outbox_worker
     from intake.pages import SiteNotBuilt, check_site
+    from intake.redaction import DevRequestHandler
 
     app = _intake_app(migrated=False)
     if "SESSION_COOKIE_SECURE" not in os.environ:
@@ -195,7 +196,8 @@ def serve_command(host: str, port: int, worker: bool) -> None:
         click.echo(f"The outbox worker sends mail {where}.")
     click.echo(f"Serving the site, the forms and /healthz at http://{host}:{port}/ (Ctrl-C stops).")
     try:
-        app.run(host=host, port=port, threaded=True, load_dotenv=False)
+        # Its request log leaves out tokens and searches, by the same rule as gunicorn's.
+        app.run(host=host, port=port, threaded=True, load_dotenv=False, request_handler=DevRequestHandler)
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     finally:

@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from .. import abuse, accounts, db, passwords
+from .. import abuse, accounts, db, passwords, redaction
 from ..messages import GUIDE_LANGUAGE, compose, public_url
 from ..models import PasswordReset, utcnow
 from ..pages import render_staff
@@ -96,6 +96,7 @@ def _valid(session, token: str) -> PasswordReset:
 
 
 @bp.route("/password/reset/<token>/", methods=["GET", "POST"])
+@redaction.private
 def reset_password(token: str):
     session = db.session()
     reset = _valid(session, token)
