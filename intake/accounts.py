@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 from datetime import datetime
 
 import pyotp
@@ -125,6 +126,46 @@ def totp_step(secret: str, code: str, now: datetime) -> int | None:
         if hmac.compare_digest(totp.generate_otp(step), code):
             return step
     return None
+
+
+WRONG_CODES_ALLOWED = 5  # then the password is asked for again
+
+
+def begin_second_factor(session: Session, user: User) -> str:
+    """The right password was given: a new login waits for its code, with its own few tries (any
+    earlier one waiting is over). Returns its id, for the browser's cookie."""
+    pending = secrets.token_urlsafe(32)
+    user.login_pending, user.login_wrong_codes = pending, 0
+    session.commit()
+    return pending
+
+
+def is_pending(user: User, pending: str | None) -> bool:
+    return bool(pending and user.login_pending) and hmac.compare_digest(user.login_pending, pending)
+
+
+def take_code_try(session: Session, user: User, pending: str) -> int | None:
+    """Count a code against the waiting login before it is checked, and return which try it is;
+    None when the login waits no more. Atomic and committed at once, so codes sent at the same
+    time (from any address or instance) cannot get more tries between them."""
+    tried = session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            User.login_pending == pending,
+            User.login_wrong_codes < WRONG_CODES_ALLOWED,
+        )
+        .values(login_wrong_codes=User.login_wrong_codes + 1)
+        .returning(User.login_wrong_codes)
+    ).scalar()
+    session.commit()
+    return tried
+
+
+def end_second_factor(session: Session, user: User, pending: str) -> None:
+    """The waiting login is over (its code was right, or its tries are used up)."""
+    session.execute(update(User).where(User.id == user.id, User.login_pending == pending).values(login_pending=None))
+    session.commit()
 
 
 def use_totp_step(session: Session, user: User, step: int) -> bool:

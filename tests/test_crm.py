@@ -325,6 +325,59 @@ def test_a_role_can_be_required_to_use_a_second_factor(app, client, staff, rows)
     assert other.post("/crm/login/code/", data={"csrf_token": token, "code": following}).status_code == 303
 
 
+def _with_second_factor(app, staff) -> tuple[str, str]:
+    """A coordinator whose authenticator app is set up: (e-mail, its secret)."""
+    app.config["TOTP_REQUIRED_ROLES"] = "coordinator"
+    email, secret = staff("coordinator"), pyotp.random_base32()
+    with app.app_context():
+        s = db.session()
+        accounts.find(s, email).totp_secret = secret
+        s.commit()
+    return email, secret
+
+
+def _code(client, secret: str, address: str, right: bool = False):
+    """Send the code page a code (the app's current one, or a wrong one) from `address`."""
+    token = hidden_fields(client.get("/crm/login/code/").get_data(as_text=True)).get("csrf_token", "")
+    code = pyotp.TOTP(secret).now()
+    code = code if right else f"{(int(code) + 500_000) % 1_000_000:06d}"
+    return client.post(
+        "/crm/login/code/", data={"csrf_token": token, "code": code}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_five_wrong_codes_end_the_pending_login_from_any_address(app, client, staff, rows):
+    """The count is kept in the database with the account: neither other addresses nor a copied
+    cookie (another browser, another instance) get more tries."""
+    email, secret = _with_second_factor(app, staff)
+    assert login(client, email).headers["Location"] == "/crm/login/code/"
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    for i in range(5):
+        assert _code(copy if i % 2 else client, secret, f"10.0.0.{i}").status_code == 401
+    over = _code(copy, secret, "10.0.0.9", right=True)  # even the right code: the password first
+    assert over.status_code == 401 and "Ange lösenordet igen" in over.get_data(as_text=True)
+    assert _code(client, secret, "10.0.0.8", right=True).headers["Location"] == "/crm/login/"
+    assert rows(StaffSession) == []
+    # Giving the password again starts a new pending login, with five tries of its own.
+    assert login(client, email).headers["Location"] == "/crm/login/code/"
+    assert _code(client, secret, "10.0.0.7").status_code == 401
+    assert _code(client, secret, "10.0.0.7", right=True).status_code == 303
+    assert client.get("/crm/households/").status_code == 200
+
+
+def test_codes_are_limited_per_account_across_logins_and_addresses(app, staff):
+    app.config["RATELIMIT_LOGIN"] = "4 per day"  # windows are aligned to the clock: a minute could end mid-test
+    email, secret = _with_second_factor(app, staff)
+    first, second = app.test_client(), app.test_client()
+    login(first, email, environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert [_code(first, secret, "10.0.1.1").status_code for _ in range(2)] == [401, 401]
+    login(second, email, environ_base={"REMOTE_ADDR": "10.0.1.2"})  # a new login, with tries of its own...
+    assert [_code(second, secret, "10.0.1.2").status_code for _ in range(2)] == [401, 401]
+    # ...but not more of them for the account.
+    assert _code(second, secret, "10.0.1.3", right=True).status_code == 429
+
+
 def test_the_code_page_needs_the_password_first(client):
     response = client.get("/crm/login/code/")
     assert response.status_code == 303 and response.headers["Location"] == "/crm/login/"
