@@ -7,11 +7,11 @@ import secrets
 from datetime import datetime
 
 import pyotp
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import passwords
-from .models import ROLES, StaffSession, User, UserMunicipality, utcnow
+from .models import ROLES, PasswordReset, StaffSession, User, UserMunicipality, utcnow
 
 
 class AccountError(ValueError):
@@ -82,7 +82,9 @@ def _check_password(password: str, email: str, name: str) -> None:
 def set_password(session: Session, user: User, password: str) -> None:
     _check_password(password, user.email, user.name)
     user.password_hash = passwords.hash_password(password)
-    end_sessions(session, user)  # a new password logs out every old session
+    end_sessions(session, user)  # a new password logs out every old session...
+    # ...and ends every link to choose one that is still open (a forgotten password's, an invitation's).
+    session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     session.commit()
 
 
