@@ -160,7 +160,7 @@ def _pending_account_key() -> str:
 def _password_again():
     """The login page, for someone whose login no longer waits for a code."""
     session.pop("pending", None)
-    error = _("Too many wrong codes. Enter your password again.")
+    error = _("Your login has ended (too many wrong codes, or a long wait). Enter your password again.")
     return render_staff("crm/login.html", _("Log in"), form=LoginForm(formdata=None), error=error, status=401)
 
 
