@@ -7,7 +7,22 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from . import abuse, choices, content, crm, db, errors, headers, outbox, public, settings, site, webhook, withdrawal
+from . import (
+    abuse,
+    choices,
+    content,
+    crm,
+    db,
+    errors,
+    headers,
+    outbox,
+    public,
+    redaction,
+    settings,
+    site,
+    webhook,
+    withdrawal,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -37,4 +52,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(withdrawal.bp)
     crm.init_app(app)
     site.init_app(app)
+    redaction.init_app(app)  # after every route is registered
     return app

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 from datetime import datetime
 
 import pyotp
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import passwords
-from .models import ROLES, StaffSession, User, UserMunicipality, utcnow
+from .models import ROLES, PasswordReset, StaffSession, User, UserMunicipality, utcnow
 
 
 class AccountError(ValueError):
@@ -28,8 +29,8 @@ def find(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def add(session: Session, email: str, name: str, role: str, municipalities: list[str], known: set[str]) -> User:
-    """A new account; guides need at least one municipality, the others none."""
+def check_new(session: Session, email: str, role: str, municipalities: list[str], known: set[str]) -> str:
+    """The normalised address of a new account, or AccountError saying why it cannot be made."""
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
@@ -42,20 +43,48 @@ def add(session: Session, email: str, name: str, role: str, municipalities: list
         raise AccountError(f"a {role} sees every municipality; leave out --municipality")
     if find(session, email) is not None:
         raise AccountError(f"there is already an account for {email}")
-    user = User(email=email, name=name.strip() or email, role=role, active=True)
+    return email
+
+
+def add(
+    session: Session,
+    email: str,
+    name: str,
+    role: str,
+    municipalities: list[str],
+    known: set[str],
+    password: str | None = None,
+) -> User:
+    """A new account, with `password` if given; guides need at least one municipality, the others none.
+
+    Everything is checked before anything is written, so a refused account (or password) leaves
+    nothing behind."""
+    email = check_new(session, email, role, municipalities, known)
+    name = name.strip() or email
+    password_hash = None
+    if password is not None:
+        _check_password(password, email, name)
+        password_hash = passwords.hash_password(password)
+    user = User(email=email, name=name, role=role, active=True, password_hash=password_hash)
     user.municipalities = [UserMunicipality(municipality=m) for m in dict.fromkeys(municipalities)]
     session.add(user)
     session.commit()
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+def _check_password(password: str, email: str, name: str) -> None:
     try:
-        passwords.check_strength(password, (user.email, user.name))
+        passwords.check_strength(password, (email, name))
     except passwords.WeakPassword as exc:
         raise AccountError(f"password refused: {exc}") from None
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    _check_password(password, user.email, user.name)
     user.password_hash = passwords.hash_password(password)
-    end_sessions(session, user)  # a new password logs out every old session
+    end_sessions(session, user)  # a new password logs out every old session...
+    # ...and ends every link to choose one that is still open (a forgotten password's, an invitation's).
+    session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     session.commit()
 
 
@@ -99,6 +128,46 @@ def totp_step(secret: str, code: str, now: datetime) -> int | None:
         if hmac.compare_digest(totp.generate_otp(step), code):
             return step
     return None
+
+
+WRONG_CODES_ALLOWED = 5  # then the password is asked for again
+
+
+def begin_second_factor(session: Session, user: User) -> str:
+    """The right password was given: a new login waits for its code, with its own few tries (any
+    earlier one waiting is over). Returns its id, for the browser's cookie."""
+    pending = secrets.token_urlsafe(32)
+    user.login_pending, user.login_wrong_codes = pending, 0
+    session.commit()
+    return pending
+
+
+def is_pending(user: User, pending: str | None) -> bool:
+    return bool(pending and user.login_pending) and hmac.compare_digest(user.login_pending, pending)
+
+
+def take_code_try(session: Session, user: User, pending: str) -> int | None:
+    """Count a code against the waiting login before it is checked, and return which try it is;
+    None when the login waits no more. Atomic and committed at once, so codes sent at the same
+    time (from any address or instance) cannot get more tries between them."""
+    tried = session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            User.login_pending == pending,
+            User.login_wrong_codes < WRONG_CODES_ALLOWED,
+        )
+        .values(login_wrong_codes=User.login_wrong_codes + 1)
+        .returning(User.login_wrong_codes)
+    ).scalar()
+    session.commit()
+    return tried
+
+
+def end_second_factor(session: Session, user: User, pending: str) -> None:
+    """The waiting login is over (its code was right, or its tries are used up)."""
+    session.execute(update(User).where(User.id == user.id, User.login_pending == pending).values(login_pending=None))
+    session.commit()
 
 
 def use_totp_step(session: Session, user: User, step: int) -> bool:

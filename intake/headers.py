@@ -15,7 +15,7 @@ from flask import Flask, Response, current_app, request
 
 from tasteget.site import csp
 
-from . import site_build
+from . import redaction, site_build
 from .pages import shell_path
 
 
@@ -36,7 +36,19 @@ def add_headers(response: Response) -> Response:
     # request.is_secure is the client's scheme when TRUSTED_PROXIES lets ProxyFix read X-Forwarded-Proto.
     for name, value in csp.headers(current_policy(), https=request.is_secure).items():
         response.headers.setdefault(name, value)
+    if is_private():
+        # No cache (a proxy's, or the browser's on a shared computer) keeps the page, and no Referer
+        # carries its address (a token, a search) to the next request and into a log.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def is_private() -> bool:
+    """Every back-office response (pages, exports, redirects, errors) but its static files, and the
+    public pages reached by a token or a reference (receipts, withdrawal links)."""
+    staff = request.path.startswith("/crm/") and request.endpoint != "crm.static"
+    return staff or redaction.is_private(request)
 
 
 def init_app(app: Flask) -> None:

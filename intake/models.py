@@ -292,6 +292,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # the last code's time step: no replay
+    # The login waiting for its second factor (its id is in that browser's cookie), and the wrong
+    # codes it has been sent: kept here, so that every address, copy of the cookie and instance counts.
+    login_pending: Mapped[str | None] = mapped_column(String(43))
+    login_wrong_codes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -20,7 +20,8 @@ from .models import OutboxMessage
 ADDRESS_KINDS = ("mover_confirmation", "order_confirmation")  # sent to addresses typed into a form
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
-EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED)
+PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to_address, until handled
+EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED, PASSWORD_RESET_REQUESTED)
 # A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.
 WEBHOOK = "webhook"
 

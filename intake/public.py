@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tasteget.site import routes
 
-from . import abuse, campaign, choices, content, db, errors, messages, store
+from . import abuse, campaign, choices, content, db, errors, messages, redaction, store
 from .errors import CONTROL_ANYWHERE
 from .forms import OrderForm, RegistrationForm, select_choices
 from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
@@ -153,6 +153,7 @@ _CHOSEN = (
 
 
 @pair("register", "{receipt}/<reference>/")
+@redaction.private
 def register_receipt(lang: str, reference: str):
     found = db.session().connection().execute(_CHOSEN, {"reference": reference})
     municipalities = tuple(slug for (slug,) in found)
@@ -239,6 +240,7 @@ def _already_ordered(lang: str):
 
 
 @pair("order", "{receipt}/<reference>/")
+@redaction.private
 def order_receipt(lang: str, reference: str):
     found = db.session().scalar(select(MagazineOrder).where(MagazineOrder.reference == reference))
     if found is None:

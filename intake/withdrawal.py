@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tasteget.site import routes
 
-from . import abuse, audit, db, privacy, webhook
+from . import abuse, audit, db, privacy, redaction, webhook
 from .models import Household, utcnow
 from .pages import render_page
 
@@ -92,7 +92,7 @@ for _lang in routes.LANGS:
     bp.add_url_rule(
         privacy.withdraw_path(_lang, "<token>"),
         "withdraw_" + _lang,
-        abuse.limiter.limit(abuse.form_limit, methods=["POST"])(_view),
+        abuse.limiter.limit(abuse.form_limit, methods=["POST"])(redaction.private(_view)),
         defaults={"lang": _lang},
         methods=["GET", "POST"],
     )

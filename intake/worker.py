@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import content, db, followup, handoff, mail, messages, mime, outbox, webhook
+from . import content, db, followup, handoff, mail, messages, mime, outbox, resets, webhook
 from .models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,8 @@ def _in_time(lease_ends: float, attempt: float) -> bool:
 
 
 def expand_events(app: Flask, worker: str | None = None, now: datetime | None = None) -> int:
-    """Turn due events (a household registered, an order placed) into the e-mails about them, which
-    are then due at once; return how many events were handled."""
+    """Turn due events (a household registered, an order placed, a password link asked for) into the
+    e-mails about them, which are then due at once; return how many events were handled."""
     worker = worker or worker_name()
     config = app.config
     with app.app_context():
@@ -83,7 +83,10 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
     site = content.site()
     hand_off = webhook.enabled(app.config)
     try:
-        if event.kind == outbox.HOUSEHOLD_REGISTERED:
+        if event.kind == outbox.PASSWORD_RESET_REQUESTED:
+            resets.answer_request(session, event)
+            outgoing = []
+        elif event.kind == outbox.HOUSEHOLD_REGISTERED:
             household = session.get(Household, event.household_id) if event.household_id else None
             told = (
                 household is not None

@@ -1,4 +1,5 @@
-"""The WSGI entry point for gunicorn: `gunicorn intake.wsgi:app` (migrate first: `tasteget db upgrade`)."""
+"""The WSGI entry point for gunicorn: `gunicorn -c python:intake.gunicorn_conf intake.wsgi:app` (migrate
+first: `tasteget db upgrade`; the configuration gives gunicorn its redacted access log)."""
 
 import gc
 from pathlib import Path

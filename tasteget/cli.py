@@ -172,13 +172,14 @@ def serve_command(host: str, port: int, worker: bool) -> None:
     """Run the intake and the built site on one port, for development (migrates the database first).
 
     The outbox worker runs alongside, so mail appears (in instance/mail/ unless MAIL_URL is set).
-    In production run gunicorn (`gunicorn intake.wsgi:app`) and `tasteget worker`; see the README.
+    In production run gunicorn (`gunicorn -c python:intake.gunicorn_conf intake.wsgi:app`) and `tasteget worker`; see the README.
     """
     import threading
 
     from intake import settings
     from intake import worker as outbox_worker
     from intake.pages import SiteNotBuilt, check_site
+    from intake.redaction import DevRequestHandler
 
     app = _intake_app(migrated=False)
     if "SESSION_COOKIE_SECURE" not in os.environ:
@@ -199,7 +200,8 @@ def serve_command(host: str, port: int, worker: bool) -> None:
         click.echo(f"The outbox worker sends mail {where}.")
     click.echo(f"Serving the site, the forms and /healthz at http://{host}:{port}/ (Ctrl-C stops).")
     try:
-        app.run(host=host, port=port, threaded=True, load_dotenv=False)
+        # Its request log leaves out tokens and searches, by the same rule as gunicorn's.
+        app.run(host=host, port=port, threaded=True, load_dotenv=False, request_handler=DevRequestHandler)
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     finally:
@@ -284,9 +286,14 @@ def user_add_command(email, name, role, municipalities, password, no_password) -
         session = db.session()
         known = set(content.site().municipalities)
         try:
-            user = accounts.add(session, email, name, role, list(municipalities), known)
-            if not no_password:
-                accounts.set_password(session, user, password or _prompt_password(user.email))
+            # Checked before the password is asked for, and created with it in one go: a refused
+            # account or password leaves nothing behind.
+            address = accounts.check_new(session, email, role, list(municipalities), known)
+            if not no_password and not password:
+                password = _prompt_password(address)
+            user = accounts.add(
+                session, email, name, role, list(municipalities), known, None if no_password else password
+            )
         except accounts.AccountError as exc:
             raise click.ClickException(str(exc)) from None
         where = f" for {', '.join(user.municipality_slugs)}" if user.municipality_slugs else ""

@@ -38,7 +38,7 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):  # not up yet, or still loading the app
+    except (urllib.error.URLError, OSError):  # OSError: refused, reset, or timed out while a worker boots
         return ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,7 @@ import pyotp
 import pytest
 
 from intake import accounts, db, privacy
-from intake.models import Household, HouseholdEvent, OutboxMessage, StaffSession, User, utcnow
+from intake.models import Household, HouseholdEvent, OutboxMessage, PasswordReset, StaffSession, User, utcnow
 
 from helpers import tasteget
 from intake_helpers import (
@@ -272,6 +273,20 @@ def test_user_commands(tmp_path):
     assert "deactivated" in tasteget("user", "list", env=env).stdout
 
 
+@pytest.mark.parametrize("refused", ["short", "password1234"], ids=["too short", "too common"])
+def test_a_refused_user_add_changes_nothing(tmp_path, refused):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}", "SECRET_KEY": "x"}
+    assert tasteget("db", "upgrade", env=env).returncode == 0
+    command = ("user", "add", "--email", "ny@are.example", "--role", "guide", "--municipality", "are")
+    weak = tasteget(*command, env={**env, "TASTEGET_PASSWORD": refused})
+    assert weak.returncode == 1 and weak.stderr.startswith("Error: password refused: ")
+    assert len(weak.stderr.strip().splitlines()) == 1
+    assert "ny@are.example" not in tasteget("user", "list", env=env).stdout  # no account was left behind
+    again = tasteget(*command, env={**env, "TASTEGET_PASSWORD": PASSWORD})
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "Created guide ny@are.example for are."
+
+
 def test_a_forgotten_password_is_reset_by_a_single_use_link(app, client, staff, rows):
     email = staff("guide", "are")
     page = client.get("/crm/password/forgot/").get_data(as_text=True)
@@ -280,6 +295,7 @@ def test_a_forgotten_password_is_reset_by_a_single_use_link(app, client, staff, 
     for address in (email, "nobody@staff.example"):
         response = client.post("/crm/password/forgot/", data={"csrf_token": token, "email": address})
         assert response.status_code == 200 and same in response.get_data(as_text=True)
+    expand_events(app)
     [mail] = [m for m in rows(OutboxMessage) if m.kind == "password_reset"]
     assert mail.to_address == email
     link = re.search(r"http://\S+(/crm/password/reset/\S+/)", mail.body_text).group(1)
@@ -293,10 +309,83 @@ def test_a_forgotten_password_is_reset_by_a_single_use_link(app, client, staff, 
     assert login(app.test_client(), email, PASSWORD).status_code == 401
 
 
+def _reset_links(app, client, rows, email: str, times: int = 1) -> list[str]:
+    """Ask for a link `times` times; the worker writes the e-mails; return their links, oldest first."""
+    token = hidden_fields(client.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
+    for _ in range(times):
+        client.post("/crm/password/forgot/", data={"csrf_token": token, "email": email})
+    expand_events(app)
+    mails = sorted((m for m in rows(OutboxMessage) if m.kind == "password_reset"), key=lambda m: m.id)
+    return [re.search(r"http://\S+(/crm/password/reset/\S+/)", m.body_text).group(1) for m in mails]
+
+
+def _choose(client, link: str, password: str = "granskog vid sjön i juni"):
+    form = hidden_fields(client.get(link).get_data(as_text=True))
+    return client.post(link, data={**form, "password": password, "confirm": password})
+
+
+def test_asking_for_a_link_does_the_same_work_whether_or_not_there_is_an_account(app, client, staff, rows):
+    """The request only notes what was asked (the worker looks the address up and writes the
+    e-mail), so neither its answer nor its time tells whether the address has an account."""
+    email = staff("guide", "are")
+    token = hidden_fields(client.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
+    pages = [
+        client.post("/crm/password/forgot/", data={"csrf_token": token, "email": address}).get_data(as_text=True)
+        for address in (email, "nobody@staff.example")
+    ]
+    assert pages[0] == pages[1]
+    asked = rows(OutboxMessage)
+    assert [m.kind for m in asked] == ["password_reset_requested"] * 2 and rows(PasswordReset) == []
+    expand_events(app)
+    [mail] = [m for m in rows(OutboxMessage) if m.kind == "password_reset"]
+    assert mail.to_address == email and len(rows(PasswordReset)) == 1
+    # What someone typed is not kept once the worker has dealt with it.
+    assert {m.to_address for m in rows(OutboxMessage) if m.kind == "password_reset_requested"} == {""}
+
+
+def test_a_new_password_ends_every_older_link(app, client, staff, rows):
+    email = staff("guide", "are")
+    first, second = _reset_links(app, client, rows, email, times=2)
+    assert _choose(client, second).status_code == 303
+    assert client.get(first).status_code == 404  # an older link, never used, is over too
+    [third] = _reset_links(app, client, rows, email)[2:]
+    with app.app_context():  # as `tasteget user set-password` does
+        s = db.session()
+        accounts.set_password(s, accounts.find(s, email), "en helt annan fras i höst")
+    assert client.get(third).status_code == 404
+
+
+def test_a_link_sent_twice_at_once_works_once(app, staff, rows):
+    email = staff("guide", "are")
+    [link] = _reset_links(app, app.test_client(), rows, email)
+    clients = [app.test_client(), app.test_client()]
+    forms = [hidden_fields(c.get(link).get_data(as_text=True)) for c in clients]
+    together = threading.Barrier(2)
+    statuses = []
+
+    def choose(client, form, password):
+        together.wait()
+        answer = client.post(link, data={**form, "password": password, "confirm": password})
+        statuses.append((answer.status_code, password))
+
+    threads = [
+        threading.Thread(target=choose, args=(c, f, p))
+        for c, f, p in zip(clients, forms, ("granskog vid sjön i juni", "en helt annan fras i höst"), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(status for status, _ in statuses) == [303, 404]
+    [chosen] = [password for status, password in statuses if status == 303]
+    assert login(app.test_client(), email, chosen).status_code == 303  # the other did not overwrite it
+
+
 def test_a_reset_link_expires(app, client, staff, rows):
     email = staff("coordinator")
     token = hidden_fields(client.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
     client.post("/crm/password/forgot/", data={"csrf_token": token, "email": email})
+    expand_events(app)
     [mail] = [m for m in rows(OutboxMessage) if m.kind == "password_reset"]
     link = re.search(r"http://\S+(/crm/password/reset/\S+/)", mail.body_text).group(1)
     with app.app_context():
@@ -334,6 +423,59 @@ def test_a_role_can_be_required_to_use_a_second_factor(app, client, staff, rows)
     # ...while the app's next code is accepted (one step of clock drift is allowed).
     following = pyotp.TOTP(secret).at(time.time() + 30)
     assert other.post("/crm/login/code/", data={"csrf_token": token, "code": following}).status_code == 303
+
+
+def _with_second_factor(app, staff) -> tuple[str, str]:
+    """A coordinator whose authenticator app is set up: (e-mail, its secret)."""
+    app.config["TOTP_REQUIRED_ROLES"] = "coordinator"
+    email, secret = staff("coordinator"), pyotp.random_base32()
+    with app.app_context():
+        s = db.session()
+        accounts.find(s, email).totp_secret = secret
+        s.commit()
+    return email, secret
+
+
+def _code(client, secret: str, address: str, right: bool = False):
+    """Send the code page a code (the app's current one, or a wrong one) from `address`."""
+    token = hidden_fields(client.get("/crm/login/code/").get_data(as_text=True)).get("csrf_token", "")
+    code = pyotp.TOTP(secret).now()
+    code = code if right else f"{(int(code) + 500_000) % 1_000_000:06d}"
+    return client.post(
+        "/crm/login/code/", data={"csrf_token": token, "code": code}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_five_wrong_codes_end_the_pending_login_from_any_address(app, client, staff, rows):
+    """The count is kept in the database with the account: neither other addresses nor a copied
+    cookie (another browser, another instance) get more tries."""
+    email, secret = _with_second_factor(app, staff)
+    assert login(client, email).headers["Location"] == "/crm/login/code/"
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    for i in range(5):
+        assert _code(copy if i % 2 else client, secret, f"10.0.0.{i}").status_code == 401
+    over = _code(copy, secret, "10.0.0.9", right=True)  # even the right code: the password first
+    assert over.status_code == 401 and "Ange lösenordet igen" in over.get_data(as_text=True)
+    assert _code(client, secret, "10.0.0.8", right=True).headers["Location"] == "/crm/login/"
+    assert rows(StaffSession) == []
+    # Giving the password again starts a new pending login, with five tries of its own.
+    assert login(client, email).headers["Location"] == "/crm/login/code/"
+    assert _code(client, secret, "10.0.0.7").status_code == 401
+    assert _code(client, secret, "10.0.0.7", right=True).status_code == 303
+    assert client.get("/crm/households/").status_code == 200
+
+
+def test_codes_are_limited_per_account_across_logins_and_addresses(app, staff):
+    app.config["RATELIMIT_LOGIN"] = "4 per day"  # windows are aligned to the clock: a minute could end mid-test
+    email, secret = _with_second_factor(app, staff)
+    first, second = app.test_client(), app.test_client()
+    login(first, email, environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert [_code(first, secret, "10.0.1.1").status_code for _ in range(2)] == [401, 401]
+    login(second, email, environ_base={"REMOTE_ADDR": "10.0.1.2"})  # a new login, with tries of its own...
+    assert [_code(second, secret, "10.0.1.2").status_code for _ in range(2)] == [401, 401]
+    # ...but not more of them for the account.
+    assert _code(second, secret, "10.0.1.3", right=True).status_code == 429
 
 
 def test_the_code_page_needs_the_password_first(client):

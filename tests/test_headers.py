@@ -8,12 +8,12 @@ import hashlib
 
 import pytest
 
-from intake import create_app
+from intake import create_app, privacy
 from tasteget.site import csp, stamp
 from tasteget.site.shell import SHELL_DIR
 
 from helpers import tasteget
-from intake_helpers import ORDER, intake_config, submit
+from intake_helpers import ORDER, hidden_fields, intake_config, make_staff, register, staff_login, submit
 
 
 def sha256(text: str) -> str:
@@ -77,7 +77,8 @@ def test_every_response_has_the_headers(client, built_site, path):
         headers = response.headers
     assert headers["Content-Security-Policy"] == csp.policy(csp.site_script_hashes(built_site))
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    back_office = path.startswith("/crm/") and not path.startswith("/crm/static/")
+    assert headers["Referrer-Policy"] == ("no-referrer" if back_office else "strict-origin-when-cross-origin")
     assert "Strict-Transport-Security" not in headers  # plain http
 
 
@@ -127,3 +128,38 @@ def test_a_rebuilt_site_changes_the_policy(app, built_site, tmp_path):
     stamp.write(site)  # the build's last step
     after = client.get("/healthz").headers["Content-Security-Policy"]
     assert sha256("var rebuilt = 1") in after and sha256("var rebuilt = 1") not in before
+
+
+def _no_store(response) -> bool:
+    return response.headers.get("Cache-Control") == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_every_back_office_response_and_export_is_never_stored(app, client):
+    """Every page and export of the back office, whatever its status, and the pages a token or a
+    reference opens (receipts, withdrawal): no cache keeps them, no Referer carries their address."""
+    reference = register(client)
+    withdraw = privacy.withdraw_path("en", privacy.withdrawal_token(app.secret_key, reference))
+    public = [f"/registrera/tack/{reference}/", withdraw, "/bestall-magasinet/tack/M-NONE-0000/"]
+    logged_out = [client.get(path) for path in ("/crm/", "/crm/login/", "/crm/households/?q=x", "/crm/nope/")]
+    logged_out += [client.get(path) for path in public]
+    staff_login(client, make_staff(app, "samordnare@staff.example", "coordinator"))
+    pages = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/crm/") and "GET" in rule.methods and not rule.arguments
+    ]
+    assert {"/crm/orders/export.csv", "/crm/figures/export.csv", "/crm/households/"} <= set(pages)
+    logged_in = [client.get(path) for path in pages if path != "/crm/static/<path:filename>"]
+    logged_in.append(client.get(f"/crm/households/{reference}/"))
+    token = hidden_fields(logged_in[-1].get_data(as_text=True))["csrf_token"]
+    export = client.post(f"/crm/households/{reference}/export/", data={"csrf_token": token, "reason": "Utdrag"})
+    assert export.status_code == 200 and export.mimetype == "application/json"
+    for response in [*logged_out, *logged_in, export]:
+        assert _no_store(response), (response.request.path, response.status_code)
+
+
+@pytest.mark.parametrize("path", ["/registrera/", "/en/order-magazine/", "/crm/static/crm.css", "/kommuner/are/"])
+def test_public_pages_and_static_files_may_be_cached(client, path):
+    with client.get(path) as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

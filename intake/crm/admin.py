@@ -11,13 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from .. import accounts, content, db
+from .. import accounts, content, db, resets
 from ..forms import select_choices
 from ..models import ROLES, User
 from ..pages import render_staff
 from . import bp
 from .access import require_role
-from .password import send_link
 
 
 class AccountForm(FlaskForm):
@@ -43,7 +42,7 @@ def account_list():
         except accounts.AccountError as exc:
             error = str(exc)
         else:
-            send_link(session, user, current_app.config["ACCOUNT_INVITE_HOURS"] * 60)
+            resets.send_link(session, user, current_app.config["ACCOUNT_INVITE_HOURS"] * 60)
             session.commit()
             return redirect(url_for("crm.account_list"), 303)
     return render_staff(

@@ -107,8 +107,9 @@ def login():
             target = _safe_next(request.args.get("next"))
             if user.totp_secret or user.role in _totp_roles():
                 # The password was right; a second factor still stands between them and the session.
+                pending = accounts.begin_second_factor(s, user)
                 session.clear()
-                session["pending"] = {"user": user.id, "at": utcnow().timestamp(), "next": target}
+                session["pending"] = {"user": user.id, "id": pending, "at": utcnow().timestamp(), "next": target}
                 return redirect(url_for("crm.login_code"), 303)
             return _start_session(user, target)
         error = _("The e-mail address or the password is wrong.")  # the same for both
@@ -141,35 +142,60 @@ class CodeForm(FlaskForm):
 
 
 def _pending_user() -> User | None:
-    """The user who gave the right password in the last five minutes, if any."""
+    """The user who gave the right password in the last five minutes, if their login still waits
+    for its code (the database says so: a copied cookie does not bring back a login that is over)."""
     pending = session.get("pending")
     if not pending or utcnow().timestamp() - pending["at"] > 300:
         return None
     user = db.session().get(User, pending["user"])
-    return user if user is not None and user.active else None
+    usable = user is not None and user.active and accounts.is_pending(user, pending.get("id"))
+    return user if usable else None
+
+
+def _pending_account_key() -> str:
+    """Codes are limited per account too, however many addresses or logins they come from."""
+    return f"code:{(session.get('pending') or {}).get('user', '')}"
+
+
+def _password_again():
+    """The login page, for someone whose login no longer waits for a code."""
+    session.pop("pending", None)
+    error = _("Your login has ended (too many wrong codes, or a long wait). Enter your password again.")
+    return render_staff("crm/login.html", _("Log in"), form=LoginForm(formdata=None), error=error, status=401)
 
 
 @bp.route("/login/code/", methods=["GET", "POST"])
 @abuse.limiter.limit(_login_limit, methods=["POST"])
+@abuse.limiter.limit(_login_limit, methods=["POST"], key_func=_pending_account_key)
 def login_code():
     """The second factor: a TOTP code; the first time, the user sets up their app here."""
     user = _pending_user()
     if user is None:
+        if session.get("pending") and request.method == "POST":
+            return _password_again()
         return redirect(url_for("crm.login"), 303)
     setup = user.totp_secret is None
     if setup:
         session["pending"].setdefault("secret", pyotp.random_base32())
         session.modified = True
     secret = user.totp_secret or session["pending"]["secret"]
+    pending = session["pending"]["id"]
     form = CodeForm()
     error = None
     if form.validate_on_submit():
+        s = db.session()
+        tried = accounts.take_code_try(s, user, pending)
+        if tried is None:
+            return _password_again()
         step = accounts.totp_step(secret, form.code.data.replace(" ", ""), utcnow())
-        if step is not None and accounts.use_totp_step(db.session(), user, step):
+        if step is not None and accounts.use_totp_step(s, user, step):
             if setup:
                 user.totp_secret = secret
-            db.session().commit()
+            accounts.end_second_factor(s, user, pending)
             return _start_session(user, session["pending"]["next"])
+        if tried >= accounts.WRONG_CODES_ALLOWED:
+            accounts.end_second_factor(s, user, pending)
+            return _password_again()
         error = _("The code is wrong or too old. Enter the code your app shows now.")
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["TOTP_ISSUER"])
     return render_staff(

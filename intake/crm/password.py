@@ -1,25 +1,19 @@
-"""A forgotten password: a single-use link, valid for PASSWORD_RESET_MINUTES, sent by e-mail.
+"""A forgotten password: "send me a link", and the page the link opens to choose a new one.
 
-The answer to "send me a link" is the same whether or not the address has an account.
+The answer to "send me a link" is the same, in words and in work, whether or not the address has
+an account (see `intake.resets`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import UTC, timedelta
-
 from flask import abort, current_app, redirect, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from .. import abuse, accounts, db, passwords
-from ..messages import GUIDE_LANGUAGE, compose, public_url
-from ..models import PasswordReset, utcnow
+from .. import abuse, db, passwords, redaction, resets
 from ..pages import render_staff
 from . import bp
 
@@ -36,33 +30,8 @@ class ResetForm(FlaskForm):
     )
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
-
-
-def send_link(session, user, minutes: int) -> None:
-    """Queue a single-use link for `user` to choose a password, valid for `minutes`."""
-    token = secrets.token_urlsafe(32)
-    session.add(
-        PasswordReset(token_hash=_hash(token), user_id=user.id, expires_at=utcnow() + timedelta(minutes=minutes))
-    )
-    with force_locale(GUIDE_LANGUAGE):
-        subject = _("Choose a new password")
-    session.add(
-        compose(
-            "password_reset",
-            user.email,
-            GUIDE_LANGUAGE,
-            subject,
-            "password_reset",
-            link=public_url(url_for("crm.reset_password", token=token)),
-            minutes=minutes,
-        )
-    )
 
 
 @bp.route("/password/forgot/", methods=["GET", "POST"])
@@ -71,13 +40,10 @@ def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
         session = db.session()
-        try:
-            user = accounts.find(session, form.email.data)
-        except accounts.AccountError:
-            user = None
-        if user is not None and user.active:
-            send_link(session, user, current_app.config["PASSWORD_RESET_MINUTES"])
-            session.commit()
+        # One row for the worker, whatever the address: looking it up here would take longer for
+        # an address with an account (a token, an e-mail to write) and so tell that it has one.
+        session.add(resets.request_link(form.email.data.strip().lower()))
+        session.commit()
         return render_staff(
             "crm/message.html",
             _("Check your e-mail"),
@@ -86,24 +52,20 @@ def forgot_password():
     return render_staff("crm/forgot.html", _("Forgotten password"), form=form)
 
 
-def _valid(session, token: str) -> PasswordReset:
-    reset = session.get(PasswordReset, _hash(token))
-    expires = reset.expires_at if reset is None or reset.expires_at.tzinfo else reset.expires_at.replace(tzinfo=UTC)
-    if reset is None or reset.used_at is not None or expires < utcnow() or not reset.user.active:
-        abort(404)
-    return reset
-
-
 @bp.route("/password/reset/<token>/", methods=["GET", "POST"])
+@redaction.private
 def reset_password(token: str):
     session = db.session()
-    reset = _valid(session, token)
+    reset = resets.find(session, token)
+    if reset is None:
+        abort(404)
     form = ResetForm()
     error = None
     if form.validate_on_submit():
         try:
             passwords.check_strength(form.password.data, (reset.user.email, reset.user.name))
-            accounts.set_password(session, reset.user, form.password.data)
+            if not resets.redeem(session, reset, form.password.data):
+                abort(404)  # used a moment ago, by another request with the same link
         except passwords.WeakPassword as exc:
             error = {
                 "short": _("Use at least 12 characters."),
@@ -111,8 +73,6 @@ def reset_password(token: str):
                 "common": _("This password is too common or too easy to guess; try a few unrelated words."),
             }[exc.reason]
         else:
-            reset.used_at = utcnow()
-            session.commit()
             return redirect(url_for("crm.login"), 303)
     return render_staff(
         "crm/reset.html", _("Choose a new password"), form=form, error=error, status=422 if error else 200
