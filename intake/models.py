@@ -24,6 +24,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+# No date in the campaign's CRM is older than this, whoever writes it (an import, a guide): a year
+# such as 0001 (a spreadsheet's blank date, a slip) would stretch the figures' months over two
+# thousand years.
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 def utcnow() -> datetime:

@@ -163,6 +163,27 @@ def test_a_guide_works_a_household_through_the_pipeline(app, client, staff, rows
     assert "Ringde, de vill besöka i mars." in page and "Anna Andersson" in page
 
 
+@pytest.mark.parametrize(
+    ("what", "data"),
+    [
+        ("status", {"status": "moved", "moved_to": "are", "moved_on": "0001-01-01"}),
+        ("status", {"status": "moved", "moved_to": "are", "moved_on": "9999-12-31"}),
+        ("follow-up", {"follow_up_on": "0001-01-01"}),
+        ("follow-up", {"follow_up_on": "9999-12-31"}),
+    ],
+)
+def test_a_date_outside_the_campaign_is_refused_not_stored(app, client, staff, rows, what, data):
+    """A slip of the keyboard (year 0001 or 9999) would stretch the figures over centuries."""
+    reference = register(client, municipalities=["are"])
+    guide = app.test_client()
+    login(guide, staff("guide", "are"))
+    response = action(guide, reference, what, **data)
+    assert response.status_code == 422
+    assert "Ange ett datum från 2000-01-01 till" in response.get_data(as_text=True)
+    [h] = rows(Household)
+    assert (h.status, h.moved_on, h.follow_up_on) == ("new", None, None)
+
+
 def test_closing_needs_a_reason(app, client, staff):
     reference = register(client, municipalities=["berg"])
     guide = app.test_client()

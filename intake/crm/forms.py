@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..forms import keys_of, select_choices
-from ..models import PIPELINE
+from ..models import EARLIEST_DAY, PIPELINE
+
+YEARS_AHEAD = 2  # the longest timeframe a mover can choose
+
+
+def within_the_campaign(form, field) -> None:
+    """A day from EARLIEST_DAY to two years ahead: a slip of the keyboard (0001, 9999) is refused here
+    rather than stored, where it would stretch the figures over centuries."""
+    if field.data is None:
+        return
+    latest = date.today() + timedelta(days=366 * YEARS_AHEAD)
+    if not EARLIEST_DAY <= field.data <= latest:
+        raise ValidationError(
+            _l("Give a date from %(first)s to %(last)s.", first=EARLIEST_DAY.isoformat(), last=latest.isoformat())
+        )
+
 
 STATUS_LABELS = {
     "new": _l("New"),
@@ -24,7 +41,7 @@ STATUS_LABELS = {
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=select_choices((s, STATUS_LABELS[s]) for s in PIPELINE))
     moved_to = SelectField(_l("Moved to"), [Optional()], validate_choice=False)
-    moved_on = DateField(_l("Moved on"), [Optional()])
+    moved_on = DateField(_l("Moved on"), [Optional(), within_the_campaign])
     closed_reason = StringField(_l("Reason for closing"), [Optional(), Length(max=200)])
 
     def validate(self, extra_validators=None) -> bool:
@@ -47,7 +64,7 @@ class NoteForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
-    follow_up_on = DateField(_l("Next follow-up"), [Optional()])
+    follow_up_on = DateField(_l("Next follow-up"), [Optional(), within_the_campaign])
 
 
 class OwnerForm(FlaskForm):

@@ -14,14 +14,13 @@ import email_validator
 
 from .. import choices, postal
 from ..forms import ASCII_NUMBER, CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, children_ages, phone_number
+from ..models import EARLIEST_DAY
 
 # Inside one cell, lists (municipalities, what they seek) are separated by commas, semicolons,
 # vertical bars or spaces: whichever the cell's delimiter leaves free.
 LIST_SEPARATORS = re.compile(r"[,;|\s]+")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# No date in the campaign's CRM is older than this; a year such as 0001 (a spreadsheet's blank date)
-# would otherwise stretch the figures' months over two thousand years.
-EARLIEST = date(2000, 1, 1)
+EARLIEST = EARLIEST_DAY
 
 
 class Invalid(ValueError):
