@@ -30,6 +30,8 @@ from .models import (
 LEGAL_BASES = ("consent", "public_task")
 PURPOSES = {"household": "relocation_guidance", "order": "magazine_delivery"}
 ERASED_MARK = "(erased)"
+# The tables an erasure rewrites, whose old row versions `db.scrub` clears out after it.
+ERASED_TABLES = ("households", "household_events", "household_contacts", "outbox", "magazine_orders")
 
 
 # --- the withdrawal link in the mover's confirmation ---------------------------------------------

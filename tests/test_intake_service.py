@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -90,6 +92,32 @@ def test_sqlite_is_durable_and_patient(tmp_path):
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA secure_delete")).scalar() == 1  # erased values are zeroed
+        assert connection.execute(text("PRAGMA journal_size_limit")).scalar() == 0
+    engine.dispose()
+
+
+def test_a_scrub_kept_busy_by_a_reader_logs_one_line_and_carries_on(tmp_path, caplog):
+    path = tmp_path / "crm.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x TEXT)"))
+        connection.execute(text("INSERT INTO t VALUES ('kept in the log')"))
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT * FROM t").fetchall()  # a snapshot that still reads from the write-ahead log
+    try:
+        with caplog.at_level(logging.WARNING, logger="intake.db"):
+            db.scrub(engine, ["t"])
+    finally:
+        reader.close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "erased values stay in the SQLite write-ahead log until its next checkpoint: it was busy"
+    ]
+    db.scrub(engine, ["t"])  # no reader: done
+    assert (tmp_path / "crm.db-wal").stat().st_size == 0
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
     engine.dispose()
 
 
