@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from . import private_files
 from .db import MIGRATIONS
 
 BUSY_MS = 10_000  # how long to wait for a writer of the running service to finish its transaction
@@ -97,6 +98,8 @@ def backup(url: str, target: Path) -> Summary:
         raise BackupError(f"no folder {target.parent}")
     partial = target.with_name(f".{target.name}.partial")
     try:
+        partial.unlink(missing_ok=True)  # left by a backup that was killed, with whatever mode it had
+        private_files.create(partial)
         _copy(source, partial)
         with sqlite3.connect(partial) as copy:
             # One self-contained file: the copy keeps no -wal beside it.
@@ -124,6 +127,8 @@ def restore(backup_file: Path, url: str, force: bool = False) -> Summary:
             raise BackupError(f"{target} holds data ({held} rows); stop the service and add --force to replace it")
     elif not target.parent.is_dir():
         raise BackupError(f"no folder {target.parent}")
+    else:
+        private_files.create(target)
     try:
         # Into the file itself, under SQLite's locks: connections left open see the restored data
         # and nothing is left of the old -wal, which a file copy over a live database would corrupt.

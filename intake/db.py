@@ -10,9 +10,11 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from . import private_files
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -27,6 +29,7 @@ def make_engine(url: str) -> Engine:
     Database errors never quote the values they were given (`hide_parameters`): they end up in
     logs and error reports, and the values are people's names and addresses."""
     if url.startswith("sqlite"):
+        _create_private(url)
         engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
@@ -46,6 +49,18 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _create_private(url: str) -> None:
+    """The database file, created readable by its owner only before SQLite opens it (SQLite would
+    make it, and its -wal and -shm after it, world-readable)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:" or parsed.query.get("uri") or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():  # a missing folder is SQLite's to report, as it always has
+        private_files.create(path)
 
 
 def scrub(engine: Engine, tables: Iterable[str]) -> None:

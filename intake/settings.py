@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from . import private_files
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 DEFAULTS = {
@@ -115,12 +117,11 @@ def development_secret(instance: Path) -> str:
     """A random secret generated once into the instance folder (never committed)."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        private_files.folder(instance)
+        private_files.write(path, secrets.token_hex(32).encode())
     return path.read_text(encoding="utf-8").strip()
 
 
 def sqlite_url(instance: Path) -> str:
-    instance.mkdir(parents=True, exist_ok=True)
+    private_files.folder(instance)
     return f"sqlite:///{instance / 'tasteget.db'}"

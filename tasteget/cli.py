@@ -400,7 +400,7 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
     on the household's page in the back office; recorded in the audit log."""
     from sqlalchemy import select
 
-    from intake import audit, db, privacy
+    from intake import audit, db, privacy, private_files
     from intake.models import Household
 
     app = _intake_app()
@@ -413,7 +413,7 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
         audit.record(session, "export", "household", household.reference, reason)
         session.commit()
     if output:
-        output.write_text(data + "\n", encoding="utf-8")
+        private_files.write(output, (data + "\n").encode())
         click.echo(f"Wrote household {household.reference} to {output}.", err=True)
     else:
         click.echo(data)

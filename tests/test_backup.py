@@ -101,6 +101,21 @@ def test_a_backup_taken_under_load_restores_whole(live, tmp_path):
     restored_app.extensions["db_engine"].dispose()
 
 
+def test_backups_and_restored_databases_are_readable_by_their_owner_only(live, tmp_path):
+    _, path = live
+    umask = os.umask(0o022)
+    try:
+        assert tasteget("backup", str(tmp_path / "b.db"), env={"DATABASE_URL": sqlite_url(path)}).returncode == 0
+        fresh = tmp_path / "fresh.db"
+        assert tasteget("restore", str(tmp_path / "b.db"), env={"DATABASE_URL": sqlite_url(fresh)}).returncode == 0
+    finally:
+        os.umask(umask)
+    assert {f.name: f.stat().st_mode & 0o777 for f in tmp_path.glob("*.db*") if not f.name.startswith("live.db")} == {
+        "b.db": 0o600,
+        "fresh.db": 0o600,
+    }
+
+
 def test_restore_refuses_to_replace_data_without_force(live, tmp_path):
     app, path = live
     empty = tmp_path / "empty.db"

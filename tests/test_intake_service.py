@@ -23,7 +23,7 @@ from intake.models import Base
 from tasteget.site import stamp
 
 from helpers import ROOT, free_port, tasteget, wait_for
-from intake_helpers import REGISTRATION, hidden_fields, intake_config
+from intake_helpers import REGISTRATION, hidden_fields, intake_config, submit
 
 
 def test_healthz(client):
@@ -126,6 +126,41 @@ def test_development_secret_is_generated_once_and_private(tmp_path):
     assert len(first) == 64
     assert settings.development_secret(tmp_path / "instance") == first
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_files_that_hold_personal_data_are_readable_by_their_owner_only(tmp_path, built_site):
+    """The instance folder, its secret, the database with its write-ahead log and shared memory,
+    and the e-mails written as files, under the usual umask that leaves new files world-readable."""
+    from intake import worker
+
+    instance = tmp_path / "instance"
+    umask = os.umask(0o022)
+    try:
+        secret = settings.development_secret(instance)
+        url = settings.sqlite_url(instance)
+        app = create_app(intake_config(url, built_site, SECRET_KEY=secret, MAIL_DIR=str(instance / "mail")))
+        db.upgrade(app.extensions["db_engine"])
+        assert submit(app.test_client(), "/registrera/", REGISTRATION).status_code == 303
+        worker.expand_events(app)
+        assert worker.send_due(app) > 0
+        files = {f.name: mode(f) for f in instance.iterdir()}
+        mail = instance / "mail"
+        assert {f.name: mode(f) for f in mail.iterdir()} == {f.name: 0o600 for f in mail.glob("*.eml")} != {}
+        app.extensions["db_engine"].dispose()
+    finally:
+        os.umask(umask)
+    assert mode(instance) == 0o700
+    assert files == {
+        "secret_key": 0o600,
+        "tasteget.db": 0o600,
+        "tasteget.db-wal": 0o600,
+        "tasteget.db-shm": 0o600,
+        "mail": 0o700,
+    }
 
 
 def test_environment_settings_are_typed_and_checked():

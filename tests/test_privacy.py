@@ -272,6 +272,7 @@ def test_the_export_command_gives_the_same_json_and_is_audited(app, client, rows
     assert data["consent"]["privacy_notice_version"] == rows(Household)[0].privacy_version
     written = tasteget("export", reference, "--reason", "Arkiv", "--output", str(tmp_path / "h.json"), env=env)
     assert written.returncode == 0 and json.loads((tmp_path / "h.json").read_text()) == data
+    assert (tmp_path / "h.json").stat().st_mode & 0o777 == 0o600  # personal data: the owner's only
     entries = [(e.action, e.reference, e.actor, e.detail) for e in rows(AuditEntry) if e.action == "export"]
     assert entries == [
         ("export", reference, "command", "Begäran om registerutdrag"),
