@@ -24,7 +24,8 @@ SCRUB_BUSY_MS = 1_000  # a scrub runs inside a request; readers hold their snaps
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL, a busy timeout, full synchronous writes and foreign keys.
+    """An engine; SQLite gets WAL, a busy timeout, full synchronous writes, foreign keys and
+    secure delete, in a file only its owner can read.
 
     Database errors never quote the values they were given (`hide_parameters`): they end up in
     logs and error reports, and the values are people's names and addresses."""
