@@ -8,7 +8,9 @@ miss what is still in its -wal file or catch a page half-written. PostgreSQL has
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from . import db, private_files
 from .db import MIGRATIONS
 
 BUSY_MS = 10_000  # how long to wait for a writer of the running service to finish its transaction
@@ -97,6 +100,8 @@ def backup(url: str, target: Path) -> Summary:
         raise BackupError(f"no folder {target.parent}")
     partial = target.with_name(f".{target.name}.partial")
     try:
+        partial.unlink(missing_ok=True)  # left by a backup that was killed, with whatever mode it had
+        private_files.create(partial)
         _copy(source, partial)
         with sqlite3.connect(partial) as copy:
             # One self-contained file: the copy keeps no -wal beside it.
@@ -118,12 +123,15 @@ def restore(backup_file: Path, url: str, force: bool = False) -> Summary:
     if target.exists() and backup_file.exists() and target.samefile(backup_file):
         raise BackupError(f"{backup_file} is the database itself; restore from a backup of it")
     result = summary(backup_file)
+    _check_schema(backup_file, result.revision)
     if target.is_file():
         held = _rows(target)
         if held and not force:
             raise BackupError(f"{target} holds data ({held} rows); stop the service and add --force to replace it")
     elif not target.parent.is_dir():
         raise BackupError(f"no folder {target.parent}")
+    else:
+        private_files.create(target)
     try:
         # Into the file itself, under SQLite's locks: connections left open see the restored data
         # and nothing is left of the old -wal, which a file copy over a live database would corrupt.
@@ -132,6 +140,63 @@ def restore(backup_file: Path, url: str, force: bool = False) -> Summary:
         raise BackupError(f"the restore did not complete: {exc}") from None
     summary(target)
     return result
+
+
+def _check_schema(path: Path, revision: str) -> None:
+    """Refuse a database whose tables, indexes, triggers and views are not exactly those the
+    migrations make at its revision: a trigger added to a backup could, say, copy away what an
+    erasure removes, and would run in the service from then on."""
+    found, expected = _schema(path), _schema_at(revision)
+    again = "; restore only a backup tasteget made, as it made it"
+    for kind, name in sorted(found.keys() - expected.keys()):
+        raise BackupError(f'{path} has a {kind} "{name}" that schema {revision} does not have{again}')
+    for kind, name in sorted(expected.keys() - found.keys()):
+        raise BackupError(f'{path} lacks the {kind} "{name}" of schema {revision}{again}')
+    for kind, name in sorted(k for k in found if found[k] != expected[k]):
+        raise BackupError(f'{path} has a {kind} "{name}" unlike that of schema {revision}{again}')
+
+
+def _schema_at(revision: str) -> dict[tuple[str, str], str]:
+    """The schema the migrations make at `revision`, in a database made for the comparison."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "schema.db"
+        engine = db.make_engine(f"sqlite:///{path}")
+        try:
+            db.upgrade(engine, revision)
+        finally:
+            engine.dispose()
+        return _schema(path)
+
+
+def _schema(path: Path) -> dict[tuple[str, str], str]:
+    """Every table, index, trigger and view but SQLite's own, with its SQL in a normal form."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {(kind, name): _normal(sql or "", kind == "table") for kind, name, sql in rows}
+
+
+def _normal(sql: str, table: bool) -> str:
+    """`sql` without what does not change what the schema does: case, quotes, spacing, and the order
+    of a table's columns and constraints (a migration that rebuilds a table writes its constraints
+    in no fixed order)."""
+    sql = re.sub(r'["`\[\]]', "", sql.lower())
+    sql = re.sub(r"\s*([(),;=])\s*", r"\1", " ".join(sql.split()))
+    if not table or "(" not in sql:
+        return sql
+    head, body = sql[: sql.index("(")], sql[sql.index("(") + 1 : sql.rindex(")")]
+    items, depth, start = [], 0, 0
+    for i, char in enumerate(body):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(body[start:i])
+            start = i + 1
+    items.append(body[start:])
+    return f"{head}({','.join(sorted(items))}){sql[sql.rindex(')') + 1 :]}"
 
 
 def _copy(source: Path, target: Path) -> None:

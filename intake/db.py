@@ -2,37 +2,94 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from . import private_files
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
+log = logging.getLogger(__name__)
+BUSY_MS = 10_000  # how long a statement waits for another connection's lock
+SCRUB_BUSY_MS = 1_000  # a scrub runs inside a request; readers hold their snapshot for milliseconds
+
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL, a busy timeout, full synchronous writes and foreign keys.
+    """An engine; SQLite gets WAL, a busy timeout, full synchronous writes, foreign keys and
+    secure delete, in a file only its owner can read.
 
     Database errors never quote the values they were given (`hide_parameters`): they end up in
     logs and error reports, and the values are people's names and addresses."""
     if url.startswith("sqlite"):
+        _create_private(url)
         engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_MS}")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Erased values are overwritten with zeros, not left in free space: only some builds
+            # of SQLite (Debian's) have this on by default.
+            cursor.execute("PRAGMA secure_delete=ON")
+            # Each time the write-ahead log starts over it is cut back to what is in use, so old
+            # page images (and the values in them) do not linger in its unused tail.
+            cursor.execute("PRAGMA journal_size_limit=0")
             cursor.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _create_private(url: str) -> None:
+    """The database file, created readable by its owner only before SQLite opens it (SQLite would
+    make it, and its -wal and -shm after it, world-readable)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:" or parsed.query.get("uri") or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():  # a missing folder is SQLite's to report, as it always has
+        private_files.create(path)
+
+
+def scrub(engine: Engine, tables: Iterable[str]) -> None:
+    """After an erasure is committed, leave no copy of the erased values in the database's files.
+
+    SQLite: copy the write-ahead log into the database file (where secure_delete has zeroed the old
+    values) and truncate it; the log still holds the pages as they were before the erasure. A reader
+    in the middle of a transaction can keep it busy: the erasure stands and the next scrub (the
+    daily purge runs one) finishes the job. PostgreSQL: VACUUM `tables`, so the old row versions and
+    their index entries are removed from the table files; its write-ahead log and backups keep them
+    until they rotate (see the README)."""
+    try:
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={SCRUB_BUSY_MS}")
+                try:
+                    busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+                finally:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_MS}")
+            if busy:
+                log.warning("erased values stay in the SQLite write-ahead log until its next checkpoint: it was busy")
+            return
+        quote = engine.dialect.identifier_preparer.quote
+        # VACUUM cannot run inside a transaction.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM {', '.join(quote(t) for t in tables)}")
+    except SQLAlchemyError as exc:
+        log.warning("erased values may stay in the database files until they are reused: %s", type(exc).__name__)
 
 
 def alembic_config(connection) -> Config:

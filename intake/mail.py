@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import private_files
 from .deadline import Deadline
 from .mime import Outgoing, build
 
@@ -140,12 +141,12 @@ class FileTransport:
         self.folder, self.sender = Path(folder), sender
 
     def __enter__(self):
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_files.folder(self.folder)
         return self
 
     def send(self, outgoing: Outgoing) -> str:
         name = outgoing.message_id.strip("<>").split("@")[0] + ".eml"
-        (self.folder / name).write_bytes(bytes(build(outgoing, self.sender)))
+        private_files.write(self.folder / name, bytes(build(outgoing, self.sender)))  # names and addresses
         return "written"
 
     def __exit__(self, *exc):

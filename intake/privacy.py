@@ -35,6 +35,8 @@ ERASED_MARK = "(erased)"
 # The figures break down by the campaign's source, so erasure keeps it; the rest of a link's campaign
 # parameters counts in no figure and may name the person (a mailing's per-recipient term or content).
 CAMPAIGN_DETAIL = tuple(name for name in UTM_FIELDS if name != "utm_source")
+# The tables an erasure rewrites, whose old row versions `db.scrub` clears out after it.
+ERASED_TABLES = ("households", "household_events", "household_contacts", "outbox", "magazine_orders")
 
 
 # --- the withdrawal link in the mover's confirmation ---------------------------------------------

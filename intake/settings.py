@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from . import private_files
+
 PROJECT = Path(__file__).resolve().parent.parent
 # In a checkout the content and the built site sit beside the code. An installed package has
 # neither (the wheel ships code, not content): there they have no default, and `require` says so.
@@ -129,7 +131,7 @@ def instance_folder(instance: Path) -> Path:
     """The instance folder, made if need be; if it cannot be (an installed package's is in its
     prefix, which a service account may not write), one line naming the settings that replace it."""
     try:
-        instance.mkdir(parents=True, exist_ok=True)
+        private_files.folder(instance)
         reason = None if os.access(instance, os.W_OK | os.X_OK) else "not writable"
     except OSError as exc:
         reason = exc.strerror
@@ -152,8 +154,7 @@ def development_secret(instance: Path) -> str:
     path = instance / "secret_key"
     if not path.exists():
         instance_folder(instance)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        private_files.write(path, secrets.token_hex(32).encode())
     return path.read_text(encoding="utf-8").strip()
 
 

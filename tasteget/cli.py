@@ -408,7 +408,7 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
     on the household's page in the back office; recorded in the audit log."""
     from sqlalchemy import select
 
-    from intake import audit, db, privacy
+    from intake import audit, db, privacy, private_files
     from intake.models import Household
 
     app = _intake_app()
@@ -421,7 +421,7 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
         audit.record(session, "export", "household", household.reference, reason)
         session.commit()
     if output:
-        output.write_text(data + "\n", encoding="utf-8")
+        private_files.write(output, (data + "\n").encode())
         click.echo(f"Wrote household {household.reference} to {output}.", err=True)
     else:
         click.echo(data)
@@ -462,6 +462,9 @@ def purge_command(dry_run: bool) -> None:
                 session.commit()  # all or nothing: what is listed below was erased
             except SQLAlchemyError as exc:
                 raise click.ClickException(f"nothing was erased: the database refused ({type(exc).__name__})") from None
+            session.close()
+            # Every day, even with nothing due: it also clears what an earlier, busy scrub left.
+            db.scrub(db.engine(), privacy.ERASED_TABLES)
     for record, ref, why in listed:
         click.echo(f"{record} {ref}: {'would erase' if dry_run else 'erased'} ({why})")
     summary = f"{len(due.households)} household(s) and {len(due.orders)} order(s)"

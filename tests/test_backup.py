@@ -101,6 +101,21 @@ def test_a_backup_taken_under_load_restores_whole(live, tmp_path):
     restored_app.extensions["db_engine"].dispose()
 
 
+def test_backups_and_restored_databases_are_readable_by_their_owner_only(live, tmp_path):
+    _, path = live
+    umask = os.umask(0o022)
+    try:
+        assert tasteget("backup", str(tmp_path / "b.db"), env={"DATABASE_URL": sqlite_url(path)}).returncode == 0
+        fresh = tmp_path / "fresh.db"
+        assert tasteget("restore", str(tmp_path / "b.db"), env={"DATABASE_URL": sqlite_url(fresh)}).returncode == 0
+    finally:
+        os.umask(umask)
+    assert {f.name: f.stat().st_mode & 0o777 for f in tmp_path.glob("*.db*") if not f.name.startswith("live.db")} == {
+        "b.db": 0o600,
+        "fresh.db": 0o600,
+    }
+
+
 def test_restore_refuses_to_replace_data_without_force(live, tmp_path):
     app, path = live
     empty = tmp_path / "empty.db"
@@ -152,6 +167,44 @@ def test_restore_refuses_what_is_not_a_whole_backup(live, tmp_path, make, says):
     assert result.returncode == 1
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert count(path, "alembic_version") == 1  # the live database is untouched
+
+
+TAMPERING = [
+    (  # an erasure would keep the name in the message
+        "CREATE TRIGGER keep_names AFTER UPDATE OF name ON households"
+        " BEGIN UPDATE households SET message = old.name WHERE id = old.id; END",
+        'has a trigger "keep_names" that schema',
+    ),
+    ("CREATE VIEW everyone AS SELECT name, email FROM households", 'has a view "everyone" that schema'),
+    ("CREATE TABLE kept (name TEXT)", 'has a table "kept" that schema'),
+    ("DROP INDEX ix_households_email", 'lacks the index "ix_households_email" of schema'),
+    ("ALTER TABLE households ADD COLUMN copied TEXT", 'has a table "households" unlike that of schema'),
+]
+
+
+@pytest.mark.parametrize(("change", "says"), TAMPERING, ids=["trigger", "view", "table", "index", "column"])
+def test_restore_refuses_a_backup_whose_schema_was_changed(live, tmp_path, change, says):
+    app, path = live
+    good = tmp_path / "good.db"
+    assert tasteget("backup", str(good), env={"DATABASE_URL": sqlite_url(path)}).returncode == 0
+    with sqlite3.connect(good) as connection:
+        connection.execute(change)
+    connection.close()
+    result = tasteget("restore", "--force", str(good), env={"DATABASE_URL": sqlite_url(path)})
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {good} {says} ") and "Traceback" not in result.stderr, line
+    assert count(path, "alembic_version") == 1  # the live database is untouched
+
+
+def test_a_backup_of_an_older_schema_is_compared_with_that_schema_and_restored(tmp_path):
+    old = tmp_path / "old.db"
+    engine = db.make_engine(sqlite_url(old))
+    db.upgrade(engine, "0006")
+    engine.dispose()
+    result = tasteget("restore", str(old), env={"DATABASE_URL": sqlite_url(tmp_path / "crm.db")})
+    assert result.returncode == 0, result.stderr
+    assert "(schema 0006)" in result.stdout and "run `tasteget db upgrade`" in result.stdout
 
 
 def test_backup_does_not_overwrite(live, tmp_path):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,7 +26,7 @@ from intake.models import Base, Household
 from tasteget.site import stamp
 
 from helpers import ROOT, free_port, tasteget, wait_for
-from intake_helpers import REGISTRATION, fetch_form, hidden_fields, intake_config
+from intake_helpers import REGISTRATION, fetch_form, hidden_fields, intake_config, submit
 
 
 def test_healthz(client):
@@ -93,6 +95,32 @@ def test_sqlite_is_durable_and_patient(tmp_path):
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA secure_delete")).scalar() == 1  # erased values are zeroed
+        assert connection.execute(text("PRAGMA journal_size_limit")).scalar() == 0
+    engine.dispose()
+
+
+def test_a_scrub_kept_busy_by_a_reader_logs_one_line_and_carries_on(tmp_path, caplog):
+    path = tmp_path / "crm.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x TEXT)"))
+        connection.execute(text("INSERT INTO t VALUES ('kept in the log')"))
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT * FROM t").fetchall()  # a snapshot that still reads from the write-ahead log
+    try:
+        with caplog.at_level(logging.WARNING, logger="intake.db"):
+            db.scrub(engine, ["t"])
+    finally:
+        reader.close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "erased values stay in the SQLite write-ahead log until its next checkpoint: it was busy"
+    ]
+    db.scrub(engine, ["t"])  # no reader: done
+    assert (tmp_path / "crm.db-wal").stat().st_size == 0
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
     engine.dispose()
 
 
@@ -101,6 +129,41 @@ def test_development_secret_is_generated_once_and_private(tmp_path):
     assert len(first) == 64
     assert settings.development_secret(tmp_path / "instance") == first
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_files_that_hold_personal_data_are_readable_by_their_owner_only(tmp_path, built_site):
+    """The instance folder, its secret, the database with its write-ahead log and shared memory,
+    and the e-mails written as files, under the usual umask that leaves new files world-readable."""
+    from intake import worker
+
+    instance = tmp_path / "instance"
+    umask = os.umask(0o022)
+    try:
+        secret = settings.development_secret(instance)
+        url = settings.sqlite_url(instance)
+        app = create_app(intake_config(url, built_site, SECRET_KEY=secret, MAIL_DIR=str(instance / "mail")))
+        db.upgrade(app.extensions["db_engine"])
+        assert submit(app.test_client(), "/registrera/", REGISTRATION).status_code == 303
+        worker.expand_events(app)
+        assert worker.send_due(app) > 0
+        files = {f.name: mode(f) for f in instance.iterdir()}
+        mail = instance / "mail"
+        assert {f.name: mode(f) for f in mail.iterdir()} == {f.name: 0o600 for f in mail.glob("*.eml")} != {}
+        app.extensions["db_engine"].dispose()
+    finally:
+        os.umask(umask)
+    assert mode(instance) == 0o700
+    assert files == {
+        "secret_key": 0o600,
+        "tasteget.db": 0o600,
+        "tasteget.db-wal": 0o600,
+        "tasteget.db-shm": 0o600,
+        "mail": 0o700,
+    }
 
 
 def test_environment_settings_are_typed_and_checked():

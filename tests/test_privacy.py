@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import create_engine, make_url, select, text, update
 from sqlalchemy.orm import Session
 
-from intake import figures, privacy
+from intake import create_app, db, figures, privacy
 from intake.models import AuditEntry, Household, HouseholdEvent, MagazineOrder, OutboxMessage, PrivacyNotice
 
 from helpers import tasteget
@@ -20,6 +23,7 @@ from intake_helpers import (
     app_env,
     emails,
     hidden_fields,
+    intake_config,
     make_staff,
     register,
     staff_login,
@@ -268,6 +272,7 @@ def test_the_export_command_gives_the_same_json_and_is_audited(app, client, rows
     assert data["consent"]["privacy_notice_version"] == rows(Household)[0].privacy_version
     written = tasteget("export", reference, "--reason", "Arkiv", "--output", str(tmp_path / "h.json"), env=env)
     assert written.returncode == 0 and json.loads((tmp_path / "h.json").read_text()) == data
+    assert (tmp_path / "h.json").stat().st_mode & 0o777 == 0o600  # personal data: the owner's only
     entries = [(e.action, e.reference, e.actor, e.detail) for e in rows(AuditEntry) if e.action == "export"]
     assert entries == [
         ("export", reference, "command", "Begäran om registerutdrag"),
@@ -382,3 +387,138 @@ def test_records_withdrawn_or_erased_before_lose_their_campaign_detail_on_upgrad
         }
     engine.dispose()
     assert campaign == {"H-LIVE": CAMPAIGN, "H-GONE": KEPT, "H-ERAS": KEPT, "M-LIVE": CAMPAIGN, "M-ERAS": KEPT}
+
+
+# --- erased means gone from the database's files -------------------------------------------------
+
+PG_FILES = """
+    SELECT pg_relation_filepath(c.oid), c.relkind FROM pg_class c
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'i')
+    UNION ALL
+    SELECT pg_relation_filepath(t.reltoastrelid), 't' FROM pg_class t
+     WHERE t.relnamespace = current_schema()::regnamespace AND t.reltoastrelid <> 0
+    UNION ALL
+    SELECT pg_relation_filepath(i.indexrelid), 'i' FROM pg_class t JOIN pg_index i ON i.indrelid = t.reltoastrelid
+     WHERE t.relnamespace = current_schema()::regnamespace
+"""
+PAGE = 8192
+
+
+def pg_items(data: bytes, index: bool) -> bytes:
+    """The items stored in PostgreSQL's pages (row versions, index entries), read through each page's
+    line pointers; an index's first page is its metapage."""
+    items = []
+    for start in range(PAGE if index else 0, len(data), PAGE):
+        page = data[start : start + PAGE]
+        lower = int.from_bytes(page[12:14], "little")
+        for at in range(24, min(lower, PAGE), 4):
+            pointer = int.from_bytes(page[at : at + 4], "little")
+            offset, flags, length = pointer & 0x7FFF, (pointer >> 15) & 3, pointer >> 17
+            if flags in (1, 3) and length:  # normal, or dead but still holding its data
+                items.append(page[offset : offset + length])
+    return b"".join(items)
+
+
+def stored_bytes(app) -> bytes:
+    """What the CRM keeps on disk. SQLite: every byte of its file, write-ahead log and shared memory.
+    PostgreSQL: every row version and index entry in the files of its tables, indexes and TOAST,
+    after a CHECKPOINT has written them out (what VACUUM removes; the free space of a page can keep
+    old bytes until it is reused, as the README says)."""
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        files = [str(f) for f in (Path(path + suffix) for suffix in ("", "-wal", "-shm", "-journal")) if f.exists()]
+        # Read by another process: closing a file of ours would drop this process's SQLite locks on it.
+        return subprocess.run(["cat", *files], capture_output=True, check=True).stdout
+    with engine.connect() as connection:
+        if not connection.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar():
+            pytest.skip("reading PostgreSQL's table files needs a superuser")
+        assert connection.exec_driver_sql("SHOW block_size").scalar() == str(PAGE)
+        connection.exec_driver_sql("CHECKPOINT")
+        files = connection.exec_driver_sql(PG_FILES).all()
+        return b"".join(
+            pg_items(connection.exec_driver_sql("SELECT pg_read_binary_file(%(p)s)", {"p": path}).scalar(), kind == "i")
+            for path, kind in files
+        )
+
+
+def erase_by_coordinator(app, client, rows, reference, canary):
+    post_on_household(logged_in(app, "coordinator"), reference, "erase", reason="Begäran om radering")
+
+
+def erase_by_withdrawal(app, client, rows, reference, canary):
+    link = withdrawal_link(rows)
+    visitor = app.test_client()
+    assert visitor.post(link, data=hidden_fields(visitor.get(link).get_data(as_text=True))).status_code == 303
+
+
+def erase_by_purge(app, client, rows, reference, canary):
+    """A household with no activity for long, and a magazine order sent long ago."""
+    submit(client, "/bestall-magasinet/", {**ORDER, "name": f"{canary}Beställare", "street": f"{canary}gatan 1"})
+    _age(app, MagazineOrder, rows(MagazineOrder)[0].reference, sent_at=datetime.now(UTC) - timedelta(days=91))
+    long_ago = datetime.now(UTC) - timedelta(days=800)
+    _age(app, Household, reference, created_at=long_ago)
+    with app.extensions["db_engine"].begin() as connection:
+        connection.execute(update(HouseholdEvent).values(at=long_ago))
+    run = tasteget("purge", env=app_env(app))
+    assert run.returncode == 0, run.stderr
+    assert "Erased 1 household(s) and 1 order(s)." in run.stdout
+
+
+def delete_from_quarantine(app, client, rows, reference, canary):
+    """The coordinator deletes a household that was taken for a robot."""
+    post_on_household(logged_in(app, "coordinator"), reference, "quarantine", action="delete")
+
+
+@pytest.fixture(params=["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])])
+def alone(request, tmp_path, built_site):
+    """The intake on a database of its own. On PostgreSQL a whole database: VACUUM keeps the row
+    versions an open transaction of the same database may still read, and other test runs share
+    the server's test database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'crm.db'}"
+    else:
+        base = make_url(os.environ["TEST_DATABASE_URL"])
+        name = f"tasteget_scrub_{uuid.uuid4().hex[:8]}"
+        server = create_engine(base, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = base.set(database=name).render_as_string(hide_password=False)
+    app = create_app(intake_config(url, built_site))
+    db.upgrade(app.extensions["db_engine"])
+    yield app
+    app.extensions["db_engine"].dispose()
+    if request.param == "postgresql":
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+@pytest.mark.parametrize("erase", [erase_by_coordinator, erase_by_withdrawal, erase_by_purge, delete_from_quarantine])
+def test_erased_values_are_gone_from_the_database_files(alone, erase):
+    app, client = alone, alone.test_client()
+
+    def rows(model):
+        with Session(app.extensions["db_engine"]) as session:
+            return list(session.scalars(select(model)))
+
+    canary = f"Kanarie{uuid.uuid4().hex[:10]}"
+    values = {
+        "name": f"{canary}Namn Fågelsson",
+        "email": f"{canary.lower()}@example.com",
+        "message": f"{canary}Meddelande om fjällen",
+    }
+    robot = {"website": "http://spam.example"} if erase is delete_from_quarantine else {}
+    reference = register(client, **values, **robot)  # the worker has written the confirmation, name and all
+    if not robot:
+        assert any(canary in m.body_text for m in emails(rows(OutboxMessage)))
+    coordinator = logged_in(app, "coordinator")
+    post_on_household(coordinator, reference, "notes", text=f"{canary}Anteckning: ringde henne")
+    assert canary.encode() in stored_bytes(app)
+
+    erase(app, client, rows, reference, canary)
+
+    assert all(h.erased_at for h in rows(Household))
+    held = stored_bytes(app)
+    found = [v for v in (*values.values(), canary) if v.encode() in held or v.lower().encode() in held]
+    assert found == []

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import Date, Text, cast, func, or_, select, update
 
-from .. import audit, choices, content, db, handoff, messages, outbox, webhook
+from .. import audit, choices, content, db, handoff, messages, outbox, privacy, webhook
 from ..forms import select_choices
 from ..models import (
     Contact,
@@ -376,6 +376,7 @@ def review_quarantine(reference: str):
         audit.record(session, "erase", "household", h.reference, "quarantine: deleted as a robot")
         session.delete(h)
         session.commit()
+        db.scrub(db.engine(), privacy.ERASED_TABLES)
         return redirect(url_for("crm.households"), 303)
     _event(h, "quarantine", h.quarantine_reason, None)
     h.quarantine_reason = None

@@ -57,6 +57,7 @@ def erase_household(reference: str):
         privacy.erase_household(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
         audit.record(session, "erase", "household", h.reference, form.reason.data)
         session.commit()
+        db.scrub(db.engine(), privacy.ERASED_TABLES)
     return redirect(url_for("crm.household", reference=reference), 303)
 
 
