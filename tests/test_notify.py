@@ -368,6 +368,15 @@ def queue(app, count: int) -> None:
         session.commit()
 
 
+def in_two_threads(work) -> None:
+    """Run `work(name)` as two workers at once, each in its thread, and wait for both."""
+    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+
 def test_two_workers_over_500_messages_send_each_exactly_once(mail_app, rows, smtp):
     queue(mail_app, 500)
     mail_app.config["MAIL_BATCH"] = 25
@@ -380,11 +389,7 @@ def test_two_workers_over_500_messages_send_each_exactly_once(mail_app, rows, sm
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    in_two_threads(work)
     assert errors == []
     deliver_all(mail_app)  # anything one worker left after a lost race
     ids = Counter(m["Message-ID"] for m in smtp.received)
@@ -547,11 +552,7 @@ def test_a_slow_mail_server_and_two_workers_still_send_each_message_once(mail_ap
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    in_two_threads(work)
     assert errors == []
     ids = Counter(m["Message-ID"] for m in smtp.received)
     assert len(ids) == 10 and set(ids.values()) == {1}
