@@ -106,11 +106,12 @@ def client(app):
 
 @pytest.fixture
 def rows(app):
-    """Read the CRM directly: rows(Model) -> every row of that model."""
+    """Read the CRM directly: rows(Model) -> every row of that model, in the order they were written
+    (by primary key: PostgreSQL returns rows in no set order, an updated one often last)."""
 
     def read(model, *where):
         with Session(app.extensions["db_engine"]) as session:
-            return list(session.scalars(select(model).where(*where)))
+            return list(session.scalars(select(model).where(*where).order_by(*model.__table__.primary_key.columns)))
 
     return read
 
