@@ -191,6 +191,22 @@ BROKEN = [
         "anchors and aliases (&, *) are not allowed: write the value out in full",
     ),
     (
+        "merge key",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\n<<: {a: 1}\n",
+        "<<:",
+        'the merge key "<<" is not allowed: write each field out in full ("<<" in quotes if it is text)',
+    ),
+    (
+        "nested merge key",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nextra:\n  <<: {a: 1}\n",
+        "  <<:",
+        'the merge key "<<" is not allowed: write each field out in full ("<<" in quotes if it is text)',
+    ),
+    (
         "unknown tag",
         MUNI,
         "seat: Kommun0000by\n",

@@ -90,6 +90,11 @@ def _screen(yaml: YAML, text: str, line_offset: int) -> None:
                 raise YamlSyntaxError(line, f"nested more than {MAX_DEPTH} levels deep: content needs only a few")
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
+        elif isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
+            # A plain << is YAML's merge key, which copies another mapping in (its keys have no line).
+            raise YamlSyntaxError(
+                line, 'the merge key "<<" is not allowed: write each field out in full ("<<" in quotes if it is text)'
+            )
         elif (
             isinstance(event, ScalarEvent)
             and len(event.value) > MAX_NUMBER
