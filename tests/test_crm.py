@@ -252,11 +252,31 @@ def test_search_and_filters(app, client, staff):
         "/crm/audit/?user=99999999999999999999",
         "/crm/audit/?user=%C2%B2",
         "/crm/contacts/?page=99999999999999999999",
+        "/crm/audit/?to=9999-12-31",
+        "/crm/audit/?from=0001-01-01&to=0001-01-01",
+        "/crm/households/?to=9999-12-31",
     ],
 )
 def test_numbers_out_of_range_in_the_query_are_treated_as_not_given(app, client, staff, query):
     login(client, staff("coordinator"))
     assert client.get(query).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/crm/households/{reference}/contacts/", "contact"),
+        ("/crm/staff/reassign/", "from"),
+        ("/crm/messages/send-again/", "message"),
+    ],
+)
+@pytest.mark.parametrize("value", ["99999999999999999999", "1e20", "\u00b2"])
+def test_numbers_out_of_range_in_a_form_are_refused_not_a_500(app, client, staff, path, field, value):
+    reference = register(client, municipalities=["are"])
+    login(client, staff("coordinator"))
+    form = hidden_fields(client.get(f"/crm/households/{reference}/").get_data(as_text=True))
+    response = client.post(path.format(reference=reference), data={"csrf_token": form["csrf_token"], field: value})
+    assert response.status_code == 422
 
 
 def test_order_numbers_in_other_digits_are_ignored(app, client, staff):

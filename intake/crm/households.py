@@ -391,7 +391,7 @@ def link_contact(reference: str):
     """Record that the household was introduced to a contact; shown on both."""
     session, h = _visible(reference)
     form = FlaskForm()
-    contact_id = request.form.get("contact", type=int)
+    contact_id = request.form.get("contact", type=params.number)
     found = session.scalar(visible_contacts(current_user.user).where(Contact.id == contact_id)) if contact_id else None
     if not form.validate_on_submit() or found is None:
         abort(422)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from .. import db, dead_letters, outbox
 from ..models import OutboxMessage, utcnow
 from ..pages import render_staff
-from . import bp
+from . import bp, params
 from .access import require_role
 
 
@@ -45,7 +45,7 @@ def send_again():
     """One dead message (`message`), or every one (`all`), back in the queue; the worker sends it."""
     require_role("coordinator")
     form = FlaskForm()
-    one = request.form.get("message", type=int)
+    one = request.form.get("message", type=params.number)
     if not form.validate_on_submit() or (one is None and not request.form.get("all")):
         abort(422)
     session = db.session()

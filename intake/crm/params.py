@@ -10,10 +10,12 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def day(value: str | None) -> date | None:
+    """A day written YYYY-MM-DD, with a day on either side of it (filters count to the next day)."""
     try:
-        return date.fromisoformat(value) if value else None
+        found = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return found if found is not None and date.min < found < date.max else None
 
 
 def number(value: str | None, default: int | None = None) -> int | None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from .. import db
 from ..models import Household, HouseholdEvent, User
 from ..pages import render_staff
-from . import bp
+from . import bp, params
 from .access import require_role
 
 
@@ -34,8 +34,8 @@ def reassign():
     require_role("coordinator")
     session = db.session()
     form = FlaskForm()
-    source = session.get(User, request.form.get("from", type=int) or 0)
-    target = session.get(User, request.form.get("to", type=int) or 0)
+    source = session.get(User, request.form.get("from", type=params.number) or 0)
+    target = session.get(User, request.form.get("to", type=params.number) or 0)
     if not form.validate_on_submit() or source is None or target is None or source.id == target.id or not target.active:
         abort(422)
     ids = list(session.scalars(select(Household.id).where(Household.owner_id == source.id)))
