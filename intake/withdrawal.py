@@ -43,8 +43,8 @@ def _view(lang: str, token: str):
             if erased:
                 audit.record(session, "erase", "household", h.reference, "withdrawn (consent)", actor="mover")
             session.commit()
-            if erased:
-                db.scrub(db.engine(), privacy.ERASED_TABLES)
+            # Erased or kept as an official record, the link's campaign detail is gone: from the files too.
+            db.scrub(db.engine(), privacy.ERASED_TABLES)
         return redirect(request.path, 303)
     other = routes.other(lang)
     page = dict(

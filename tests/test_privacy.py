@@ -522,3 +522,39 @@ def test_erased_values_are_gone_from_the_database_files(alone, erase):
     held = stored_bytes(app)
     found = [v for v in (*values.values(), canary) if v.encode() in held or v.lower().encode() in held]
     assert found == []
+
+
+def test_a_withdrawal_kept_as_an_official_record_leaves_no_campaign_detail_in_the_files(alone):
+    """Under public_task a withdrawal erases nothing yet, but the link's campaign detail goes at once,
+    from the database's files too."""
+    app, client = alone, alone.test_client()
+    app.config["LEGAL_BASIS"] = "public_task"
+
+    def rows(model):
+        with Session(app.extensions["db_engine"]) as session:
+            return list(session.scalars(select(model)))
+
+    canary = f"Kanarie{uuid.uuid4().hex[:10]}"
+    register(client, utm_source="nyhetsbrev", utm_term=f"{canary}term", utm_content=f"{canary}content")
+    assert canary.encode() in stored_bytes(app)
+    erase_by_withdrawal(app, client, rows, None, canary)
+    [h] = rows(Household)
+    assert h.withdrawn_at and not h.erased_at and (h.utm_term, h.utm_content) == (None, None)
+    assert canary.encode() not in stored_bytes(app)
+
+
+def test_a_failing_withdrawal_logs_its_route_not_its_token(app, client, rows, monkeypatch, caplog):
+    """Flask's own "Exception on …" line names the path: a link's token would reach the error log."""
+    register(client)
+    link = withdrawal_link(rows)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    form = hidden_fields(client.get(link).get_data(as_text=True))
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(privacy, "withdraw", fail)
+    assert client.post(link, data=form).status_code == 500
+    assert re.search(r"Exception on /(registrera/aterkalla|en/register/withdraw)/<token>/ \[POST\]", caplog.text)
+    assert token not in caplog.text
