@@ -360,6 +360,20 @@ def _reset_links(app, client, rows, email: str, times: int = 1) -> list[str]:
     return [re.search(r"http://\S+(/crm/password/reset/\S+/)", m.body_text).group(1) for m in mails]
 
 
+def test_links_for_one_address_are_limited_however_many_clients_ask(app, client, staff, rows, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_LOGIN", "3 per day")
+    email = staff("guide", "are")
+    statuses = []
+    for n in range(5):
+        other = app.test_client()
+        token = hidden_fields(other.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
+        sent = {"csrf_token": token, "email": email.upper() if n % 2 else email}
+        statuses.append(other.post("/crm/password/forgot/", data=sent, environ_base={"REMOTE_ADDR": f"10.0.2.{n}"}))
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429, 429]
+    expand_events(app)
+    assert len([m for m in rows(OutboxMessage) if m.kind == "password_reset"]) == 3
+
+
 def _choose(client, link: str, password: str = "granskog vid sjön i juni"):
     form = hidden_fields(client.get(link).get_data(as_text=True))
     return client.post(link, data={**form, "password": password, "confirm": password})

@@ -6,7 +6,7 @@ an account (see `intake.resets`).
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,8 +34,15 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _address_key() -> str:
+    """Links are limited per address asked for too, however many client addresses ask: else many
+    could flood one person's inbox with links (and all of them would be valid)."""
+    return "forgot:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/password/forgot/", methods=["GET", "POST"])
 @abuse.limiter.limit(_login_limit, methods=["POST"])
+@abuse.limiter.limit(_login_limit, methods=["POST"], key_func=_address_key)
 def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
