@@ -11,6 +11,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import passwords
+from .errors import CONTROL_ANYWHERE
+from .forms import ENCODED_WORD
 from .models import ROLES, PasswordReset, StaffSession, User, UserMunicipality, utcnow
 
 
@@ -20,9 +22,14 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
-    if "@" not in email or " " in email or len(email) > 254:
-        raise AccountError(f'"{email}" is not an e-mail address')
+    if "@" not in email or " " in email or len(email) > 254 or _unsafe_in_mail(email):
+        raise AccountError(f"{email!r} is not an e-mail address")
     return email
+
+
+def _unsafe_in_mail(text: str) -> bool:
+    """Control characters or an encoded-word (`=?…?=`), which mail software decodes (see `forms`)."""
+    return bool(CONTROL_ANYWHERE.search(text) or ENCODED_WORD.search(text))
 
 
 def find(session: Session, email: str) -> User | None:
@@ -61,6 +68,8 @@ def add(
     nothing behind."""
     email = check_new(session, email, role, municipalities, known)
     name = name.strip() or email
+    if _unsafe_in_mail(name) or len(name) > 200:
+        raise AccountError("the name may not hold control characters or =?...?=, and 200 characters at most")
     password_hash = None
     if password is not None:
         _check_password(password, email, name)

@@ -328,6 +328,25 @@ def test_a_refused_user_add_changes_nothing(tmp_path, refused):
     assert again.stdout.strip() == "Created guide ny@are.example for are."
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [
+        ("--email", "=?utf-8?q?x=0D=0ABcc:_y?=@example.com", "is not an e-mail address"),
+        ("--email", "ny\x1b[31m@are.example", "is not an e-mail address"),
+        ("--name", "=?utf-8?q?Kund=0D=0ASubject:_x?=", "the name may not hold"),
+    ],
+)
+def test_user_add_refuses_what_mail_would_decode(tmp_path, option, value, error):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}", "SECRET_KEY": "x", "TASTEGET_PASSWORD": PASSWORD}
+    assert tasteget("db", "upgrade", env=env).returncode == 0
+    given = {"--email": "ny@are.example", "--name": "Ny Guide", option: value}
+    added = tasteget(
+        "user", "add", *[part for pair in given.items() for part in pair], "--role", "coordinator", env=env
+    )
+    assert added.returncode == 1 and error in added.stderr and len(added.stderr.strip().splitlines()) == 1
+    assert tasteget("user", "list", env=env).stdout.startswith("No accounts yet.")
+
+
 def test_a_forgotten_password_is_reset_by_a_single_use_link(app, client, staff, rows):
     email = staff("guide", "are")
     page = client.get("/crm/password/forgot/").get_data(as_text=True)

@@ -430,3 +430,12 @@ def test_a_dry_run_of_a_file_with_superscript_ages_lists_the_row(app, tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output
     assert "row 2" in output and "children_ages" in output
+
+
+def test_a_rejected_cell_is_quoted_without_its_control_characters(app, tmp_path):
+    """An escape sequence in a cell would otherwise reach the operator's terminal."""
+    bad = write(tmp_path, "id,registered,name,email,municipalities\nz1,2025-05-01,Anna,anna@example.com,are\x1b[2J\n")
+    result = tasteget("import", "households", str(bad), "--dry-run", env=env(app))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "\x1b" not in output
+    assert "row 2: municipalities: " in output and "\\x1b[2j" in output.lower()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
+
+# A reason may quote the cell: its control characters are shown as escapes, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class FileError(Exception):
@@ -20,7 +24,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.column}: {self.reason}" if self.column else f"row {self.row}: {self.reason}"
+        reason = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", self.reason)
+        return f"row {self.row}: {self.column}: {reason}" if self.column else f"row {self.row}: {reason}"
 
 
 @dataclass
