@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+from sqlalchemy import update
 
 from intake import accounts, db, privacy
 from intake.models import Household, HouseholdEvent, OutboxMessage, PasswordReset, StaffSession, User, utcnow
@@ -673,6 +674,34 @@ def withdraw(app, reference):
     visitor = app.test_client()
     link = privacy.withdraw_path("sv", privacy.withdrawal_token(app.secret_key, reference))
     assert visitor.post(link, data=hidden_fields(visitor.get(link).get_data(as_text=True))).status_code == 303
+
+
+def test_a_withdrawal_committed_while_a_merge_runs_is_not_undone(app, client, staff, rows):
+    """PostgreSQL runs them side by side: the merge waits for the withdrawal's row and then sees it."""
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    app.config["LEGAL_BASIS"] = "public_task"
+    live = register(client, municipalities=["are"])
+    other = register(client, municipalities=["are"])
+    coordinator = app.test_client()
+    login(coordinator, staff("coordinator"))
+    form = hidden_fields(coordinator.get(f"/crm/households/{live}/").get_data(as_text=True))
+    withdrawal = engine.connect()  # the mover's withdrawal, begun and not yet committed
+    withdrawal.execute(update(Household).where(Household.reference == other).values(withdrawn_at=datetime.now(UTC)))
+    answers = []
+    merging = threading.Thread(
+        target=lambda: answers.append(
+            coordinator.post(f"/crm/households/{live}/merge/", data={"csrf_token": form["csrf_token"], "other": other})
+        )
+    )
+    merging.start()
+    time.sleep(1.0)  # the merge is now waiting for the withdrawal's row
+    withdrawal.commit()
+    withdrawal.close()
+    merging.join(timeout=30)
+    assert answers and answers[0].status_code == 409
+    assert sorted(h.reference for h in rows(Household)) == sorted([live, other])
 
 
 def test_a_withdrawn_or_erased_household_is_never_a_duplicate_nor_merged(app, client, staff, rows):

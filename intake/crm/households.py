@@ -415,6 +415,12 @@ def merge(reference: str):
     )
     if not form.validate_on_submit() or other is None or other.id == keep.id:
         abort(422)
+    # Both rows locked and read again (PostgreSQL; SQLite has one writer at a time), in id order, so a
+    # withdrawal or erasure committed meanwhile is seen here rather than undone by the merge.
+    ids = sorted((keep.id, other.id))
+    session.execute(select(Household.id).where(Household.id.in_(ids)).order_by(Household.id).with_for_update())
+    session.refresh(keep)
+    session.refresh(other)
     ended = next((h for h in (keep, other) if _ended(h)), None)
     if ended is not None:  # a page left open while it was withdrawn, or a forged request
         return _detail(
