@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, select, text, update
 from sqlalchemy.orm import Session
 
-from intake import create_app, db, figures, privacy
+from intake import abuse, create_app, db, figures, privacy
 from intake.models import AuditEntry, Household, HouseholdEvent, MagazineOrder, OutboxMessage, PrivacyNotice
 
 from helpers import tasteget
@@ -488,6 +488,7 @@ def alone(request, tmp_path, built_site):
     db.upgrade(app.extensions["db_engine"])
     yield app
     app.extensions["db_engine"].dispose()
+    abuse.limiter.reset()  # as the `app` fixture does: with Redis, logins would count from test to test
     if request.param == "postgresql":
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
