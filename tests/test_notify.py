@@ -313,15 +313,20 @@ def test_smtp_down_then_back_every_message_delivered_exactly_once(mail_app, clie
     expected = len(emails(rows(OutboxMessage)))
     assert expected == 100  # one guide and one mover each
 
-    delays = []
-    for _ in range(3):
+    base = mail_app.config["MAIL_BACKOFF_SECONDS"]
+    for attempt in (1, 2, 3):
         started = utcnow()
         deliver_all(mail_app, rounds=1)
+        ended = utcnow()
         messages = emails(rows(OutboxMessage))
         assert all(m.status == "pending" and m.last_error == "connection refused" for m in messages)
-        delays.append([(m.next_attempt_at.replace(tzinfo=UTC) - started).total_seconds() for m in messages])
+        # The pause doubles with each failure: from half of base * 2^(n-1) to all of it (jitter),
+        # counted from the failure, which came between the round's start and end (however slow).
+        full = base * 2 ** (attempt - 1)
+        for m in messages:
+            due = m.next_attempt_at.replace(tzinfo=UTC)
+            assert (due - ended).total_seconds() <= full and (due - started).total_seconds() >= full / 2
     assert [m.attempts for m in emails(rows(OutboxMessage))] == [3] * expected
-    assert min(delays[1]) >= max(delays[0]) * 0.99 and min(delays[2]) >= max(delays[1]) * 0.99
 
     smtp.start()
     deliver_all(mail_app)
