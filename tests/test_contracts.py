@@ -1,0 +1,57 @@
+"""Contracts recorded before the code moves (issue 14): every route with its endpoint name and
+methods, and every command with its options. The magazine prints the URLs, e-mails already sent
+carry them, and scripts call the commands: a change here must be deliberate.
+
+A deliberate change is recorded with `TASTEGET_RECORD_CONTRACTS=1 .venv/bin/pytest tests/test_contracts.py`,
+and its diff under tests/contracts/ is what a reviewer reads.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+import pytest
+
+from tasteget.cli import main
+
+RECORDED = Path(__file__).parent / "contracts"
+
+
+def _compare(name: str, lines: list[str]) -> None:
+    path = RECORDED / name
+    text = "\n".join(lines) + "\n"
+    if os.environ.get("TASTEGET_RECORD_CONTRACTS"):
+        path.write_text(text, encoding="utf-8")
+        pytest.skip(f"recorded {path.name}")
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: record it again only if the change is meant"
+
+
+def test_every_route_keeps_its_path_endpoint_and_methods(intake_app):
+    lines = sorted(
+        f"{rule.rule} {rule.endpoint} {','.join(sorted(rule.methods - {'HEAD', 'OPTIONS'}))}"
+        for rule in intake_app.url_map.iter_rules()
+    )
+    _compare("routes.txt", lines)
+
+
+def _commands(group: click.Group, ctx: click.Context, path: str) -> list[str]:
+    """Each command's path, then its parameters: name, option strings, whether required or repeated."""
+    lines = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        here = f"{path} {name}"
+        lines.append(here)
+        for param in command.params:
+            kind = "option" if isinstance(param, click.Option) else "argument"
+            flags = " ".join(sorted(getattr(param, "opts", []) + getattr(param, "secondary_opts", [])))
+            extra = [word for word, on in (("required", param.required), ("multiple", param.multiple)) if on]
+            lines.append(f"  {kind} {param.name}: {flags} {' '.join(extra)}".rstrip())
+        if isinstance(command, click.Group):
+            lines += _commands(command, click.Context(command, parent=ctx, info_name=name), here)
+    return lines
+
+
+def test_every_command_keeps_its_name_and_options():
+    _compare("commands.txt", _commands(main, click.Context(main, info_name="tasteget"), "tasteget"))
