@@ -8,6 +8,7 @@ and its diff under tests/contracts/ is what a reviewer reads.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -55,3 +56,35 @@ def _commands(group: click.Group, ctx: click.Context, path: str) -> list[str]:
 
 def test_every_command_keeps_its_name_and_options():
     _compare("commands.txt", _commands(main, click.Context(main, info_name="tasteget"), "tasteget"))
+
+
+def _paths(value, prefix: str = "") -> list[str]:
+    """Every key path of a JSON document, e.g. `data.contact.email`."""
+    if not isinstance(value, dict):
+        return [prefix]
+    return [path for key, inner in value.items() for path in _paths(inner, f"{prefix}.{key}" if prefix else key)]
+
+
+def test_every_webhook_payload_keeps_its_shape():
+    """The receiving CRM parses these (WEBHOOKS.md): each event type with every key path it sends."""
+    from datetime import UTC, date, datetime
+
+    from intake import handoff
+    from intake.models import Household, MagazineOrder
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    household = Household(reference="H-AAAA-AAAA", created_at=now, consented_at=now, status="moved")
+    household.moved_to, household.moved_on, household.withdrawn_at = "are", date(2026, 11, 30), now
+    order = MagazineOrder(reference="M-AAAA-AAAA", created_at=now, consented_at=now)
+    deliveries = [
+        handoff.household_registered(household),
+        handoff.order_placed(order),
+        handoff.status_changed(household, "decided", "moved", now),
+        handoff.withdrawn(household, now),
+        handoff.erased(household, now),
+    ]
+    lines = []
+    for delivery in deliveries:
+        payload = json.loads(delivery.body_text)
+        lines += [payload["type"], *(f"  {path}" for path in sorted(_paths(payload)))]
+    _compare("webhooks.txt", lines)
