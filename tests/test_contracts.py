@@ -1,6 +1,7 @@
 """Contracts recorded before the code moves (issue 14): every route with its endpoint name and
-methods, and every command with its options. The magazine prints the URLs, e-mails already sent
-carry them, and scripts call the commands: a change here must be deliberate.
+methods, every command with its options, and every webhook payload's keys. The magazine prints the
+URLs, e-mails already sent carry them, scripts call the commands and another CRM parses the
+payloads: a change here must be deliberate.
 
 A deliberate change is recorded with `TASTEGET_RECORD_CONTRACTS=1 .venv/bin/pytest tests/test_contracts.py`,
 and its diff under tests/contracts/ is what a reviewer reads.
