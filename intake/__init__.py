@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from . import (
+from intake import (
     abuse,
     choices,
     content,

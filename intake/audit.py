@@ -10,7 +10,7 @@ from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from .models import AuditEntry
+from intake.models import AuditEntry
 
 
 def record(

@@ -18,8 +18,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from . import db, private_files
-from .db import MIGRATIONS
+from intake import db, private_files
+from intake.db import MIGRATIONS
 
 BUSY_MS = 10_000  # how long to wait for a writer of the running service to finish its transaction
 

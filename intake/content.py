@@ -13,12 +13,11 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from intake import site_build
 from tasteget.content.load import Site, check
 from tasteget.site import stamp
 
-from . import site_build
-
-log = logging.getLogger(__name__)
+log = logging.getLogger("intake.content")  # a log name operators filter on: it stays when the module moves
 
 
 class ContentError(RuntimeError):

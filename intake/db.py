@@ -14,11 +14,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import private_files
+from intake import private_files
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("intake.db")  # a log name operators filter on: it stays when the module moves
 BUSY_MS = 10_000  # how long a statement waits for another connection's lock
 SCRUB_BUSY_MS = 1_000  # a scrub runs inside a request; readers hold their snapshot for milliseconds
 

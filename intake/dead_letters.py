@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import audit, handoff, outbox
-from .models import OutboxMessage
-from .privacy import ERASED_MARK
+from intake import audit, handoff, outbox
+from intake.models import OutboxMessage
+from intake.privacy import ERASED_MARK
 
 LIMIT = 200
 # Hand-offs that tell the other CRM to stop using or erase its copy name the household by reference

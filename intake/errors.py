@@ -16,8 +16,8 @@ from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
-from . import site
-from .models import UTM_FIELDS
+from intake import site
+from intake.models import UTM_FIELDS
 
 # Tab, line feed and carriage return belong in a text area; nothing else below space, nor DEL.
 CONTROL_IN_FIELD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

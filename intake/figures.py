@@ -16,7 +16,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, Date, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from .models import Household, HouseholdMunicipality, MagazineOrder, utc_day
+from intake.models import Household, HouseholdMunicipality, MagazineOrder, utc_day
 
 UNSURE = "unsure"
 NO_SOURCE = "(none)"

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .models import Household, JobRun
+from intake.models import Household, JobRun
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -35,8 +35,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from . import campaign, choices, postal
-from .models import UTM_FIELDS
+from intake import campaign, choices, postal
+from intake.models import UTM_FIELDS
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")

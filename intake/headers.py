@@ -13,10 +13,9 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 
+from intake import redaction, site_build
+from intake.pages import shell_path
 from tasteget.site import csp
-
-from . import redaction, site_build
-from .pages import shell_path
 
 
 def current_policy() -> str:

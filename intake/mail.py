@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import private_files
-from .deadline import Deadline
-from .mime import Outgoing, build
+from intake import private_files
+from intake.deadline import Deadline
+from intake.mime import Outgoing, build
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("intake.mail")  # a log name operators filter on: it stays when the module moves
 
 
 class MailConfigError(ValueError):

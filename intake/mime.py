@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.parser import Parser
 from email.utils import format_datetime, parseaddr
 
-from .models import utcnow
+from intake.models import utcnow
 
 
 class UnsafeMessage(ValueError):

@@ -8,10 +8,9 @@ from pathlib import Path
 from flask import current_app, render_template, request
 from markupsafe import escape
 
+from intake import site_build
 from tasteget.site import routes, stamp
 from tasteget.site.shell import SHELL_DIR, Shell
-
-from . import site_build
 
 
 class SiteNotBuilt(RuntimeError):

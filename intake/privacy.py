@@ -16,10 +16,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from tasteget.site import routes
-
-from . import handoff
-from .models import (
+from intake import handoff
+from intake.models import (
     UTM_FIELDS,
     Household,
     HouseholdContact,
@@ -28,6 +26,7 @@ from .models import (
     OutboxMessage,
     PrivacyNotice,
 )
+from tasteget.site import routes
 
 LEGAL_BASES = ("consent", "public_task")
 PURPOSES = {"household": "relocation_guidance", "order": "magazine_delivery"}

@@ -14,13 +14,12 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from intake import abuse, campaign, choices, content, db, errors, messages, redaction, store
+from intake.errors import CONTROL_ANYWHERE
+from intake.forms import OrderForm, RegistrationForm, select_choices
+from intake.models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
+from intake.pages import filled, render_page
 from tasteget.site import routes
-
-from . import abuse, campaign, choices, content, db, errors, messages, redaction, store
-from .errors import CONTROL_ANYWHERE
-from .forms import OrderForm, RegistrationForm, select_choices
-from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
-from .pages import filled, render_page
 
 bp = Blueprint("public", __name__)
 RECEIPT = {"sv": "tack", "en": "thanks"}

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from . import accounts, outbox
-from .messages import GUIDE_LANGUAGE, compose, public_url
-from .models import OutboxMessage, PasswordReset, User, utcnow
+from intake import accounts, outbox
+from intake.messages import GUIDE_LANGUAGE, compose, public_url
+from intake.models import OutboxMessage, PasswordReset, User, utcnow
 
 
 def _hash(token: str) -> str:

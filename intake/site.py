@@ -11,11 +11,10 @@ from flask import Blueprint, current_app, jsonify, redirect, request, send_from_
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from intake import abuse, db
+from intake.pages import render_page
 from tasteget.site import routes
 from tasteget.site.shell import SHELL_DIR
-
-from . import abuse, db
-from .pages import render_page
 
 bp = Blueprint("site", __name__)
 

@@ -17,11 +17,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import abuse, choices, db, outbox, postal, webhook
-from .content import Notice, privacy_notice
-from .models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder, OutboxMessage, PrivacyNotice, utcnow
-from .privacy import PURPOSES
-from .references import new_reference
+from intake import abuse, choices, db, outbox, postal, webhook
+from intake.content import Notice, privacy_notice
+from intake.models import (
+    UTM_FIELDS,
+    Household,
+    HouseholdMunicipality,
+    MagazineOrder,
+    OutboxMessage,
+    PrivacyNotice,
+    utcnow,
+)
+from intake.privacy import PURPOSES
+from intake.references import new_reference
 
 _INSERT_HOUSEHOLD = insert(Household.__table__).returning(Household.__table__.c.id)
 _INSERT_MUNICIPALITY = insert(HouseholdMunicipality.__table__)

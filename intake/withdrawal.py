@@ -14,11 +14,10 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from intake import abuse, audit, db, privacy, redaction, webhook
+from intake.models import Household, utcnow
+from intake.pages import render_page
 from tasteget.site import routes
-
-from . import abuse, audit, db, privacy, redaction, webhook
-from .models import Household, utcnow
-from .pages import render_page
 
 bp = Blueprint("withdrawal", __name__)
 

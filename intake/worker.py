@@ -18,10 +18,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import content, db, followup, handoff, mail, messages, mime, outbox, resets, webhook
-from .models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
+from intake import content, db, followup, handoff, mail, messages, mime, outbox, resets, webhook
+from intake.models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("intake.worker")  # a log name operators filter on: it stays when the module moves
 
 
 def worker_name() -> str:

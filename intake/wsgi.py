@@ -4,8 +4,8 @@ first: `tasteget db upgrade`; the configuration gives gunicorn its redacted acce
 import gc
 from pathlib import Path
 
-from . import create_app
-from .pages import check_site
+from intake import create_app
+from intake.pages import check_site
 
 app = create_app()
 check_site(Path(app.config["SITE_DIR"]))  # refuse to start without the site's page shell

@@ -26,4 +26,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from . import admin, auth, contacts, dashboard, households, messages, orders, password, privacy, staff  # noqa: E402, F401 - they register their views on bp
+from intake.crm import admin, auth, contacts, dashboard, households, messages, orders, password, privacy, staff  # noqa: E402, F401 - they register their views on bp

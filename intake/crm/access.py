@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, exists, false, or_, select
 
-from ..models import Contact, Household, HouseholdMunicipality, User
+from intake.models import Contact, Household, HouseholdMunicipality, User
 
 
 def visible_households(user: User, few: bool = False) -> Select:

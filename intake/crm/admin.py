@@ -11,12 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from .. import accounts, content, db, resets
-from ..forms import select_choices
-from ..models import ROLES, User
-from ..pages import render_staff
-from . import bp
-from .access import require_role
+from intake import accounts, content, db, resets
+from intake.crm import bp
+from intake.crm.access import require_role
+from intake.forms import select_choices
+from intake.models import ROLES, User
+from intake.pages import render_staff
 
 
 class AccountForm(FlaskForm):

@@ -19,10 +19,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from .. import abuse, accounts, db, passwords
-from ..models import StaffSession, User, utcnow
-from ..pages import render_staff
-from . import bp
+from intake import abuse, accounts, db, passwords
+from intake.crm import bp
+from intake.models import StaffSession, User, utcnow
+from intake.pages import render_staff
 
 login_manager = LoginManager()
 

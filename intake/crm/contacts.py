@@ -11,12 +11,12 @@ from sqlalchemy import func, or_, select
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
-from .. import content, db
-from ..forms import select_choices
-from ..models import CONTACT_KINDS, Contact, Household, HouseholdContact
-from ..pages import render_staff
-from . import bp
-from .access import require_role, visible_contacts, visible_households
+from intake import content, db
+from intake.crm import bp
+from intake.crm.access import require_role, visible_contacts, visible_households
+from intake.forms import select_choices
+from intake.models import CONTACT_KINDS, Contact, Household, HouseholdContact
+from intake.pages import render_staff
 
 KIND_LABELS = {
     "employer": _l("Employer"),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from flask import Response
 
-from .. import spreadsheet
+from intake import spreadsheet
 
 
 def download(filename: str, header: Sequence, rows: Iterable[Sequence]) -> Response:

@@ -19,10 +19,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
-from .. import charts, content, db, figures
-from ..pages import render_staff
-from . import bp, csvfile
-from .access import require_role
+from intake import charts, content, db, figures
+from intake.crm import bp, csvfile
+from intake.crm.access import require_role
+from intake.pages import render_staff
 
 
 class AsOfForm(FlaskForm):

@@ -11,9 +11,12 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import Date, Text, cast, func, or_, select, update
 
-from .. import audit, choices, content, db, handoff, messages, outbox, privacy, webhook
-from ..forms import select_choices
-from ..models import (
+from intake import audit, choices, content, db, handoff, messages, outbox, privacy, webhook
+from intake.crm import bp, params
+from intake.crm.access import household_or_404, require_role, visible_contacts, visible_households
+from intake.crm.forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
+from intake.forms import select_choices
+from intake.models import (
     Contact,
     Household,
     HouseholdContact,
@@ -24,10 +27,7 @@ from ..models import (
     UserMunicipality,
     utcnow,
 )
-from ..pages import render_staff
-from . import bp, params
-from .access import household_or_404, require_role, visible_contacts, visible_households
-from .forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
+from intake.pages import render_staff
 
 PAGE_SIZE = 50
 # A household withdrawn by its mover or erased is never offered as a duplicate nor merged: a merge

@@ -9,11 +9,11 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from .. import db, dead_letters, outbox
-from ..models import OutboxMessage, utcnow
-from ..pages import render_staff
-from . import bp, params
-from .access import require_role
+from intake import db, dead_letters, outbox
+from intake.crm import bp, params
+from intake.crm.access import require_role
+from intake.models import OutboxMessage, utcnow
+from intake.pages import render_staff
 
 
 @bp.get("/messages/")

@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from .. import abuse, db, passwords, redaction, resets
-from ..pages import render_staff
-from . import bp
+from intake import abuse, db, passwords, redaction, resets
+from intake.crm import bp
+from intake.pages import render_staff
 
 
 class ForgotForm(FlaskForm):

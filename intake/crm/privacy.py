@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from .. import audit, db, privacy, webhook
-from ..models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
-from ..pages import render_staff
-from . import bp, params
-from .access import require_role
-from .forms import ReasonForm
-from .households import _detail, _visible
+from intake import audit, db, privacy, webhook
+from intake.crm import bp, params
+from intake.crm.access import require_role
+from intake.crm.forms import ReasonForm
+from intake.crm.households import _detail, _visible
+from intake.models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
+from intake.pages import render_staff
 
 AUDIT_PAGE = 100
 

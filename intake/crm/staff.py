@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 
-from .. import db
-from ..models import Household, HouseholdEvent, User
-from ..pages import render_staff
-from . import bp, params
-from .access import require_role
+from intake import db
+from intake.crm import bp, params
+from intake.crm.access import require_role
+from intake.models import Household, HouseholdEvent, User
+from intake.pages import render_staff
 
 
 @bp.get("/staff/")

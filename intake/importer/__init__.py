@@ -7,10 +7,10 @@ same_as, taken, build and after_insert.
 
 from __future__ import annotations
 
-from . import households, orders
-from .rows import Checked, Context, Row, check
-from .save import PREVIOUS_NOTICE, Outcome, apply
-from .table import FileError, Problem, Table, read
+from intake.importer import households, orders
+from intake.importer.rows import Checked, Context, Row, check
+from intake.importer.save import PREVIOUS_NOTICE, Outcome, apply
+from intake.importer.table import FileError, Problem, Table, read
 
 KINDS = {households.NAME: households, orders.NAME: orders}
 

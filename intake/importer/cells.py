@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import email_validator
 
-from .. import choices, postal
-from ..forms import ASCII_NUMBER, CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, children_ages, phone_number
-from ..models import EARLIEST_DAY
+from intake import choices, postal
+from intake.forms import ASCII_NUMBER, CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, children_ages, phone_number
+from intake.models import EARLIEST_DAY
 
 # Inside one cell, lists (municipalities, what they seek) are separated by commas, semicolons,
 # vertical bars or spaces: whichever the cell's delimiter leaves free.

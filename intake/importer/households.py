@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .. import choices, followup
-from ..models import PIPELINE, UTM_FIELDS, Household, HouseholdEvent, HouseholdMunicipality, JobRun
-from ..references import new_reference
-from . import cells
-from .rows import KEY_PREFIX, Column, Context, Row, key, noon, not_before
+from intake import choices, followup
+from intake.importer import cells
+from intake.importer.rows import KEY_PREFIX, Column, Context, Row, key, noon, not_before
+from intake.models import PIPELINE, UTM_FIELDS, Household, HouseholdEvent, HouseholdMunicipality, JobRun
+from intake.references import new_reference
 
 NAME = "households"
 MODEL = Household

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import choices, postal
-from ..models import UTM_FIELDS, MagazineOrder
-from ..references import new_reference
-from . import cells
-from .rows import Column, Context, Row, key, noon, not_before
+from intake import choices, postal
+from intake.importer import cells
+from intake.importer.rows import Column, Context, Row, key, noon, not_before
+from intake.models import UTM_FIELDS, MagazineOrder
+from intake.references import new_reference
 
 NAME = "orders"
 MODEL = MagazineOrder

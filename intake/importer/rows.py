@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from .cells import Invalid
-from .table import Problem, Table
+from intake.importer.cells import Invalid
+from intake.importer.table import Problem, Table
 
 KEY_MAX = 57  # stored as "import:<id>" in the 64 characters of submission_id
 KEY_PREFIX = "import:"  # the forms' submission ids are [A-Za-z0-9_-] only, so these never collide
