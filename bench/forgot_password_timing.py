@@ -19,7 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from intake import abuse, accounts, create_app, db  # noqa: E402
+from intake import create_app, db  # noqa: E402
+from intake.accounts import users  # noqa: E402
+from intake.public import abuse  # noqa: E402
 
 from intake_helpers import MUNICIPALITIES, STAFF_PASSWORD, hidden_fields, intake_config  # noqa: E402
 
@@ -36,8 +38,8 @@ def main() -> None:
     db.upgrade(app.extensions["db_engine"])
     with app.app_context():
         session = db.session()
-        user = accounts.add(session, "known@staff.example", "Known", "coordinator", [], MUNICIPALITIES)
-        accounts.set_password(session, user, STAFF_PASSWORD)
+        user = users.add(session, "known@staff.example", "Known", "coordinator", [], MUNICIPALITIES)
+        users.set_password(session, user, STAFF_PASSWORD)
     client = app.test_client()
     token = hidden_fields(client.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
     times: dict[str, list[float]] = {"known": [], "unknown": []}

@@ -57,7 +57,9 @@ def watched() -> list[tuple[str, tuple[str, int, str]]]:
     from wtforms.form import Form, FormMeta
     from wtforms.widgets import Select
 
-    from intake import choices, messages, outbox, public, store
+    from intake import choices
+    from intake.notify import emails, outbox
+    from intake.public import saving, views
 
     def key(function) -> tuple[str, int, str]:
         code = inspect.unwrap(function).__code__  # through functools caches
@@ -66,18 +68,18 @@ def watched() -> list[tuple[str, tuple[str, int, str]]]:
     return [
         ("gunicorn: handling a request (HTTP included)", key(SyncWorker.handle_request)),
         ("Flask: the app (`wsgi_app`)", key(Flask.wsgi_app)),
-        ("`register` view (GET form + POST)", key(public.register)),
-        ("`register_receipt` view", key(public.register_receipt)),
-        ("`render_page` (template + page shell), form and receipt", key(public.render_page)),
+        ("`register` view (GET form + POST)", key(views.register)),
+        ("`register_receipt` view", key(views.register_receipt)),
+        ("`render_page` (template + page shell), form and receipt", key(views.render_page)),
         ("WTForms `Select` widget (country list, where-did-you-hear)", key(Select.__call__)),
         ("... of which `Select.render_option` (one `<option>` each)", key(Select.render_option)),
         ("`RegistrationForm()` (bind and process the fields)", key(FormMeta.__call__)),
         ("`form.validate()`", key(Form.validate)),
-        ("`store.save_household` (insert, commit)", key(store.save_household)),
-        ("... of which `messages.for_new_household` (3 e-mails, text and HTML)", key(messages.for_new_household)),
+        ("`store.save_household` (insert, commit)", key(saving.save_household)),
+        ("... of which `messages.for_new_household` (3 e-mails, text and HTML)", key(emails.for_new_household)),
         ("... ... of which `outbox.sent_recently` (daily cap per address)", key(outbox.sent_recently)),
         ("... of which SQLite commit (fsync)", SQLITE_COMMIT),
-        ("`_find` (submission already stored?)", key(public._find)),
+        ("`_find` (submission already stored?)", key(views._find)),
         ("Flask-Limiter check (Redis)", key(Limiter._check_request_limit)),
         ("`markdown()` (receipt's next steps)", key(markdown)),
         ("`choices.countries()`", key(choices.countries)),

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from intake import private_files
+from intake.ops import private_files
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

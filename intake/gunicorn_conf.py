@@ -1,7 +1,7 @@
 """gunicorn's settings for the intake: `gunicorn -c python:intake.gunicorn_conf intake.wsgi:app`.
 
 An access log on standard output whose lines go through the same rule as every other log of ours
-(`intake.redaction`): no reset or withdrawal token, no receipt's reference, no search term.
+(`intake.web.redaction`): no reset or withdrawal token, no receipt's reference, no search term.
 Anything given on gunicorn's command line (`--workers`, `--bind`, `--access-logfile FILE`) wins.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gunicorn.glogging import Logger
 
-from intake import redaction
+from intake.web import redaction
 
 accesslog = "-"
 logger_class = "intake.gunicorn_conf.RedactingLogger"

@@ -78,7 +78,7 @@ class Submission:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     # The day of created_at, kept by the database itself (VIRTUAL on SQLite, STORED on PostgreSQL:
     # see migration 0009): the figures count by it, and an index in its order lets SQLite group
-    # them as it reads instead of sorting every row first (see intake/figures.py).
+    # them as it reads instead of sorting every row first (see intake/figures/counts.py).
     created_on: Mapped[date] = mapped_column(Date, Computed(utc_day(literal_column("created_at"))))
     form_language: Mapped[str] = mapped_column(String(2))
     utm_source: Mapped[str | None] = mapped_column(String(200))
@@ -100,7 +100,7 @@ class Submission:
 
 
 GUIDES_SEE = "quarantine_reason IS NULL AND withdrawn_at IS NULL AND erased_at IS NULL"
-COUNTED = "quarantine_reason IS NULL"  # what the figures count (see intake/figures.py)
+COUNTED = "quarantine_reason IS NULL"  # what the figures count (see intake/figures/counts.py)
 FIGURES = (
     "created_on",
     "utm_source",

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from intake import private_files
+from intake.ops import private_files
 
 PROJECT = Path(__file__).resolve().parent.parent
 # In a checkout the content and the built site sit beside the code. An installed package has

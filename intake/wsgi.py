@@ -5,7 +5,7 @@ import gc
 from pathlib import Path
 
 from intake import create_app
-from intake.pages import check_site
+from intake.builtsite.shell import check_site
 
 app = create_app()
 check_site(Path(app.config["SITE_DIR"]))  # refuse to start without the site's page shell

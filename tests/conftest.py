@@ -20,8 +20,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from intake import abuse, create_app, db
+from intake import create_app, db
 from intake.models import Base
+from intake.public import abuse
 
 import installed
 from helpers import free_port, load_example_receiver, tasteget

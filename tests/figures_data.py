@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from intake import db
-from intake.figures import HouseholdRecord, OrderRecord
+from intake.figures.counts import HouseholdRecord, OrderRecord
 from intake.models import Household, HouseholdMunicipality, MagazineOrder, PrivacyNotice
 
 

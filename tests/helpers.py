@@ -24,7 +24,7 @@ def tasteget(
     if content is not None:
         env["TASTEGET_CONTENT"] = str(content)
     return subprocess.run(
-        [sys.executable, "-m", "tasteget", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "intake", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
 
 

@@ -103,12 +103,13 @@ MUNICIPALITIES = {"are", "berg", "bracke", "harjedalen", "krokom", "ostersund", 
 
 def make_staff(app, email: str, role: str, municipalities=(), password: str = STAFF_PASSWORD):
     """A staff account with a password, straight into the database."""
-    from intake import accounts, db
+    from intake import db
+    from intake.accounts import users
 
     with app.app_context():
         session = db.session()
-        user = accounts.add(session, email, email.split("@")[0].title(), role, list(municipalities), MUNICIPALITIES)
-        accounts.set_password(session, user, password)
+        user = users.add(session, email, email.split("@")[0].title(), role, list(municipalities), MUNICIPALITIES)
+        users.set_password(session, user, password)
     return email
 
 
@@ -121,7 +122,7 @@ def staff_login(client, email: str, password: str = STAFF_PASSWORD, **kwargs):
 def expand_events(app) -> int:
     """What the worker does first in each round: turn the outbox's events (a household registered,
     an order placed) into the e-mails about them. Returns how many events there were."""
-    from intake import worker
+    from intake.notify import worker
 
     total = 0
     while handled := worker.expand_events(app, "test-worker"):
@@ -131,7 +132,7 @@ def expand_events(app) -> int:
 
 def emails(messages):
     """The outbox's e-mails, its events and webhook deliveries left out."""
-    from intake import outbox
+    from intake.notify import outbox
 
     return [m for m in messages if m.kind not in (*outbox.EVENT_KINDS, outbox.WEBHOOK)]
 
@@ -149,8 +150,8 @@ def deliver_all(app, rounds=20):
     """Try every due message once per round, as if each round came after the retry wait."""
     from datetime import timedelta
 
-    from intake import worker
     from intake.models import utcnow
+    from intake.notify import worker
 
     for _ in range(rounds):
         now = utcnow() + timedelta(days=1)

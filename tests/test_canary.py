@@ -68,7 +68,7 @@ def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(t
     port, log = free_port(), tmp_path / "service.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tasteget", "serve", "--port", str(port)],
+            [sys.executable, "-m", "intake", "serve", "--port", str(port)],
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=out,

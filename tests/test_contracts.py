@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 import pytest
 
-from tasteget.cli import main
+from intake.cli import main
 
 RECORDED = Path(__file__).parent / "contracts"
 
@@ -70,8 +70,8 @@ def test_every_webhook_payload_keeps_its_shape():
     """The receiving CRM parses these (WEBHOOKS.md): each event type with every key path it sends."""
     from datetime import UTC, date, datetime
 
-    from intake import handoff
     from intake.models import Household, MagazineOrder
+    from intake.notify import handoff
 
     now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     household = Household(reference="H-AAAA-AAAA", created_at=now, consented_at=now, status="moved")

@@ -11,8 +11,10 @@ import pyotp
 import pytest
 from sqlalchemy import update
 
-from intake import accounts, db, privacy
+from intake import db
+from intake.accounts import users
 from intake.models import Household, HouseholdEvent, OutboxMessage, PasswordReset, StaffSession, User, utcnow
+from intake.privacy import records
 
 from helpers import tasteget
 from intake_helpers import (
@@ -82,7 +84,7 @@ def test_deactivated_accounts_cannot_log_in_and_lose_their_sessions(app, client,
     login(client, email)
     with app.app_context():
         s = db.session()
-        accounts.deactivate(s, accounts.find(s, email))
+        users.deactivate(s, users.find(s, email))
     assert client.get("/crm/households/").status_code == 302
     assert login(client, email).status_code == 401
 
@@ -426,7 +428,7 @@ def test_a_new_password_ends_every_older_link(app, client, staff, rows):
     [third] = _reset_links(app, client, rows, email)[2:]
     with app.app_context():  # as `tasteget user set-password` does
         s = db.session()
-        accounts.set_password(s, accounts.find(s, email), "en helt annan fras i höst")
+        users.set_password(s, users.find(s, email), "en helt annan fras i höst")
     assert client.get(third).status_code == 404
 
 
@@ -506,7 +508,7 @@ def _with_second_factor(app, staff) -> tuple[str, str]:
     email, secret = staff("coordinator"), pyotp.random_base32()
     with app.app_context():
         s = db.session()
-        accounts.find(s, email).totp_secret = secret
+        users.find(s, email).totp_secret = secret
         s.commit()
     return email, secret
 
@@ -672,7 +674,7 @@ def test_admins_manage_accounts_in_the_back_office(app, staff, rows):
 def withdraw(app, reference):
     """The mover withdraws through the link in their confirmation."""
     visitor = app.test_client()
-    link = privacy.withdraw_path("sv", privacy.withdrawal_token(app.secret_key, reference))
+    link = records.withdraw_path("sv", records.withdrawal_token(app.secret_key, reference))
     assert visitor.post(link, data=hidden_fields(visitor.get(link).get_data(as_text=True))).status_code == 303
 
 

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from intake import charts, content, figures
+from intake.builtsite import content
+from intake.figures import charts, counts
 
 from figures_data import h, store
 from helpers import tasteget
@@ -129,7 +130,7 @@ def test_figures_as_of_an_earlier_day(app, coordinator):
 
 def test_a_stray_ancient_date_adds_one_month_not_two_thousand_years(app, coordinator):
     """A move typed as year 1 in the back office: the month table lists it, not every month since."""
-    ancient = figures.HouseholdRecord(date(2026, 1, 10), ("are",), None, "moved", None, "are", date(1, 1, 1), None)
+    ancient = counts.HouseholdRecord(date(2026, 1, 10), ("are",), None, "moved", None, "are", date(1, 1, 1), None)
     store(app, households=[ancient])
     page = coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)
     months = [row[0] for row in Tables(page).tables["Per månad: siffrorna"][1:]]

@@ -11,7 +11,7 @@ from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from intake import db
-from intake.figures import compute, load, tally
+from intake.figures.counts import compute, load, tally
 from intake.models import Household, MagazineOrder, PrivacyNotice
 
 from figures_data import DATASET, ORDERS, store
@@ -132,7 +132,7 @@ def test_the_median_of_counted_values_is_the_median_of_the_values():
     import statistics
     from collections import Counter
 
-    from intake.figures import _median
+    from intake.figures.counts import _median
 
     rng = random.Random(7)
     for _ in range(500):

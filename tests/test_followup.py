@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from intake import accounts, db, worker
-from intake.followup import add_working_days, due
+from intake import db
+from intake.accounts import users
 from intake.models import Household, OutboxMessage
+from intake.notify import worker
+from intake.notify.followup import add_working_days, due
 
 from intake_helpers import REGISTRATION, submit
 
@@ -88,7 +90,7 @@ def test_the_owner_is_asked_a_year_after_the_move(app, client, rows):
     submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
     with app.app_context():
         s = db.session()
-        owner = accounts.add(s, "owner@are.example", "Olle", "guide", ["are"], {"are"})
+        owner = users.add(s, "owner@are.example", "Olle", "guide", ["are"], {"are"})
     age(app, status="moved", moved_to="are", moved_on=date.today() - timedelta(days=366), owner_id=owner.id)
     worker.run_jobs(app, now=datetime.now(UTC) + timedelta(hours=3))
     [check] = [m for m in rows(OutboxMessage) if m.kind == "settled_check"]

@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from intake import db, figures, importer, worker
+from intake import db, importer
+from intake.cli import main
+from intake.figures import counts
 from intake.models import (
     Household,
     HouseholdEvent,
@@ -16,7 +18,7 @@ from intake.models import (
     OutboxMessage,
     PrivacyNotice,
 )
-from tasteget.cli import main
+from intake.notify import worker
 
 from helpers import ROOT, tasteget
 from intake_helpers import MUNICIPALITIES, ORDER, make_staff, staff_login, submit
@@ -105,7 +107,7 @@ def test_a_dry_run_writes_nothing(app, tmp_path, rows):
 def test_imported_statuses_and_dates_count_in_the_figures(app, tmp_path):
     tasteget("import", "households", str(write(tmp_path, HOUSEHOLDS)), env=env(app))
     with app.app_context():
-        f = figures.figures_of(figures.load(db.session()), date(2025, 12, 31))
+        f = counts.figures_of(counts.load(db.session()), date(2025, 12, 31))
     assert (f.registered, f.moved) == (3, 1)
     assert f.median_days_to_first_contact == 2.5  # 2 and 3 days
     assert f.moves_by_destination == {"krokom": 1} and f.moved_by_month == {"2025-08": 1}
@@ -121,7 +123,7 @@ def test_imported_statuses_and_dates_count_in_the_figures(app, tmp_path):
 
 def _moved_as_of(app, day: date) -> int:
     with app.app_context():
-        return figures.figures_of(figures.load(db.session()), day).moved
+        return counts.figures_of(counts.load(db.session()), day).moved
 
 
 def test_no_backlog_of_reminders_and_a_line_on_the_timeline(app, tmp_path, rows):

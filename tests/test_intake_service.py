@@ -138,7 +138,7 @@ def mode(path: Path) -> int:
 def test_the_files_that_hold_personal_data_are_readable_by_their_owner_only(tmp_path, built_site):
     """The instance folder, its secret, the database with its write-ahead log and shared memory,
     and the e-mails written as files, under the usual umask that leaves new files world-readable."""
-    from intake import worker
+    from intake.notify import worker
 
     instance = tmp_path / "instance"
     umask = os.umask(0o022)
@@ -261,7 +261,7 @@ def test_serve_runs_the_worker_so_mail_appears_without_a_second_command(tmp_path
         "WORKER_POLL_SECONDS": "1",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "tasteget", "serve", "--port", str(port)],
+        [sys.executable, "-m", "intake", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -323,7 +323,7 @@ def test_an_unforeseen_error_is_a_500_in_the_sites_look_language_and_headers(fai
 
 
 def test_an_unforeseen_error_on_a_form_shows_the_form_again_with_what_was_typed(app, client, rows, monkeypatch):
-    from intake import store
+    from intake.public import saving
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -331,7 +331,7 @@ def test_an_unforeseen_error_on_a_form_shows_the_form_again_with_what_was_typed(
         raise RuntimeError("an unforeseen error")
 
     form = fetch_form(client, "/en/register/")
-    monkeypatch.setattr(store, "new_reference", fail)
+    monkeypatch.setattr(saving, "new_reference", fail)
     response = client.post("/en/register/", data={**form, **REGISTRATION})
     assert response.status_code == 500
     html = response.get_data(as_text=True)

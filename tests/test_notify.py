@@ -12,9 +12,10 @@ from email.message import EmailMessage
 
 import pytest
 
-from intake import create_app, mime, outbox, worker
+from intake import create_app
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
-from intake.routing import NoRecipient, Recipient, Routed, route
+from intake.notify import mime, outbox, worker
+from intake.notify.routing import NoRecipient, Recipient, Routed, route
 
 from helpers import tasteget
 from intake_helpers import (
@@ -248,7 +249,7 @@ def test_a_message_that_fails_the_header_check_is_never_sent_and_the_coordinator
 
 def test_a_message_composed_with_a_header_that_fails_the_check_is_stored_undelivered(mail_app, client, rows, smtp):
     with mail_app.app_context():
-        from intake import content
+        from intake.builtsite import content
 
         places = content.site().municipalities
         berg = places["berg"]

@@ -14,8 +14,11 @@ import pytest
 from sqlalchemy import create_engine, make_url, select, text, update
 from sqlalchemy.orm import Session
 
-from intake import abuse, create_app, db, figures, privacy
+from intake import create_app, db
+from intake.figures import counts
 from intake.models import AuditEntry, Household, HouseholdEvent, MagazineOrder, OutboxMessage, PrivacyNotice
+from intake.privacy import records
+from intake.public import abuse
 
 from helpers import tasteget
 from intake_helpers import (
@@ -48,7 +51,7 @@ def current_figures(app):
     """Every figure, as `tasteget report` and the dashboard (its CSV of every figure) give them."""
     day = date.today() + timedelta(days=400)
     with Session(app.extensions["db_engine"]) as session:
-        report = figures.figures_of(figures.load(session), day).rows()
+        report = counts.figures_of(counts.load(session), day).rows()
     coordinator = logged_in(app, "coordinator")
     dashboard = coordinator.get(f"/crm/figures/export.csv?as_of={day.isoformat()}").get_data(as_text=True)
     assert str(report[0][2]) in dashboard
@@ -125,18 +128,18 @@ def test_withdrawal_under_public_task_hides_now_and_erases_when_retention_ends(a
     coordinator = logged_in(app, "coordinator")
     assert "Återkallad av den som flyttar" in coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
 
-    later = privacy.add_months(h.withdrawn_at.replace(tzinfo=UTC), 24) + timedelta(days=1)
+    later = records.add_months(h.withdrawn_at.replace(tzinfo=UTC), 24) + timedelta(days=1)
     with Session(app.extensions["db_engine"]) as session:
-        assert [d.reference for d in privacy.purge_due(session, later, 24, 90).households] == [reference]
-        assert privacy.purge_due(session, later - timedelta(days=2), 24, 90).households == []
+        assert [d.reference for d in records.purge_due(session, later, 24, 90).households] == [reference]
+        assert records.purge_due(session, later - timedelta(days=2), 24, 90).households == []
 
 
 def test_a_forged_or_unknown_withdrawal_link_is_a_404(app, client):
     register(client)
     assert client.get("/registrera/aterkalla/not-a-token/").status_code == 404
-    token = privacy.withdrawal_token(app.secret_key, "H-NONE-0000")
+    token = records.withdrawal_token(app.secret_key, "H-NONE-0000")
     assert client.get(f"/registrera/aterkalla/{token}/").status_code == 404
-    forged = privacy.withdrawal_token("another secret", "H-NONE-0000")
+    forged = records.withdrawal_token("another secret", "H-NONE-0000")
     assert client.post(f"/registrera/aterkalla/{forged}/").status_code in (400, 404)
 
 
@@ -555,7 +558,7 @@ def test_a_failing_withdrawal_logs_its_route_not_its_token(app, client, rows, mo
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(privacy, "withdraw", fail)
+    monkeypatch.setattr(records, "withdraw", fail)
     assert client.post(link, data=form).status_code == 500
     assert re.search(r"Exception on /(registrera/aterkalla|en/register/withdraw)/<token>/ \[POST\]", caplog.text)
     assert token not in caplog.text

@@ -1,4 +1,4 @@
-"""No token, reference or search reaches an access log: one rule (`intake.redaction`) for the
+"""No token, reference or search reaches an access log: one rule (`intake.web.redaction`) for the
 development server's log and gunicorn's, checked on the real processes as the README runs them."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from intake import privacy, redaction
+from intake.privacy import records
+from intake.web import redaction
 
 from helpers import ROOT, free_port, tasteget, wait_for
 from intake_helpers import REGISTRATION, STAFF_PASSWORD, hidden_fields
@@ -52,8 +53,8 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
         done = mover.post(f"{base}/registrera/", data={**form, **REGISTRATION, "email": SEARCHED})
         assert done.status_code == 200 and "/registrera/tack/" in done.url
         reference = done.url.rstrip("/").rsplit("/", 1)[1]
-        token = privacy.withdrawal_token(SECRET, reference)
-        assert mover.get(base + privacy.withdraw_path("en", token)).status_code == 200
+        token = records.withdrawal_token(SECRET, reference)
+        assert mover.get(base + records.withdraw_path("en", token)).status_code == 200
     search = f"{base}/crm/households/?q={quote(SEARCHED)}"
     with requests.Session() as staff:
         assert "/crm/login/?next=" in staff.get(search).url  # logged out: the search rides in `next`
@@ -108,7 +109,7 @@ def test_the_development_server_logs_no_token_or_search(tmp_path, built_site):
     port, log = free_port(), tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tasteget", "serve", "--port", str(port)],
+            [sys.executable, "-m", "intake", "serve", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -11,12 +11,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from intake import accounts, content, db, resets
+from intake import db
+from intake.accounts import resets, users
+from intake.builtsite import content
+from intake.builtsite.shell import render_staff
 from intake.crm import bp
 from intake.crm.access import require_role
-from intake.forms import select_choices
 from intake.models import ROLES, User
-from intake.pages import render_staff
+from intake.public.forms import select_choices
 
 
 class AccountForm(FlaskForm):
@@ -36,10 +38,8 @@ def account_list():
     if form.validate_on_submit():
         chosen = request.form.getlist("municipality")
         try:
-            user = accounts.add(
-                session, form.email.data, form.name.data, form.role.data, chosen, set(site.municipalities)
-            )
-        except accounts.AccountError as exc:
+            user = users.add(session, form.email.data, form.name.data, form.role.data, chosen, set(site.municipalities))
+        except users.AccountError as exc:
             error = str(exc)
         else:
             resets.send_link(session, user, current_app.config["ACCOUNT_INVITE_HOURS"] * 60)
@@ -49,7 +49,7 @@ def account_list():
         "crm/accounts.html",
         _("Accounts"),
         status=422 if (error or form.errors) else 200,
-        users=accounts.all_users(session),
+        users=users.all_users(session),
         form=form,
         error=error,
         site=site,
@@ -64,5 +64,5 @@ def account_deactivate(user_id: int):
     user = session.get(User, user_id)
     if not FlaskForm().validate_on_submit() or user is None or user.id == current_user.id:
         abort(422)
-    accounts.deactivate(session, user)
+    users.deactivate(session, user)
     return redirect(url_for("crm.account_list"), 303)

@@ -19,10 +19,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from intake import abuse, accounts, db, passwords
+from intake import db
+from intake.accounts import passwords, users
+from intake.builtsite.shell import render_staff
 from intake.crm import bp
 from intake.models import StaffSession, User, utcnow
-from intake.pages import render_staff
+from intake.public import abuse
 
 login_manager = LoginManager()
 
@@ -99,15 +101,15 @@ def login():
     if form.validate_on_submit():
         s = db.session()
         try:
-            user = accounts.find(s, form.email.data)
-        except accounts.AccountError:
+            user = users.find(s, form.email.data)
+        except users.AccountError:
             user = None
         usable = user is not None and user.active
         if passwords.verify(user.password_hash if usable else None, form.password.data):
             target = _safe_next(request.args.get("next"))
             if user.totp_secret or user.role in _totp_roles():
                 # The password was right; a second factor still stands between them and the session.
-                pending = accounts.begin_second_factor(s, user)
+                pending = users.begin_second_factor(s, user)
                 session.clear()
                 session["pending"] = {"user": user.id, "id": pending, "at": utcnow().timestamp(), "next": target}
                 return redirect(url_for("crm.login_code"), 303)
@@ -148,7 +150,7 @@ def _pending_user() -> User | None:
     if not pending or utcnow().timestamp() - pending["at"] > 300:
         return None
     user = db.session().get(User, pending["user"])
-    usable = user is not None and user.active and accounts.is_pending(user, pending.get("id"))
+    usable = user is not None and user.active and users.is_pending(user, pending.get("id"))
     return user if usable else None
 
 
@@ -184,17 +186,17 @@ def login_code():
     error = None
     if form.validate_on_submit():
         s = db.session()
-        tried = accounts.take_code_try(s, user, pending)
+        tried = users.take_code_try(s, user, pending)
         if tried is None:
             return _password_again()
-        step = accounts.totp_step(secret, form.code.data.replace(" ", ""), utcnow())
-        if step is not None and accounts.use_totp_step(s, user, step):
+        step = users.totp_step(secret, form.code.data.replace(" ", ""), utcnow())
+        if step is not None and users.use_totp_step(s, user, step):
             if setup:
                 user.totp_secret = secret
-            accounts.end_second_factor(s, user, pending)
+            users.end_second_factor(s, user, pending)
             return _start_session(user, session["pending"]["next"])
-        if tried >= accounts.WRONG_CODES_ALLOWED:
-            accounts.end_second_factor(s, user, pending)
+        if tried >= users.WRONG_CODES_ALLOWED:
+            users.end_second_factor(s, user, pending)
             return _password_again()
         error = _("The code is wrong or too old. Enter the code your app shows now.")
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["TOTP_ISSUER"])

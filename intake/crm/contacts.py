@@ -11,12 +11,13 @@ from sqlalchemy import func, or_, select
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
-from intake import content, db
+from intake import db
+from intake.builtsite import content
+from intake.builtsite.shell import render_staff
 from intake.crm import bp
 from intake.crm.access import require_role, visible_contacts, visible_households
-from intake.forms import select_choices
 from intake.models import CONTACT_KINDS, Contact, Household, HouseholdContact
-from intake.pages import render_staff
+from intake.public.forms import select_choices
 
 KIND_LABELS = {
     "employer": _l("Employer"),

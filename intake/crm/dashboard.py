@@ -19,10 +19,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
-from intake import charts, content, db, figures
+from intake import db
+from intake.builtsite import content
+from intake.builtsite.shell import render_staff
 from intake.crm import bp, csvfile
 from intake.crm.access import require_role
-from intake.pages import render_staff
+from intake.figures import charts, counts
 
 
 class AsOfForm(FlaskForm):
@@ -65,7 +67,7 @@ def _month_number(key: str) -> int:
     return year * 12 + month - 1
 
 
-def tables(f: figures.Figures, names: dict[str, str]) -> list[Table]:
+def tables(f: counts.Figures, names: dict[str, str]) -> list[Table]:
     """The dashboard's three charts as tables; `names` maps a municipality's slug to its name."""
     months = _months(f.registered_by_month, f.moved_by_month, f.orders_by_month)
     sources = sorted(
@@ -75,13 +77,13 @@ def tables(f: figures.Figures, names: dict[str, str]) -> list[Table]:
     present = set().union(f.by_municipality, f.moves_by_destination)
     places = [
         *names,
-        *sorted(present - set(names) - {figures.UNSURE, figures.UNKNOWN}),  # no longer in the content
-        *(key for key in (figures.UNSURE, figures.UNKNOWN) if key in present),
+        *sorted(present - set(names) - {counts.UNSURE, counts.UNKNOWN}),  # no longer in the content
+        *(key for key in (counts.UNSURE, counts.UNKNOWN) if key in present),
     ]
     label = {
-        figures.UNSURE: _("Not sure yet"),
-        figures.UNKNOWN: _("Unknown"),
-        figures.NO_SOURCE: _("No campaign source"),
+        counts.UNSURE: _("Not sure yet"),
+        counts.UNKNOWN: _("Unknown"),
+        counts.NO_SOURCE: _("No campaign source"),
     }
     return [
         Table(
@@ -111,7 +113,7 @@ def tables(f: figures.Figures, names: dict[str, str]) -> list[Table]:
     ]
 
 
-def key_figures(f: figures.Figures) -> list[tuple[str, str]]:
+def key_figures(f: counts.Figures) -> list[tuple[str, str]]:
     median = f.median_days_to_first_contact
     return [
         (_("Households registered"), format_decimal(f.registered)),
@@ -127,8 +129,8 @@ def key_figures(f: figures.Figures) -> list[tuple[str, str]]:
     ]
 
 
-def _figures_as_of(form: AsOfForm) -> figures.Figures:
-    return figures.figures_of(figures.load(db.session()), form.as_of.data or date.today())
+def _figures_as_of(form: AsOfForm) -> counts.Figures:
+    return counts.figures_of(counts.load(db.session()), form.as_of.data or date.today())
 
 
 def _names() -> dict[str, str]:
@@ -183,7 +185,7 @@ def figures_csv():
     day = result.as_of.isoformat()
     chart = request.args.get("chart")
     if not chart:
-        return csvfile.download(f"figures-{day}.csv", figures.REPORT_HEADER, result.rows())
+        return csvfile.download(f"figures-{day}.csv", counts.REPORT_HEADER, result.rows())
     table = next((t for t in tables(result, _names()) if t.key == chart), None)
     if table is None:
         abort(404)

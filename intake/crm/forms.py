@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from intake.forms import keys_of, select_choices
 from intake.models import EARLIEST_DAY, PIPELINE
+from intake.public.forms import keys_of, select_choices
 
 YEARS_AHEAD = 2  # the longest timeframe a mover can choose
 

@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import Date, Text, cast, func, or_, select, update
 
-from intake import audit, choices, content, db, handoff, messages, outbox, privacy, webhook
+from intake import choices, db
+from intake.builtsite import content
+from intake.builtsite.shell import render_staff
 from intake.crm import bp, params
 from intake.crm.access import household_or_404, require_role, visible_contacts, visible_households
 from intake.crm.forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
-from intake.forms import select_choices
 from intake.models import (
     Contact,
     Household,
@@ -27,7 +28,9 @@ from intake.models import (
     UserMunicipality,
     utcnow,
 )
-from intake.pages import render_staff
+from intake.notify import emails, handoff, outbox, webhook
+from intake.privacy import audit, records
+from intake.public.forms import select_choices
 
 PAGE_SIZE = 50
 # A household withdrawn by its mover or erased is never offered as a duplicate nor merged: a merge
@@ -356,7 +359,7 @@ def assign_municipalities(reference: str):
     h.unsure = False
     _event(h, "municipalities", old, ", ".join(chosen))
     if added and h.quarantine_reason is None:
-        session.add_all(messages.for_guides(session, h, site, added))
+        session.add_all(emails.for_guides(session, h, site, added))
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
@@ -376,7 +379,7 @@ def review_quarantine(reference: str):
         audit.record(session, "erase", "household", h.reference, "quarantine: deleted as a robot")
         session.delete(h)
         session.commit()
-        db.scrub(db.engine(), privacy.ERASED_TABLES)
+        db.scrub(db.engine(), records.ERASED_TABLES)
         return redirect(url_for("crm.households"), 303)
     _event(h, "quarantine", h.quarantine_reason, None)
     h.quarantine_reason = None

@@ -9,11 +9,12 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from intake import db, dead_letters, outbox
+from intake import db
+from intake.builtsite.shell import render_staff
 from intake.crm import bp, params
 from intake.crm.access import require_role
 from intake.models import OutboxMessage, utcnow
-from intake.pages import render_staff
+from intake.notify import dead_letters, outbox
 
 
 @bp.get("/messages/")

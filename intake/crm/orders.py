@@ -8,11 +8,12 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 
-from intake import audit, choices, db
+from intake import choices, db
+from intake.builtsite.shell import render_staff
 from intake.crm import bp, csvfile, params
 from intake.crm.access import require_role
 from intake.models import MagazineOrder, utcnow
-from intake.pages import render_staff
+from intake.privacy import audit
 
 CSV_COLUMNS = ["name", "address_line_1", "address_line_2", "postal_code", "city", "country"]
 

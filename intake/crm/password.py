@@ -1,7 +1,7 @@
 """A forgotten password: "send me a link", and the page the link opens to choose a new one.
 
 The answer to "send me a link" is the same, in words and in work, whether or not the address has
-an account (see `intake.resets`).
+an account (see `intake.accounts.resets`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from intake import abuse, db, passwords, redaction, resets
+from intake import db
+from intake.accounts import passwords, resets
+from intake.builtsite.shell import render_staff
 from intake.crm import bp
-from intake.pages import render_staff
+from intake.public import abuse
+from intake.web import redaction
 
 
 class ForgotForm(FlaskForm):

@@ -10,13 +10,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from intake import audit, db, privacy, webhook
+from intake import db
+from intake.builtsite.shell import render_staff
 from intake.crm import bp, params
 from intake.crm.access import require_role
 from intake.crm.forms import ReasonForm
 from intake.crm.households import _detail, _visible
 from intake.models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
-from intake.pages import render_staff
+from intake.notify import webhook
+from intake.privacy import audit, records
 
 AUDIT_PAGE = 100
 
@@ -35,7 +37,7 @@ def export_household(reference: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         return _detail(h, reason_form=form, status=422)
-    data = privacy.export_json(session, h)
+    data = records.export_json(session, h)
     audit.record(session, "export", "household", h.reference, form.reason.data)
     session.commit()
     return Response(
@@ -54,10 +56,10 @@ def erase_household(reference: str):
     if not form.validate_on_submit():
         return _detail(h, reason_form=form, status=422)
     if h.erased_at is None:
-        privacy.erase_household(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
+        records.erase_household(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
         audit.record(session, "erase", "household", h.reference, form.reason.data)
         session.commit()
-        db.scrub(db.engine(), privacy.ERASED_TABLES)
+        db.scrub(db.engine(), records.ERASED_TABLES)
     return redirect(url_for("crm.household", reference=reference), 303)
 
 

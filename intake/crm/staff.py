@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 
 from intake import db
+from intake.builtsite.shell import render_staff
 from intake.crm import bp, params
 from intake.crm.access import require_role
 from intake.models import Household, HouseholdEvent, User
-from intake.pages import render_staff
 
 
 @bp.get("/staff/")

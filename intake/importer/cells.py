@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 import email_validator
 
-from intake import choices, postal
-from intake.forms import ASCII_NUMBER, CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, children_ages, phone_number
+from intake import choices
 from intake.models import EARLIEST_DAY
+from intake.public import postal
+from intake.public.forms import ASCII_NUMBER, CONTROL, ENCODED_WORD, LINE_BREAK, MARKUP, children_ages, phone_number
 
 # Inside one cell, lists (municipalities, what they seek) are separated by commas, semicolons,
 # vertical bars or spaces: whichever the cell's delimiter leaves free.

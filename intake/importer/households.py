@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from intake import choices, followup
+from intake import choices
 from intake.importer import cells
 from intake.importer.rows import KEY_PREFIX, Column, Context, Row, key, noon, not_before
 from intake.models import PIPELINE, UTM_FIELDS, Household, HouseholdEvent, HouseholdMunicipality, JobRun
+from intake.notify import followup
 from intake.references import new_reference
 
 NAME = "households"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake import choices, postal
+from intake import choices
 from intake.importer import cells
 from intake.importer.rows import Column, Context, Row, key, noon, not_before
 from intake.models import UTM_FIELDS, MagazineOrder
+from intake.public import postal
 from intake.references import new_reference
 
 NAME = "orders"

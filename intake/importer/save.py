@@ -9,11 +9,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.content import Notice
+from intake.builtsite.content import Notice
 from intake.importer.rows import Row
 from intake.importer.table import Problem
-from intake.privacy import PURPOSES
-from intake.store import record_notice
+from intake.privacy.records import PURPOSES
+from intake.public.saving import record_notice
 
 # Imported records were consented to under the previous CRM's notice, whose text this database does
 # not have. They point to this marker instead of pretending to have seen one of ours; its version is

@@ -157,8 +157,9 @@ def test_a_mover_withdraws_from_the_link_in_their_e_mail(live, app, client, rows
 
 
 def test_the_coordinator_sends_undelivered_messages_again(live, app, client, rows):
-    from intake import db, privacy
+    from intake import db
     from intake.models import utcnow
+    from intake.privacy import records
 
     submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
     for email in ("bertil@example.com", "cecilia@example.com"):
@@ -172,7 +173,7 @@ def test_the_coordinator_sends_undelivered_messages_again(live, app, client, row
         )
     with app.app_context():
         session = db.session()
-        privacy.erase_household(session, session.query(Household).order_by(Household.id.desc()).first(), utcnow())
+        records.erase_household(session, session.query(Household).order_by(Household.id.desc()).first(), utcnow())
         session.commit()
     page = coordinator_logged_in(live, app)
     page.goto("/crm/messages/")

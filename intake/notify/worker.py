@@ -18,8 +18,11 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from intake import content, db, followup, handoff, mail, messages, mime, outbox, resets, webhook
+from intake import db
+from intake.accounts import resets
+from intake.builtsite import content
 from intake.models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
+from intake.notify import emails, followup, handoff, mail, mime, outbox, webhook
 
 log = logging.getLogger("intake.worker")  # a log name operators filter on: it stays when the module moves
 
@@ -94,13 +97,13 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
                 and household.withdrawn_at is None
                 and household.erased_at is None
             )
-            outgoing = messages.for_new_household(session, household, site) if told else []
+            outgoing = emails.for_new_household(session, household, site) if told else []
             if told and hand_off:
                 outgoing.append(handoff.household_registered(household))
         else:
             order = session.get(MagazineOrder, event.order_id) if event.order_id else None
             told = order is not None and order.quarantine_reason is None and order.erased_at is None
-            outgoing = messages.for_new_order(session, order, site) if told else []
+            outgoing = emails.for_new_order(session, order, site) if told else []
             if told and hand_off:
                 outgoing.append(handoff.order_placed(order))
         if outbox.complete(session, event, worker, utcnow()):
@@ -194,7 +197,7 @@ def _failed(app, session, message: OutboxMessage, worker: str, error: str, perma
     if dead:
         log.error("outbox message %s (%s) is dead after %d attempts", message.id, message.kind, message.attempts)
         try:
-            for alert in messages.dead_letter(session, content.site(), message, _reference(session, message)):
+            for alert in emails.dead_letter(session, content.site(), message, _reference(session, message)):
                 session.add(alert)
             session.commit()
         except Exception as exc:  # noqa: BLE001 - the message stays dead and visible even if the alert fails
@@ -245,7 +248,7 @@ def _follow_ups(app: Flask, local: datetime) -> bool:
         for kind in followup.due(household, today, working, escalation, settled):
             if followup.once(session, kind, household.id):
                 days = working if kind != "settled_check" else settled
-                session.add_all(messages.follow_up(session, site, household, kind, days))
+                session.add_all(emails.follow_up(session, site, household, kind, days))
     session.commit()
     return True
 
@@ -271,9 +274,7 @@ def _orders_summary(app: Flask, local: datetime) -> bool:
     ).all()
     count = sum(n for _, n in rows)
     if count:
-        for message in messages.orders_summary(
-            session, content.site(), day.isoformat(), count, [tuple(r) for r in rows]
-        ):
+        for message in emails.orders_summary(session, content.site(), day.isoformat(), count, [tuple(r) for r in rows]):
             session.add(message)
     session.commit()
     return True

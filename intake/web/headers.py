@@ -13,15 +13,16 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 
-from intake import redaction, site_build
-from intake.pages import shell_path
+from intake.builtsite import current
+from intake.builtsite.shell import shell_path
+from intake.web import redaction
 from tasteget.site import csp
 
 
 def current_policy() -> str:
     """The site's policy, worked out again whenever the site is rebuilt (kept while a build is
     being written)."""
-    built = site_build.current()
+    built = current.current()
     cached = current_app.extensions.get("csp_policy")
     if cached is None or (built is not None and cached[0] != built):
         site_dir = Path(current_app.config["SITE_DIR"])

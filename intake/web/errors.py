@@ -16,8 +16,17 @@ from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
-from intake import site
+from intake.builtsite import serving
 from intake.models import UTM_FIELDS
+from intake.web import redaction
+
+
+class Intake(Flask):
+    def log_exception(self, exc_info) -> None:
+        """Flask's own line, with the path as the access logs show it: a withdrawal or reset link's
+        token stays out of the error log too (`redaction.path`)."""
+        self.logger.error("Exception on %s [%s]", redaction.path(request.path), request.method, exc_info=exc_info)
+
 
 # Tab, line feed and carriage return belong in a text area; nothing else below space, nor DEL.
 CONTROL_IN_FIELD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -65,7 +74,9 @@ def _answer(status: int, title: str, text: str, notice: str):
     _rolled_back()
     render = g.pop("form_again", None)
     try:
-        html, status, headers = render(status, notice) if render is not None else site.error_page(status, title, text)
+        html, status, headers = (
+            render(status, notice) if render is not None else serving.error_page(status, title, text)
+        )
     except Exception:  # noqa: BLE001 - the error page must not fail in turn (no site built, say)
         current_app.logger.exception("the error page could not be shown")
         html, headers = f"<!doctype html><title>{status}</title><p>{title}</p>", {"Content-Type": "text/html"}

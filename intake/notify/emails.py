@@ -16,8 +16,11 @@ from markdown import markdown
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from intake import accounts, choices, mime, outbox, privacy, routing
+from intake import choices
+from intake.accounts import users
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
+from intake.notify import mime, outbox, routing
+from intake.privacy import records
 from tasteget.site import routes
 
 GUIDE_LANGUAGE = "sv"
@@ -93,7 +96,7 @@ def household_summary(household: Household, lang: str) -> str:
 
 def recipients(session: Session, site):
     """Who is told: staff accounts where they exist, the contacts in the content otherwise."""
-    return routing.combine(accounts.recipients(session), routing.from_content(site))
+    return routing.combine(users.recipients(session), routing.from_content(site))
 
 
 def for_new_household(session: Session, household: Household, site) -> list[OutboxMessage]:
@@ -154,7 +157,7 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
                 contacts=contacts_for(household.municipality_slugs, site, lang),
                 privacy_url=public_url(routes.url("privacy", lang)),
                 withdraw_url=public_url(
-                    privacy.withdraw_path(lang, privacy.withdrawal_token(current_app.secret_key, household.reference))
+                    records.withdraw_path(lang, records.withdrawal_token(current_app.secret_key, household.reference))
                 ),
             )
         )

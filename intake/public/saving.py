@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from intake import abuse, choices, db, outbox, postal, webhook
-from intake.content import Notice, privacy_notice
+from intake import choices, db
+from intake.builtsite.content import Notice, privacy_notice
 from intake.models import (
     UTM_FIELDS,
     Household,
@@ -28,7 +28,9 @@ from intake.models import (
     PrivacyNotice,
     utcnow,
 )
-from intake.privacy import PURPOSES
+from intake.notify import outbox, webhook
+from intake.privacy.records import PURPOSES
+from intake.public import abuse, postal
 from intake.references import new_reference
 
 _INSERT_HOUSEHOLD = insert(Household.__table__).returning(Household.__table__.c.id)

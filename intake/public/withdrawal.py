@@ -14,9 +14,13 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from intake import abuse, audit, db, privacy, redaction, webhook
+from intake import db
+from intake.builtsite.shell import render_page
 from intake.models import Household, utcnow
-from intake.pages import render_page
+from intake.notify import webhook
+from intake.privacy import audit, records
+from intake.public import abuse
+from intake.web import redaction
 from tasteget.site import routes
 
 bp = Blueprint("withdrawal", __name__)
@@ -28,7 +32,7 @@ def _language(endpoint, values):
 
 
 def _view(lang: str, token: str):
-    reference = privacy.reference_from_token(current_app.secret_key, token)
+    reference = records.reference_from_token(current_app.secret_key, token)
     session = db.session()
     h = session.scalar(select(Household).where(Household.reference == reference)) if reference else None
     if h is None:
@@ -37,25 +41,25 @@ def _view(lang: str, token: str):
     expired = request.method == "POST" and not form.validate_on_submit()
     if request.method == "POST" and not expired:
         if h.withdrawn_at is None:
-            erased = privacy.withdraw(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
+            erased = records.withdraw(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
             audit.record(session, "withdraw", "household", h.reference, "erased" if erased else "hidden", actor="mover")
             if erased:
                 audit.record(session, "erase", "household", h.reference, "withdrawn (consent)", actor="mover")
             session.commit()
             # Erased or kept as an official record, the link's campaign detail is gone: from the files too.
-            db.scrub(db.engine(), privacy.ERASED_TABLES)
+            db.scrub(db.engine(), records.ERASED_TABLES)
         return redirect(request.path, 303)
     other = routes.other(lang)
     page = dict(
         lang=lang,
-        alternate=privacy.withdraw_path(other, token),
+        alternate=records.withdraw_path(other, token),
         reference=h.reference,
     )
     if h.withdrawn_at is not None:
         if h.erased_at is not None:
             text = _("Your registration is withdrawn and your personal details have been erased.")
         else:
-            last_day = privacy.erased_by(h.withdrawn_at, current_app.config["RETENTION_MONTHS"])
+            last_day = records.erased_by(h.withdrawn_at, current_app.config["RETENTION_MONTHS"])
             text = _(
                 "Your registration is withdrawn: the relocation guides no longer see it. As an official record it is kept until %(date)s at the latest, as the region's deletion decision sets, and then erased.",
                 date=format_date(last_day, "long"),
@@ -91,7 +95,7 @@ def _view(lang: str, token: str):
 
 for _lang in routes.LANGS:
     bp.add_url_rule(
-        privacy.withdraw_path(_lang, "<token>"),
+        records.withdraw_path(_lang, "<token>"),
         "withdraw_" + _lang,
         abuse.limiter.limit(abuse.form_limit, methods=["POST"])(redaction.private(_view)),
         defaults={"lang": _lang},

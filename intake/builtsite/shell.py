@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app, render_template, request
 from markupsafe import escape
 
-from intake import site_build
+from intake.builtsite import current
 from tasteget.site import routes, stamp
 from tasteget.site.shell import SHELL_DIR, Shell
 
@@ -31,7 +31,7 @@ def check_site(site_dir: Path) -> None:
 def _shell(lang: str) -> Shell:
     """The shell, read again whenever the site is rebuilt, so the forms follow the site's layout.
     While a build is being written (no stamp yet) the last build's shells are kept."""
-    build = site_build.current()
+    build = current.current()
     shells = current_app.extensions.get("page_shells")
     if shells is None or (build is not None and shells["build"] != build):
         # A new dict rather than clearing the old one: other threads may be reading it.

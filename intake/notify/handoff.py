@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from intake import outbox, webhook
 from intake.models import UTM_FIELDS, Household, MagazineOrder, OutboxMessage
+from intake.notify import outbox, webhook
 
 KIND = outbox.WEBHOOK
 HOUSEHOLD_REGISTERED, ORDER_PLACED, STATUS_CHANGED = "household.registered", "order.placed", "household.status_changed"

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from intake.mail import parse_url
 from intake.models import OutboxMessage
+from intake.notify.mail import parse_url
 
 ADDRESS_KINDS = ("mover_confirmation", "order_confirmation")  # sent to addresses typed into a form
 # Things that happened, which the worker turns into messages (see `event`).

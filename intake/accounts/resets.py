@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from intake import accounts, outbox
-from intake.messages import GUIDE_LANGUAGE, compose, public_url
+from intake.accounts import users
 from intake.models import OutboxMessage, PasswordReset, User, utcnow
+from intake.notify import outbox
+from intake.notify.emails import GUIDE_LANGUAGE, compose, public_url
 
 
 def _hash(token: str) -> str:
@@ -59,8 +60,8 @@ def answer_request(session: Session, event: OutboxMessage) -> None:
     """The worker's part of "send me a link": a link to an active account, nothing otherwise; the
     typed address is not kept afterwards. The caller commits."""
     try:
-        user = accounts.find(session, event.to_address)
-    except accounts.AccountError:
+        user = users.find(session, event.to_address)
+    except users.AccountError:
         user = None
     if user is not None and user.active:
         send_link(session, user, current_app.config["PASSWORD_RESET_MINUTES"])
@@ -95,8 +96,8 @@ def redeem(session: Session, reset: PasswordReset, password: str) -> bool:
         session.rollback()
         return False
     try:
-        accounts.set_password(session, reset.user, password)  # commits, and ends every other link
-    except accounts.AccountError:
+        users.set_password(session, reset.user, password)  # commits, and ends every other link
+    except users.AccountError:
         session.rollback()  # the link stays usable
         raise
     return True

@@ -14,9 +14,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from intake import audit, handoff, outbox
 from intake.models import OutboxMessage
-from intake.privacy import ERASED_MARK
+from intake.notify import handoff, outbox
+from intake.privacy import audit
+from intake.privacy.records import ERASED_MARK
 
 LIMIT = 200
 # Hand-offs that tell the other CRM to stop using or erase its copy name the household by reference

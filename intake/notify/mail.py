@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from intake import private_files
-from intake.deadline import Deadline
-from intake.mime import Outgoing, build
+from intake.notify.deadline import Deadline
+from intake.notify.mime import Outgoing, build
+from intake.ops import private_files
 
 log = logging.getLogger("intake.mail")  # a log name operators filter on: it stays when the module moves
 

@@ -16,7 +16,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from intake import handoff
 from intake.models import (
     UTM_FIELDS,
     Household,
@@ -26,6 +25,7 @@ from intake.models import (
     OutboxMessage,
     PrivacyNotice,
 )
+from intake.notify import handoff
 from tasteget.site import routes
 
 LEGAL_BASES = ("consent", "public_task")

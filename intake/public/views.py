@@ -14,11 +14,15 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from intake import abuse, campaign, choices, content, db, errors, messages, redaction, store
-from intake.errors import CONTROL_ANYWHERE
-from intake.forms import OrderForm, RegistrationForm, select_choices
+from intake import choices, db
+from intake.builtsite import content
+from intake.builtsite.shell import filled, render_page
 from intake.models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
-from intake.pages import filled, render_page
+from intake.notify import emails
+from intake.public import abuse, campaign, saving
+from intake.public.forms import OrderForm, RegistrationForm, select_choices
+from intake.web import errors, redaction
+from intake.web.errors import CONTROL_ANYWHERE
 from tasteget.site import routes
 
 bp = Blueprint("public", __name__)
@@ -128,7 +132,7 @@ def register(lang: str):
     errors.offer_form_again(lambda status, notice: render(form, status, notice))
     if form.validate():
         try:
-            done = store.save_household(form, lang, site)
+            done = saving.save_household(form, lang, site)
         except IntegrityError:  # a double click: the first copy is stored, this one is not
             db.session().rollback()
             done = _find(Household, form.submission_id.data)
@@ -175,8 +179,8 @@ def register_receipt(lang: str, reference: str):
                 days=region.response_days,
             ),
             reference=markers["reference"],
-            next_steps=messages.markdown_html(region.after_registering.get(lang)),
-            contacts=messages.contacts_for([m for m in municipalities if m], site, lang),
+            next_steps=emails.markdown_html(region.after_registering.get(lang)),
+            contacts=emails.contacts_for([m for m in municipalities if m], site, lang),
             home_url=routes.url("home", lang),
         )[0]
 
@@ -201,7 +205,7 @@ def order(lang: str):
             status=status,
             form=form,
             notice=notice or _notice(form),
-            magazine_description=messages.markdown_html(site.region.magazine.description.get(lang)),
+            magazine_description=emails.markdown_html(site.region.magazine.description.get(lang)),
             privacy_url=routes.url("privacy", lang),
         )
 
@@ -211,8 +215,8 @@ def order(lang: str):
     errors.offer_form_again(lambda status, notice: render(form, status, notice))
     if form.validate():
         try:
-            done = store.save_order(form, lang, site)
-        except (store.AlreadyOrdered, IntegrityError):
+            done = saving.save_order(form, lang, site)
+        except (saving.AlreadyOrdered, IntegrityError):
             # This very form stored a moment ago (a double click), or another order to the address.
             db.session().rollback()
             done = _find(MagazineOrder, form.submission_id.data)

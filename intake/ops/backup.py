@@ -18,8 +18,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from intake import db, private_files
+from intake import db
 from intake.db import MIGRATIONS
+from intake.ops import private_files
 
 BUSY_MS = 10_000  # how long to wait for a writer of the running service to finish its transaction
 

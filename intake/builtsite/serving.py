@@ -11,8 +11,9 @@ from flask import Blueprint, current_app, jsonify, redirect, request, send_from_
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from intake import abuse, db
-from intake.pages import render_page
+from intake import db
+from intake.builtsite.shell import render_page
+from intake.public import abuse
 from tasteget.site import routes
 from tasteget.site.shell import SHELL_DIR
 

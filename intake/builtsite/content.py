@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from intake import site_build
+from intake.builtsite import current
 from tasteget.content.load import Site, check
 from tasteget.site import stamp
 
@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
 def site() -> Site:
     """The content of the site's latest build (the last good content, if that build's is broken)."""
     loaded = current_app.extensions["site_content"]
-    build = site_build.current()
+    build = current.current()
     if build is not None and build != loaded.build:
         loaded = _reload(build)
     return loaded.site

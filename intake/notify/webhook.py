@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from intake.deadline import Deadline
+from intake.notify.deadline import Deadline
 
 TIMESTAMP_HEADER = "X-TaSteget-Timestamp"
 SIGNATURE_HEADER = "X-TaSteget-Signature"

@@ -35,8 +35,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from intake import campaign, choices, postal
+from intake import choices
 from intake.models import UTM_FIELDS
+from intake.public import campaign, postal
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")

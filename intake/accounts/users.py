@@ -10,10 +10,10 @@ import pyotp
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from intake import passwords
-from intake.errors import CONTROL_ANYWHERE
-from intake.forms import ENCODED_WORD
+from intake.accounts import passwords
 from intake.models import ROLES, PasswordReset, StaffSession, User, UserMunicipality, utcnow
+from intake.public.forms import ENCODED_WORD
+from intake.web.errors import CONTROL_ANYWHERE
 
 
 class AccountError(ValueError):
@@ -116,7 +116,7 @@ def all_users(session: Session) -> list[User]:
 
 def recipients(session: Session):
     """Active guides by municipality and active coordinators, as routing recipients."""
-    from intake.routing import Recipient
+    from intake.notify.routing import Recipient
 
     guides: dict[str, list[Recipient]] = {}
     coordinators: list[Recipient] = []

@@ -1,0 +1,1 @@
+"""Staff accounts: users and their municipalities, passwords, reset and invitation links."""

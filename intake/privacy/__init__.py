@@ -1,0 +1,1 @@
+"""Data protection: the consent record and its withdrawal, erasure, retention, export and the audit log."""

@@ -1,0 +1,1 @@
+"""What every request and response passes through: security headers, error pages, log redaction."""

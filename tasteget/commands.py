@@ -1,0 +1,152 @@
+"""The content and site commands: check the content, build and preview the site, print its
+security policy, write the field reference. They load neither Flask nor the intake."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from tasteget.content import reference
+from tasteget.content.load import Report, check
+from tasteget.site.build import BuildFailed, build_site, preview
+
+
+def print_report(report: Report, verbose: bool = True) -> None:
+    for problem in report.errors:
+        click.echo(str(problem))
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}")
+    cov = report.coverage
+    click.echo(f"Translation coverage: {cov.translated} of {cov.total} texts have English ({cov.percent:.0f} %).")
+    if verbose and cov.missing:
+        click.echo("Missing English (shown in Swedish with a note):")
+        for item in cov.missing:
+            click.echo(f"  {item}")
+
+
+@click.command("check")
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder.",
+)
+@click.option(
+    "--docs",
+    "docs_dir",
+    default="docs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder that pictures are relative to.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Do not list each untranslated text.")
+def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
+    """Validate all content; list every error, warning and untranslated text.
+
+    Exits 1 when there is an error. Placeholder contacts are warnings: fill them in before launch.
+    """
+    if not content_dir.is_dir():
+        raise click.ClickException(
+            f"no content folder at {content_dir}/ (run from the project folder or pass --content)"
+        )
+    report = check(content_dir, docs_dir)
+    print_report(report, verbose=not quiet)
+    if report.errors:
+        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")
+        sys.exit(1)
+    site = report.site
+    spaces = sum(len(m.coworking) for m in site.municipalities.values())
+    click.echo(
+        f"OK: {len(site.municipalities)} municipalities, {spaces} coworking spaces, "
+        f"{len(site.stories)} stories; {len(report.warnings)} warning(s)."
+    )
+
+
+@click.command("build")
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder with mkdocs.yml and mkdocs.en.yml.",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site_dir in mkdocs.yml); English goes in its en/.",
+)
+def build_command(root: Path, site_dir: Path | None) -> None:
+    """Check the content and build the site in both languages into site/ (English in site/en/)."""
+    _mkdocs_logging()
+    try:
+        build_site(root, site_dir, progress=click.echo)
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("csp")
+@click.option(
+    "--site-dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site.",
+)
+def csp_command(site_dir: Path) -> None:
+    """Print the built site's Content-Security-Policy (its inline scripts by hash), for any web server or CDN.
+
+    `tasteget build` also writes it as nginx lines to _shell/headers.nginx.conf in the site.
+    """
+    from tasteget.site import csp
+
+    if not any(site_dir.glob("*.html")):
+        raise click.ClickException(f"no built site in {site_dir}/: run `tasteget build` first")
+    click.echo(csp.policy(csp.site_script_hashes(site_dir)))
+
+
+@click.command("preview")
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder with mkdocs.yml and mkdocs.en.yml.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
+def preview_command(root: Path, host: str, port: int) -> None:
+    """Serve both languages with live reload: pages rebuild when a content file changes."""
+    _mkdocs_logging(logging.INFO)
+    try:
+        preview(root, host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@click.command("reference")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of printing."
+)
+def reference_command(output: Path | None) -> None:
+    """Print the content field reference (Markdown), generated from the schema."""
+    text = reference.markdown()
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
+    else:
+        click.echo(text, nl=False)
+
+
+def _mkdocs_logging(level: int = logging.WARNING) -> None:
+    """Show MkDocs' messages as `WARNING -  …` lines, as its own command does."""
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level)
