@@ -1,7 +1,8 @@
 """Contracts recorded before the code moves (issue 14): every route with its endpoint name and
-methods, every command with its options, and every webhook payload's keys. The magazine prints the
-URLs, e-mails already sent carry them, scripts call the commands and another CRM parses the
-payloads: a change here must be deliberate.
+methods, every command with its options, every webhook payload's keys, and every kind of e-mail's
+shape (its headers, MIME parts, subject pattern and the paths of its links, not its wording). The
+magazine prints the URLs, e-mails already sent carry their links, scripts call the commands and
+another CRM parses the payloads: a change here must be deliberate.
 
 A deliberate change is recorded with `TASTEGET_RECORD_CONTRACTS=1 .venv/bin/pytest tests/test_contracts.py`,
 and its diff under tests/contracts/ is what a reviewer reads.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import click
@@ -89,3 +91,117 @@ def test_every_webhook_payload_keeps_its_shape():
         payload = json.loads(delivery.body_text)
         lines += [payload["type"], *(f"  {path}" for path in sorted(_paths(payload)))]
     _compare("webhooks.txt", lines)
+
+
+# The variable parts of an e-mail, as placeholders: what is left is what a change would break.
+REFERENCE = re.compile(r"\b[HM]-[2-9A-Z]{4}-[2-9A-Z]{4}\b")
+DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+NUMBER = re.compile(r"\b\d+\b")
+TOKEN = re.compile(r"(?<=/)[\w.-]{20,}(?=/)")  # a withdrawal or password link's token
+FIXED_HEADERS = {"Auto-Submitted", "Content-Language", "MIME-Version"}  # recorded with their values
+
+
+def _send_every_kind_of_email(app, client, rows, smtp) -> list:
+    """Drive each e-mail the product sends through its real path (forms, the worker's events and
+    jobs, the back office), deliver them over SMTP, and return (outbox kind, language, message)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from intake import content, db, handoff, messages, worker
+    from intake.models import Household, MagazineOrder, OutboxMessage
+
+    from intake_helpers import (
+        ORDER,
+        REGISTRATION,
+        deliver_all,
+        expand_events,
+        hidden_fields,
+        make_staff,
+        staff_login,
+        submit,
+    )
+
+    app.config["MAIL_MAX_ATTEMPTS"] = 1
+    smtp.refuse.add("refused@example.com")  # its order confirmation dies: the coordinator's dead letter
+    # Registrations (guides' notices and the mover's confirmation, a guide's municipality and "not sure").
+    submit(client, "/registrera/", {**REGISTRATION, "contact_language": "sv", "municipalities": ["berg"]})
+    submit(client, "/en/register/", {**REGISTRATION, "email": "ben@example.com", "municipalities": ["unsure"]})
+    # Magazine orders, each language, and one whose confirmation cannot be delivered.
+    submit(client, "/bestall-magasinet/", ORDER)
+    submit(client, "/en/order-magazine/", {**ORDER, "street": "Bygatan 2", "email": "order@example.com"})
+    submit(client, "/en/order-magazine/", {**ORDER, "street": "Bygatan 3", "email": "refused@example.com"})
+    expand_events(app)
+    worker.run_jobs(app, now=datetime.now(UTC).replace(hour=9, minute=0) + timedelta(days=1))  # orders summary
+    with app.app_context():
+        session, site = db.session(), content.site()
+        household = session.scalars(select(Household).order_by(Household.id)).first()
+        for kind in ("reminder", "escalation", "settled_check"):  # as the hourly job writes them
+            session.add_all(messages.follow_up(session, site, household, kind, 3))
+        order = session.scalars(select(MagazineOrder).order_by(MagazineOrder.id)).first()
+        webhook = handoff.order_placed(order)  # a webhook delivery given up
+        webhook.attempts, webhook.last_error = 8, "HTTP 503"
+        session.add_all(messages.dead_letter(session, site, webhook, order.reference))
+        session.commit()
+    deliver_all(app)
+    # A new account's invitation and a forgotten password (the same kind and shape).
+    admin = app.test_client()
+    staff_login(admin, make_staff(app, "admin@staff.example", "admin"))
+    token = hidden_fields(admin.get("/crm/accounts/").get_data(as_text=True))["csrf_token"]
+    invite = {"csrf_token": token, "email": "ny@are.example", "name": "Ny", "role": "guide", "municipality": ["are"]}
+    assert admin.post("/crm/accounts/", data=invite).status_code == 303
+    other = app.test_client()
+    token = hidden_fields(other.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
+    other.post("/crm/password/forgot/", data={"csrf_token": token, "email": "admin@staff.example"})
+    deliver_all(app)
+    outbox = {m.message_id: m for m in rows(OutboxMessage)}
+    return [(outbox[m["Message-ID"]].kind, outbox[m["Message-ID"]].language, m) for m in smtp.received]
+
+
+def _placeholders(text: str, names: dict[str, str]) -> str:
+    text = REFERENCE.sub("<reference>", text)
+    for value, placeholder in names.items():
+        text = text.replace(value, placeholder)
+    return NUMBER.sub("<number>", DAY.sub("<day>", text))
+
+
+def _header(message, name: str) -> str:
+    if name == "Content-Type":
+        return f"{name}: {message.get_content_type()}"  # without its boundary
+    return f"{name}: {message[name]}" if name in FIXED_HEADERS else name
+
+
+def _shape(kind: str, lang: str, message, public_url: str, names: dict[str, str]) -> list[str]:
+    """An e-mail's kind and language, its headers in order (the fixed ones with their values), its
+    MIME parts, its subject's pattern and the paths of its links to us, with the parts they are in."""
+    headers = [_header(message, name) for name in message]
+    parts = [f"{part.get_content_type()} {part.get_content_charset() or ''}".strip() for part in message.walk()]
+    links: dict[str, set[str]] = {}
+    for subtype, pattern in (("plain", r"https?://[^\s<>\"]+"), ("html", r'href="(https?://[^"]+)"')):
+        for url in re.findall(pattern, message.get_body((subtype,)).get_content()):
+            if url.startswith(public_url):
+                path = TOKEN.sub("<token>", REFERENCE.sub("<reference>", url.removeprefix(public_url)))
+                links.setdefault(path, set()).add(subtype)
+    return [
+        f"{kind} {lang}",
+        f"  headers: {', '.join(headers)}",
+        f"  parts: {', '.join(parts)}",
+        f"  subject: {_placeholders(str(message['Subject']), names)}",
+        *(f"  link: {path} ({', '.join(sorted(links[path]))})" for path in sorted(links)),
+    ]
+
+
+def test_every_email_keeps_its_kind_headers_subject_and_link_paths(mail_app, client, rows, smtp):
+    """Links in e-mails already sent must keep working, and mail filters match kinds and subjects:
+    each kind of e-mail, in each language it is sent in, with its shape (identical shapes once)."""
+    from intake import content
+
+    with mail_app.app_context():
+        site = content.site()
+        names = {m.name: "<places>" for m in site.municipalities.values()}
+        names[site.region.magazine.name] = "<magazine>"
+    public_url = mail_app.config["PUBLIC_URL"].rstrip("/")
+    sent = _send_every_kind_of_email(mail_app, client, rows, smtp)
+    shapes = {"\n".join(_shape(kind, lang, message, public_url, names)) for kind, lang, message in sent}
+    assert [kind for kind, _, _ in sent].count("password_reset") == 2  # the invitation and the reset, one shape
+    _compare("emails.txt", sorted(shapes))
