@@ -108,8 +108,10 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
 
     from sqlalchemy import select
 
-    from intake import content, db, handoff, messages, worker
+    from intake import db
+    from intake.builtsite import content
     from intake.models import Household, MagazineOrder, OutboxMessage
+    from intake.notify import emails, handoff, worker
 
     from intake_helpers import (
         ORDER,
@@ -137,11 +139,11 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
         session, site = db.session(), content.site()
         household = session.scalars(select(Household).order_by(Household.id)).first()
         for kind in ("reminder", "escalation", "settled_check"):  # as the hourly job writes them
-            session.add_all(messages.follow_up(session, site, household, kind, 3))
+            session.add_all(emails.follow_up(session, site, household, kind, 3))
         order = session.scalars(select(MagazineOrder).order_by(MagazineOrder.id)).first()
         webhook = handoff.order_placed(order)  # a webhook delivery given up
         webhook.attempts, webhook.last_error = 8, "HTTP 503"
-        session.add_all(messages.dead_letter(session, site, webhook, order.reference))
+        session.add_all(emails.dead_letter(session, site, webhook, order.reference))
         session.commit()
     deliver_all(app)
     # A new account's invitation and a forgotten password (the same kind and shape).
@@ -194,7 +196,7 @@ def _shape(kind: str, lang: str, message, public_url: str, names: dict[str, str]
 def test_every_email_keeps_its_kind_headers_subject_and_link_paths(mail_app, client, rows, smtp):
     """Links in e-mails already sent must keep working, and mail filters match kinds and subjects:
     each kind of e-mail, in each language it is sent in, with its shape (identical shapes once)."""
-    from intake import content
+    from intake.builtsite import content
 
     with mail_app.app_context():
         site = content.site()
