@@ -1,7 +1,9 @@
 """Build the site in every language, and preview it with live reload while content is edited.
 
 Each language is its own MkDocs build (its own search language and navigation): Swedish from
-mkdocs.yml into the site folder, English from mkdocs.en.yml into its `en/`.
+mkdocs.yml into the site folder, English from mkdocs.en.yml into its `en/`. Before each build the
+hook generates that language's pages into `build/pages/<lang>/` and the build reads them from there
+(`hook.py`, `generate.py`); a rebuild in the preview generates them again from the edited content.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def preview(root: Path, host: str, port: int) -> None:
     configs = builder()
     watched = {root / name for name in LANG_CONFIGS.values()}
     for config in configs:
+        # docs_dir is docs/ again once a build is done (the hook points it at the generated pages
+        # only while MkDocs reads them), so the folder each build rewrites is not watched.
         watched |= {Path(config.docs_dir), *map(Path, config.watch), *map(Path, config.theme.dirs[:1])}
     for path in sorted(watched):
         server.watch(str(path))

@@ -1,7 +1,7 @@
 """Render the site's pages from validated content: plain Markdown per language, no MkDocs here.
 
-`render(site, lang)` returns every generated page of one language's build; the MkDocs hook only
-adds them to the build, so another static-site engine could take them as they are.
+`render(site, lang)` returns every generated page of one language's build; `generate.py` writes
+them into a folder a static-site engine builds (MkDocs through its hook, or another).
 """
 
 from __future__ import annotations

@@ -1,0 +1,88 @@
+"""Generate one language's pages as a folder a static-site engine builds: no MkDocs here.
+
+`generate(content_dir, docs_dir, out_dir, lang)` checks the content, renders every page and writes
+it into `out_dir` as Markdown with its meta as YAML front matter, beside a copy of `docs_dir` (the
+styles, scripts and pictures), so `out_dir` is a complete `docs_dir` for MkDocs or another engine.
+Files from an earlier run that are no longer generated are removed; a file whose bytes have not
+changed is not written again, so a watcher sees only what an edit changed. `docs_dir` is only read.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..content.errors import Problem
+from ..content.load import Site, check
+from .pages import GeneratedPage, render
+
+
+class ContentErrors(Exception):
+    """The content has errors, so nothing was written; `problems` lists them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("the content has errors; fix them and build again:\n" + "\n".join(map(str, problems)))
+
+
+@dataclass
+class Generated:
+    site: Site
+    pages: list[GeneratedPage]
+    out_dir: Path
+
+
+def front_matter(page: GeneratedPage) -> dict:
+    """The page's meta as the engine reads it: the page's own, its translation and its content file."""
+    meta = {**page.meta, "alternate": page.alternate}
+    if page.source:
+        meta["source"] = page.source
+    return meta
+
+
+def page_text(page: GeneratedPage) -> str:
+    meta = yaml.safe_dump(front_matter(page), allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{meta}---\n\n{page.markdown}"
+
+
+def generate(content_dir: Path, docs_dir: Path, out_dir: Path, lang: str) -> Generated:
+    """Write `lang`'s pages and a copy of `docs_dir` into `out_dir`; raise ContentErrors instead if the
+    content has errors (then `out_dir` is left as it was)."""
+    docs_dir, out_dir = Path(docs_dir).resolve(), Path(out_dir).resolve()
+    if out_dir == docs_dir or docs_dir in out_dir.parents or out_dir in docs_dir.parents:
+        raise ValueError(f"the pages are generated outside the docs folder, not in {out_dir}")
+    report = check(Path(content_dir), docs_dir)
+    if report.errors:
+        raise ContentErrors(report.errors)
+    pages = render(report.site, lang)
+    wanted: dict[str, bytes | Path] = {}
+    for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
+        wanted[path.relative_to(docs_dir).as_posix()] = path
+    for page in pages:
+        if page.src_path in wanted:
+            raise ValueError(f"{docs_dir / page.src_path} has the path of a generated page; remove it")
+        wanted[page.src_path] = page_text(page).encode("utf-8")
+    _sync(out_dir, wanted)
+    return Generated(report.site, pages, out_dir)
+
+
+def _sync(out_dir: Path, wanted: dict[str, bytes | Path]) -> None:
+    """Make `out_dir` hold exactly `wanted` (relative path -> bytes, or a file to copy)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path in sorted(out_dir.rglob("*"), reverse=True):  # children before their folders
+        rel = path.relative_to(out_dir).as_posix()
+        if path.is_symlink() or (path.is_file() and rel not in wanted):
+            path.unlink()
+        elif path.is_dir() and (rel in wanted or not any(path.iterdir())):
+            shutil.rmtree(path)
+    for rel, data in wanted.items():
+        target = out_dir / rel
+        if isinstance(data, Path):
+            data = data.read_bytes()
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
