@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from tasteget.content import reference
+from tasteget.content import fields
 from tasteget.content.load import Report, check
 from tasteget.site.build import BuildFailed, build_site, preview
 
@@ -134,7 +134,7 @@ def preview_command(root: Path, host: str, port: int) -> None:
 )
 def reference_command(output: Path | None) -> None:
     """Print the content field reference (Markdown), generated from the schema."""
-    text = reference.markdown()
+    text = fields.markdown()
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {output}.")

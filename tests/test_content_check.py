@@ -284,7 +284,7 @@ import resource, runpy, sys
 limit = int(sys.argv.pop(1))
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 sys.argv[0] = "tasteget"
-runpy.run_module("tasteget", run_name="__main__")
+runpy.run_module("intake", run_name="__main__")
 """
 
 

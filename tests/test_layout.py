@@ -54,7 +54,7 @@ def test_the_content_model_imports_neither_flask_nor_mkdocs():
         if names & {"flask", "mkdocs", "flask_babel", "flask_wtf"}
     }
     assert offenders == {}
-    loaded = _loaded_after("import tasteget.content.load, tasteget.content.reference")
+    loaded = _loaded_after("import tasteget.content.load, tasteget.content.fields")
     assert not loaded & {"flask", "mkdocs", "intake"}
 
 

@@ -26,4 +26,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from intake.crm import admin, auth, contacts, dashboard, households, messages, orders, password, privacy, staff  # noqa: E402, F401 - they register their views on bp
+from intake.crm import (  # noqa: E402, F401 - they register their views on bp
+    admin,
+    auth,
+    contacts,
+    dashboard,
+    households,
+    orders,
+    password_reset,
+    privacy,
+    staff,
+    undelivered,
+)
