@@ -3,7 +3,7 @@
 A link is single-use and short-lived, and only its hash is stored. "Send me a link" does the same
 work for every address (the worker looks it up), so neither its answer nor its time tells who has
 an account. A link works once even when two requests bring it at the same moment, and a new
-password, however it is set, ends every link still open (`accounts.set_password`).
+password, however it is set, ends every link still open (`users.set_password`).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def normalise_email(email: str) -> str:
 
 
 def _unsafe_in_mail(text: str) -> bool:
-    """Control characters or an encoded-word (`=?…?=`), which mail software decodes (see `forms`)."""
+    """Control characters or an encoded-word (`=?…?=`), which mail software decodes (see `intake.public.forms`)."""
     return bool(CONTROL_ANYWHERE.search(text) or ENCODED_WORD.search(text))
 
 

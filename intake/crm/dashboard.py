@@ -1,6 +1,6 @@
 """The coordinator's dashboard: the campaign's figures as of a day, as charts, tables and CSV.
 
-The numbers come from `figures.figures_of`, as those of `tasteget report` do, so the two always agree;
+The numbers come from `counts.figures_of`, as those of `tasteget report` do, so the two always agree;
 this module only lays them out.
 """
 
