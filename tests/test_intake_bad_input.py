@@ -232,6 +232,7 @@ CONTROL_CASES = [
     ("withdrawal path", "GET", "/registrera/aterkalla/%00/", None),
     ("static site path", "GET", "/kommuner/%00/", None),
     ("query parameter of a form page", "GET", "/registrera/?other=%00", None),
+    ("campaign parameter where no form reads it", "GET", "/crm/login/?utm_source=%00", None),
     ("login e-mail", "POST", "/crm/login/", {"email": f"a{NUL}@example.com", "password": "x" * 12}),
     ("forgot-password e-mail", "POST", "/crm/password/forgot/", {"email": f"a{NUL}@example.com"}),
     ("household search", "GET", "/crm/households/?q=%00", None),

@@ -100,7 +100,7 @@ def _receipt_url(section: str, lang: str, reference: str) -> str:
 
 
 @pair("register", methods=["GET", "POST"])
-@errors.checks_its_own_fields
+@errors.checks_its_own_fields(query=UTM_FIELDS)  # `campaign.value` drops a bad one
 @abuse.limiter.limit(abuse.form_limit, methods=["POST"])
 def register(lang: str):
     site = content.site()
@@ -190,7 +190,7 @@ def register_receipt(lang: str, reference: str):
 
 
 @pair("order", methods=["GET", "POST"])
-@errors.checks_its_own_fields
+@errors.checks_its_own_fields(query=UTM_FIELDS)  # `campaign.value` drops a bad one
 @abuse.limiter.limit(abuse.form_limit, methods=["POST"])
 def order(lang: str):
     site = content.site()

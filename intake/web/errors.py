@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
 from intake.builtsite import serving
-from intake.models import UTM_FIELDS
 from intake.web import redaction
 
 
@@ -34,22 +33,26 @@ CONTROL_ANYWHERE = re.compile(r"[\x00-\x1f\x7f]")
 OWN_FIELD_CHECKS = "checks_its_own_fields"
 
 
-def checks_its_own_fields(view):
+def checks_its_own_fields(query: tuple[str, ...] = ()):
     """Mark a view whose form refuses control characters field by field, next to each field with
-    what was typed kept (the public forms): its form fields are left to it."""
-    setattr(view, OWN_FIELD_CHECKS, True)
-    return view
+    what was typed kept (the public forms): its form fields are left to it, and so are the `query`
+    parameters it reads itself (a form's campaign parameters, which it drops when they are bad)."""
+
+    def mark(view):
+        setattr(view, OWN_FIELD_CHECKS, frozenset(query))
+        return view
+
+    return mark
 
 
 def refuse_control_characters():
     view = current_app.view_functions.get(request.endpoint)
-    own_checks = getattr(view, OWN_FIELD_CHECKS, False)
-    # A public form's campaign parameters come from a link the mover never typed: `campaign.value`
-    # drops a bad one and the form is shown as usual.
-    values = [value for key, value in request.args.items(multi=True) if not (own_checks and key in UTM_FIELDS)]
+    own_checks = getattr(view, OWN_FIELD_CHECKS, None)
+    own_query = own_checks or frozenset()
+    values = [value for key, value in request.args.items(multi=True) if key not in own_query]
     if CONTROL_ANYWHERE.search("".join([request.path, *request.args.keys(), *values])):
         abort(400)
-    if request.method == "POST" and not own_checks:
+    if request.method == "POST" and own_checks is None:
         fields = [*request.form.keys(), *request.form.values()]
         if CONTROL_IN_FIELD.search("".join(fields)) or request.files:
             abort(400)
