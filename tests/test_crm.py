@@ -14,7 +14,7 @@ from sqlalchemy import update
 from intake import db
 from intake.accounts import users
 from intake.models import Household, HouseholdEvent, OutboxMessage, PasswordReset, StaffSession, User, utcnow
-from intake.privacy import records
+from intake.privacy import consent
 
 from helpers import tasteget
 from intake_helpers import (
@@ -674,7 +674,7 @@ def test_admins_manage_accounts_in_the_back_office(app, staff, rows):
 def withdraw(app, reference):
     """The mover withdraws through the link in their confirmation."""
     visitor = app.test_client()
-    link = records.withdraw_path("sv", records.withdrawal_token(app.secret_key, reference))
+    link = consent.withdraw_path("sv", consent.withdrawal_token(app.secret_key, reference))
     assert visitor.post(link, data=hidden_fields(visitor.get(link).get_data(as_text=True))).status_code == 303
 
 

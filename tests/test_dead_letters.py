@@ -10,7 +10,7 @@ import pytest
 from intake import db
 from intake.models import AuditEntry, Household, OutboxMessage, utcnow
 from intake.notify import worker
-from intake.privacy import records
+from intake.privacy import consent, erasure
 
 from helpers import tasteget
 from intake_helpers import (
@@ -114,9 +114,9 @@ def erase(app, reference, withdraw=False):
         session = db.session()
         household = session.query(Household).filter_by(reference=reference).one()
         if withdraw:
-            records.withdraw(session, household, utcnow())
+            consent.withdraw(session, household, utcnow())
         else:
-            records.erase_household(session, household, utcnow())
+            erasure.erase_household(session, household, utcnow(), reason="test")
         session.commit()
 
 
@@ -170,7 +170,7 @@ def test_a_refused_hand_off_is_sent_again_but_only_the_erasure_once_the_househol
     with webhook_app.app_context():
         session = db.session()
         household = session.query(Household).filter_by(reference=reference).one()
-        records.erase_household(session, household, utcnow(), hand_off=True)
+        erasure.erase_household(session, household, utcnow(), reason="test", hand_off=True)
         session.commit()
     worker.send_webhooks(webhook_app, W)
     dead = {m.subject: m for m in rows(OutboxMessage) if m.kind == "webhook" and m.status == "dead"}

@@ -9,7 +9,7 @@ import hashlib
 import pytest
 
 from intake import create_app
-from intake.privacy import records
+from intake.privacy import consent
 from tasteget.site import csp, stamp
 from tasteget.site.shell import SHELL_DIR
 
@@ -139,7 +139,7 @@ def test_every_back_office_response_and_export_is_never_stored(app, client):
     """Every page and export of the back office, whatever its status, and the pages a token or a
     reference opens (receipts, withdrawal): no cache keeps them, no Referer carries their address."""
     reference = register(client)
-    withdraw = records.withdraw_path("en", records.withdrawal_token(app.secret_key, reference))
+    withdraw = consent.withdraw_path("en", consent.withdrawal_token(app.secret_key, reference))
     public = [f"/registrera/tack/{reference}/", withdraw, "/bestall-magasinet/tack/M-NONE-0000/"]
     logged_out = [client.get(path) for path in ("/crm/", "/crm/login/", "/crm/households/?q=x", "/crm/nope/")]
     logged_out += [client.get(path) for path in public]

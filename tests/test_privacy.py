@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from intake import create_app, db
 from intake.figures import counts
 from intake.models import AuditEntry, Household, HouseholdEvent, MagazineOrder, OutboxMessage, PrivacyNotice
-from intake.privacy import records
+from intake.privacy import consent, erasure, retention
 from intake.public import abuse
 
 from helpers import tasteget
@@ -128,18 +128,18 @@ def test_withdrawal_under_public_task_hides_now_and_erases_when_retention_ends(a
     coordinator = logged_in(app, "coordinator")
     assert "Återkallad av den som flyttar" in coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
 
-    later = records.add_months(h.withdrawn_at.replace(tzinfo=UTC), 24) + timedelta(days=1)
+    later = retention.add_months(h.withdrawn_at.replace(tzinfo=UTC), 24) + timedelta(days=1)
     with Session(app.extensions["db_engine"]) as session:
-        assert [d.reference for d in records.purge_due(session, later, 24, 90).households] == [reference]
-        assert records.purge_due(session, later - timedelta(days=2), 24, 90).households == []
+        assert [d.reference for d in retention.purge_due(session, later, 24, 90).households] == [reference]
+        assert retention.purge_due(session, later - timedelta(days=2), 24, 90).households == []
 
 
 def test_a_forged_or_unknown_withdrawal_link_is_a_404(app, client):
     register(client)
     assert client.get("/registrera/aterkalla/not-a-token/").status_code == 404
-    token = records.withdrawal_token(app.secret_key, "H-NONE-0000")
+    token = consent.withdrawal_token(app.secret_key, "H-NONE-0000")
     assert client.get(f"/registrera/aterkalla/{token}/").status_code == 404
-    forged = records.withdrawal_token("another secret", "H-NONE-0000")
+    forged = consent.withdrawal_token("another secret", "H-NONE-0000")
     assert client.post(f"/registrera/aterkalla/{forged}/").status_code in (400, 404)
 
 
@@ -230,6 +230,62 @@ def test_purge_erases_what_retention_says_and_the_figures_stay(app, client, rows
     }
     again = tasteget("purge", env=app_env(app))
     assert "Erased 0 household(s) and 0 order(s)." in again.stdout
+
+
+def erasure_trail(rows, reference):
+    """What the audit log says was done to one record, viewing aside, in the order it was written."""
+    entries = rows(AuditEntry, AuditEntry.reference == reference)
+    return [(e.action, e.record, e.detail, e.actor) for e in entries if e.action != "view"]
+
+
+def test_each_way_of_erasing_writes_its_audit_entries_once_with_its_reason_and_actor(app, client, rows):
+    """The back office, the mover's withdrawal under either basis, the quarantine and the purge each
+    erase through one operation that also records why and by whom: exactly once, as stored before."""
+    coordinator = logged_in(app, "coordinator")
+
+    by_staff = register(client, email="staff@example.com")
+    assert post_on_household(coordinator, by_staff, "erase", reason="Begäran om radering").status_code == 303
+    assert erasure_trail(rows, by_staff) == [("erase", "household", "Begäran om radering", "staff")]
+
+    def withdrawn_by_mover(email):
+        reference = register(client, email=email)
+        [h] = rows(Household, Household.reference == reference)
+        [mail] = [m for m in rows(OutboxMessage, OutboxMessage.household_id == h.id) if m.kind == "mover_confirmation"]
+        link = re.search(r"http://[^/\s]+(/\S*/(?:aterkalla|withdraw)/\S+/)", mail.body_text).group(1)
+        visitor = app.test_client()
+        assert visitor.post(link, data=hidden_fields(visitor.get(link).get_data(as_text=True))).status_code == 303
+        return reference
+
+    under_consent = withdrawn_by_mover("consent@example.com")
+    assert erasure_trail(rows, under_consent) == [
+        ("withdraw", "household", "erased", "mover"),
+        ("erase", "household", "withdrawn (consent)", "mover"),
+    ]
+    app.config["LEGAL_BASIS"] = "public_task"
+    kept = withdrawn_by_mover("kept@example.com")
+    assert erasure_trail(rows, kept) == [("withdraw", "household", "hidden", "mover")]
+
+    robot = register(client, email="robot@example.com", website="http://spam.example")
+    assert post_on_household(coordinator, robot, "quarantine", action="delete").status_code == 303
+    assert rows(Household, Household.reference == robot) == []
+    assert erasure_trail(rows, robot) == [("erase", "household", "quarantine: deleted as a robot", "staff")]
+
+    old = register(client, email="old@example.com")
+    _age(app, Household, old, created_at=datetime.now(UTC) - timedelta(days=800))
+    submit(client, "/bestall-magasinet/", ORDER)
+    [order] = [o.reference for o in rows(MagazineOrder)]
+    _age(app, MagazineOrder, order, sent_at=datetime.now(UTC) - timedelta(days=91))
+    now = datetime.now(UTC)
+    with Session(app.extensions["db_engine"]) as session:
+        assert retention.purge(session, now, 24, 90, dry_run=True) == retention.Purged([old], [order])
+        assert erasure_trail(rows, old) == erasure_trail(rows, order) == []  # a dry run changes nothing
+        assert retention.purge(session, now, 24, 90) == retention.Purged([old], [order])
+        [kept_row] = session.scalars(select(Household).where(Household.reference == kept))
+        with pytest.raises(ValueError):  # only a quarantined record is deleted outright
+            erasure.delete_robot(session, kept_row)
+    assert erasure_trail(rows, old) == [("erase", "household", "retention", "purge")]
+    assert erasure_trail(rows, order) == [("erase", "order", "retention", "purge")]
+    assert [h.reference for h in rows(Household) if h.erased_at is None] == [kept]
 
 
 def test_the_audit_log_names_records_by_reference_and_only_the_coordinator_reads_it(app, client, rows):
@@ -558,7 +614,7 @@ def test_a_failing_withdrawal_logs_its_route_not_its_token(app, client, rows, mo
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(records, "withdraw", fail)
+    monkeypatch.setattr(consent, "withdraw", fail)
     assert client.post(link, data=form).status_code == 500
     assert re.search(r"Exception on /(registrera/aterkalla|en/register/withdraw)/<token>/ \[POST\]", caplog.text)
     assert token not in caplog.text

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from intake.privacy import records
+from intake.privacy import consent
 from intake.web import redaction
 
 from helpers import ROOT, free_port, tasteget, wait_for
@@ -53,8 +53,8 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
         done = mover.post(f"{base}/registrera/", data={**form, **REGISTRATION, "email": SEARCHED})
         assert done.status_code == 200 and "/registrera/tack/" in done.url
         reference = done.url.rstrip("/").rsplit("/", 1)[1]
-        token = records.withdrawal_token(SECRET, reference)
-        assert mover.get(base + records.withdraw_path("en", token)).status_code == 200
+        token = consent.withdrawal_token(SECRET, reference)
+        assert mover.get(base + consent.withdraw_path("en", token)).status_code == 200
     search = f"{base}/crm/households/?q={quote(SEARCHED)}"
     with requests.Session() as staff:
         assert "/crm/login/?next=" in staff.get(search).url  # logged out: the search rides in `next`

@@ -440,7 +440,7 @@ def test_the_worker_command_says_what_is_missing(tmp_path):
 def test_withdrawal_and_erasure_are_handed_off_so_the_other_crm_can_erase_its_copy(
     webhook_app, client, receiver, rows, coordinator
 ):
-    from intake.privacy import records
+    from intake.privacy import consent
 
     erased_by_coordinator = register(client, email="one@example.com")
     withdrawn_under_consent = register(client, email="two@example.com")
@@ -448,13 +448,13 @@ def test_withdrawal_and_erasure_are_handed_off_so_the_other_crm_can_erase_its_co
     assert act(coordinator, erased_by_coordinator, "erase", reason="Begäran om radering").status_code == 303
     for h in rows(Household):
         if h.reference == withdrawn_under_consent:
-            link = records.withdraw_path("sv", records.withdrawal_token(webhook_app.secret_key, h.reference))
+            link = consent.withdraw_path("sv", consent.withdrawal_token(webhook_app.secret_key, h.reference))
     visitor = webhook_app.test_client()
     visitor.post(link, data=hidden(visitor.get(link).get_data(as_text=True)))
     webhook_app.config["LEGAL_BASIS"] = "public_task"
     kept = register(client, email="three@example.com")
     hand_off(webhook_app)
-    link = records.withdraw_path("en", records.withdrawal_token(webhook_app.secret_key, kept))
+    link = consent.withdraw_path("en", consent.withdrawal_token(webhook_app.secret_key, kept))
     visitor.post(link, data=hidden(visitor.get(link).get_data(as_text=True)))
     hand_off(webhook_app)
     told = [(p["type"], p["data"]["reference"]) for p in receiver.processed if p["type"] != "household.registered"]

@@ -29,7 +29,7 @@ from intake.models import (
     utcnow,
 )
 from intake.notify import emails, handoff, outbox, webhook
-from intake.privacy import audit, records
+from intake.privacy import audit, erasure
 from intake.public.forms import select_choices
 
 PAGE_SIZE = 50
@@ -376,10 +376,9 @@ def review_quarantine(reference: str):
     if not form.validate_on_submit() or h.quarantine_reason is None or action not in ("release", "delete"):
         abort(422)
     if action == "delete":
-        audit.record(session, "erase", "household", h.reference, "quarantine: deleted as a robot")
-        session.delete(h)
+        erasure.delete_robot(session, h)
         session.commit()
-        db.scrub(db.engine(), records.ERASED_TABLES)
+        db.scrub(db.engine(), erasure.ERASED_TABLES)
         return redirect(url_for("crm.households"), 303)
     _event(h, "quarantine", h.quarantine_reason, None)
     h.quarantine_reason = None

@@ -18,7 +18,7 @@ from intake.crm.forms import ReasonForm
 from intake.crm.households import _detail, _visible
 from intake.models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
 from intake.notify import webhook
-from intake.privacy import audit, records
+from intake.privacy import erasure, export
 
 AUDIT_PAGE = 100
 
@@ -37,8 +37,7 @@ def export_household(reference: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         return _detail(h, reason_form=form, status=422)
-    data = records.export_json(session, h)
-    audit.record(session, "export", "household", h.reference, form.reason.data)
+    data = export.export_json(session, h, reason=form.reason.data)
     session.commit()
     return Response(
         data,
@@ -56,10 +55,10 @@ def erase_household(reference: str):
     if not form.validate_on_submit():
         return _detail(h, reason_form=form, status=422)
     if h.erased_at is None:
-        records.erase_household(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
-        audit.record(session, "erase", "household", h.reference, form.reason.data)
+        hand_off = webhook.enabled(current_app.config)
+        erasure.erase_household(session, h, utcnow(), reason=form.reason.data, hand_off=hand_off)
         session.commit()
-        db.scrub(db.engine(), records.ERASED_TABLES)
+        db.scrub(db.engine(), erasure.ERASED_TABLES)
     return redirect(url_for("crm.household", reference=reference), 303)
 
 

@@ -11,7 +11,7 @@ from intake.references import new_reference
 
 NAME = "households"
 MODEL = Household
-RECORD = "household"  # its purpose, see intake.privacy.PURPOSES
+RECORD = "household"  # its purpose, see intake.privacy.consent.PURPOSES
 MOVED = ("moved", "settled")
 FOLLOW_UP_YEARS = 2  # the longest timeframe a mover can give (24m): a later follow-up is a mistyped year
 

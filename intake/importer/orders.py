@@ -14,7 +14,7 @@ from intake.references import new_reference
 
 NAME = "orders"
 MODEL = MagazineOrder
-RECORD = "order"  # its purpose, see intake.privacy.PURPOSES
+RECORD = "order"  # its purpose, see intake.privacy.consent.PURPOSES
 
 COLUMNS = [
     Column("id", key, required=True),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from intake.builtsite.content import Notice
 from intake.importer.rows import Row
 from intake.importer.table import Problem
-from intake.privacy.records import PURPOSES
+from intake.privacy.consent import PURPOSES
 from intake.public.saving import record_notice
 
 # Imported records were consented to under the previous CRM's notice, whose text this database does

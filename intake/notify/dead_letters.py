@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from intake.models import OutboxMessage
 from intake.notify import handoff, outbox
 from intake.privacy import audit
-from intake.privacy.records import ERASED_MARK
+from intake.privacy.erasure import ERASED_MARK
 
 LIMIT = 200
 # Hand-offs that tell the other CRM to stop using or erase its copy name the household by reference

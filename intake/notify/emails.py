@@ -20,7 +20,7 @@ from intake import choices
 from intake.accounts import users
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
 from intake.notify import mime, outbox, routing
-from intake.privacy import records
+from intake.privacy import consent
 from tasteget.site import routes
 
 GUIDE_LANGUAGE = "sv"
@@ -157,7 +157,7 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
                 contacts=contacts_for(household.municipality_slugs, site, lang),
                 privacy_url=public_url(routes.url("privacy", lang)),
                 withdraw_url=public_url(
-                    records.withdraw_path(lang, records.withdrawal_token(current_app.secret_key, household.reference))
+                    consent.withdraw_path(lang, consent.withdrawal_token(current_app.secret_key, household.reference))
                 ),
             )
         )

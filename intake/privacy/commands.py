@@ -28,7 +28,7 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
     from intake import db
     from intake.models import Household
     from intake.ops import private_files
-    from intake.privacy import audit, records
+    from intake.privacy import export
 
     app = intake_app()
     with app.app_context():
@@ -36,8 +36,7 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
         household = session.scalar(select(Household).where(Household.reference == reference.strip().upper()))
         if household is None:
             raise click.ClickException(f"no household with the reference {reference}")
-        data = records.export_json(session, household)
-        audit.record(session, "export", "household", household.reference, reason)
+        data = export.export_json(session, household, reason=reason)
         session.commit()
     if output:
         private_files.write(output, (data + "\n").encode())
@@ -60,33 +59,24 @@ def purge_command(dry_run: bool) -> None:
     from intake import db
     from intake.models import utcnow
     from intake.notify import webhook
-    from intake.privacy import audit, records
+    from intake.privacy import erasure, retention
 
     app = intake_app()
     config = app.config
-    now = utcnow()
+    months, days = config["RETENTION_MONTHS"], config["ORDER_RETENTION_DAYS"]
     with app.app_context():
         session = db.session()
-        due = records.purge_due(session, now, config["RETENTION_MONTHS"], config["ORDER_RETENTION_DAYS"])
-        listed = [
-            ("household", h.reference, f"no activity for {config['RETENTION_MONTHS']} months") for h in due.households
-        ]
-        listed += [("order", o.reference, f"sent over {config['ORDER_RETENTION_DAYS']} days ago") for o in due.orders]
+        try:  # all or nothing: what is listed below was erased
+            purged = retention.purge(session, utcnow(), months, days, dry_run=dry_run, hand_off=webhook.enabled(config))
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"nothing was erased: the database refused ({type(exc).__name__})") from None
         if not dry_run:
-            for h in due.households:
-                records.erase_household(session, h, now, hand_off=webhook.enabled(config))
-                audit.record(session, "erase", "household", h.reference, "retention", actor="purge")
-            for o in due.orders:
-                records.erase_order(session, o, now)
-                audit.record(session, "erase", "order", o.reference, "retention", actor="purge")
-            try:
-                session.commit()  # all or nothing: what is listed below was erased
-            except SQLAlchemyError as exc:
-                raise click.ClickException(f"nothing was erased: the database refused ({type(exc).__name__})") from None
             session.close()
             # Every day, even with nothing due: it also clears what an earlier, busy scrub left.
-            db.scrub(db.engine(), records.ERASED_TABLES)
+            db.scrub(db.engine(), erasure.ERASED_TABLES)
+    listed = [("household", ref, f"no activity for {months} months") for ref in purged.households]
+    listed += [("order", ref, f"sent over {days} days ago") for ref in purged.orders]
     for record, ref, why in listed:
         click.echo(f"{record} {ref}: {'would erase' if dry_run else 'erased'} ({why})")
-    summary = f"{len(due.households)} household(s) and {len(due.orders)} order(s)"
+    summary = f"{len(purged.households)} household(s) and {len(purged.orders)} order(s)"
     click.echo(f"Dry run: {summary} would be erased; nothing changed." if dry_run else f"Erased {summary}.")

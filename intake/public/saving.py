@@ -29,7 +29,7 @@ from intake.models import (
     utcnow,
 )
 from intake.notify import outbox, webhook
-from intake.privacy.records import PURPOSES
+from intake.privacy.consent import PURPOSES
 from intake.public import abuse, postal
 from intake.references import new_reference
 

@@ -18,7 +18,7 @@ from intake import db
 from intake.builtsite.shell import render_page
 from intake.models import Household, utcnow
 from intake.notify import webhook
-from intake.privacy import audit, records
+from intake.privacy import consent, erasure, retention
 from intake.public import abuse
 from intake.web import redaction
 from tasteget.site import routes
@@ -32,7 +32,7 @@ def _language(endpoint, values):
 
 
 def _view(lang: str, token: str):
-    reference = records.reference_from_token(current_app.secret_key, token)
+    reference = consent.reference_from_token(current_app.secret_key, token)
     session = db.session()
     h = session.scalar(select(Household).where(Household.reference == reference)) if reference else None
     if h is None:
@@ -41,25 +41,22 @@ def _view(lang: str, token: str):
     expired = request.method == "POST" and not form.validate_on_submit()
     if request.method == "POST" and not expired:
         if h.withdrawn_at is None:
-            erased = records.withdraw(session, h, utcnow(), hand_off=webhook.enabled(current_app.config))
-            audit.record(session, "withdraw", "household", h.reference, "erased" if erased else "hidden", actor="mover")
-            if erased:
-                audit.record(session, "erase", "household", h.reference, "withdrawn (consent)", actor="mover")
+            consent.withdraw(session, h, utcnow(), actor="mover", hand_off=webhook.enabled(current_app.config))
             session.commit()
             # Erased or kept as an official record, the link's campaign detail is gone: from the files too.
-            db.scrub(db.engine(), records.ERASED_TABLES)
+            db.scrub(db.engine(), erasure.ERASED_TABLES)
         return redirect(request.path, 303)
     other = routes.other(lang)
     page = dict(
         lang=lang,
-        alternate=records.withdraw_path(other, token),
+        alternate=consent.withdraw_path(other, token),
         reference=h.reference,
     )
     if h.withdrawn_at is not None:
         if h.erased_at is not None:
             text = _("Your registration is withdrawn and your personal details have been erased.")
         else:
-            last_day = records.erased_by(h.withdrawn_at, current_app.config["RETENTION_MONTHS"])
+            last_day = retention.erased_by(h.withdrawn_at, current_app.config["RETENTION_MONTHS"])
             text = _(
                 "Your registration is withdrawn: the relocation guides no longer see it. As an official record it is kept until %(date)s at the latest, as the region's deletion decision sets, and then erased.",
                 date=format_date(last_day, "long"),
@@ -95,7 +92,7 @@ def _view(lang: str, token: str):
 
 for _lang in routes.LANGS:
     bp.add_url_rule(
-        records.withdraw_path(_lang, "<token>"),
+        consent.withdraw_path(_lang, "<token>"),
         "withdraw_" + _lang,
         abuse.limiter.limit(abuse.form_limit, methods=["POST"])(redaction.private(_view)),
         defaults={"lang": _lang},

@@ -159,7 +159,7 @@ def test_a_mover_withdraws_from_the_link_in_their_e_mail(live, app, client, rows
 def test_the_coordinator_sends_undelivered_messages_again(live, app, client, rows):
     from intake import db
     from intake.models import utcnow
-    from intake.privacy import records
+    from intake.privacy import erasure
 
     submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
     for email in ("bertil@example.com", "cecilia@example.com"):
@@ -173,7 +173,8 @@ def test_the_coordinator_sends_undelivered_messages_again(live, app, client, row
         )
     with app.app_context():
         session = db.session()
-        records.erase_household(session, session.query(Household).order_by(Household.id.desc()).first(), utcnow())
+        last = session.query(Household).order_by(Household.id.desc()).first()
+        erasure.erase_household(session, last, utcnow(), reason="test")
         session.commit()
     page = coordinator_logged_in(live, app)
     page.goto("/crm/messages/")

@@ -1,0 +1,96 @@
+"""Erasure: a household's or an order's personal data removed, and the audit entry that says who
+erased it and why, in one call for the caller to commit (then `db.scrub` on `ERASED_TABLES`).
+
+Erasure keeps an anonymous row (reference, municipalities, status, dates, campaign source but not
+the link's other campaign parameters), so the campaign's figures are the same before and after.
+Only a quarantined robot's record is deleted outright (`delete_robot`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session
+
+from intake.models import UTM_FIELDS, Household, HouseholdContact, HouseholdEvent, MagazineOrder, OutboxMessage
+from intake.notify import handoff
+from intake.privacy import audit
+
+ERASED_MARK = "(erased)"
+# The figures break down by the campaign's source, so erasure keeps it; the rest of a link's campaign
+# parameters counts in no figure and may name the person (a mailing's per-recipient term or content).
+CAMPAIGN_DETAIL = tuple(name for name in UTM_FIELDS if name != "utm_source")
+# The tables an erasure rewrites, whose old row versions `db.scrub` clears out after it.
+ERASED_TABLES = ("households", "household_events", "household_contacts", "outbox", "magazine_orders")
+
+
+def _erase_messages(session: Session, owner) -> None:
+    """Messages about the record (`owner`: a condition on the outbox, e.g. its household) lose their
+    addresses and text; unsent ones will never be sent."""
+    session.execute(
+        update(OutboxMessage)
+        .where(owner, OutboxMessage.status.in_(("pending", "sending")))
+        .values(status="erased", lease_until=None)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(owner)
+        .values(to_address="", to_name=None, subject=ERASED_MARK, body_text="", body_html="", last_error=None)
+    )
+
+
+def forget_campaign_detail(record: Household | MagazineOrder) -> None:
+    for name in CAMPAIGN_DETAIL:
+        setattr(record, name, None)
+
+
+def erase_household(
+    session: Session,
+    h: Household,
+    now: datetime,
+    *,
+    reason: str,
+    actor: str | None = None,
+    hand_off: bool = False,
+) -> None:
+    """Remove the household's personal data, keeping what the figures count, and record why (`reason`)
+    and by whom (`actor`; by default the logged-in staff member, else "command") in the audit log.
+    With `hand_off` (a webhook is configured), the other CRM is told to erase its copy."""
+    for name in ("name", "email", "place", "occupation"):
+        setattr(h, name, "")
+    for name in ("phone", "work_sought", "partner_occupation", "partner_work_sought", "message", "closed_reason"):
+        setattr(h, name, None)
+    h.country = ""
+    h.children_count, h.children_ages = 0, []
+    h.housing_tenure, h.housing_types, h.housing_setting = None, [], None
+    forget_campaign_detail(h)
+    h.erased_at = now
+    # Staff's notes may name people; the pipeline's steps (status, owner, dates) stay.
+    session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == h.id).values(text=None))
+    session.execute(delete(HouseholdContact).where(HouseholdContact.household_id == h.id))
+    _erase_messages(session, OutboxMessage.household_id == h.id)  # a registration not yet handed off never will be
+    if hand_off and h.quarantine_reason is None:  # the quarantine was never handed off
+        session.add(handoff.erased(h, now))
+    audit.record(session, "erase", "household", h.reference, reason, actor=actor)
+
+
+def erase_order(session: Session, o: MagazineOrder, now: datetime, *, reason: str, actor: str | None = None) -> None:
+    """Remove the orderer's name and address, keeping the order's date, country and campaign source;
+    recorded in the audit log as `erase_household` is."""
+    o.name = o.street = o.postal_code = o.city = ""
+    o.email = None
+    o.address_key = None
+    forget_campaign_detail(o)
+    o.erased_at = now
+    _erase_messages(session, OutboxMessage.order_id == o.id)
+    audit.record(session, "erase", "order", o.reference, reason, actor=actor)
+
+
+def delete_robot(session: Session, h: Household, *, actor: str | None = None) -> None:
+    """The quarantine's verdict on a robot: its record is deleted outright (it never counted in a figure
+    nor reached anyone), with an audit entry naming it by reference. Only a quarantined record."""
+    if h.quarantine_reason is None:
+        raise ValueError("only a quarantined household is deleted; any other is erased")
+    audit.record(session, "erase", "household", h.reference, "quarantine: deleted as a robot", actor=actor)
+    session.delete(h)

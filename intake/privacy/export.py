@@ -1,0 +1,122 @@
+"""Export: everything held about one household, its history and its consent record, as the JSON a
+request for access gets; every export is recorded in the audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.models import Household, HouseholdContact, HouseholdEvent, OutboxMessage, PrivacyNotice
+from intake.privacy import audit
+
+PERSONAL_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "contact_channel",
+    "contact_language",
+    "country",
+    "place",
+    "occupation",
+    "work_sought",
+    "partner_occupation",
+    "partner_work_sought",
+    "children_count",
+    "children_ages",
+    "seeks",
+    "housing_tenure",
+    "housing_types",
+    "housing_setting",
+    "timeframe",
+    "message",
+    "heard_from",
+)
+RECORD_FIELDS = (
+    "reference",
+    "created_at",
+    "form_language",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "status",
+    "first_contacted_at",
+    "status_changed_at",
+    "moved_to",
+    "moved_on",
+    "closed_reason",
+    "follow_up_on",
+    "withdrawn_at",
+    "erased_at",
+)
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def export_household(session: Session, h: Household) -> dict:
+    """Everything held about one household, its history and its consent record, as plain JSON."""
+    notice = session.get(PrivacyNotice, h.privacy_version)
+    events = session.scalars(
+        select(HouseholdEvent).where(HouseholdEvent.household_id == h.id).order_by(HouseholdEvent.at)
+    ).all()
+    messages = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.household_id == h.id).order_by(OutboxMessage.created_at)
+    ).all()
+    contacts = session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == h.id)).all()
+    return {
+        "household": {name: _plain(getattr(h, name)) for name in PERSONAL_FIELDS + RECORD_FIELDS},
+        "municipalities": h.municipality_slugs,
+        "unsure": h.unsure,
+        "owner": h.owner.name if h.owner else None,
+        "consent": {
+            "legal_basis": h.legal_basis,
+            "purpose": h.purpose,
+            "privacy_notice_version": h.privacy_version,
+            "acknowledged_at": _plain(h.consented_at),
+            "privacy_notice_language": notice.language if notice else None,
+            "privacy_notice_text": notice.text if notice else None,
+        },
+        "history": [
+            {
+                "at": _plain(e.at),
+                "kind": e.kind,
+                "old": e.old,
+                "new": e.new,
+                "text": e.text,
+                "by": e.user.name if e.user else None,
+            }
+            for e in events
+        ],
+        "messages": [
+            {
+                "kind": m.kind,
+                "to": m.to_address,
+                "subject": m.subject,
+                "created_at": _plain(m.created_at),
+                "status": m.status,
+                "sent_at": _plain(m.sent_at),
+            }
+            for m in messages
+        ],
+        "introduced_to": [
+            {"organisation": c.contact.organisation, "kind": c.contact.kind, "linked_at": _plain(c.linked_at)}
+            for c in contacts
+        ],
+    }
+
+
+def export_json(session: Session, h: Household, *, reason: str, actor: str | None = None) -> str:
+    """`export_household` as the JSON file people get (the back office's download, `tasteget export`),
+    with the audit entry that says why (`reason`) and by whom (`actor`; by default the logged-in staff
+    member, else "command"), for the caller to commit."""
+    data = json.dumps(export_household(session, h), ensure_ascii=False, indent=2, sort_keys=True)
+    audit.record(session, "export", "household", h.reference, reason, actor=actor)
+    return data
