@@ -81,6 +81,10 @@ def errors_in(html: str) -> dict[str, str]:
     }
 
 
+# One per test run (process): test runs sharing a Redis server never touch each other's limits.
+RUN_PREFIX = f"tasteget-test-{uuid.uuid4().hex[:8]}"
+
+
 def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
     config = {
         "TESTING": True,
@@ -93,6 +97,9 @@ def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
         "RATELIMIT_FORMS": "1000 per minute",
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
         "RATELIMIT_KEY_PREFIX": f"tasteget-test-{uuid.uuid4().hex[:8]}",
+        # The storage's own prefix too: resetting the limits between tests deletes every key under
+        # it, so with the default ("LIMITS") one run's reset would clear another run's counters.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": RUN_PREFIX},
     }
     return {**settings.DEFAULTS, **config, **overrides}
 

@@ -9,7 +9,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import Date, Text, cast, func, or_, select, update
+from sqlalchemy import Date, Text, cast, func, or_, select
 
 from intake import choices, db
 from intake.builtsite import content
@@ -26,20 +26,12 @@ from intake.models import (
     OutboxMessage,
     User,
     UserMunicipality,
-    utcnow,
 )
-from intake.notify import emails, handoff, outbox, webhook
+from intake.pipeline import duplicates, steps, triage
 from intake.privacy import audit, erasure
 from intake.public.forms import select_choices
 
 PAGE_SIZE = 50
-# A household withdrawn by its mover or erased is never offered as a duplicate nor merged: a merge
-# would carry what it sent back to the guides and end the withdrawal.
-STILL_HELD = (Household.withdrawn_at.is_(None), Household.erased_at.is_(None))
-
-
-def _ended(h: Household) -> bool:
-    return h.withdrawn_at is not None or h.erased_at is not None
 
 
 def _visible(reference: str):
@@ -164,7 +156,7 @@ def household(reference: str):
 def _twins(session, rows: list[Household]) -> set[int]:
     """The households of a page that share an e-mail or phone with another this user may see: one
     query for the whole page (one per row took seconds at 100 000 households)."""
-    rows = [h for h in rows if not _ended(h)]
+    rows = [h for h in rows if not duplicates.ended(h)]
     emails = {h.email.lower() for h in rows if h.email}
     phones = {h.phone for h in rows if h.phone}
     if not emails and not phones:
@@ -173,7 +165,9 @@ def _twins(session, rows: list[Household]) -> set[int]:
     # In two steps, so each is driven by its index: the few households with those addresses, then
     # which of them this user may see (in one query the planner walked the guide's whole area).
     same = [*([email.in_(emails)] if emails else []), *([Household.phone.in_(phones)] if phones else [])]
-    matches = session.execute(select(Household.id, email, Household.phone).where(or_(*same), *STILL_HELD)).all()
+    matches = session.execute(
+        select(Household.id, email, Household.phone).where(or_(*same), *duplicates.STILL_HELD)
+    ).all()
     visible = set(
         session.scalars(
             visible_households(current_user.user, few=True)
@@ -189,14 +183,16 @@ def _twins(session, rows: list[Household]) -> set[int]:
 
 def _duplicates(session, h: Household) -> list[Household]:
     """Other households this user may see with the same e-mail or phone: likely the same people."""
-    if _ended(h):
+    if duplicates.ended(h):
         return []
     same = [func.lower(Household.email) == h.email.lower()]
     if h.phone:
         same.append(Household.phone == h.phone)
     return list(
         session.scalars(
-            visible_households(current_user.user).where(Household.id != h.id, or_(*same), *STILL_HELD).limit(10)
+            visible_households(current_user.user)
+            .where(Household.id != h.id, or_(*same), *duplicates.STILL_HELD)
+            .limit(10)
         )
     )
 
@@ -257,20 +253,6 @@ def _labels() -> dict:
     }
 
 
-def _event(h: Household, kind: str, old=None, new=None, text=None) -> None:
-    """A step in the household's timeline, and the same change in the audit log (by reference)."""
-    session = db.session()
-    session.add(HouseholdEvent(household_id=h.id, user_id=current_user.id, kind=kind, old=old, new=new, text=text))
-    audit.record(session, "change", "household", h.reference, kind)
-
-
-def _claim_if_unowned(h: Household) -> None:
-    """The first guide to contact a household becomes its owner."""
-    if h.owner_id is None and current_user.role == "guide":
-        h.owner_id = current_user.id
-        _event(h, "owner", None, current_user.name)
-
-
 @bp.post("/households/<reference>/status/")
 @login_required
 def change_status(reference: str):
@@ -279,20 +261,15 @@ def change_status(reference: str):
     form.moved_to.choices = _destinations(content.site())
     if not form.validate_on_submit():
         return _detail(h, status_form=form, status=422)
-    new, old = form.status.data, h.status
-    if new != old:
-        _event(h, "status", old, new, form.closed_reason.data if new == "closed" else None)
-        h.status, h.status_changed_at = new, utcnow()
-        if new != "new" and h.first_contacted_at is None:
-            h.first_contacted_at = utcnow()
-            _claim_if_unowned(h)
-    if new == "moved":
-        h.moved_to, h.moved_on = form.moved_to.data, form.moved_on.data
-    if new == "closed":
-        h.closed_reason = form.closed_reason.data.strip()
-    # Another CRM hears of the change in this transaction; the quarantine only once released.
-    if new != old and h.quarantine_reason is None and webhook.enabled(current_app.config):
-        session.add(handoff.status_changed(h, old, new, h.status_changed_at))
+    steps.change_status(
+        session,
+        h,
+        current_user.user,
+        form.status.data,
+        moved_to=form.moved_to.data,
+        moved_on=form.moved_on.data,
+        closed_reason=form.closed_reason.data,
+    )
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
@@ -304,7 +281,7 @@ def add_note(reference: str):
     form = NoteForm()
     if not form.validate_on_submit():
         return _detail(h, note_form=form, status=422)
-    _event(h, "note", text=form.text.data.strip())
+    steps.add_note(session, h, current_user.user, form.text.data)
     session.commit()
     return redirect(url_for("crm.household", reference=reference) + "#timeline", 303)
 
@@ -316,9 +293,7 @@ def set_follow_up(reference: str):
     form = FollowUpForm()
     if not form.validate_on_submit():
         return _detail(h, follow_form=form, status=422)
-    if form.follow_up_on.data != h.follow_up_on:
-        _event(h, "follow_up", str(h.follow_up_on or ""), str(form.follow_up_on.data or ""))
-        h.follow_up_on = form.follow_up_on.data
+    steps.set_follow_up(session, h, current_user.user, form.follow_up_on.data)
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
@@ -332,9 +307,7 @@ def set_owner(reference: str):
     if not form.validate_on_submit():
         return _detail(h, status=422)
     owner = session.get(User, int(form.owner.data)) if form.owner.data else None
-    if (owner.id if owner else None) != h.owner_id:
-        _event(h, "owner", h.owner.name if h.owner else None, owner.name if owner else None)
-        h.owner_id = owner.id if owner else None
+    steps.set_owner(session, h, current_user.user, owner)
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
@@ -351,15 +324,7 @@ def assign_municipalities(reference: str):
     chosen = [m for m in dict.fromkeys(request.form.getlist("municipality")) if m in site.municipalities]
     if not form.validate_on_submit() or not chosen:
         abort(422)
-    added = [m for m in chosen if m not in h.municipality_slugs]
-    old = ", ".join(h.municipality_slugs) or _("Not sure yet")
-    h.municipalities = [m for m in h.municipalities if m.municipality in chosen] + [
-        HouseholdMunicipality(municipality=m) for m in added
-    ]
-    h.unsure = False
-    _event(h, "municipalities", old, ", ".join(chosen))
-    if added and h.quarantine_reason is None:
-        session.add_all(emails.for_guides(session, h, site, added))
+    triage.assign_municipalities(session, h, current_user.user, chosen, site)
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
@@ -380,9 +345,7 @@ def review_quarantine(reference: str):
         session.commit()
         db.scrub(db.engine(), erasure.ERASED_TABLES)
         return redirect(url_for("crm.households"), 303)
-    _event(h, "quarantine", h.quarantine_reason, None)
-    h.quarantine_reason = None
-    session.add(outbox.event(outbox.HOUSEHOLD_REGISTERED, household=h))  # told as if it had just come in
+    triage.release(session, h, current_user.user)  # told as if it had just come in
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
@@ -397,9 +360,7 @@ def link_contact(reference: str):
     found = session.scalar(visible_contacts(current_user.user).where(Contact.id == contact_id)) if contact_id else None
     if not form.validate_on_submit() or found is None:
         abort(422)
-    if session.get(HouseholdContact, (h.id, found.id)) is None:
-        session.add(HouseholdContact(household_id=h.id, contact_id=found.id))
-        _event(h, "contact", None, found.label)
+    if steps.link_contact(session, h, current_user.user, found):
         session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)
 
@@ -417,32 +378,16 @@ def merge(reference: str):
     )
     if not form.validate_on_submit() or other is None or other.id == keep.id:
         abort(422)
-    # Both rows locked and read again (PostgreSQL; SQLite has one writer at a time), in id order, so a
-    # withdrawal or erasure committed meanwhile is seen here rather than undone by the merge.
-    ids = sorted((keep.id, other.id))
-    session.execute(select(Household.id).where(Household.id.in_(ids)).order_by(Household.id).with_for_update())
-    session.refresh(keep)
-    session.refresh(other)
-    ended = next((h for h in (keep, other) if _ended(h)), None)
-    if ended is not None:  # a page left open while it was withdrawn, or a forged request
+    try:
+        duplicates.merge(session, keep, other, current_user.user)
+    except duplicates.Refused as refused:  # a page left open while it was withdrawn, or a forged request
         return _detail(
             keep,
             status=409,
             error=_(
                 "Not merged: %(reference)s has been withdrawn by the mover or erased, and such a household is never merged.",
-                reference=ended.reference,
+                reference=refused.household.reference,
             ),
         )
-    session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == other.id).values(household_id=keep.id))
-    session.execute(update(OutboxMessage).where(OutboxMessage.household_id == other.id).values(household_id=keep.id))
-    for link in session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == other.id)):
-        if session.get(HouseholdContact, (keep.id, link.contact_id)) is None:
-            session.add(HouseholdContact(household_id=keep.id, contact_id=link.contact_id, linked_at=link.linked_at))
-    for slug in other.municipality_slugs:
-        if slug not in keep.municipality_slugs:
-            keep.municipalities.append(HouseholdMunicipality(municipality=slug))
-            keep.unsure = False
-    _event(keep, "merge", other.reference, keep.reference, other.message)
-    session.delete(other)
     session.commit()
     return redirect(url_for("crm.household", reference=reference), 303)

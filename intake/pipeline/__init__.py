@@ -1,0 +1,17 @@
+"""A household's way through the campaign: what staff (and, later, commands and the worker) do to
+a household once it has come in, as plain functions over a database session.
+
+    timeline   a step in the household's timeline with its audit line; the first guide to contact
+               a household becomes its owner
+    news       telling whoever must hear of a change (the other CRM's webhook, the guides' e-mails,
+               the registration told anew), in one place, for the caller's transaction
+    steps      status (first contact, where and when it moved, why it closed), follow-up day, owner,
+               note, a contact it was introduced to
+    triage     the coordinator's choice of municipalities, and a quarantined household released
+    duplicates a duplicate merged into the household it repeats; a withdrawn or erased household
+               never is
+
+Each function takes the session, the household, the acting staff user and the values, adds what
+it changes to the session and leaves the commit to the caller; none reads the request, a form or
+the logged-in user. Who may see or do what stays with the caller (see `intake.crm.access`).
+"""

@@ -1,0 +1,73 @@
+"""What staff do as they follow a household up: its status, the next follow-up, its owner, notes,
+and the contacts it was introduced to."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from intake.models import PIPELINE, Contact, Household, HouseholdContact, User, utcnow
+from intake.pipeline import news
+from intake.pipeline.timeline import add_event, claim_if_unowned, set_owner_field
+
+
+def change_status(
+    session: Session,
+    household: Household,
+    user: User,
+    status: str,
+    moved_to: str | None = None,
+    moved_on: date | None = None,
+    closed_reason: str | None = None,
+) -> None:
+    """Set the status. "moved" takes where to and when, "closed" a reason (the timeline keeps it as
+    given, the household without surrounding spaces). A household leaving "new" is first contacted
+    now, and a guide who does so becomes its owner if it has none; a change is told (`news`)."""
+    if status not in PIPELINE:
+        raise ValueError(f"unknown status {status!r}")
+    if status == "moved" and not (moved_to and moved_on):
+        raise ValueError('"moved" needs where to and when')
+    if status == "closed" and not (closed_reason or "").strip():
+        raise ValueError('"closed" needs a reason')
+    old = household.status
+    if status != old:
+        add_event(session, household, user, "status", old, status, closed_reason if status == "closed" else None)
+        household.status, household.status_changed_at = status, utcnow()
+        if status != "new" and household.first_contacted_at is None:
+            household.first_contacted_at = utcnow()
+            claim_if_unowned(session, household, user)
+    if status == "moved":
+        household.moved_to, household.moved_on = moved_to, moved_on
+    if status == "closed":
+        household.closed_reason = closed_reason.strip()
+    if status != old:
+        news.tell(session, household, news.StatusChanged(old, status, household.status_changed_at))
+
+
+def set_follow_up(session: Session, household: Household, user: User, day: date | None) -> None:
+    """The day to follow the household up next (None: none planned)."""
+    if day != household.follow_up_on:
+        add_event(session, household, user, "follow_up", str(household.follow_up_on or ""), str(day or ""))
+        household.follow_up_on = day
+
+
+def set_owner(session: Session, household: Household, user: User, owner: User | None) -> None:
+    """Who follows the household up (None: nobody)."""
+    if (owner.id if owner else None) != household.owner_id:
+        old = household.owner.name if household.owner else None
+        add_event(session, household, user, "owner", old, owner.name if owner else None)
+        set_owner_field(household, owner)
+
+
+def add_note(session: Session, household: Household, user: User, text: str) -> None:
+    add_event(session, household, user, "note", text=text.strip())
+
+
+def link_contact(session: Session, household: Household, user: User, contact: Contact) -> bool:
+    """Record that the household was introduced to `contact` (shown on both); False if it already was."""
+    if session.get(HouseholdContact, (household.id, contact.id)) is not None:
+        return False
+    session.add(HouseholdContact(household_id=household.id, contact_id=contact.id))
+    add_event(session, household, user, "contact", None, contact.label)
+    return True
