@@ -220,3 +220,8 @@ def test_follow_up_owner_and_notes_are_steps_in_the_timeline(app, client, rows):
         ("owner", "Guide-Are", None, None),
     ]
     assert rows(Household)[0].owner_id is None
+    # Outside a request the audit log still names who acted, as the timeline does.
+    changes = [e for e in rows(AuditEntry) if e.action == "change"]
+    assert [(e.detail, e.actor, e.user_id) for e in changes] == [
+        (kind, "staff", coordinator.id) for kind in ("follow_up", "owner", "note", "owner")
+    ]

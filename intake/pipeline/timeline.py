@@ -11,7 +11,7 @@ from intake.privacy import audit
 def add_event(session: Session, household: Household, user: User, kind: str, old=None, new=None, text=None) -> None:
     """A step in the household's timeline, and the same change in the audit log (by reference)."""
     session.add(HouseholdEvent(household_id=household.id, user_id=user.id, kind=kind, old=old, new=new, text=text))
-    audit.record(session, "change", "household", household.reference, kind)
+    audit.record(session, "change", "household", household.reference, kind, user=user)
 
 
 def claim_if_unowned(session: Session, household: Household, user: User) -> None:

@@ -20,10 +20,12 @@ def record(
     reference: str | None,
     detail: str | None = None,
     actor: str | None = None,
+    user=None,
 ) -> None:
-    """Add an entry for the caller to commit. The staff member is the logged-in user, if any."""
-    user_id = None
-    if has_request_context() and current_user and current_user.is_authenticated:
+    """Add an entry for the caller to commit. The staff member is `user` when the caller knows it
+    (a domain operation acting for someone), else the logged-in user, if any."""
+    user_id = user.id if user is not None else None
+    if user_id is None and has_request_context() and current_user and current_user.is_authenticated:
         user_id = current_user.id
     session.add(
         AuditEntry(
