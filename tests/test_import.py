@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from intake import db, importer
 from intake.cli import main
 from intake.figures import counts
+from intake.importer.run import run
 from intake.models import (
     Household,
     HouseholdEvent,
@@ -222,6 +223,45 @@ def test_a_rejected_row_does_not_shut_out_its_corrected_twin(app, tmp_path, rows
     ]
     model = Household if kind == "households" else MagazineOrder
     assert [r.email for r in rows(model)] == ["karin@example.com"]
+
+
+def test_an_import_run_without_the_command_line(app, rows):
+    """The run the command calls: rows checked against the municipalities given and the staff accounts."""
+    make_staff(app, "anna@are.example", "guide", ["are"])
+    kind = importer.KINDS["households"]
+    table = importer.read_table(
+        kind,
+        b"id,registered,name,email,municipalities,status,first_contacted,owner\n"
+        b"r1,2025-01-02,A,a@example.com,are,contacted,2025-01-03,Anna@Are.example\n"
+        b"r2,2025-01-02,B,b@example.com,krokom,new,,\n"
+        b"r3,2025-01-02,C,c@example.com,are,contacted,2025-01-03,nobody@are.example\n",
+    )
+    known = MUNICIPALITIES - {"krokom"}
+
+    def import_(dry_run: bool, seen: list):
+        with app.app_context():
+            return run(
+                db.session(),
+                kind,
+                table,
+                today=date(2026, 1, 1),
+                municipalities=known,
+                follow_up_days=(3, 7, 30),
+                dry_run=dry_run,
+                progress=lambda done, total: seen.append((done, total)),
+            )
+
+    seen = []
+    result = import_(False, seen)
+    assert [str(p) for p in result.problems] == [
+        f'row 3: municipalities: "krokom" is not a municipality in the content (known: {", ".join(sorted(known))})',
+        "row 4: owner: no staff account has this e-mail (add it first: tasteget user add)",
+    ]
+    assert (result.created, result.present, result.rejected, result.total, seen) == (1, 0, 2, 3, [(1, 1)])
+    (household,) = rows(Household)
+    assert (household.submission_id, household.owner.email) == ("import:r1", "anna@are.example")
+    again = import_(True, [])
+    assert (again.created, again.present, again.rejected) == (0, 1, 2)
 
 
 def test_a_progress_line_on_a_large_file(app, tmp_path):

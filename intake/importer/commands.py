@@ -41,12 +41,11 @@ def import_orders_command(file: Path, dry_run: bool) -> None:
 def _import(kind_name: str, file: Path, dry_run: bool) -> None:
     import datetime as dt
 
-    from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
     from intake import db, importer
     from intake.builtsite import content
-    from intake.models import User
+    from intake.importer.run import run
 
     kind = importer.KINDS[kind_name]
     try:
@@ -56,53 +55,50 @@ def _import(kind_name: str, file: Path, dry_run: bool) -> None:
     except importer.FileError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     app = intake_app()
-    today = dt.date.today()
+    config = app.config
     with app.app_context():
-        session = db.session()
-        staff = session.execute(select(User.email, User.id).where(User.role.in_(("guide", "coordinator"))))
-        ctx = importer.Context(today, frozenset(content.site().municipalities), {email: id_ for email, id_ in staff})
-        checked = importer.check(table, kind.COLUMNS, kind, ctx)
-        config = app.config
-        days = (config["REMINDER_WORKING_DAYS"], config["ESCALATION_DAYS"], config["SETTLED_CHECK_DAYS"])
         try:
-            outcome = importer.apply(
-                session,
+            result = run(
+                db.session(),
                 kind,
-                checked.rows,
-                today=today,
-                follow_up_days=days,
+                table,
+                today=dt.date.today(),
+                municipalities=content.site().municipalities,
+                follow_up_days=(
+                    config["REMINDER_WORKING_DAYS"],
+                    config["ESCALATION_DAYS"],
+                    config["SETTLED_CHECK_DAYS"],
+                ),
                 dry_run=dry_run,
-                progress=_progress(kind_name, len(checked.rows)),
+                progress=_progress(kind_name),
             )
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise click.ClickException(
                 f"cannot write to the database: {reason} (the rows written before stay; run the import again)"
             ) from None
-    problems = sorted(checked.problems + outcome.problems, key=lambda p: p.row)
-    for problem in problems:
+    for problem in result.problems:
         click.echo(str(problem))
-    rejected = len({p.row for p in problems})
     created = "would be created" if dry_run else "created"
     click.echo(
-        f"{'Dry run, nothing written. ' if dry_run else ''}{kind_name.capitalize()}: {outcome.created} {created}, "
-        f"{outcome.present} already imported, {rejected} rejected ({checked.total} rows)."
+        f"{'Dry run, nothing written. ' if dry_run else ''}{kind_name.capitalize()}: {result.created} {created}, "
+        f"{result.present} already imported, {result.rejected} rejected ({result.total} rows)."
     )
-    if rejected:
+    if result.rejected:
         if not dry_run:
             click.echo("Fix the rejected rows and import the file again: rows already imported are skipped.")
         sys.exit(1)
 
 
-def _progress(label: str, total: int):
+def _progress(label: str):
     """A progress line on standard error for files of more than one batch; small files stay quiet."""
     from intake.importer.save import BATCH
 
-    if total <= BATCH:
-        return None
     overwrite = sys.stderr.isatty()  # on a terminal one line counts up; in a log, a line per batch
 
-    def show(done: int) -> None:
+    def show(done: int, total: int) -> None:
+        if total <= BATCH:
+            return
         line = f"{label}: {done} of {total} rows…"
         click.echo(f"\r{line}" if overwrite else line, err=True, nl=not overwrite or done == total)
 
