@@ -25,7 +25,7 @@ from intake import create_app, db, settings
 from intake.models import Base, Household
 from tasteget.site import stamp
 
-from helpers import ROOT, free_port, tasteget, wait_for
+from helpers import ROOT, free_port, tasteget, tasteget_process, wait_for
 from intake_helpers import REGISTRATION, fetch_form, hidden_fields, intake_config, submit
 
 
@@ -198,7 +198,7 @@ def test_db_upgrade_command(tmp_path):
 
 
 def test_serve_without_a_built_site_says_so_in_one_line(tmp_path):
-    result = tasteget("serve", "--port", "0", env={"SITE_DIR": str(tmp_path), "SECRET_KEY": "x"})
+    result = tasteget_process("serve", "--port", "0", env={"SITE_DIR": str(tmp_path), "SECRET_KEY": "x"})
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"Error: the site is not built (no {tmp_path}/_shell/index.html): run `tasteget build` first"
