@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, text
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from intake import create_app, db  # noqa: E402
 from intake.models import (  # noqa: E402
@@ -40,7 +40,7 @@ from intake.models import (  # noqa: E402
     PrivacyNotice,
 )
 
-from intake_helpers import MUNICIPALITIES, intake_config, make_staff, staff_login  # noqa: E402
+from tests.support.intake_helpers import MUNICIPALITIES, intake_config, make_staff, staff_login  # noqa: E402
 
 PG = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SLUGS = sorted(MUNICIPALITIES)

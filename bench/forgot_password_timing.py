@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from intake import create_app, db  # noqa: E402
 from intake.accounts import users  # noqa: E402
 from intake.public import abuse  # noqa: E402
 
-from intake_helpers import MUNICIPALITIES, STAFF_PASSWORD, hidden_fields, intake_config  # noqa: E402
+from tests.support.intake_helpers import MUNICIPALITIES, STAFF_PASSWORD, hidden_fields, intake_config  # noqa: E402
 
 
 def main() -> None:

@@ -60,8 +60,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-from intake_helpers import REGISTRATION, hidden_fields  # noqa: E402
+sys.path.insert(0, str(REPO))
+from tests.support.intake_helpers import REGISTRATION, hidden_fields  # noqa: E402
 
 BIN = REPO / ".venv" / "bin"
 GUNICORN = BIN / "gunicorn"

@@ -33,10 +33,10 @@ import requests
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from helpers import free_port, wait_for  # noqa: E402
-from intake_helpers import REGISTRATION, hidden_fields  # noqa: E402
+from tests.support.helpers import free_port, wait_for  # noqa: E402
+from tests.support.intake_helpers import REGISTRATION, hidden_fields  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -37,8 +37,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-from sample_content import slug_for, write_sample  # noqa: E402
+sys.path.insert(0, str(REPO))
+from tests.support.sample_content import slug_for, write_sample  # noqa: E402
 
 TASTEGET = REPO / ".venv" / "bin" / "tasteget"
 RESULTS = REPO / "bench" / "RESULTS.md"

@@ -24,10 +24,10 @@ from intake import create_app, db
 from intake.models import Base
 from intake.public import abuse
 
-import installed
-from helpers import free_port, load_example_receiver, tasteget
-from intake_helpers import intake_config
-from sample_content import write_sample
+from tests.support import installed
+from tests.support.helpers import free_port, load_example_receiver, tasteget
+from tests.support.intake_helpers import intake_config, make_staff
+from tests.support.sample_content import write_sample
 
 
 @pytest.fixture
@@ -341,3 +341,16 @@ def slow_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def staff(app):
+    """Make staff accounts: staff("guide", "are") -> the user's e-mail address."""
+    made = []
+
+    def make(role, *municipalities, email=None):
+        email = email or f"{role}-{'-'.join(municipalities) or 'all'}-{len(made)}@staff.example"
+        made.append(make_staff(app, email, role, municipalities))
+        return email
+
+    return make

@@ -113,7 +113,7 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     from intake.models import Household, MagazineOrder, OutboxMessage
     from intake.notify import emails, handoff, worker
 
-    from intake_helpers import (
+    from tests.support.intake_helpers import (
         ORDER,
         REGISTRATION,
         deliver_all,

@@ -104,3 +104,13 @@ def test_the_intake_root_keeps_only_plumbing_and_shared_vocabulary():
         "spreadsheet.py",
         "wsgi.py",
     ]
+
+
+def test_the_tests_mirror_the_packages():
+    """A folder of tests per package, named as the package is, so a change's tests are found beside
+    its name (plus the browser lane, the shared support and the recorded contracts)."""
+    packages = {p.parent.name for p in (ROOT / "intake").glob("*/__init__.py")}
+    packages |= {p.parent.name for p in (ROOT / "tasteget").glob("*/__init__.py")}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders - packages == {"browser", "support", "contracts"}
+    assert all((ROOT / "tests" / name / "__init__.py").is_file() for name in folders - {"contracts"})

@@ -6,7 +6,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from helpers import ROOT
+from tests.support.helpers import ROOT
 
 SV = ROOT / "intake" / "translations" / "sv" / "LC_MESSAGES"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]

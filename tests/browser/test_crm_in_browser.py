@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from intake.models import Household, OutboxMessage
 
-from intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, expand_events, make_staff, submit
+from tests.support.intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, expand_events, make_staff, submit
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PASSWORD = STAFF_PASSWORD

@@ -1,0 +1,1 @@
+"""The test suite: a folder per area of the code, as the packages are."""

@@ -1,0 +1,1 @@
+"""Staff accounts: commands, password reset links."""

@@ -1,0 +1,1 @@
+"""The browser lane: Chromium through Playwright, with axe-core."""

@@ -1,0 +1,1 @@
+"""The built site as the intake serves it."""

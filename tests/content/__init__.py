@@ -1,0 +1,1 @@
+"""The content model and its check."""

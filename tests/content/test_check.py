@@ -1,0 +1,390 @@
+"""`tasteget check`: every content error named by file, line, field and what is expected."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tasteget.content.load import check
+
+from tests.support.helpers import ROOT, tasteget
+from tests.support.sample_content import write_story
+
+MUNI = "municipalities/kommun-0000.yml"
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> str:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def line_of(text: str, marker: str) -> int:
+    return text[: text.index(marker)].count("\n") + 1
+
+
+def test_real_content_is_valid_and_fully_translated():
+    report = check(ROOT / "content", ROOT / "docs")
+    assert report.errors == []
+    assert len(report.site.municipalities) == 8
+    assert report.coverage.percent == 100.0
+    # Guides and the coordinator are placeholders until real people are named.
+    placeholders = [w for w in report.warnings if "fill in before launch" in w.message]
+    assert len(placeholders) == 9
+
+
+BROKEN = [
+    # id, file, replace this, with this, the line is where this marker is, expected message
+    (
+        "wrong type",
+        MUNI,
+        "    desks: 2\n",
+        "    desks: many\n",
+        "desks: many",
+        'coworking[0].desks: expected a whole number, got "many"',
+    ),
+    ("missing field", MUNI, "seat: Kommun0000by\n", "", None, "seat: required field is missing"),
+    (
+        "missing nested field",
+        MUNI,
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n",
+        "",
+        "  - name: Guide",
+        "guides[0].title: required field is missing",
+    ),
+    (
+        "unknown field",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\ncolour: red\n",
+        "colour:",
+        "colour: unknown field (expected one of: name, summary, population, area_km2, seat, localities, "
+        "travel, work, schools, housing, leisure, guides, coworking, links, image)",
+    ),
+    (
+        "misspelt field",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "sete: Kommun0000by\n",
+        "sete:",
+        'sete: unknown field; did you mean "seat"?',
+    ),
+    (
+        "yaml syntax",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by: centrum\n",
+        "seat:",
+        "YAML syntax error: mapping values are not allowed here",
+    ),
+    (
+        "duplicate key",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nseat: Annanby\n",
+        "seat: Annanby",
+        "YAML syntax error: this key appears twice; each field may be given once",
+    ),
+    (
+        "yaml 1.1 yes",
+        MUNI,
+        "    drop_in: true\n",
+        "    drop_in: yes\n",
+        "drop_in: yes",
+        'coworking[0].drop_in: expected true or false, got "yes"',
+    ),
+    (
+        "unquoted phone",
+        MUNI,
+        '    phone: "010-123 45 67"\n',
+        "    phone: 0101234567\n",
+        "phone:",
+        "guides[0].phone: expected text, got the number 101234567: put it in quotes to keep it as written",
+    ),
+    (
+        "guide without contact",
+        MUNI,
+        '    phone: "010-123 45 67"\n    email: guide@kommun-0000.example\n',
+        "",
+        "  - name: Guide",
+        "guides[0]: no way to contact: give a phone or an e-mail address",
+    ),
+    (
+        "text without languages",
+        MUNI,
+        "summary:\n  sv: Kommun0000 är en kommun med 1 coworkingplatser.\n"
+        "  en: Kommun0000 is a municipality with 1 coworking spaces.\n",
+        "summary: Hej\n",
+        "summary:",
+        'summary: expected a text per language (sv: …, en: …), got "Hej"',
+    ),
+    (
+        "bad amenity",
+        MUNI,
+        "    amenities: [meeting_room]\n",
+        "    amenities: [sauna]\n",
+        "amenities:",
+        "coworking[0].amenities[0]: expected one of 'meeting_room', 'phone_room', 'kitchen', 'wifi', "
+        "'printer', 'parking', 'lockers', 'event_space' or 'access_24h', got \"sauna\"",
+    ),
+    (
+        "bad url",
+        MUNI,
+        "    trial_living: true\n",
+        "    trial_living: true\n    website: kontoret.se\n",
+        "website:",
+        'coworking[0].website: expected a web address starting with https://, got "kontoret.se"',
+    ),
+    (
+        "negative number",
+        MUNI,
+        "  count: 1000\n",
+        "  count: -5\n",
+        "count:",
+        "population.count: expected a number more than 0, got -5",
+    ),
+    (
+        "list expected",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: Norrby\n",
+        "localities:",
+        'localities: expected a list (lines starting with “- ”), got "Norrby"',
+    ),
+    (
+        "image without english alt",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nimage:\n  src: assets/images/logo.svg\n  alt:\n    sv: En bild\n",
+        "  alt:",
+        "image.alt.en: required field is missing",
+    ),
+    (
+        "image file missing",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nimage:\n  src: assets/images/nope.jpg\n  alt: {sv: Bild, en: Picture}\n",
+        "image:",
+        'image.src: expected a file under {docs}/, "assets/images/nope.jpg" does not exist',
+    ),
+    ("region missing field", "region.yml", "response_days: 3\n", "", None, "response_days: required field is missing"),
+    (
+        "yaml anchor",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: &seat Kommun0000by\n",
+        "seat:",
+        "anchors and aliases (&, *) are not allowed: write the value out in full",
+    ),
+    (
+        "yaml alias",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: [Norrby, *seat]\n",
+        "localities:",
+        "anchors and aliases (&, *) are not allowed: write the value out in full",
+    ),
+    (
+        "merge key",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\n<<: {a: 1}\n",
+        "<<:",
+        'the merge key "<<" is not allowed: write each field out in full ("<<" in quotes if it is text)',
+    ),
+    (
+        "nested merge key",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nextra:\n  <<: {a: 1}\n",
+        "  <<:",
+        'the merge key "<<" is not allowed: write each field out in full ("<<" in quotes if it is text)',
+    ),
+    (
+        "unknown tag",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: !foo Kommun0000by\n",
+        "seat:",
+        'tag "!foo" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "python tag",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: !!python/object:os.system ls\n",
+        "seat:",
+        'tag "!!python/object:os.system" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "tag on a list",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: !!omap [a: 1]\n",
+        "localities:",
+        'tag "!!omap" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "core tag that cannot construct",
+        MUNI,
+        "  count: 1000\n",
+        "  count: !!float many\n",
+        "count:",
+        'tag "!!float" is not allowed: write the value plainly (text in quotes)',
+    ),
+    (
+        "nested too deep",
+        MUNI,
+        "localities: [Norrby, Söderby]\n",
+        "localities: " + "[" * 3000 + "]" * 3000 + "\n",
+        "localities:",
+        "nested more than 20 levels deep: content needs only a few",
+    ),
+    (
+        "number too long for int",
+        MUNI,
+        "  count: 1000\n",
+        "  count: 1" + "0" * 5000 + "\n",
+        "count:",
+        "a number of more than 100 characters: put it in quotes if it is text",
+    ),
+    (
+        "page without front matter",
+        "pages/privacy.sv.md",
+        "---\ntitle: Privacy\n",
+        "title: Privacy\n",
+        None,
+        "expected front matter between --- lines with title and description",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "marker", "message"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN]
+)
+def test_broken_content_gives_one_clear_line(sample, monkeypatch, rel, old, new, marker, message):
+    text = edit(sample, rel, old, new)
+    line = line_of(text, marker) if marker else 1
+    monkeypatch.chdir(sample.parent)
+    result = tasteget("check", "--content", "content", "--docs", str(ROOT / "docs"), cwd=sample.parent)
+    assert result.returncode == 1
+    expected = f"content/{rel}:{line}: {message.format(docs=ROOT / 'docs')}"
+    assert expected in result.stdout.splitlines(), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+LIMITED = """\
+import resource, runpy, sys
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.argv[0] = "tasteget"
+runpy.run_module("intake", run_name="__main__")
+"""
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """Nine levels of ten aliases each: a billion strings once the aliases are expanded."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels + 1):
+        lines.append(f"lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_refused_without_expanding(sample):
+    """Aliases are refused before anything is built, so the check stays within a small memory limit."""
+    text = edit(sample, MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by\n" + billion_laughs())
+    # A regression must fail this test, not take the machine down: the check runs under 1 GiB.
+    result = subprocess.run(
+        [sys.executable, "-c", LIMITED, str(1 << 30), "check", "--content", str(sample), "--docs", str(ROOT / "docs")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = line_of(text, "lol0:")
+    expected = f"{sample / MUNI}:{line}: anchors and aliases (&, *) are not allowed: write the value out in full"
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert expected in result.stdout.splitlines()
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_duplicate_slug(sample):
+    (sample / "municipalities" / "kommun-0000.yaml").write_text(
+        (sample / MUNI).read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = check(sample)
+    assert [e.message for e in report.errors] == [f'duplicate slug "kommun-0000": also {sample / MUNI}']
+
+
+def test_story_pointing_at_unknown_municipality(sample):
+    write_story(sample, "anna", "atlantis")
+    report = check(sample)
+    assert [str(e).split(": ", 1)[1] for e in report.errors] == [
+        'municipality: unknown municipality "atlantis" (expected one of: kommun-0000, kommun-0001)'
+    ]
+
+
+def test_every_error_in_one_run(sample):
+    edit(sample, MUNI, "    desks: 2\n", "    desks: many\n")
+    edit(sample, "municipalities/kommun-0001.yml", "seat: Kommun0001by\n", "")
+    edit(sample, "region.yml", "response_days: 3\n", "response_days: soon\n")
+    report = check(sample)
+    fields = sorted(e.field for e in report.errors)
+    assert fields == ["coworking[0].desks", "response_days", "seat"]
+    assert report.site is None
+
+
+def test_yaml_1_1_words_stay_text(sample):
+    edit(sample, MUNI, "seat: Kommun0000by\n", "seat: no\n")
+    edit(sample, MUNI, "localities: [Norrby, Söderby]\n", "localities: [on, off, 12:30]\n")
+    edit(sample, MUNI, "    sv: 40 minuter med buss\n", "    sv: 1:30\n")
+    report = check(sample)
+    assert report.errors == []
+    m = report.site.municipalities["kommun-0000"]
+    assert m.seat == "no"
+    assert m.localities == ["on", "off", "12:30"]
+    assert m.travel.to_centre.sv == "1:30"
+
+
+def test_missing_english_is_reported_as_coverage(sample):
+    text = edit(sample, MUNI, "    en: 40 minutes by bus\n", "")
+    report = check(sample)
+    assert report.errors == []
+    assert report.coverage.translated == report.coverage.total - 1
+    line = line_of(text, "  to_centre:")
+    assert report.coverage.missing == [f"{sample / MUNI}:{line}: travel.to_centre"]
+
+
+def test_placeholder_contacts_warn_without_failing(sample):
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 0, result.stdout
+    assert f"warning: {sample / MUNI}:22: guides[0]: placeholder contact: fill in before launch" in result.stdout
+    assert "Translation coverage: " in result.stdout
+
+
+def test_missing_content_folder_is_one_line(tmp_path):
+    result = tasteget("check", "--content", str(tmp_path / "nowhere"))
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"Error: no content folder at {tmp_path / 'nowhere'}/ (run from the project folder or pass --content)"
+    ]
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["build"], ["reference"]])
+def test_help(command):
+    result = tasteget(*command, "--help")
+    assert result.returncode == 0
+    assert "Usage: " in result.stdout
+
+
+def test_field_reference_is_up_to_date():
+    result = tasteget("reference")
+    committed = (ROOT / "content" / "FIELDS.md").read_text(encoding="utf-8")
+    assert result.stdout == committed, "run `make reference` and commit content/FIELDS.md"
+    for field in ("`coworking[].desks`", "`guides[].email`", "`travel.to_centre`", "`response_days`"):
+        assert field in committed

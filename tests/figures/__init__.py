@@ -1,0 +1,1 @@
+"""The campaign's figures and the dashboard."""

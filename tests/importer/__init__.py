@@ -1,0 +1,1 @@
+"""Importing from the previous CRM."""

@@ -1,0 +1,1 @@
+"""Notification: outbox, worker, e-mails, webhook, undelivered messages, follow-ups."""

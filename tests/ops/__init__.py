@@ -1,0 +1,1 @@
+"""Running the service: the app as a process, settings, migrations, backups, the installed package."""

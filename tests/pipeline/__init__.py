@@ -1,0 +1,1 @@
+"""A household's way through the campaign, without the web."""

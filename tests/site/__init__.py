@@ -1,0 +1,1 @@
+"""The static site: generation, build, preview."""

@@ -1,0 +1,1 @@
+"""Every request: headers, log redaction, no personal data in logs."""

@@ -1,0 +1,150 @@
+"""No token, reference or search reaches an access log: one rule (`intake.web.redaction`) for the
+development server's log and gunicorn's, checked on the real processes as the README runs them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from intake.privacy import consent
+from intake.web import redaction
+
+from tests.support.helpers import ROOT, free_port, tasteget, wait_for
+from tests.support.intake_helpers import REGISTRATION, STAFF_PASSWORD, hidden_fields
+
+SEARCHED = "someone@example.se"
+SECRET = "redaction-test-secret"
+
+
+@pytest.mark.parametrize(
+    ("logged", "expected"),
+    [
+        ("/crm/password/reset/Zx9-tok_EN/", "/crm/password/reset/<token>/"),
+        ("/crm/password/reset/Zx9-tok_EN", "/crm/password/reset/<token>/"),  # the slash left out
+        ("/crm/password/reset/Zx9-tok_EN/more/", "/crm/password/reset/<redacted>"),  # a lengthened link
+        ("/en/register/withdraw/eyJ.abc/", "/en/register/withdraw/<token>/"),
+        ("/registrera/tack/H-ABCD-1234/", "/registrera/tack/<reference>/"),
+        ("/crm/households/?q=someone%40example.se&status=new", "/crm/households/?q=<redacted>&status=<redacted>"),
+        ("/crm/login/?next=%2Fcrm%2Fhouseholds%2F%3Fq%3Danna", "/crm/login/?next=<redacted>"),
+        ("http://127.0.0.1:8000/crm/password/reset/tok/", "http://127.0.0.1:8000/crm/password/reset/<token>/"),
+        ("/crm/households/H-ABCD-1234/", "/crm/households/H-ABCD-1234/"),  # staff pages name references
+        ("/registrera/", "/registrera/"),
+    ],
+)
+def test_the_rule(app, logged, expected):
+    assert redaction.target(logged) == expected
+
+
+def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[str]:
+    """Register, withdraw, search the back office logged out and in, ask for a reset link and open
+    it; return every secret or personal value those requests carried in their URLs."""
+    with requests.Session() as mover:
+        form = hidden_fields(mover.get(f"{base}/registrera/").text)
+        done = mover.post(f"{base}/registrera/", data={**form, **REGISTRATION, "email": SEARCHED})
+        assert done.status_code == 200 and "/registrera/tack/" in done.url
+        reference = done.url.rstrip("/").rsplit("/", 1)[1]
+        token = consent.withdrawal_token(SECRET, reference)
+        assert mover.get(base + consent.withdraw_path("en", token)).status_code == 200
+    search = f"{base}/crm/households/?q={quote(SEARCHED)}"
+    with requests.Session() as staff:
+        assert "/crm/login/?next=" in staff.get(search).url  # logged out: the search rides in `next`
+        form = hidden_fields(staff.get(f"{base}/crm/password/forgot/").text)
+        staff.post(f"{base}/crm/password/forgot/", data={**form, "email": coordinator})
+        send_mail()
+        link, deadline = None, time.monotonic() + 30
+        while link is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            for path in mail_dir.glob("*.eml"):
+                text = BytesParser(policy=policy.default).parsebytes(path.read_bytes()).get_body(("plain",))
+                link = link or re.search(r"http://[^/\s]+(/crm/password/reset/([\w-]+)/)", text.get_content())
+        reset_url, reset_token = base + link.group(1), link.group(2)
+        assert staff.get(reset_url).status_code == 200
+        staff.get(f"{base}/crm/static/crm.css", headers={"Referer": reset_url})  # an old browser's Referer
+        login = hidden_fields(staff.get(f"{base}/crm/login/").text)
+        staff.post(f"{base}/crm/login/", data={**login, "email": coordinator, "password": STAFF_PASSWORD})
+        assert staff.get(search).status_code == 200
+    return [reset_token, token, reference, SEARCHED, quote(SEARCHED), "someone%2540example.se"]
+
+
+def _prepare(tmp_path: Path, built_site: Path) -> tuple[dict, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
+        "SECRET_KEY": SECRET,
+        "SITE_DIR": str(built_site),
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "MIN_FILL_SECONDS": "0",
+        "WORKER_POLL_SECONDS": "1",
+        "PUBLIC_URL": "http://127.0.0.1:8000",
+        "SESSION_COOKIE_SECURE": "false",
+    }
+    assert tasteget("db", "upgrade", env=env).returncode == 0
+    coordinator = "samordnare@region.example"
+    added = tasteget(
+        "user", "add", "--email", coordinator, "--role", "coordinator", "--password", STAFF_PASSWORD, env=env
+    )
+    assert added.returncode == 0, added.stderr
+    return env, coordinator
+
+
+def _check(log: str, secrets: list[str]) -> None:
+    assert "/crm/password/reset/<token>/" in log and "/registrera/tack/<reference>/" in log  # it was logged
+    assert "q=<redacted>" in log and "next=<redacted>" in log
+    for secret in secrets:
+        assert secret not in log
+
+
+def test_the_development_server_logs_no_token_or_search(tmp_path, built_site):
+    env, coordinator = _prepare(tmp_path, built_site)
+    port, log = free_port(), tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "intake", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_for(f"{base}/healthz", '"status":"ok"', seconds=30)
+        secrets = _exercise(base, coordinator, tmp_path / "mail", lambda: None)  # its own worker sends
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    _check(log.read_text(), secrets)
+
+
+def test_gunicorn_as_documented_logs_no_token_or_search(tmp_path, built_site):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "gunicorn -c python:intake.gunicorn_conf --workers 3 --bind 127.0.0.1:8001 intake.wsgi:app" in readme
+    env, coordinator = _prepare(tmp_path, built_site)
+    port, log = free_port(), tmp_path / "gunicorn.log"
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    command = [gunicorn, "-c", "python:intake.gunicorn_conf", "--workers", "1", "--bind", f"127.0.0.1:{port}"]
+    with log.open("w") as out:
+        server = subprocess.Popen([*command, "intake.wsgi:app"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_for(f"{base}/healthz", '"status":"ok"', seconds=30)
+
+        def send_mail():
+            assert tasteget("worker", "--once", env=env).returncode == 0
+
+        secrets = _exercise(base, coordinator, tmp_path / "mail", send_mail)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    text = log.read_text()
+    _check(text, secrets)
+    assert '"GET /crm/static/crm.css HTTP/1.1" 200' in text and "/crm/password/reset/<token>/" in text
