@@ -6,13 +6,14 @@ from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from intake import db
 from intake.builtsite.shell import render_staff
 from intake.crm import bp, params
 from intake.crm.access import require_role
-from intake.models import Household, HouseholdEvent, User
+from intake.models import Household, User
+from intake.pipeline import steps
 
 
 @bp.get("/staff/")
@@ -38,12 +39,6 @@ def reassign():
     target = session.get(User, request.form.get("to", type=params.number) or 0)
     if not form.validate_on_submit() or source is None or target is None or source.id == target.id or not target.active:
         abort(422)
-    ids = list(session.scalars(select(Household.id).where(Household.owner_id == source.id)))
-    if ids:
-        session.execute(update(Household).where(Household.id.in_(ids)).values(owner_id=target.id))
-        session.add_all(
-            HouseholdEvent(household_id=i, user_id=current_user.id, kind="owner", old=source.name, new=target.name)
-            for i in ids
-        )
+    if steps.hand_over_all(session, source, target, current_user.user):
         session.commit()
     return redirect(url_for("crm.staff"), 303)

@@ -1,13 +1,14 @@
 """What staff do as they follow a household up: its status, the next follow-up, its owner, notes,
-and the contacts it was introduced to."""
+and the contacts it was introduced to; and handing every household of one person to another."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from intake.models import PIPELINE, Contact, Household, HouseholdContact, User, utcnow
+from intake.models import PIPELINE, Contact, Household, HouseholdContact, HouseholdEvent, User, utcnow
 from intake.pipeline import news
 from intake.pipeline.timeline import add_event, claim_if_unowned, set_owner_field
 
@@ -71,3 +72,17 @@ def link_contact(session: Session, household: Household, user: User, contact: Co
     session.add(HouseholdContact(household_id=household.id, contact_id=contact.id))
     add_event(session, household, user, "contact", None, contact.label)
     return True
+
+
+def hand_over_all(session: Session, source: User, target: User, user: User) -> int:
+    """Every household `source` owns goes to `target` (a guide leaving), each with the step on its
+    timeline; how many moved."""
+    if source.id == target.id or not target.active:
+        raise ValueError("hand over to another, active account")
+    ids = list(session.scalars(select(Household.id).where(Household.owner_id == source.id)))
+    if ids:
+        session.execute(update(Household).where(Household.id.in_(ids)).values(owner_id=target.id))
+        session.add_all(
+            HouseholdEvent(household_id=i, user_id=user.id, kind="owner", old=source.name, new=target.name) for i in ids
+        )
+    return len(ids)
