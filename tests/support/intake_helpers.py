@@ -10,7 +10,7 @@ from pathlib import Path
 
 from intake import settings
 
-from tests.support.helpers import ROOT
+from tests.support.helpers import ROOT, tasteget
 
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>|<input[^>]*name="website"[^>]*>')
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -178,3 +178,27 @@ def app_env(app) -> dict:
         "CONTENT_DIR": app.config["CONTENT_DIR"],
         "SITE_DIR": app.config["SITE_DIR"],
     }
+
+
+COORDINATOR = "samordnare@region.example"
+
+
+def service_with_coordinator(tmp_path: Path, built_site: Path, **settings: str) -> dict:
+    """The environment of a service run as a process on an SQLite file in `tmp_path` (mail to files,
+    the worker polling every second), migrated and with the coordinator COORDINATOR, who logs in
+    with STAFF_PASSWORD. `settings` are added to the environment or replace its values."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
+        "SITE_DIR": str(built_site),
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "MIN_FILL_SECONDS": "0",
+        "WORKER_POLL_SECONDS": "1",
+        **settings,
+    }
+    assert tasteget("db", "upgrade", env=env).returncode == 0
+    added = tasteget(
+        "user", "add", "--email", COORDINATOR, "--role", "coordinator", "--password", STAFF_PASSWORD, env=env
+    )
+    assert added.returncode == 0, added.stderr
+    return env

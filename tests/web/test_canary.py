@@ -20,8 +20,15 @@ from sqlalchemy.orm import Session
 
 from intake.models import AuditEntry, OutboxMessage
 
-from tests.support.helpers import ROOT, free_port, tasteget, wait_for
-from tests.support.intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, hidden_fields
+from tests.support.helpers import ROOT, free_port, wait_for
+from tests.support.intake_helpers import (
+    COORDINATOR,
+    ORDER,
+    REGISTRATION,
+    STAFF_PASSWORD,
+    hidden_fields,
+    service_with_coordinator,
+)
 
 MARK = "Qzv"  # appears in no text of ours
 CANARIES = {
@@ -49,22 +56,8 @@ def leaks(text: str) -> list[str]:
 
 
 def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(tmp_path, built_site):
-    url = f"sqlite:///{tmp_path / 'crm.db'}"
-    env = {
-        "DATABASE_URL": url,
-        "SECRET_KEY": "canary-secret",
-        "SITE_DIR": str(built_site),
-        "MAIL_DIR": str(tmp_path / "mail"),
-        "MIN_FILL_SECONDS": "0",
-        "WORKER_POLL_SECONDS": "1",
-        "MAX_CONTENT_LENGTH": "20000",
-    }
-    assert tasteget("db", "upgrade", env=env).returncode == 0
-    coordinator = "samordnare@region.example"
-    added = tasteget(
-        "user", "add", "--email", coordinator, "--role", "coordinator", "--password", STAFF_PASSWORD, env=env
-    )
-    assert added.returncode == 0, added.stderr
+    env = service_with_coordinator(tmp_path, built_site, SECRET_KEY="canary-secret", MAX_CONTENT_LENGTH="20000")
+    url, coordinator = env["DATABASE_URL"], COORDINATOR
     port, log = free_port(), tmp_path / "service.log"
     with log.open("w") as out:
         server = subprocess.Popen(

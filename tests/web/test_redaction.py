@@ -3,7 +3,6 @@ development server's log and gunicorn's, checked on the real processes as the RE
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -20,7 +19,13 @@ from intake.privacy import consent
 from intake.web import redaction
 
 from tests.support.helpers import ROOT, free_port, tasteget, wait_for
-from tests.support.intake_helpers import REGISTRATION, STAFF_PASSWORD, hidden_fields
+from tests.support.intake_helpers import (
+    COORDINATOR,
+    REGISTRATION,
+    STAFF_PASSWORD,
+    hidden_fields,
+    service_with_coordinator,
+)
 
 SEARCHED = "someone@example.se"
 SECRET = "redaction-test-secret"
@@ -77,24 +82,14 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
 
 
 def _prepare(tmp_path: Path, built_site: Path) -> tuple[dict, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
-        "SECRET_KEY": SECRET,
-        "SITE_DIR": str(built_site),
-        "MAIL_DIR": str(tmp_path / "mail"),
-        "MIN_FILL_SECONDS": "0",
-        "WORKER_POLL_SECONDS": "1",
-        "PUBLIC_URL": "http://127.0.0.1:8000",
-        "SESSION_COOKIE_SECURE": "false",
-    }
-    assert tasteget("db", "upgrade", env=env).returncode == 0
-    coordinator = "samordnare@region.example"
-    added = tasteget(
-        "user", "add", "--email", coordinator, "--role", "coordinator", "--password", STAFF_PASSWORD, env=env
+    env = service_with_coordinator(
+        tmp_path,
+        built_site,
+        SECRET_KEY=SECRET,
+        PUBLIC_URL="http://127.0.0.1:8000",
+        SESSION_COOKIE_SECURE="false",
     )
-    assert added.returncode == 0, added.stderr
-    return env, coordinator
+    return env, COORDINATOR
 
 
 def _check(log: str, secrets: list[str]) -> None:
