@@ -27,6 +27,15 @@ def print_report(report: Report, verbose: bool = True) -> None:
             click.echo(f"  {item}")
 
 
+ROOT_OPTION = click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder with mkdocs.yml and mkdocs.en.yml.",
+)
+
+
 @click.command("check")
 @click.option(
     "--content",
@@ -68,13 +77,7 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
 
 
 @click.command("build")
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Project folder with mkdocs.yml and mkdocs.en.yml.",
-)
+@ROOT_OPTION
 @click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -110,13 +113,7 @@ def csp_command(site_dir: Path) -> None:
 
 
 @click.command("preview")
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Project folder with mkdocs.yml and mkdocs.en.yml.",
-)
+@ROOT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
 def preview_command(root: Path, host: str, port: int) -> None:
