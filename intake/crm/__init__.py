@@ -1,4 +1,20 @@
-"""The back office at /crm/: staff log in and follow households up."""
+"""The back office at /crm/: staff log in and follow households up. Views only: each validates its
+form, calls the domain packages (`pipeline`, `privacy`, `accounts`, `figures`, `notify`), commits
+and answers.
+
+    auth            logging in and out, sessions kept on the server, the second factor
+    access          who may see which household or contact: the one rule, in the query layer
+    households      the list, one household, and what staff do to it (through `pipeline`)
+    contacts        the partner network
+    orders          magazine orders: the list, the mailing house's CSV, marking them sent
+    dashboard       the coordinator's figures as charts, tables and CSV
+    privacy         the coordinator's export and erasure, privacy notices, the audit log
+    staff           who owns how many households, handing them all over
+    admin           accounts, for admins
+    password_reset  "send me a link" and the page it opens
+    undelivered     messages the outbox gave up on, sent again
+    forms, params, csvfile  the back office's forms, query strings and CSV downloads
+"""
 
 from __future__ import annotations
 

@@ -1,1 +1,7 @@
-"""What every request and response passes through: security headers, error pages, log redaction."""
+"""What every request and response passes through.
+
+errors     what a request that goes wrong is answered (400, 404, 500, 503 in the site's look and
+           the page's language); control characters refused; the app class that logs errors
+headers    security headers on every response (the build's Content-Security-Policy)
+redaction  what an access log may say of a request: no token, reference or search
+"""
