@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: help run test check build preview reference translations lint bench clean
+.PHONY: help run test check build preview reference translations vendor lint bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -43,6 +43,21 @@ translations: $(STAMP)  ## after changing the intake's texts: extract them, upda
 		--no-location --omit-header --sort-output intake
 	$(BIN)/pybabel update -i intake/translations/messages.pot -d intake/translations -l sv --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d intake/translations -l sv
+
+# The front-end packages pinned in package-lock.json, copied as npm ships them (minified JS and CSS,
+# and the licence) into the intake's static files, which are committed: only this target needs Node.
+VENDOR = intake/static/vendor
+AUTOCOMPLETE = node_modules/accessible-autocomplete
+
+vendor:  ## after changing package.json: copy the pinned front-end packages into the static files (needs Node 20)
+	@command -v node >/dev/null && node -e 'process.exit(parseInt(process.versions.node) < 20 ? 1 : 0)' \
+		|| { echo "make vendor needs Node.js 20 or newer and npm"; exit 1; }
+	npm ci --ignore-scripts
+	@set -e; version=$$(node -p 'require("./$(AUTOCOMPLETE)/package.json").version'); \
+	out=$(VENDOR)/accessible-autocomplete; rm -rf $$out; mkdir -p $$out/$$version; \
+	cp $(AUTOCOMPLETE)/dist/accessible-autocomplete.min.js $(AUTOCOMPLETE)/dist/accessible-autocomplete.min.css \
+		$(AUTOCOMPLETE)/LICENSE.txt $$out/$$version/; \
+	echo "accessible-autocomplete $$version copied into $$out/$$version/"
 
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
