@@ -78,9 +78,9 @@ def taxonomy_data(raw: bytes, source: str, previous: taxonomy.Taxonomy | None, r
     occupations: list[dict] = []
 
     def walk(concept: object, depth: int, parent: str) -> None:
-        where = f"{source}: concept {concept.get('id', '?') if isinstance(concept, dict) else concept!r}"
         if not isinstance(concept, dict):
-            raise RefreshError(f"{where} is not an object")
+            raise RefreshError(f"{source}: a concept is not an object ({json.dumps(concept)[:40]})")
+        where = f"{source}: concept {concept.get('id', '?')}"
         kind, label, cid = concept.get("type"), concept.get("preferred_label"), concept.get("id")
         if not isinstance(label, str) or not isinstance(cid, str) or not label.strip() or not cid.strip():
             raise RefreshError(f"{where}: needs an id and a preferred_label")
@@ -209,18 +209,24 @@ def stamp(source: str) -> dict:
     return {"from": source, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
-def refresh_taxonomy(raw: bytes, source: str, data_dir: Path = taxonomy.DATA_DIR) -> dict:
-    """Check the dump and replace `data_dir`'s taxonomy; returns the new data."""
-    previous = taxonomy.load(data_dir) if (data_dir / taxonomy.FILE_NAME).exists() else None
-    data = taxonomy_data(raw, source, previous, stamp(source))
-    replace(data_dir / taxonomy.FILE_NAME, data)
+def rebuild(
+    taxonomy_file: tuple[bytes, str] | None,
+    barometer_file: tuple[bytes, str] | None,
+    lan: str | None,
+    data_dir: Path = taxonomy.DATA_DIR,
+) -> dict[str, dict]:
+    """Check the given files (each its content and where it came from), then replace the vendored
+    files they rebuild in `data_dir`: all of them, or none when one is wrong. Returns the new data
+    by file name."""
+    new = {}
+    if taxonomy_file:
+        path = data_dir / taxonomy.FILE_NAME
+        previous = taxonomy.load(data_dir) if path.exists() else None
+        new[taxonomy.FILE_NAME] = taxonomy_data(*taxonomy_file, previous, stamp(taxonomy_file[1]))
+    if barometer_file:
+        new[barometer.FILE_NAME] = barometer_data(*barometer_file, lan, stamp(barometer_file[1]))
+    for name, data in new.items():
+        replace(data_dir / name, data)
     taxonomy.load.cache_clear()
-    return data
-
-
-def refresh_barometer(raw: bytes, source: str, lan: str | None, data_dir: Path = barometer.DATA_DIR) -> dict:
-    """Check the official file and replace `data_dir`'s barometer; returns the new data."""
-    data = barometer_data(raw, source, lan, stamp(source))
-    replace(data_dir / barometer.FILE_NAME, data)
     barometer.load.cache_clear()
-    return data
+    return new
