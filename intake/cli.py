@@ -24,6 +24,7 @@ COMMANDS = {
     "export": "intake.privacy.commands:export_command",
     "import": "intake.importer.commands:import_group",
     "mail": "intake.notify.commands:mail_group",
+    "occupations": "tasteget.commands:occupations_group",
     "outbox": "intake.notify.commands:outbox_group",
     "preview": "tasteget.commands:preview_command",
     "purge": "intake.privacy.commands:purge_command",

@@ -1,5 +1,6 @@
 """The content and site commands: check the content, build and preview the site, print its
-security policy, write the field reference. They load neither Flask nor the intake."""
+security policy, write the field reference, refresh the occupation data (`occupations refresh`).
+They load neither Flask nor the intake."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import click
 
 from tasteget.content import fields
 from tasteget.content.load import Report, check
-from tasteget.site.build import BuildFailed, build_site, preview
 
 
 def print_report(report: Report, verbose: bool = True) -> None:
@@ -85,6 +85,8 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
 )
 def build_command(root: Path, site_dir: Path | None) -> None:
     """Check the content and build the site in both languages into site/ (English in site/en/)."""
+    from tasteget.site.build import BuildFailed, build_site  # MkDocs: loaded only by the commands that build
+
     _mkdocs_logging()
     try:
         build_site(root, site_dir, progress=click.echo)
@@ -118,6 +120,8 @@ def csp_command(site_dir: Path) -> None:
 @click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
 def preview_command(root: Path, host: str, port: int) -> None:
     """Serve both languages with live reload: pages rebuild when a content file changes."""
+    from tasteget.site.build import preview
+
     _mkdocs_logging(logging.INFO)
     try:
         preview(root, host, port)
@@ -147,3 +151,105 @@ def _mkdocs_logging(level: int = logging.WARNING) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(level)
+
+
+@click.group("occupations")
+def occupations_group() -> None:
+    """The occupation taxonomy and the Yrkesbarometer the site's skill needs use."""
+
+
+@occupations_group.command("refresh")
+@click.option(
+    "--taxonomy-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The taxonomy dump the-ssyk-hierarchy-with-occupations.json, already downloaded.",
+)
+@click.option(
+    "--barometer-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The official yrkesbarometer.json, already downloaded.",
+)
+@click.option("--lan", help='County (län) code whose rows to keep, e.g. "23" (default: `lan` in region.yml).')
+@click.option("--only", type=click.Choice(["taxonomy", "barometer"]), help="Refresh one of the two (default: both).")
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder whose region.yml gives the län.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of the data files to replace (default: the package's own).",
+)
+def occupations_refresh_command(
+    taxonomy_file: Path | None,
+    barometer_file: Path | None,
+    lan: str | None,
+    only: str | None,
+    content_dir: Path,
+    data_dir: Path | None,
+) -> None:
+    """Rebuild the vendored taxonomy and Yrkesbarometer from the publishers' own files.
+
+    Downloads them from Arbetsförmedlingen unless given as files; keeps the national barometer rows
+    and those of the region's län. Every file is checked first: a wrong one changes nothing.
+    """
+    from tasteget.occupations import refresh, taxonomy
+
+    lan = lan if lan is not None else _region_lan(content_dir)
+    if lan is not None and not (len(lan) == 2 and lan.isdigit()):
+        raise click.ClickException(f'--lan: expected a two-digit county code like "23", got "{lan}"')
+
+    def fetch(path: Path | None, url: str) -> tuple[bytes, str]:
+        if path:
+            try:
+                return path.read_bytes(), str(path)
+            except OSError as exc:
+                raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
+        raw = refresh.download(url, lambda line: click.echo(f"\r{line}", nl=False, err=True))
+        click.echo(err=True)
+        return raw, url
+
+    try:
+        wanted_taxonomy = only in (None, "taxonomy")
+        wanted_barometer = only in (None, "barometer")
+        new = refresh.rebuild(
+            fetch(taxonomy_file, refresh.TAXONOMY_URL) if wanted_taxonomy else None,
+            fetch(barometer_file, refresh.BAROMETER_URL) if wanted_barometer else None,
+            lan,
+            data_dir or taxonomy.DATA_DIR,
+        )
+    except refresh.RefreshError as exc:
+        raise click.ClickException(f"{exc}; nothing was replaced") from None
+    folder = data_dir or taxonomy.DATA_DIR
+    if data := new.get("taxonomy.json"):
+        english = sum(1 for g in data["groups"] if g.get("en"))
+        click.echo(
+            f"Taxonomy: {len(data['groups'])} groups ({english} with an English name), "
+            f"{len(data['occupations'])} occupation names → {folder / 'taxonomy.json'}"
+        )
+    if data := new.get("barometer.json"):
+        rows = data["rows"]
+        rounds = sorted({row["omgang"] for row in rows})
+        national = sum(1 for row in rows if row["lan"] == "00")
+        regional = f", {len(rows) - national} for län {lan}" if lan else " (no län: set `lan` in region.yml)"
+        click.echo(
+            f"Yrkesbarometer round {', '.join(rounds)}: {national} national rows{regional} "
+            f"→ {folder / 'barometer.json'}"
+        )
+
+
+def _region_lan(content_dir: Path) -> str | None:
+    """The `lan` of the region's content, if it sets one."""
+    from tasteget.content import yamlfile
+
+    path = content_dir / "region.yml"
+    try:
+        data = yamlfile.parse(path.read_text(encoding="utf-8")).data
+    except (OSError, UnicodeDecodeError, yamlfile.YamlSyntaxError):
+        return None
+    lan = data.get("lan") if isinstance(data, dict) else None
+    return lan if isinstance(lan, str) else None

@@ -39,6 +39,12 @@ def _nonblank(value: str) -> str:
     return value
 
 
+def _county(value: str) -> str:
+    if not (len(value) == 2 and value.isdigit() and "01" <= value <= "25"):
+        raise ValueError(f'expected a two-digit county (län) code from "01" to "25", like "23", got "{value}"')
+    return value
+
+
 def _reachable(contact):
     if not (contact.email or contact.phone):
         raise ValueError("no way to contact: give a phone or an e-mail address")
@@ -48,6 +54,7 @@ def _reachable(contact):
 Text = Annotated[str, AfterValidator(_nonblank)]
 Email = Annotated[str, AfterValidator(_email)]
 Url = Annotated[str, AfterValidator(_url)]
+County = Annotated[str, AfterValidator(_county)]
 
 
 class Model(BaseModel):
@@ -212,6 +219,14 @@ class Region(Model):
     name: Text = Field(description="Region name.", examples=["Jämtland Härjedalen"])
     campaign: Text = Field(description="Campaign and site name.", examples=["Ta Steget"])
     centre: Text = Field(description="The regional centre that travel times refer to.", examples=["Östersund"])
+    lan: County | None = Field(
+        None,
+        description=(
+            "The region's county (län) code, two digits in quotes: `tasteget occupations refresh` keeps the "
+            "Yrkesbarometer's rows for this län beside the national ones. Without it, only Sweden as a whole."
+        ),
+        examples=["23"],
+    )
     tagline: Localized = Field(description="The campaign's message, the home page's heading.")
     intro: Localized = Field(description="Why this region: the home page's opening text (Markdown).")
     facts: list[Fact] = Field([], description="Key figures for the home page.")
