@@ -13,8 +13,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..content.load import Body, Site
 from ..content.schema import Localized
-from . import routes, shell
-from .labels import AMENITIES, LABELS
+from . import routes, shell, skills
+from .labels import AMENITIES, LABELS, OUTLOOKS, STATUSES
 
 
 @dataclass
@@ -50,6 +50,8 @@ class _Renderer:
             lang=lang,
             t=self.t,
             amenities=AMENITIES[lang],
+            statuses=STATUSES[lang],
+            outlooks=OUTLOOKS[lang],
             text=self.text,
             inline=self.inline,
             url=self.url,
@@ -57,6 +59,8 @@ class _Renderer:
             asset=self.asset,
         )
         self.src = "index.md"
+        self.needs = skills.region_needs(site.region.lan)
+        self.env.globals.update(needs=self.needs, level=self.level())
 
     def text(self, value: Localized | Body | None) -> str:
         """A block of prose; a missing English text shows the Swedish with a visible note."""
@@ -81,6 +85,12 @@ class _Renderer:
             f'<span lang="sv">{value.sv.strip()}</span> '
             f'<span class="ts-untranslated__note">({self.t["untranslated"]})</span>'
         )
+
+    def level(self) -> str:
+        """The area the skill needs are shown for: Sweden as a whole, or the region's län."""
+        if self.needs.national:
+            return self.t["skills_level_national"]
+        return self.t["skills_level_lan"].format(region=self.site.region.name, code=self.needs.area)
 
     def plain(self, value: Localized) -> str:
         """Text for meta tags: no Markdown, no notes."""
@@ -127,6 +137,7 @@ class _Renderer:
         pages = [
             self.page("home.md.j2", "home", description=self.plain(region.intro)[:200]),
             self.page("municipalities.md.j2", "municipalities", description=self.t["overview_description"]),
+            self.page("skills.md.j2", "skills", description=self.t["skills_description"]),
             # Every space is also on its municipality's page, which search finds; indexing the overview
             # too would double the hits, and its heading per space makes the search plugin's indexing
             # quadratic in the number of spaces (bench/RESULTS.md).

@@ -8,6 +8,7 @@ PREFIX = {"sv": "/", "en": "/en/"}
 SECTIONS = {
     "home": {"sv": "", "en": ""},
     "municipalities": {"sv": "kommuner", "en": "municipalities"},
+    "skills": {"sv": "kompetensbehov", "en": "skills-in-demand"},
     "coworking": {"sv": "coworking", "en": "coworking"},
     "stories": {"sv": "berattelser", "en": "stories"},
     "privacy": {"sv": "integritet", "en": "privacy"},

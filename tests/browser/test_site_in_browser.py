@@ -10,6 +10,7 @@ PAGES = [
     "/",
     "/kommuner/",
     "/kommuner/are/",
+    "/kompetensbehov/",
     "/coworking/",
     "/berattelser/",
     "/integritet/",
@@ -17,6 +18,7 @@ PAGES = [
     "/en/",
     "/en/municipalities/",
     "/en/municipalities/are/",
+    "/en/skills-in-demand/",
     "/en/coworking/",
     "/en/stories/",
     "/en/privacy/",
@@ -123,3 +125,41 @@ def test_search_finds_swedish_word_forms(page):
     page.locator(".md-search-result__item").first.wait_for()
     titles = page.locator(".md-search-result__item h1").all_inner_texts()
     assert "Kommunerna" in titles
+
+
+@pytest.mark.parametrize("path", ["/kompetensbehov/", "/en/skills-in-demand/"])
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_skills_page_fits_and_stays_accessible_with_names_shown(page, path, width):
+    """No sideways scrolling at phone width; an opened list of occupation names still passes axe."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(path)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    card = page.locator("article.ts-need", has=page.locator("#ssyk-2221"))
+    card.locator("summary").click()
+    assert card.get_by_text("Sjuksköterska, grundutbildad").is_visible()
+    assert axe_violations(page) == ""
+    assert page.foreign_requests == []
+
+
+@pytest.mark.parametrize(
+    ("start", "query", "title"),
+    [
+        ("/en/", "nurse", "Professional nurses"),
+        ("/", "sjuksköterska", "Grundutbildade sjuksköterskor"),
+        ("/", "undersköterska", "Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering"),
+    ],
+)
+def test_search_finds_occupations_on_the_skills_page(page, start, query, title):
+    page.goto(start)
+    page.keyboard.press("s")
+    page.locator(".md-search__input").press_sequentially(query, delay=30)
+    page.locator(".md-search-result__item").first.wait_for()
+    results = page.locator(".md-search-result__link")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    titles = [
+        x.strip()
+        for x in page.locator(".md-search-result__article h1, .md-search-result__article h2").all_text_contents()
+    ]
+    assert title in titles, titles
+    assert any("#ssyk-" in (h or "") for h in hrefs)
+    assert page.foreign_requests == []

@@ -19,7 +19,7 @@ from tests.support.helpers import ROOT, tasteget
 from tests.support.sample_content import write_sample, write_story
 
 SLUGS = ["are", "berg", "bracke", "harjedalen", "krokom", "ostersund", "ragunda", "stromsund"]
-SECTION_PAGES = ["home", "municipalities", "coworking", "stories", "privacy", "accessibility"]
+SECTION_PAGES = ["home", "municipalities", "skills", "coworking", "stories", "privacy", "accessibility"]
 
 
 class Page(HTMLParser):
@@ -87,12 +87,14 @@ def test_printed_addresses_exist(built_site):
     for path in [
         "/",
         "/kommuner/",
+        "/kompetensbehov/",
         "/coworking/",
         "/berattelser/",
         "/integritet/",
         "/tillganglighet/",
         "/en/",
         "/en/municipalities/",
+        "/en/skills-in-demand/",
         "/en/coworking/",
         "/en/stories/",
         "/en/privacy/",

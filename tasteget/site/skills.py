@@ -1,0 +1,104 @@
+"""The region's skill needs as the site shows them: occupation groups by field, each with its
+Yrkesbarometer rows and the taxonomy's occupation names, from the vendored data in
+`tasteget/occupations/`. Plain Python: the templates render what `region_needs` returns.
+
+Until communicators list their own needs (and while the barometer holds no rows for the region's
+län) the groups shown are the ones with a shortage ("brist") or paradox row in Sweden as a whole,
+attributed to no municipality. Every row of a shown group is listed with its own status: one group
+can have several rows, and not all of them need be a shortage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..occupations import barometer as yrkesbarometer
+from ..occupations import taxonomy as ssyk
+
+# The statuses that make a group a need: employers find it hard to recruit.
+SHOWN = ("brist", "paradox")
+
+# Platsbanken's search filtered by an occupation group (`p=5:` and the SSYK-4 group's concept id).
+PLATSBANKEN = "https://arbetsformedlingen.se/platsbanken/annonser?p=5:{concept_id}"
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One occupation group in demand, with every barometer row for it in the area shown."""
+
+    group: ssyk.Group
+    rows: tuple[yrkesbarometer.Row, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"ssyk-{self.group.code}"
+
+    @property
+    def vacancies(self) -> str:
+        """Current vacancies for the group on Platsbanken: a link out, nothing fetched by the page."""
+        return PLATSBANKEN.format(concept_id=self.group.concept_id)
+
+    @property
+    def shortage(self) -> bool:
+        return any(row.status == "brist" for row in self.rows)
+
+
+@dataclass(frozen=True)
+class FieldNeeds:
+    field: ssyk.Group  # the SSYK-1 group
+    demands: tuple[Demand, ...]
+
+
+@dataclass(frozen=True)
+class Needs:
+    area: str  # "00" for Sweden as a whole, else the län's code
+    round: str | None
+    fields: tuple[FieldNeeds, ...]
+    shortages: int  # how many barometer occupations in the area have the status "brist"
+
+    @property
+    def national(self) -> bool:
+        return self.area == yrkesbarometer.NATIONAL
+
+    @property
+    def demands(self) -> list[Demand]:
+        return [d for f in self.fields for d in f.demands]
+
+    @property
+    def statuses(self) -> list[str]:
+        """The statuses the shown rows use, shortage to surplus."""
+        used = {row.status for d in self.demands for row in d.rows}
+        return [s for s in yrkesbarometer.STATUSES if s in used]
+
+    def highlights(self, n: int = 6) -> list[Demand]:
+        """A few shortage groups for the home page: the first (by code) of each field in turn, so
+        they span the fields rather than one field's first few."""
+        queues = [[d for d in f.demands if d.shortage] for f in self.fields]
+        chosen: list[Demand] = []
+        while len(chosen) < n and any(queues):
+            for queue in queues:
+                if queue and len(chosen) < n:
+                    chosen.append(queue.pop(0))
+        return chosen
+
+
+def region_needs(lan: str | None, taxonomy: ssyk.Taxonomy | None = None, barometer=None) -> Needs:
+    """The groups in demand in the region's län if the barometer has its rows, else in Sweden."""
+    taxonomy = taxonomy or ssyk.load()
+    barometer = barometer or yrkesbarometer.load()
+    area = barometer.area_for(lan)
+    codes = sorted({code for status in SHOWN for row in barometer.in_area(area, status) for code in row.ssyk})
+    by_field: dict[str, list[Demand]] = {}
+    for code in codes:
+        group = taxonomy.group(code)
+        if group is None:  # a code the taxonomy lacks: nothing to name it by
+            continue
+        by_field.setdefault(group.field, []).append(Demand(group, tuple(barometer.rows_for(code, area))))
+    fields = tuple(
+        FieldNeeds(taxonomy.group(code), tuple(demands))
+        for code, demands in sorted(by_field.items())
+        if taxonomy.group(code)
+    )
+    rows = barometer.in_area(area)
+    shortages = len(barometer.in_area(area, "brist"))
+    return Needs(area, max((r.round for r in rows), default=None), fields, shortages)
