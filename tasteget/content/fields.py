@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
 import types
 import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .errors import unwrap
 from .schema import Email, Localized, Municipality, Page, Region, Story, Url
@@ -65,15 +68,66 @@ def _is_list(annotation: Any) -> bool:
     return typing.get_origin(annotation) is list or any(_is_list(a) for a in typing.get_args(annotation))
 
 
+def _structured(example: Any) -> bool:
+    """An example of fields (a mapping, or a list of mappings) is shown as a YAML block, not in the table."""
+    return isinstance(example, dict) or (isinstance(example, list) and any(isinstance(e, dict) for e in example))
+
+
+def _quoted(value: Any) -> Any:
+    """The example's data with text that YAML would read as a number in double quotes, as content writes it."""
+    if isinstance(value, dict):
+        return {k: _quoted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_quoted(v) for v in value]
+    if isinstance(value, str) and value.replace(".", "").replace("-", "").isdigit():
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def example_block(keys: list[str], example: Any) -> str:
+    """The example as a YAML block nested under its field's keys, e.g. `work:` then `in_demand:`."""
+    data: Any = _quoted(example)
+    for key in reversed(keys):
+        data = {key: data}
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def examples(model: type[BaseModel], keys: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(field path, YAML block) for every field whose example is structured, depth first."""
+    out = []
+    for name, info in model.model_fields.items():
+        example = info.examples[0] if info.examples else None
+        if _structured(example):
+            out.append((".".join((*keys, name)), example_block([*keys, name], example)))
+        nested = unwrap(info.annotation)
+        if (
+            isinstance(nested, type)
+            and issubclass(nested, BaseModel)
+            and not issubclass(nested, Localized)
+            and not _is_list(info.annotation)
+        ):
+            out.extend(examples(nested, (*keys, name)))
+    return out
+
+
 def rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str, str, str]]:
     out = []
     for name, info in model.model_fields.items():
         path = prefix + name
         required = "yes" if info.default is PydanticUndefined and info.default_factory is None else "no"
         example = info.examples[0] if info.examples else ""
-        if isinstance(example, list):
+        if _structured(example):
+            example = "see the example below"
+        elif isinstance(example, list):
             example = "[" + ", ".join(map(str, example)) + "]"
-        example = f"`{example}`" if example != "" else ""
+        example = f"`{example}`" if example not in ("", "see the example below") else example
         out.append((f"`{path}`", type_name(info.annotation), required, info.description or "", example))
         nested = unwrap(info.annotation)
         if isinstance(nested, type) and issubclass(nested, BaseModel) and not issubclass(nested, Localized):
@@ -104,4 +158,6 @@ def markdown() -> str:
         ]
         lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(model)]
         lines.append("")
+        for field, block in examples(model):
+            lines += [f"Example of `{field}`:", "", "```yaml", block.rstrip("\n"), "```", ""]
     return "\n".join(lines)

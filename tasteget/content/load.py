@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import yamlfile
+from ..occupations import barometer
+from . import needs, yamlfile
 from .errors import Problem, field_path, problems_from
 from .schema import PLACEHOLDER_DOMAINS, AltText, Image, Localized, Municipality, Page, Region, Story
 
@@ -246,6 +248,12 @@ class _Loader:
                 coverage.missing.append(f"{self.rel(self.root / 'pages' / (name + '.en.md'))}: page")
         return coverage
 
+    def barometer_age(self, today: date, data_dir: Path = barometer.DATA_DIR) -> None:
+        """Warn when the vendored Yrkesbarometer's round is more than a year old."""
+        problem = needs.stale_round_problem(barometer.load(data_dir).round, today)
+        if problem:
+            self.warnings.append(Problem(self.rel(data_dir / barometer.FILE_NAME), 1, "", problem))
+
     def image(self, name: str, line: int, loc, image: Image) -> None:
         if self.docs_dir is not None and not (self.docs_dir / image.src).is_file():
             self.errors.append(
@@ -276,11 +284,13 @@ def _walk(obj, loc=()):
                 yield from _walk(value, (*loc, name))
 
 
-def check(root: Path, docs_dir: Path | None = None) -> Report:
-    """Validate all content under `root`; the site is None when there are errors."""
+def check(root: Path, docs_dir: Path | None = None, today: date | None = None) -> Report:
+    """Validate all content under `root`; the site is None when there are errors. `today` (the
+    machine's date by default) is what the Yrkesbarometer round's age is measured against."""
     loader = _Loader(Path(root), Path(docs_dir) if docs_dir else None)
     site = loader.load()
     coverage = loader.review()
+    loader.barometer_age(today or date.today())
     if loader.errors:
         site = None
     return Report(site, sorted(set(loader.errors)), loader.warnings, coverage)

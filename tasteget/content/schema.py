@@ -12,7 +12,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from ..occupations import taxonomy
+from . import needs
 
 # Pydantic's EmailStr rejects the reserved `.example` domain that placeholders must use, so a plain
 # shape check is enough here: content e-mail addresses are published, not verified.
@@ -29,6 +32,12 @@ def _email(value: str) -> str:
 
 def _url(value: str) -> str:
     if not URL_PATTERN.match(value):
+        raise ValueError(f'expected a web address starting with https://, got "{value}"')
+    return value
+
+
+def _https(value: str) -> str:
+    if not (value.startswith("https://") and URL_PATTERN.match(value)):
         raise ValueError(f'expected a web address starting with https://, got "{value}"')
     return value
 
@@ -54,6 +63,7 @@ def _reachable(contact):
 Text = Annotated[str, AfterValidator(_nonblank)]
 Email = Annotated[str, AfterValidator(_email)]
 Url = Annotated[str, AfterValidator(_url)]
+HttpsUrl = Annotated[str, AfterValidator(_https)]
 County = Annotated[str, AfterValidator(_county)]
 
 
@@ -109,12 +119,125 @@ class Travel(Model):
     rail: list[Text] = Field([], description="Railway lines.", examples=[["Mittbanan"]])
 
 
+NEED_EXAMPLE = [
+    {
+        "ssyk": "2221",
+        "note": {"sv": "Främst till vårdcentralerna.", "en": "Mainly for the health centres."},
+        "employer": "Region Jämtland Härjedalen",
+        "sector": "public",
+        "vacancies": "https://arbetsformedlingen.se/platsbanken/annonser?q=sjuksk%C3%B6terska",
+    },
+    {"occupation": "VZoJ_4oe_xyR", "sector": "both"},
+]
+
+
+class Need(Model):
+    """An occupation the municipality needs: an SSYK-4 group, an occupation name of the taxonomy, or both."""
+
+    ssyk: Text | None = Field(
+        None,
+        description=(
+            "The occupation group's SSYK 2012 code, four digits in quotes; `tasteget check` suggests the "
+            "closest group for a code that does not exist."
+        ),
+        examples=["2221"],
+    )
+    occupation: Text | None = Field(
+        None,
+        description=(
+            "The concept id of an occupation name in Arbetsförmedlingen's taxonomy, for a need narrower than "
+            "its group; with `ssyk` too, it must lie in that group."
+        ),
+        examples=["bXNH_MNX_dUR"],
+    )
+    note: Localized | None = Field(None, description="A note, e.g. which employers or where.")
+    employer: Text | None = Field(None, description="The employer, when one.", examples=["Region Jämtland Härjedalen"])
+    sector: Literal["public", "private", "both"] | None = Field(
+        None, description="Public sector, private or both.", examples=["public"]
+    )
+    vacancies: HttpsUrl | None = Field(
+        None,
+        description="A web address (https://) listing the vacancies.",
+        examples=["https://arbetsformedlingen.se/platsbanken/annonser?q=sjuksk%C3%B6terska"],
+    )
+
+    @field_validator("ssyk")
+    @classmethod
+    def _known_group(cls, value: str | None) -> str | None:
+        problem = needs.ssyk_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("occupation")
+    @classmethod
+    def _known_occupation(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        problem = needs.occupation_problem(value)
+        if problem is None and info.data.get("ssyk"):
+            problem = needs.mismatch_problem(value, info.data["ssyk"])
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _names_an_occupation(self):
+        if self.ssyk is None and self.occupation is None:
+            raise ValueError('name the occupation: give ssyk (a code like "2221"), occupation (a concept id) or both')
+        return self
+
+    @property
+    def group_code(self) -> str:
+        """The SSYK-4 group's code: `ssyk`, or the occupation's group."""
+        if self.ssyk:
+            return self.ssyk
+        return taxonomy.load().occupation(self.occupation).ssyk
+
+    def group(self) -> taxonomy.Group:
+        """The SSYK-4 group."""
+        return taxonomy.load().group(self.group_code)
+
+    def name(self, lang: str = "sv") -> str:
+        """The group's name in `lang` (SCB's English, the taxonomy's Swedish)."""
+        return self.group().name(lang)
+
+
 class Work(Model):
     industries: Localized | None = Field(None, description="Industries and the labour market.")
     employers: list[Text] = Field([], description="Major employers by name.", examples=[["Lundhags"]])
-    in_demand: list[Localized] = Field(
-        [], description="Occupations the municipality needs: the competence needs the campaign shows."
+    in_demand: list[Need] = Field(
+        [],
+        description="Occupations the municipality needs: the competence needs the campaign shows.",
+        examples=[NEED_EXAMPLE],
     )
+
+
+class Target(Model):
+    """A year's target from the municipality's action plan; the figures show it against what happened."""
+
+    year: int = Field(ge=2000, le=2100, description="The year the target is for.", examples=[2026])
+    households_moved: int | None = Field(
+        None, ge=0, description="Households the municipality aims to see move there that year.", examples=[30]
+    )
+    households_with_needed_skills: int | None = Field(
+        None,
+        ge=0,
+        description="Of those, households with a skill the municipality needs (an occupation in `work.in_demand`).",
+        examples=[10],
+    )
+
+    @model_validator(mode="after")
+    def _sets_a_figure(self):
+        if self.households_moved is None and self.households_with_needed_skills is None:
+            raise ValueError("no target figure: give households_moved, households_with_needed_skills or both")
+        moved, skilled = self.households_moved, self.households_with_needed_skills
+        if moved is not None and skilled is not None and skilled > moved:
+            raise ValueError(
+                f"households_with_needed_skills ({skilled}) is more than households_moved ({moved}): "
+                "it counts some of the households moved"
+            )
+        return self
 
 
 class Housing(Model):
@@ -188,6 +311,23 @@ class Municipality(Model):
     coworking: list[Coworking] = Field([], description="Coworking spaces in the municipality.")
     links: list[Link] = Field([], description="Further links.")
     image: Image | None = Field(None, description="A picture for the page and for shared links.")
+    targets: list[Target] = Field(
+        [],
+        description=(
+            "Yearly targets from the municipality's action plan, one per year; without one the figures say "
+            "“no target set”."
+        ),
+        examples=[[{"year": 2026, "households_moved": 30, "households_with_needed_skills": 10}]],
+    )
+
+    @field_validator("targets")
+    @classmethod
+    def _one_target_a_year(cls, value: list[Target]) -> list[Target]:
+        years = [t.year for t in value]
+        twice = sorted({y for y in years if years.count(y) > 1})
+        if twice:
+            raise ValueError(f"more than one target for {', '.join(map(str, twice))}: give one per year")
+        return value
 
 
 class Contact(Model):

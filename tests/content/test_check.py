@@ -65,7 +65,7 @@ BROKEN = [
         "seat: Kommun0000by\ncolour: red\n",
         "colour:",
         "colour: unknown field (expected one of: name, summary, population, area_km2, seat, localities, "
-        "travel, work, schools, housing, leisure, guides, coworking, links, image)",
+        "travel, work, schools, housing, leisure, guides, coworking, links, image, targets)",
     ),
     (
         "misspelt field",

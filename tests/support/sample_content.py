@@ -58,7 +58,7 @@ work:
     sv: Skog och turism.
     en: Forestry and tourism.
   in_demand:
-    - {{sv: Sjuksköterska, en: Nurse}}
+    - {{ssyk: "2221"}}
 guides:
   - name: Guide {name}
     title: {{sv: Inflyttarvägledare, en: Relocation guide}}
