@@ -128,9 +128,18 @@ class Household(Submission, Base):
     contact_language: Mapped[str] = mapped_column(String(2))
     country: Mapped[str] = mapped_column(String(2))
     place: Mapped[str] = mapped_column(String(200))
-    occupation: Mapped[str] = mapped_column(String(200))
+    # Each adult's occupation as typed (optional), and what it maps to: the taxonomy's concept id and
+    # SSYK-4 group when the text names an occupation or group (tasteget.occupations), or one of
+    # `intake.public.occupations.SITUATIONS` ("studying", "retired", "not_working") when it says that instead.
+    occupation: Mapped[str | None] = mapped_column(String(200))
+    occupation_concept: Mapped[str | None] = mapped_column(String(40))
+    occupation_ssyk: Mapped[str | None] = mapped_column(String(4))
+    occupation_situation: Mapped[str | None] = mapped_column(String(12))
     work_sought: Mapped[str | None] = mapped_column(String(500))
     partner_occupation: Mapped[str | None] = mapped_column(String(200))
+    partner_occupation_concept: Mapped[str | None] = mapped_column(String(40))
+    partner_occupation_ssyk: Mapped[str | None] = mapped_column(String(4))
+    partner_occupation_situation: Mapped[str | None] = mapped_column(String(12))
     partner_work_sought: Mapped[str | None] = mapped_column(String(500))
     children_count: Mapped[int] = mapped_column(Integer, default=0)
     children_ages: Mapped[list] = mapped_column(JSON, default=list)

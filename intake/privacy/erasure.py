@@ -57,10 +57,16 @@ def erase_household(
     """Remove the household's personal data, keeping what the figures count, and record why (`reason`)
     and by whom (`actor`; by default the logged-in staff member, else "command") in the audit log.
     With `hand_off` (a webhook is configured), the other CRM is told to erase its copy."""
-    for name in ("name", "email", "place", "occupation"):
+    for name in ("name", "email", "place"):
         setattr(h, name, "")
-    for name in ("phone", "work_sought", "partner_occupation", "partner_work_sought", "message", "closed_reason"):
+    for name in ("phone", "work_sought", "partner_work_sought", "message", "closed_reason"):
         setattr(h, name, None)
+    # The occupations as typed go, and so do the exact taxonomy concept and the situation; the SSYK-4
+    # groups stay, like the other anonymous facts the figures count by (households with a needed
+    # skill, by occupation group): a group of hundreds of occupations identifies nobody.
+    for person in ("occupation", "partner_occupation"):
+        for name in (person, f"{person}_concept", f"{person}_situation"):
+            setattr(h, name, None)
     h.country = ""
     h.children_count, h.children_ages = 0, []
     h.housing_tenure, h.housing_types, h.housing_setting = None, [], None

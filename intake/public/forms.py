@@ -52,6 +52,7 @@ PHONE = re.compile(r"^\+?[0-9(][0-9 ()\-]{4,22}$")
 BRACKETS = re.compile(r"^(?P<country>\+[0-9]{1,3} ?)?\((?P<inside>[0-9]{1,4})\) ?(?P<rest>[0-9][0-9 \-]*)$")
 ASCII_NUMBER = re.compile(r"[0-9]+")
 REQUIRED = _l("Fill in this field.")
+OCCUPATION_HINT = _l("For example: nurse, electrician, or studying, retired, not working now.")
 
 
 def plain_text(one_line: bool = True):
@@ -209,9 +210,11 @@ class RegistrationForm(AbuseChecks, FlaskForm):
     )
     country = SelectField(_l("Country you live in now"), [InputRequired(REQUIRED)], default="SE", validate_choice=False)
     place = text(_l("Town or place you live in now"), required=True)
-    occupation = text(_l("Your occupation or field"), required=True)
+    # Optional, free text of up to 200 characters as other one-line fields; mapped to the occupation
+    # taxonomy when saved (see intake.public.occupations), never refused for naming no occupation.
+    occupation = text(_l("Your occupation or field (optional)"), description=OCCUPATION_HINT)
     work_sought = text(_l("The work you are looking for here (optional)"), max_length=500)
-    partner_occupation = text(_l("Your partner's occupation or field"))
+    partner_occupation = text(_l("Your partner's occupation or field"), description=OCCUPATION_HINT)
     partner_work_sought = text(_l("The work your partner is looking for"), max_length=500)
     children_count = IntegerField(
         _l("Number of children moving with you"),

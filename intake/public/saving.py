@@ -30,7 +30,7 @@ from intake.models import (
 )
 from intake.notify import outbox, webhook
 from intake.privacy.consent import PURPOSES
-from intake.public import abuse, postal
+from intake.public import abuse, occupations, postal
 from intake.references import new_reference
 
 _INSERT_HOUSEHOLD = insert(Household.__table__).returning(Household.__table__.c.id)
@@ -131,6 +131,17 @@ def _common(form, lang: str, notice: Notice, prefix: str, purpose: str) -> dict:
     }
 
 
+def _occupation(name: str, typed: str | None, lang: str) -> dict:
+    """The text as typed and what it maps to in the page's language (see `occupations.answer`)."""
+    found = occupations.answer(typed, lang)
+    return {
+        name: typed or None,
+        f"{name}_concept": found.concept,
+        f"{name}_ssyk": found.ssyk,
+        f"{name}_situation": found.situation,
+    }
+
+
 def save_household(form, lang: str, site) -> Saved:
     """The household and the event that it registered (the worker tells its guides and the mover),
     in one transaction."""
@@ -146,9 +157,9 @@ def save_household(form, lang: str, site) -> Saved:
         contact_language=form.contact_language.data,
         country=form.country.data,
         place=form.place.data,
-        occupation=form.occupation.data,
+        **_occupation("occupation", form.occupation.data, lang),
         work_sought=form.work_sought.data or None,
-        partner_occupation=form.partner_occupation.data or None,
+        **_occupation("partner_occupation", form.partner_occupation.data, lang),
         partner_work_sought=form.partner_work_sought.data or None,
         children_count=form.children_count.data or len(form.children_ages_list),
         children_ages=form.children_ages_list,

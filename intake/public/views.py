@@ -19,7 +19,7 @@ from intake.builtsite import content
 from intake.builtsite.shell import filled, render_page
 from intake.models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from intake.notify import emails
-from intake.public import abuse, campaign, saving
+from intake.public import abuse, campaign, occupations, saving
 from intake.public.forms import OrderForm, RegistrationForm, select_choices
 from intake.web import errors, redaction
 from intake.web.errors import CONTROL_ANYWHERE
@@ -124,6 +124,8 @@ def register(lang: str):
             notice=notice or _notice(form),
             region=site.region,
             privacy_url=routes.url("privacy", lang),
+            occupation_names=f"/static/occupations/{lang}.json",
+            occupation_texts=occupations.suggestion_texts(),
         )
 
     if request.method == "GET":
@@ -260,3 +262,9 @@ def order_receipt(lang: str, reference: str):
         contacts=[],
         home_url=routes.url("home", lang),
     )
+
+
+@bp.get("/static/occupations/<any(sv, en):lang>.json")
+def occupation_names(lang: str):
+    """The names the occupation fields suggest in `lang`, fetched when a field is first used."""
+    return occupations.names_response(lang)

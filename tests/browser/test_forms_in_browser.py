@@ -17,7 +17,7 @@ TEXT = {
         "name": "Ditt namn",
         "email": "E-post",
         "place": "Ort där du bor nu",
-        "occupation": "Ditt yrke eller område",
+        "occupation": "Ditt yrke eller område (valfritt)",
         "children": "Antal barn som flyttar med",
         "ages": "Barnens åldrar",
         "send": "Skicka min anmälan",
@@ -34,7 +34,7 @@ TEXT = {
         "name": "Your name",
         "email": "E-mail",
         "place": "Town or place you live in now",
-        "occupation": "Your occupation or field",
+        "occupation": "Your occupation or field (optional)",
         "children": "Number of children moving with you",
         "ages": "The children's ages",
         "send": "Send my registration",
@@ -186,3 +186,93 @@ def test_language_switcher_on_a_form_keeps_you_on_the_form(live):
     page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_url("**/en/register/")
     assert page.locator("h1").inner_text() == "Register your interest"
+
+
+# --- the occupation autocomplete ------------------------------------------------------------------
+
+
+def _fill_the_rest(page, lang: str) -> None:
+    t = TEXT[lang]
+    page.get_by_label(t["name"]).fill("Yrkes Person")
+    page.get_by_role("textbox", name=t["email"], exact=True).fill("yrke@example.com")
+    page.get_by_label(t["place"]).fill("Kiruna")
+    page.get_by_label("Berg").check()
+    page.get_by_label(t["timeframe"]).check()
+    page.get_by_label(t["privacy"]).check()
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "chosen", "ssyk"),
+    [
+        ("sv", "sjuksköterska, grund", "Sjuksköterska, grundutbildad", "2221"),
+        ("en", "professional nur", "Professional nurses", "2221"),
+    ],
+)
+def test_the_occupation_is_chosen_by_keyboard_and_its_concept_stored(live, rows, lang, typed, chosen, ssyk):
+    page = live
+    page.goto(TEXT[lang]["url"])
+    assert not [r for r in page.requested if "/static/occupations/" in r]  # not loaded with the page
+    tab_to(page, "occupation")
+    page.keyboard.type(typed)
+    listbox = page.locator("#occupation__listbox")
+    option = listbox.get_by_role("option", name=chosen, exact=True)
+    option.wait_for()
+    assert page.requested.count(f"/static/occupations/{lang}.json") == 1
+    field = page.locator("#occupation")
+    assert field.get_attribute("role") == "combobox" and field.get_attribute("aria-expanded") == "true"
+    assert "occupation-hint" in field.get_attribute("aria-describedby")  # our hint, beside the library's
+    assert axe_report(page) == ""  # the open list too
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.textContent").startswith(chosen)
+    page.keyboard.press("Enter")
+    assert field.input_value() == chosen
+    _fill_the_rest(page, lang)
+    page.get_by_role("button", name=TEXT[lang]["send"]).click()
+    page.wait_for_url(re.compile(r".*/(tack|thanks)/H-[^/]+/$"))
+    [household] = rows(Household)
+    from tasteget.occupations import taxonomy
+
+    found = taxonomy.load().match(chosen, lang)
+    assert (household.occupation, household.occupation_concept, household.occupation_ssyk) == (
+        chosen,
+        found.concept_id,
+        ssyk,
+    )
+    assert not page.foreign_requests and not page.failed
+
+
+def test_suggestions_are_text_never_markup(live):
+    page = live
+    page.goto("/en/register/")
+    page.route(
+        "**/static/occupations/en.json",
+        lambda route: route.fulfill(json=["Studying", "<img src=x onerror=alert(1)> & co"], status=200),
+    )
+    page.locator("#occupation").click()
+    page.keyboard.type("img")
+    option = page.locator("#occupation__listbox [role=option]").first
+    option.wait_for()
+    assert option.inner_text().startswith("<img src=x onerror=alert(1)> & co")
+    assert page.locator("#occupation__listbox img").count() == 0
+
+
+def test_the_occupation_field_works_without_javascript(browser, intake_server, app, rows):
+    context = browser.new_context(base_url=intake_server, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/registrera/")
+    page.get_by_label(TEXT["sv"]["occupation"]).fill("Pensionär")
+    page.get_by_label("Partnerns yrke eller område").fill("Grundutbildade sjuksköterskor")
+    _fill_the_rest(page, "sv")
+    page.get_by_role("button", name=TEXT["sv"]["send"]).click()
+    page.wait_for_url(re.compile(r".*/registrera/tack/H-[^/]+/$"))
+    [household] = rows(Household)
+    assert (household.occupation, household.occupation_situation, household.occupation_ssyk) == (
+        "Pensionär",
+        "retired",
+        None,
+    )
+    assert (household.partner_occupation, household.partner_occupation_ssyk) == (
+        "Grundutbildade sjuksköterskor",
+        "2221",
+    )
+    context.close()
