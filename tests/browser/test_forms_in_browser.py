@@ -17,7 +17,7 @@ TEXT = {
         "name": "Ditt namn",
         "email": "E-post",
         "place": "Ort där du bor nu",
-        "occupation": "Ditt yrke eller område (valfritt)",
+        "occupation": "Ditt yrke eller område (frivilligt)",
         "children": "Antal barn som flyttar med",
         "ages": "Barnens åldrar",
         "send": "Skicka min anmälan",

@@ -175,7 +175,7 @@ def test_the_form_enhances_a_plain_field(client):
     assert 'src="/static/vendor/accessible-autocomplete/3.0.1/accessible-autocomplete.min.js" defer' in html
     assert "Your occupation or field (optional)" in html
     swedish = client.get("/registrera/").get_data(as_text=True)
-    assert 'data-source="/static/occupations/sv.json"' in swedish and "(valfritt)" in swedish
+    assert 'data-source="/static/occupations/sv.json"' in swedish and "(frivilligt)" in swedish
 
 
 # --- export and erasure --------------------------------------------------------------------------
