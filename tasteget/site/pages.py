@@ -60,7 +60,9 @@ class _Renderer:
         )
         self.src = "index.md"
         self.needs = skills.region_needs(site.region.lan)
-        self.env.globals.update(needs=self.needs, level=self.level())
+        self.env.globals.update(
+            needs=self.needs, level=self.level(), listed=lambda need: skills.listed_need(need, self.needs)
+        )
 
     def text(self, value: Localized | Body | None) -> str:
         """A block of prose; a missing English text shows the Swedish with a visible note."""

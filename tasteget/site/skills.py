@@ -102,3 +102,32 @@ def region_needs(lan: str | None, taxonomy: ssyk.Taxonomy | None = None, baromet
     rows = barometer.in_area(area)
     shortages = len(barometer.in_area(area, "brist"))
     return Needs(area, max((r.round for r in rows), default=None), fields, shortages)
+
+
+@dataclass(frozen=True)
+class ListedNeed:
+    """A need a municipality listed in its content, as its page shows it: the group (and the
+    occupation, when one was named), the barometer's rows for the group in the area shown (none:
+    "no assessment"), where the group is on the skills page, and where its vacancies are."""
+
+    group: ssyk.Group
+    occupation: ssyk.Occupation | None
+    rows: tuple[yrkesbarometer.Row, ...]
+    on_skills_page: bool
+    vacancies: str
+
+    @property
+    def anchor(self) -> str:
+        return f"ssyk-{self.group.code}"
+
+
+def listed_need(need, needs: Needs, taxonomy: ssyk.Taxonomy | None = None, barometer=None) -> ListedNeed:
+    """`need` (a content `Need`) with what the page shows beside it; its own vacancy link wins over
+    Platsbanken's search for the group."""
+    taxonomy = taxonomy or ssyk.load()
+    barometer = barometer or yrkesbarometer.load()
+    group = taxonomy.group(need.group_code)
+    occupation = taxonomy.occupation(need.occupation) if need.occupation else None
+    shown = any(d.group.code == group.code for d in needs.demands)
+    vacancies = need.vacancies or PLATSBANKEN.format(concept_id=group.concept_id)
+    return ListedNeed(group, occupation, tuple(barometer.rows_for(group.code, needs.area)), shown, vacancies)

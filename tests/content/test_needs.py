@@ -84,7 +84,39 @@ def test_the_municipality_page_names_the_group_in_its_language(sample):
     site = check(sample).site
     for lang, name in (("sv", "Grundskollärare"), ("en", "Primary school teachers")):
         [page] = [p for p in render(site, lang) if p.source and p.source.endswith("kommun-0000.yml")]
-        assert f"- {name}\n" in page.markdown
+        assert f">{name}</" in page.markdown
+
+
+def _municipality_page(site, lang: str) -> str:
+    [page] = [p for p in render(site, lang) if p.source and p.source.endswith("kommun-0000.yml")]
+    return page.markdown
+
+
+def test_a_listed_need_shows_its_employer_sector_note_assessment_and_vacancies(sample):
+    """Everything a communicator wrote about a need, with the barometer's assessment of its group
+    (where there is one) and a link to its vacancies: the need's own, else Platsbanken's search."""
+    set_needs(
+        sample,
+        '    - ssyk: "2221"\n'
+        "      employer: Region Provregionen\n"
+        "      sector: public\n"
+        "      note: {sv: Akutmottagningen i Östersund, en: The emergency department in Östersund}\n"
+        "      vacancies: https://jobb.example/sjukskoterskor\n"
+        '    - ssyk: "0110"\n',
+    )
+    site = check(sample).site
+    swedish, english = _municipality_page(site, "sv"), _municipality_page(site, "en")
+    assert "Grundutbildade sjuksköterskor" in swedish and "Professional nurses" in english
+    assert "Arbetsgivare: Region Provregionen" in swedish and "Offentlig sektor" in swedish
+    assert "Employer: Region Provregionen" in english and "Public sector" in english
+    assert "Akutmottagningen i Östersund" in swedish and "The emergency department in Östersund" in english
+    assert 'href="https://jobb.example/sjukskoterskor"' in swedish
+    # The nurses are a national shortage occupation: named as such, linked to the skills page.
+    assert "Rekryteringsläge (Sverige som helhet): brist" in swedish
+    assert 'href="/kompetensbehov/#ssyk-2221"' in swedish
+    # A group the barometer does not assess says so, and its vacancies are Platsbanken's search.
+    assert "Recruitment situation (Sweden as a whole): no assessment" in english
+    assert "https://arbetsformedlingen.se/platsbanken/annonser?p=5:" in english
 
 
 BAD_NEEDS = [
