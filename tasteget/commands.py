@@ -36,15 +36,19 @@ ROOT_OPTION = click.option(
 )
 
 
+def content_option(help_text: str):
+    return click.option(
+        "--content",
+        "content_dir",
+        default="content",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 @click.command("check")
-@click.option(
-    "--content",
-    "content_dir",
-    default="content",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Content folder.",
-)
+@content_option("Content folder.")
 @click.option(
     "--docs",
     "docs_dir",
@@ -171,14 +175,7 @@ def occupations_group() -> None:
 )
 @click.option("--lan", help='County (län) code whose rows to keep, e.g. "23" (default: `lan` in region.yml).')
 @click.option("--only", type=click.Choice(["taxonomy", "barometer"]), help="Refresh one of the two (default: both).")
-@click.option(
-    "--content",
-    "content_dir",
-    default="content",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Content folder whose region.yml gives the län.",
-)
+@content_option("Content folder whose region.yml gives the län.")
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
