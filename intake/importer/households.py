@@ -41,7 +41,7 @@ COLUMNS = [
     Column("contact_language", lambda v, _: cells.one_of(v, choices.LANGUAGES), default="sv"),
     Column("country", lambda v, _: cells.country(v), default="SE"),
     Column("place", lambda v, _: cells.text(v), default=""),
-    Column("occupation", lambda v, _: cells.text(v), default=""),
+    Column("occupation", lambda v, _: cells.text(v)),  # optional, as on the form: none is NULL
     Column("work_sought", lambda v, _: cells.text(v, 500)),
     Column("partner_occupation", lambda v, _: cells.text(v)),
     Column("partner_work_sought", lambda v, _: cells.text(v, 500)),

@@ -79,6 +79,7 @@ def test_a_file_of_good_duplicate_and_broken_rows(app, tmp_path, rows):
     assert karin.privacy_version == importer.PREVIOUS_NOTICE.version
     assert (karin.legal_basis, karin.purpose) == ("consent", "relocation_guidance")
     assert stored["import:h3"].unsure and stored["import:h3"].municipality_slugs == []
+    assert karin.occupation is None  # no column, no occupation: optional, as on the form
     # The movers registered long ago: they are not written to, and neither are their guides.
     assert rows(OutboxMessage) == []
 
