@@ -37,6 +37,8 @@ def checks_its_own_fields(query: tuple[str, ...] = ()):
     """Mark a view whose form refuses control characters field by field, next to each field with
     what was typed kept (the public forms): its form fields are left to it, and so are the `query`
     parameters it reads itself (a form's campaign parameters, which it drops when they are bad)."""
+    if callable(query):  # written without the parentheses: the view would be replaced by `mark`
+        raise TypeError("use @checks_its_own_fields() or @checks_its_own_fields(query=...)")
 
     def mark(view):
         setattr(view, OWN_FIELD_CHECKS, frozenset(query))
