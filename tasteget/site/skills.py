@@ -11,6 +11,7 @@ can have several rows, and not all of them need be a shortage.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from ..occupations import barometer as yrkesbarometer
 from ..occupations import taxonomy as ssyk
@@ -131,3 +132,38 @@ def listed_need(need, needs: Needs, taxonomy: ssyk.Taxonomy | None = None, barom
     shown = any(d.group.code == group.code for d in needs.demands)
     vacancies = need.vacancies or PLATSBANKEN.format(concept_id=group.concept_id)
     return ListedNeed(group, occupation, tuple(barometer.rows_for(group.code, needs.area)), shown, vacancies)
+
+
+@dataclass(frozen=True)
+class MunicipalityNeeds:
+    """The SSYK-4 groups one municipality needs, as the back office and the figures match households
+    against them: the groups its communicators listed in `work.in_demand`, or, while it lists none,
+    the region's (the groups its skills page shows from the barometer), so that a household is
+    matched the way the site told it its skills were wanted."""
+
+    slug: str
+    codes: frozenset[str]
+    listed: bool  # True: from the municipality's own content; False: the region's stand in
+
+
+def needs_by_municipality(site, needs: Needs | None = None) -> dict[str, MunicipalityNeeds]:
+    """Every municipality's needs, by slug; `needs` is the region's (computed from the site when
+    not given)."""
+    needs = needs or region_needs(site.region.lan)
+    regional = frozenset(d.group.code for d in needs.demands)
+    found = {}
+    for slug, municipality in site.municipalities.items():
+        listed = frozenset(need.group_code for need in municipality.work.in_demand)
+        found[slug] = MunicipalityNeeds(slug, listed or regional, bool(listed))
+    return found
+
+
+def region_codes(needs: Needs) -> frozenset[str]:
+    """The groups the region as a whole needs: what a household that is not sure yet where it wants
+    to live is matched against."""
+    return frozenset(d.group.code for d in needs.demands)
+
+
+def needing(code: str, by_municipality: dict[str, MunicipalityNeeds], among: Iterable[str]) -> list[str]:
+    """The municipalities of `among` (slugs) whose needs include group `code`, in `among`'s order."""
+    return [slug for slug in among if slug in by_municipality and code in by_municipality[slug].codes]
