@@ -11,7 +11,7 @@ can have several rows, and not all of them need be a shortage.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..occupations import barometer as yrkesbarometer
 from ..occupations import taxonomy as ssyk
