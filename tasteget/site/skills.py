@@ -10,8 +10,8 @@ can have several rows, and not all of them need be a shortage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..occupations import barometer as yrkesbarometer
 from ..occupations import taxonomy as ssyk
