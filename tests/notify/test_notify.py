@@ -230,6 +230,23 @@ def test_an_occupation_that_maps_to_no_group_is_said_so_and_matches_nothing(mail
     assert "Matchar" not in text and "Zqxw" not in _bodies(message)
 
 
+def test_an_imported_partner_with_a_group_and_no_text_counts_and_a_group_no_one_needs_is_said_so(app):
+    """The import stores a code without text; the worker composes with the content it loaded."""
+    from intake.builtsite import content
+    from intake.notify import skills
+
+    with app.app_context():
+        site = content.site()
+        partner_only = Household(occupation_ssyk="8331", partner_occupation_ssyk="2221", children_count=0)
+        found = skills.of(partner_only, site, ["are"], "sv")
+        assert found.adults == ["Kontaktpersonen: 8331 Buss- och spårvagnsförare", f"Partnern: {NURSE_GROUP}"]
+        assert found.matched == [f"Matchar behoven i Åre: {NURSE_GROUP}"]
+        driver = Household(occupation_ssyk="8331", children_count=0)
+        found = skills.of(driver, site, ["are", "berg"], "en")
+        assert found.adults == ["Contact person: 8331 Bus and tram drivers"]
+        assert found.matched == ["Matches none of the needs of Åre.", "Matches none of the needs of Berg."]
+
+
 # Encoded-words that Python's `email` package (before the CVE-2024-6923 fix) decodes while folding a
 # display name and writes out raw: a forged Subject and body, or an added recipient.
 FORGED_SUBJECT = "=?utf-8?q?Kund=0D=0ASubject:_Faktura_obetald=0D=0A=0D=0AKlicka_http://evil.example/?="
