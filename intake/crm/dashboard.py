@@ -1,7 +1,9 @@
 """The coordinator's dashboard: the campaign's figures as of a day, as charts, tables and CSV.
 
 The numbers come from `counts.figures_of`, as those of `tasteget report` do, so the two always agree;
-this module only lays them out.
+this module only lays them out. The competence-attraction figures (`figures.competence`: households
+with a needed skill, and each municipality's target against what happened) are measured against the
+content in force, its needs and targets, as the report's are.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from intake.builtsite import content
 from intake.builtsite.shell import render_staff
 from intake.crm import bp, csvfile
 from intake.crm.access import require_role
-from intake.figures import charts, counts
+from intake.competence import matches
+from intake.figures import charts, competence, counts
+from tasteget.occupations import taxonomy
 
 
 class AsOfForm(FlaskForm):
@@ -42,7 +46,7 @@ class Table:
     title: str
     heading: str
     columns: tuple[str, ...]
-    rows: list[tuple[str, tuple[int, ...]]]
+    rows: list[tuple[str, tuple[int | str, ...]]]
 
 
 # A longer run of empty months is left out: a date typed with a wrong year (0001) would otherwise
@@ -129,8 +133,95 @@ def key_figures(f: counts.Figures) -> list[tuple[str, str]]:
     ]
 
 
-def _figures_as_of(form: AsOfForm) -> counts.Figures:
-    return counts.figures_of(counts.load(db.session()), form.as_of.data or date.today())
+def competence_key_figures(c: competence.Competence) -> list[tuple[str, str]]:
+    return [
+        (_("Households registered with a needed skill"), format_decimal(c.registered)),
+        (_("Households moved with a needed skill"), format_decimal(c.moved)),
+    ]
+
+
+def competence_tables(c: competence.Competence, names: dict[str, str], lang: str) -> list[Table]:
+    """Households with a needed skill by occupation group, field and municipality, and the year's
+    targets against what happened; names in `lang` (the staff member's language)."""
+    groups = sorted(set().union(c.registered_by_group, c.moved_by_group))
+    fields = sorted(set().union(c.registered_by_field, c.moved_by_field))
+    present = set().union(c.registered_by_municipality, c.moved_by_municipality)
+    places = [
+        *(slug for slug in names if slug in present),
+        *sorted(present - set(names) - {competence.UNSURE}),  # no longer in the content
+        *((competence.UNSURE,) if competence.UNSURE in present else ()),
+    ]
+    unsure = _("Not sure yet (the region's needs)")
+    columns = (_("Households registered"), _("Households moved"))
+    no_target = _("No target set")
+
+    def target(value: int | None) -> int | str:
+        return no_target if value is None else value
+
+    def field_name(digit: str) -> str:
+        group = taxonomy.load().group(digit)
+        return f"{digit} {group.name(lang)}" if group else digit
+
+    return [
+        Table(
+            "skills-group",
+            _("With a needed skill, by occupation group"),
+            _("Occupation group"),
+            columns,
+            [(matches.group_label(g, lang), (c.registered_by_group[g], c.moved_by_group[g])) for g in groups],
+        ),
+        Table(
+            "skills-field",
+            _("With a needed skill, by field"),
+            _("Field"),
+            columns,
+            [(field_name(d), (c.registered_by_field[d], c.moved_by_field[d])) for d in fields],
+        ),
+        Table(
+            "skills-municipality",
+            _("With a needed skill, by municipality"),
+            _("Municipality"),
+            (_("Households registered (chose it)"), _("Households moved here")),
+            [
+                (
+                    unsure if p == competence.UNSURE else names.get(p, p),
+                    (c.registered_by_municipality[p], c.moved_by_municipality[p]),
+                )
+                for p in places
+            ],
+        ),
+        Table(
+            "targets",
+            _("Targets for %(year)s against what happened", year=c.year),
+            _("Municipality"),
+            (
+                _("Target: households moved"),
+                _("Households moved"),
+                _("Target: with a needed skill"),
+                _("Moved with a needed skill"),
+            ),
+            [
+                (
+                    names.get(r.municipality, r.municipality),
+                    (target(r.target_moved), r.moved, target(r.target_skilled), r.skilled),
+                )
+                for r in c.targets
+            ],
+        ),
+    ]
+
+
+def _plan() -> competence.Plan:
+    return competence.plan_of(content.site())
+
+
+def _figures_as_of(form: AsOfForm, plan: competence.Plan | None = None) -> counts.Figures:
+    needed = plan.needs.all_codes if plan else frozenset()
+    return counts.figures_of(counts.load(db.session(), needed), form.as_of.data or date.today(), plan)
+
+
+def _lang() -> str:
+    return str(get_locale().language)
 
 
 def _names() -> dict[str, str]:
@@ -144,7 +235,7 @@ def dashboard():
     form = AsOfForm(formdata=request.args)
     if not form.validate():
         return render_staff("crm/figures.html", _("Figures"), form=form, status=422)
-    result = _figures_as_of(form)
+    result = _figures_as_of(form, _plan())
     day = result.as_of.isoformat()
     charted = [
         (
@@ -170,7 +261,19 @@ def dashboard():
         key_figures=key_figures(result),
         charted=charted,
         everything=url_for("crm.figures_csv", as_of=day),
+        **_competence_section(result.competence, day),
     )
+
+
+def _competence_section(c: competence.Competence, day: str) -> dict:
+    """What the template's competence section shows: its key figures and tables, each with its CSV."""
+    return {
+        "competence_key_figures": competence_key_figures(c),
+        "competence_tables": [
+            (t, url_for("crm.figures_csv", chart=t.key, as_of=day)) for t in competence_tables(c, _names(), _lang())
+        ],
+        "competence_year": c.year,
+    }
 
 
 @bp.get("/figures/export.csv")
@@ -181,12 +284,13 @@ def figures_csv():
     form = AsOfForm(formdata=request.args)
     if not form.validate():
         abort(400)
-    result = _figures_as_of(form)
+    result = _figures_as_of(form, _plan())
     day = result.as_of.isoformat()
     chart = request.args.get("chart")
     if not chart:
         return csvfile.download(f"figures-{day}.csv", counts.REPORT_HEADER, result.rows())
-    table = next((t for t in tables(result, _names()) if t.key == chart), None)
+    every = [*tables(result, _names()), *competence_tables(result.competence, _names(), _lang())]
+    table = next((t for t in every if t.key == chart), None)
     if table is None:
         abort(404)
     return csvfile.download(
