@@ -140,6 +140,9 @@ def competence_key_figures(c: competence.Competence) -> list[tuple[str, str]]:
     ]
 
 
+COMPETENCE_TABLES = ("skills-group", "skills-field", "skills-municipality", "targets")
+
+
 def competence_tables(c: competence.Competence, names: dict[str, str], lang: str) -> list[Table]:
     """Households with a needed skill by occupation group, field and municipality, and the year's
     targets against what happened; names in `lang` (the staff member's language)."""
@@ -235,7 +238,7 @@ def dashboard():
     form = AsOfForm(formdata=request.args)
     if not form.validate():
         return render_staff("crm/figures.html", _("Figures"), form=form, status=422)
-    result = _figures_as_of(form, _plan())
+    result = _figures_as_of(form)
     day = result.as_of.isoformat()
     charted = [
         (
@@ -261,38 +264,62 @@ def dashboard():
         key_figures=key_figures(result),
         charted=charted,
         everything=url_for("crm.figures_csv", as_of=day),
-        **_competence_section(result.competence, day),
     )
 
 
-def _competence_section(c: competence.Competence, day: str) -> dict:
-    """What the template's competence section shows: its key figures and tables, each with its CSV."""
-    return {
-        "competence_key_figures": competence_key_figures(c),
-        "competence_tables": [
-            (t, url_for("crm.figures_csv", chart=t.key, as_of=day)) for t in competence_tables(c, _names(), _lang())
+@bp.get("/figures/competence/")
+@login_required
+def competence_figures():
+    """The competence-attraction figures: a page of their own, as they take as long to count as the
+    rest of the dashboard (bench/CRM_RESULTS.md)."""
+    require_role("coordinator")
+    title = _("Competence attraction")
+    form = AsOfForm(formdata=request.args)
+    if not form.validate():
+        return render_staff("crm/figures_competence.html", title, form=form, status=422)
+    plan = _plan()
+    day = form.as_of.data or date.today()
+    c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), day, plan)
+    return render_staff(
+        "crm/figures_competence.html",
+        title,
+        form=form,
+        day=day.isoformat(),
+        key_figures=competence_key_figures(c),
+        tables=[
+            (t, url_for("crm.figures_csv", chart=t.key, as_of=day.isoformat()))
+            for t in competence_tables(c, _names(), _lang())
         ],
-        "competence_year": c.year,
-    }
+        everything=url_for("crm.figures_csv", as_of=day.isoformat()),
+    )
 
 
 @bp.get("/figures/export.csv")
 @login_required
 def figures_csv():
-    """One chart's table, or (without `chart`) every figure in the rows of `tasteget report --format csv`."""
+    """One table, or (without `chart`) every figure in the rows of `tasteget report --format csv`."""
     require_role("coordinator")
     form = AsOfForm(formdata=request.args)
     if not form.validate():
         abort(400)
-    result = _figures_as_of(form, _plan())
-    day = result.as_of.isoformat()
     chart = request.args.get("chart")
+    plan = _plan()
     if not chart:
+        result = _figures_as_of(form, plan)
+        day = result.as_of.isoformat()
         return csvfile.download(f"figures-{day}.csv", counts.REPORT_HEADER, result.rows())
-    every = [*tables(result, _names()), *competence_tables(result.competence, _names(), _lang())]
+    if chart in COMPETENCE_TABLES:
+        as_of = form.as_of.data or date.today()
+        c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), as_of, plan)
+        every = competence_tables(c, _names(), _lang())
+    else:
+        result = _figures_as_of(form)
+        as_of, every = result.as_of, tables(result, _names())
     table = next((t for t in every if t.key == chart), None)
     if table is None:
         abort(404)
     return csvfile.download(
-        f"figures-{chart}-{day}.csv", (table.heading, *table.columns), ((name, *values) for name, values in table.rows)
+        f"figures-{chart}-{as_of.isoformat()}.csv",
+        (table.heading, *table.columns),
+        ((name, *values) for name, values in table.rows),
     )

@@ -128,9 +128,11 @@ def competence_of(skilled: Counter, skilled_moves: Counter, moves: Counter, as_o
             found[key] = matches.matches(contact, partner, chosen, needs)
         return found[key]
 
+    households: Counter = Counter()  # by groups and choice only: matched once each, not once a day
     for (day, contact, partner, chosen), n in skilled.items():
-        if day > as_of:
-            continue
+        if day <= as_of:
+            households[contact, partner, chosen] += n
+    for (contact, partner, chosen), n in households.items():
         hits = matched(contact, partner, chosen)
         if not hits:
             continue

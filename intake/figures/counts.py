@@ -198,7 +198,7 @@ def figures_of(t: Tallies, as_of: date, plan: competence.Plan | None = None) -> 
     f.conversion = f.moved / f.registered if f.registered else 0.0
     f.median_days_to_first_contact = _median(contact_days)
     if plan is not None:
-        f.competence = competence.competence_of(t.skilled, t.skilled_moves, t.moves, as_of, plan)
+        f.competence = competence_figures(t, as_of, plan)
     return f
 
 
@@ -263,10 +263,39 @@ def load(session: Session, needed: frozenset[str] = frozenset()) -> Tallies:
     )
 
 
+def load_competence(session: Session, needed: frozenset[str]) -> Tallies:
+    """Only the tallies the competence figures read (`competence_figures`): the moves and the
+    competence tallies, for the dashboard's competence page, which has a second to itself."""
+    connection = session.connection()
+    h = Household
+    moves = _counted(
+        connection,
+        select(h.created_on, h.utm_source, h.moved_on, h.moved_to, func.count())
+        .where(h.quarantine_reason.is_(None), h.moved_on.is_not(None))
+        .group_by(h.created_on, h.utm_source, h.moved_on, h.moved_to),
+    )
+    skilled, skilled_moves = _skilled(connection, needed) if needed else (Counter(), Counter())
+    return Tallies(
+        moves=Counter({(on, moved_on, moved_to, source): n for (on, source, moved_on, moved_to), n in moves.items()}),
+        skilled=skilled,
+        skilled_moves=skilled_moves,
+    )
+
+
+def competence_figures(t: Tallies, as_of: date, plan: competence.Plan) -> competence.Competence:
+    """The competence figures alone, as `figures_of` gives them in `Figures.competence`."""
+    return competence.competence_of(t.skilled, t.skilled_moves, t.moves, as_of, plan)
+
+
 def _skilled(connection: Connection, needed: frozenset[str]) -> tuple[Counter, Counter]:
     """The competence tallies: only the households with an adult in a group some need names, each
-    with its chosen municipalities as one sorted key (a correlated aggregate, read by the link
-    table's primary key), so that a household is matched once however many it chose."""
+    with its chosen municipalities as one key (a correlated aggregate, read by the link table's
+    primary key), so that a household is matched once however many it chose.
+
+    The registered households are read one row each and counted here, not grouped by the database:
+    a day, two groups and a choice of municipalities are nearly one household each, so a GROUP BY
+    would return as many rows, and SQLite sorting them evaluates the aggregate twice (4 times as slow
+    at 100 000 households, see bench/CRM_RESULTS.md)."""
     h, hm = Household, HouseholdMunicipality
     codes = sorted(needed)
     contact = case((h.occupation_ssyk.in_(codes), h.occupation_ssyk))
@@ -278,17 +307,10 @@ def _skilled(connection: Connection, needed: frozenset[str]) -> tuple[Counter, C
         .correlate(h)
         .scalar_subquery()
     )
-    each = select(
-        h.created_on.label("day"), contact.label("contact"), partner.label("partner"), chosen.label("chosen")
-    ).where(*counted).subquery()
-    skilled: Counter = Counter()
-    for day, c, p, slugs, n in connection.execute(
-        select(each.c.day, each.c.contact, each.c.partner, each.c.chosen, func.count()).group_by(
-            each.c.day, each.c.contact, each.c.partner, each.c.chosen
-        )
-    ):
-        # The database joins them in no set order: sorted here, and the counts of one set added up.
-        skilled[day, c, p, tuple(sorted(slugs.split(","))) if slugs else ()] += n
+    rows = connection.execute(select(h.created_on, contact, partner, chosen).where(*counted)).all()
+    # The database joins the slugs in no set order: each choice sorted once (there are few).
+    sets = {joined: tuple(sorted(joined.split(","))) if joined else () for joined in {row[3] for row in rows}}
+    skilled = Counter((day, c, p, sets[joined]) for day, c, p, joined in rows)
     # Grouped outside a subquery: PostgreSQL would not take two bound copies of the CASE as one key.
     moved = (
         select(h.created_on, h.moved_on, h.moved_to, contact.label("contact"), partner.label("partner"))

@@ -147,7 +147,7 @@ def test_every_chart_is_drawn_with_a_name_and_its_numbers(app, coordinator):
     html = coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)
     assert html.count('role="img"') == 3
     assert '<title id="chart-month-title">Per månad</title>' in html
-    assert html.count("download>Ladda ner de här siffrorna (CSV)</a>") == 3 + 4  # the competence tables too
+    assert html.count("download>Ladda ner de här siffrorna (CSV)</a>") == 3
     assert "<script" not in html and "http" not in html.split("<body>")[1].replace("http://www.w3.org/2000/svg", "")
 
 
@@ -170,7 +170,13 @@ def test_only_the_coordinator_sees_the_figures(app, role):
         ).status_code
         == 303
     )
-    for path in ("/crm/figures/", "/crm/figures/export.csv", "/crm/figures/export.csv?chart=month"):
+    for path in (
+        "/crm/figures/",
+        "/crm/figures/competence/",
+        "/crm/figures/export.csv",
+        "/crm/figures/export.csv?chart=month",
+        "/crm/figures/export.csv?chart=targets",
+    ):
         assert client.get(path).status_code == 404
     assert "/crm/figures/" not in client.get("/crm/contacts/").get_data(as_text=True)
 
@@ -234,7 +240,7 @@ def planned(app, tmp_path):
 
 def test_the_competence_figures_are_the_reports(app, coordinator, planned):
     store(app)
-    html = coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)
+    html = coordinator.get("/crm/figures/competence/?as_of=2026-12-31").get_data(as_text=True)
     tables = Tables(html).tables
     report = report_rows(app, "--as-of", "2026-12-31", content=planned)
     assert csv_rows(coordinator.get("/crm/figures/export.csv?as_of=2026-12-31")) == report
@@ -298,7 +304,7 @@ def test_the_competence_figures_are_the_reports(app, coordinator, planned):
 
 def test_the_competence_figures_as_of_an_earlier_day_and_year(app, coordinator, planned):
     store(app)
-    tables = Tables(coordinator.get("/crm/figures/?as_of=2026-02-28").get_data(as_text=True)).tables
+    tables = Tables(coordinator.get("/crm/figures/competence/?as_of=2026-02-28").get_data(as_text=True)).tables
     assert list(dict(tables["Nyckeltal: efterfrågad kompetens"]).values()) == ["3", "0"]
     assert "Med efterfrågad kompetens, per yrkesgrupp: siffrorna" in tables
     rows = {row[0]: row[1:] for row in tables["Mål för 2026 mot utfall: siffrorna"][1:]}
@@ -309,7 +315,7 @@ def test_the_competence_figures_as_of_an_earlier_day_and_year(app, coordinator, 
     # The next year: its own (unset) targets, and the moves of that year only.
     rows = {
         row[0]: row[1:]
-        for row in Tables(coordinator.get("/crm/figures/?as_of=2027-03-01").get_data(as_text=True)).tables[
+        for row in Tables(coordinator.get("/crm/figures/competence/?as_of=2027-03-01").get_data(as_text=True)).tables[
             "Mål för 2027 mot utfall: siffrorna"
         ][1:]
     }
@@ -319,7 +325,7 @@ def test_the_competence_figures_as_of_an_earlier_day_and_year(app, coordinator, 
 def test_the_competence_figures_name_groups_in_the_staff_language(app, coordinator):
     store(app)
     app.config["STAFF_LANGUAGE"] = "en"
-    tables = Tables(coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)).tables
+    tables = Tables(coordinator.get("/crm/figures/competence/?as_of=2026-12-31").get_data(as_text=True)).tables
     by_group = tables["With a needed skill, by occupation group: the numbers"]
     assert [row[0] for row in by_group[1:]] == [matches.group_label(c, "en") for c in ("2221", "2512", "5321")]
     assert by_group[1][0] != matches.group_label("2221", "sv")
@@ -330,8 +336,22 @@ def test_the_competence_figures_name_groups_in_the_staff_language(app, coordinat
 
 def test_no_household_with_a_needed_skill_yet(app, coordinator):
     store(app, households=[h("2026-01-10", ["are"], ssyk="1111")], orders=[])
-    html = coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)
+    html = coordinator.get("/crm/figures/competence/?as_of=2026-12-31").get_data(as_text=True)
     assert html.count("Inget hushåll med efterfrågad kompetens än.") == 3
     tables = Tables(html).tables
     assert list(dict(tables["Nyckeltal: efterfrågad kompetens"]).values()) == ["0", "0"]
     assert {row[1] for row in tables["Mål för 2026 mot utfall: siffrorna"][1:]} == {"Inget mål satt"}
+
+
+def test_the_two_figures_pages_link_each_other_on_the_same_day(app, coordinator):
+    html = coordinator.get("/crm/figures/?as_of=2026-02-28").get_data(as_text=True)
+    assert '<a href="/crm/figures/competence/?as_of=2026-02-28">Kompetensattraktion</a>' in html
+    assert "Nyckeltal: efterfrågad kompetens" not in html  # counted on its own page only
+    html = coordinator.get("/crm/figures/competence/?as_of=2026-02-28").get_data(as_text=True)
+    assert '<a href="/crm/figures/?as_of=2026-02-28">Kampanjen</a>' in html
+    assert 'aria-current="page">Kompetensattraktion</a>' in html
+    assert "<h1>Kompetensattraktion</h1>" in html
+    bad = coordinator.get("/crm/figures/competence/?as_of=2026-13-45")
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    assert '<a href="/crm/figures/competence/" aria-current="page">' in bad.get_data(as_text=True)  # no day kept
+    assert coordinator.get("/crm/figures/export.csv?chart=targets&as_of=yesterday").status_code == 400
