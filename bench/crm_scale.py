@@ -216,6 +216,8 @@ CASES = [
     ("guide", "guide's list, search", "/crm/households/?q=berg"),
     ("coordinator", "dashboard", "/crm/figures/?as_of=2026-11-30"),
     ("coordinator", "dashboard, competence", "/crm/figures/competence/?as_of=2026-11-30"),
+    # Both pages' figures in one request: what one page holding them all would take to count.
+    ("coordinator", "dashboard, every figure as CSV", "/crm/figures/export.csv?as_of=2026-11-30"),
 ]
 
 
@@ -294,7 +296,7 @@ def markdown(command: str, n: int, runs: dict) -> str:
         "- Timing: the whole request through the Flask test client (routing, session, queries, template), "
         "logged in; two warm-up requests per case are left out. Guide: one municipality (Östersund), "
         "about a fifth of the households.",
-        "- Targets: list page p95 ≤ 200 ms; dashboard ≤ 1 s.",
+        "- Targets: list page p95 ≤ 200 ms; dashboard ≤ 1 s (each of its pages).",
         f"- Load average at the end (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}",
         "",
     ]

@@ -120,40 +120,44 @@ def competence_of(skilled: Counter, skilled_moves: Counter, moves: Counter, as_o
     source)) as they stood at the end of `as_of`."""
     c = Competence(as_of.year)
     needs = plan.needs
-    found: dict[tuple, list[matches.Match]] = {}  # many days share a household's groups and choice
+    where: dict[tuple, tuple[str, ...]] = {}  # many households share an adult's group and a choice
 
-    def matched(contact, partner, chosen) -> list[matches.Match]:
-        key = (contact, partner, chosen)
-        if key not in found:
-            found[key] = matches.matches(contact, partner, chosen, needs)
-        return found[key]
+    def matched(contact, partner, chosen) -> tuple[set[str], set[str]]:
+        """The needed groups a household brings and the municipalities whose need they are (REGION:
+        the region's): `matches.matches`, with each adult's group and choice looked up once."""
+        groups, places = set(), set()
+        for _who, code in matches.adults(contact, partner):
+            if (code, chosen) not in where:
+                where[code, chosen] = needs.matching(code, chosen)
+            if where[code, chosen]:
+                groups.add(code)
+                places.update(where[code, chosen])
+        return groups, places
 
     households: Counter = Counter()  # by groups and choice only: matched once each, not once a day
     for (day, contact, partner, chosen), n in skilled.items():
         if day <= as_of:
             households[contact, partner, chosen] += n
     for (contact, partner, chosen), n in households.items():
-        hits = matched(contact, partner, chosen)
-        if not hits:
+        groups, places = matched(contact, partner, chosen)
+        if not groups:
             continue
         c.registered += n
-        groups = {m.ssyk for m in hits}
         for code in groups:
             c.registered_by_group[code] += n
         for digit in {matches.field_of(code) for code in groups}:
             c.registered_by_field[digit] += n
-        for slug in {slug for m in hits for slug in m.municipalities}:
+        for slug in places:
             c.registered_by_municipality[slug or UNSURE] += n
 
     skilled_in_year: Counter = Counter()
     for (day, moved_on, moved_to, contact, partner), n in skilled_moves.items():
         if day > as_of or moved_on > as_of or not moved_to:
             continue
-        hits = matched(contact, partner, (moved_to,))
-        if not hits:
+        groups, _places = matched(contact, partner, (moved_to,))
+        if not groups:
             continue
         c.moved += n
-        groups = {m.ssyk for m in hits}
         for code in groups:
             c.moved_by_group[code] += n
         for digit in {matches.field_of(code) for code in groups}:

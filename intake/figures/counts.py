@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Connection, Date, case, func, or_, select, type_coerce
+from sqlalchemy import Connection, Date, String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from intake.figures import competence
@@ -307,10 +307,13 @@ def _skilled(connection: Connection, needed: frozenset[str]) -> tuple[Counter, C
         .correlate(h)
         .scalar_subquery()
     )
-    rows = connection.execute(select(h.created_on, contact, partner, chosen).where(*counted)).all()
+    # The day as the driver gives it (SQLite: text, read here once a day instead of once a household).
+    day = type_coerce(h.created_on, String)
+    rows = connection.execute(select(day, contact, partner, chosen).where(*counted)).all()
+    days = {d: d if isinstance(d, date) else date.fromisoformat(d) for d in {row[0] for row in rows}}
     # The database joins the slugs in no set order: each choice sorted once (there are few).
     sets = {joined: tuple(sorted(joined.split(","))) if joined else () for joined in {row[3] for row in rows}}
-    skilled = Counter((day, c, p, sets[joined]) for day, c, p, joined in rows)
+    skilled = Counter((days[d], c, p, sets[joined]) for d, c, p, joined in rows)
     # Grouped outside a subquery: PostgreSQL would not take two bound copies of the CASE as one key.
     moved = (
         select(h.created_on, h.moved_on, h.moved_to, contact.label("contact"), partner.label("partner"))
