@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intake import create_app, db  # noqa: E402
+from intake.competence import matches  # noqa: E402
 from intake.models import (  # noqa: E402
     Household,
     HouseholdEvent,
@@ -39,8 +40,6 @@ from intake.models import (  # noqa: E402
     MagazineOrder,
     PrivacyNotice,
 )
-
-from intake.competence import matches  # noqa: E402
 from tasteget.content.load import check  # noqa: E402
 from tasteget.occupations import taxonomy  # noqa: E402
 

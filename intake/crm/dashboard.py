@@ -3,7 +3,9 @@
 The numbers come from `counts.figures_of`, as those of `tasteget report` do, so the two always agree;
 this module only lays them out. The competence-attraction figures (`figures.competence`: households
 with a needed skill, and each municipality's target against what happened) are measured against the
-content in force, its needs and targets, as the report's are.
+content in force, its needs and targets, as the report's are; they have a page of their own,
+`/crm/figures/competence/`, each page counting only what it shows within a second at 100 000
+households (bench/CRM_RESULTS.md).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from wtforms.validators import Optional
 from intake import db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
+from intake.competence import matches
 from intake.crm import bp, csvfile
 from intake.crm.access import require_role
-from intake.competence import matches
 from intake.figures import charts, competence, counts
 from tasteget.occupations import taxonomy
 

@@ -217,7 +217,8 @@ def test_the_competence_figures_in_a_narrow_and_a_wide_window(live, app, tmp_pat
         page.reload()
         assert page.get_by_role("heading", name="Kompetensattraktion", level=1).is_visible()
         assert page.get_by_role("table", name="Mål för 2026 mot utfall: siffrorna").is_visible()
-        page.get_by_role("region", name="Mål för 2026 mot utfall: siffrorna").focus()  # the scrolling frame, by keyboard
+        # The table scrolls in its own frame, which the keyboard reaches.
+        page.get_by_role("region", name="Mål för 2026 mot utfall: siffrorna").focus()
         page.screenshot(path=str(shots / f"fig-{width}.png"), full_page=True)
         # (The back office's top navigation is wider than a phone on every page: not this section's.)
         wider = """() => [...document.querySelectorAll('main *')]

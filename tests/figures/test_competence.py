@@ -60,7 +60,15 @@ def test_a_move_counts_with_a_needed_skill_of_the_municipality_moved_to():
         # Moved where nobody recorded: matched against nothing.
         h("2026-01-10", ["berg"], status="moved", moved_on="2026-04-01", ssyk="2221"),
         # Moved to Berg last year as a nurse and a developer: counts in totals, not in this year's target.
-        h("2025-01-10", ["berg"], status="moved", moved_to="berg", moved_on="2025-06-01", ssyk="2221", partner_ssyk="2512"),
+        h(
+            "2025-01-10",
+            ["berg"],
+            status="moved",
+            moved_to="berg",
+            moved_on="2025-06-01",
+            ssyk="2221",
+            partner_ssyk="2512",
+        ),
         # Moves after the day: not yet.
         h("2026-01-10", ["are"], status="moved", moved_to="are", moved_on="2027-01-02", ssyk="2221"),
     ]
@@ -145,3 +153,59 @@ def test_a_database_of_many_households_counts_what_the_records_count(app):
     from intake.figures.counts import figures_of
 
     assert figures_of(counted, date(2026, 12, 31), p).rows() == compute(records, [], date(2026, 12, 31), p).rows()
+
+
+def test_the_figures_match_households_as_the_competence_core_does():
+    """Random households against needs that differ by municipality: every count is what
+    `matches.matches` says of each household, one by one."""
+    import random
+    from collections import Counter
+
+    rng = random.Random(11)
+    codes = ["2221", "5321", "2512", "7411", "1111", None]
+    records = [
+        h(
+            "2026-01-10",
+            rng.sample(SLUGS, rng.randint(0, 3)),
+            ssyk=rng.choice(codes),
+            partner_ssyk=rng.choice(codes),
+            moved_to=rng.choice([*SLUGS, None]),
+            moved_on="2026-06-01" if rng.random() < 0.4 else None,
+        )
+        for _ in range(300)
+    ]
+    p = plan(NEEDS, REGION)
+    c = compute(records, [], date(2026, 12, 31), p).competence
+    registered, by_group, by_place, moved, moved_by_group = 0, Counter(), Counter(), 0, Counter()
+    for r in records:
+        found = matches.matches(r.contact_ssyk, r.partner_ssyk, r.municipalities, p.needs)
+        if found:
+            registered += 1
+            by_group.update({m.ssyk for m in found})
+            by_place.update({slug or "unsure" for m in found for slug in m.municipalities})
+        if r.moved_on and r.moved_to:
+            found = matches.matches(r.contact_ssyk, r.partner_ssyk, (r.moved_to,), p.needs)
+            if found:
+                moved += 1
+                moved_by_group.update({m.ssyk for m in found})
+    assert registered and moved  # the data exercises both
+    assert (c.registered, c.registered_by_group, c.registered_by_municipality) == (registered, by_group, by_place)
+    assert (c.moved, c.moved_by_group) == (moved, moved_by_group)
+
+
+def test_the_competence_page_counts_only_what_it_shows(app):
+    """`load_competence` (the dashboard's competence page) counts the moves and the competence
+    tallies as `load` does, and nothing else."""
+    from intake.figures.counts import competence_figures, load_competence
+
+    store(app)
+    p = plan(NEEDS, REGION, {"are": {2026: competence.Target(3, 1)}})
+    with app.app_context():
+        alone = load_competence(db.session(), p.needs.all_codes)
+        every = load(db.session(), p.needs.all_codes)
+    assert (alone.moves, alone.skilled, alone.skilled_moves) == (every.moves, every.skilled, every.skilled_moves)
+    assert not alone.registered and not alone.interest and not alone.orders
+    day = date(2026, 12, 31)
+    from intake.figures.counts import figures_of
+
+    assert competence_figures(alone, day, p) == figures_of(every, day, p).competence

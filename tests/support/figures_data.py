@@ -40,7 +40,16 @@ def h(
 # the national shortage groups the shipped content's municipalities stand on; 1111 (legislators) is not.
 DATASET = [
     h("2026-01-10", ["are", "berg", "krokom"], "facebook", "moved", "2026-01-12", "are", "2026-05-01", ssyk="2221"),
-    h("2026-01-20", ["are"], "facebook", "contacted", "2026-01-25", follow="2026-02-01", ssyk="1111", partner_ssyk="5321"),
+    h(
+        "2026-01-20",
+        ["are"],
+        "facebook",
+        "contacted",
+        "2026-01-25",
+        follow="2026-02-01",
+        ssyk="1111",
+        partner_ssyk="5321",
+    ),
     h("2026-02-03", [], None, "new", ssyk="2512"),
     h("2026-02-14", ["ostersund"], "magasinet", "settled", "2026-02-15", "ostersund", "2026-03-01", ssyk="1111"),
     h("2026-03-01", ["berg"], "magasinet", "closed", "2026-03-10", follow="2026-03-05"),
