@@ -237,8 +237,6 @@ def load(session: Session, needed: frozenset[str] = frozenset()) -> Tallies:
     # The later of the two days: a few hundred keys instead of tens of thousands of pairs.
     due = type_coerce(case((h.follow_up_on > day, h.follow_up_on), else_=day), Date)
     slug = func.coalesce(hm.municipality, UNSURE)  # a household without municipalities is not sure yet
-    # Grouped in the index's order (day, source, move), then keyed in the tallies' own order.
-    moves = grouped(h.created_on, h.utm_source, h.moved_on, h.moved_to, where=[h.moved_on.is_not(None)])
     skilled, skilled_moves = _skilled(connection, needed) if needed else (Counter(), Counter())
     return Tallies(
         registered=grouped(h.created_on, h.utm_source),
@@ -249,7 +247,7 @@ def load(session: Session, needed: frozenset[str] = frozenset()) -> Tallies:
             .where(h.quarantine_reason.is_(None))
             .group_by(day, slug),
         ),
-        moves=Counter({(on, moved_on, moved_to, source): n for (on, source, moved_on, moved_to), n in moves.items()}),
+        moves=_moves(connection),
         first_contacts=grouped(day, utc_day(h.first_contacted_at), where=[h.first_contacted_at.is_not(None)]),
         follow_ups=grouped(due, where=[h.follow_up_on.is_not(None), h.status.not_in(FINISHED)]),
         orders=_counted(
@@ -267,19 +265,19 @@ def load_competence(session: Session, needed: frozenset[str]) -> Tallies:
     """Only the tallies the competence figures read (`competence_figures`): the moves and the
     competence tallies, for the dashboard's competence page, which has a second to itself."""
     connection = session.connection()
+    skilled, skilled_moves = _skilled(connection, needed) if needed else (Counter(), Counter())
+    return Tallies(moves=_moves(connection), skilled=skilled, skilled_moves=skilled_moves)
+
+
+def _moves(connection: Connection) -> Counter:
+    """Grouped in the index's order (day, source, move), then keyed in the tallies' own order."""
     h = Household
+    keys = (h.created_on, h.utm_source, h.moved_on, h.moved_to)
     moves = _counted(
         connection,
-        select(h.created_on, h.utm_source, h.moved_on, h.moved_to, func.count())
-        .where(h.quarantine_reason.is_(None), h.moved_on.is_not(None))
-        .group_by(h.created_on, h.utm_source, h.moved_on, h.moved_to),
+        select(*keys, func.count()).where(h.quarantine_reason.is_(None), h.moved_on.is_not(None)).group_by(*keys),
     )
-    skilled, skilled_moves = _skilled(connection, needed) if needed else (Counter(), Counter())
-    return Tallies(
-        moves=Counter({(on, moved_on, moved_to, source): n for (on, source, moved_on, moved_to), n in moves.items()}),
-        skilled=skilled,
-        skilled_moves=skilled_moves,
-    )
+    return Counter({(on, moved_on, moved_to, source): n for (on, source, moved_on, moved_to), n in moves.items()})
 
 
 def competence_figures(t: Tallies, as_of: date, plan: competence.Plan) -> competence.Competence:
