@@ -213,6 +213,7 @@ CASES = [
     ("guide", "guide's list, first page", "/crm/households/"),
     ("guide", "guide's list, page 100", "/crm/households/?page=100"),
     ("guide", "guide's list, search", "/crm/households/?q=berg"),
+    ("guide", "guide's follow-ups due", "/crm/households/?mine=1"),
     ("coordinator", "dashboard", "/crm/figures/?as_of=2026-11-30"),
     ("coordinator", "dashboard, competence", "/crm/figures/competence/?as_of=2026-11-30"),
     # Both pages' figures in one request: what one page holding them all would take to count.

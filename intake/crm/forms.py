@@ -27,6 +27,17 @@ def within_the_campaign(form, field) -> None:
         )
 
 
+def not_in_the_future(form, field) -> None:
+    """A move is a fact once it has happened: the list and the figures then agree on the same day."""
+    if field.data is not None and field.data > date.today():
+        raise ValidationError(_l("A move is recorded once it has happened; use a follow-up until then."))
+
+
+def not_in_the_past(form, field) -> None:
+    if field.data is not None and field.data < date.today():
+        raise ValidationError(_l("Choose today or a later day: a follow-up is something still to be done."))
+
+
 STATUS_LABELS = {
     "new": _l("New"),
     "contacted": _l("Contacted"),
@@ -41,7 +52,7 @@ STATUS_LABELS = {
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=select_choices((s, STATUS_LABELS[s]) for s in PIPELINE))
     moved_to = SelectField(_l("Moved to"), [Optional()], validate_choice=False)
-    moved_on = DateField(_l("Moved on"), [Optional(), within_the_campaign])
+    moved_on = DateField(_l("Moved on"), [Optional(), within_the_campaign, not_in_the_future])
     closed_reason = StringField(_l("Reason for closing"), [Optional(), Length(max=200)])
 
     def validate(self, extra_validators=None) -> bool:
@@ -64,7 +75,7 @@ class NoteForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
-    follow_up_on = DateField(_l("Next follow-up"), [Optional(), within_the_campaign])
+    follow_up_on = DateField(_l("Next follow-up"), [Optional(), within_the_campaign, not_in_the_past])
 
 
 class OwnerForm(FlaskForm):
@@ -79,3 +90,17 @@ class ReasonForm(FlaskForm):
         _l("Reason (for the audit log; no personal data)"),
         [InputRequired(_l("Give a reason.")), Length(max=300)],
     )
+
+
+class EraseForm(ReasonForm):
+    """Erasing is confirmed by typing the household's reference (checked by the view, which knows it)."""
+
+    confirm = StringField(_l("To confirm, type the household's reference"), [Length(max=40)])
+
+    def confirms(self, reference: str) -> bool:
+        typed = (self.confirm.data or "").strip().upper()
+        if not typed:
+            self.confirm.errors = [_l("Type the household's reference to erase. Nothing was erased.")]
+        elif typed != reference.upper():
+            self.confirm.errors = [_l("That is not this household's reference. Nothing was erased.")]
+        return typed == reference.upper()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -27,11 +27,18 @@ from intake.models import (
     User,
     UserMunicipality,
 )
+from intake.notify import followup
 from intake.pipeline import duplicates, steps, triage
 from intake.privacy import audit, erasure
 from intake.public.forms import select_choices
 
 PAGE_SIZE = 50
+
+
+def saved(reference: str, anchor: str = ""):
+    """After a change to a household: back to its page, which says "Saved" once (announced)."""
+    flash(_("Saved."), "saved")
+    return redirect(url_for("crm.household", reference=reference) + anchor, 303)
 
 
 def _visible(reference: str):
@@ -73,7 +80,8 @@ def households():
             # Typed as a date: PostgreSQL compares date with date, not with text.
             query = query.where(getattr(func.date(Household.created_at, type_=Date), op)(day))
     if args.get("mine"):
-        query = query.where(Household.owner_id == current_user.id, Household.follow_up_on <= date.today())
+        # One's own and, for a guide, those nobody (active) owns: whom the reminders go to too.
+        query = query.where(followup.falls_to(current_user.user), Household.follow_up_on <= date.today())
     session = db.session()
     q = (args.get("q") or "").strip()[:200]
     if q:
@@ -259,7 +267,11 @@ def change_status(reference: str):
     session, h = _visible(reference)
     form = StatusForm()
     form.moved_to.choices = _destinations(content.site())
-    if not form.validate_on_submit():
+    ok = form.validate_on_submit()
+    if form.status.data == "settled" and h.moved_on is None:  # settling comes after a move
+        form.status.errors = [*form.status.errors, _("Record where and when the household moved first.")]
+        ok = False
+    if not ok:
         return _detail(h, status_form=form, status=422)
     steps.change_status(
         session,
@@ -271,7 +283,7 @@ def change_status(reference: str):
         closed_reason=form.closed_reason.data,
     )
     session.commit()
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)
 
 
 @bp.post("/households/<reference>/notes/")
@@ -283,7 +295,7 @@ def add_note(reference: str):
         return _detail(h, note_form=form, status=422)
     steps.add_note(session, h, current_user.user, form.text.data)
     session.commit()
-    return redirect(url_for("crm.household", reference=reference) + "#timeline", 303)
+    return saved(reference, "#timeline")
 
 
 @bp.post("/households/<reference>/follow-up/")
@@ -295,7 +307,7 @@ def set_follow_up(reference: str):
         return _detail(h, follow_form=form, status=422)
     steps.set_follow_up(session, h, current_user.user, form.follow_up_on.data)
     session.commit()
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)
 
 
 @bp.post("/households/<reference>/owner/")
@@ -309,7 +321,7 @@ def set_owner(reference: str):
     owner = session.get(User, int(form.owner.data)) if form.owner.data else None
     steps.set_owner(session, h, current_user.user, owner)
     session.commit()
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)
 
 
 @bp.post("/households/<reference>/municipalities/")
@@ -326,7 +338,7 @@ def assign_municipalities(reference: str):
         abort(422)
     triage.assign_municipalities(session, h, current_user.user, chosen, site)
     session.commit()
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)
 
 
 @bp.post("/households/<reference>/quarantine/")
@@ -344,10 +356,11 @@ def review_quarantine(reference: str):
         erasure.delete_robot(session, h)
         session.commit()
         db.scrub(db.engine(), erasure.ERASED_TABLES)
+        flash(_("Saved."), "saved")
         return redirect(url_for("crm.households"), 303)
     triage.release(session, h, current_user.user)  # told as if it had just come in
     session.commit()
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)
 
 
 @bp.post("/households/<reference>/contacts/")
@@ -362,7 +375,7 @@ def link_contact(reference: str):
         abort(422)
     if steps.link_contact(session, h, current_user.user, found):
         session.commit()
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)
 
 
 @bp.post("/households/<reference>/merge/")
@@ -390,4 +403,4 @@ def merge(reference: str):
             ),
         )
     session.commit()
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)

@@ -14,8 +14,8 @@ from intake import db
 from intake.builtsite.shell import render_staff
 from intake.crm import bp, params
 from intake.crm.access import require_role
-from intake.crm.forms import ReasonForm
-from intake.crm.households import _detail, _visible
+from intake.crm.forms import EraseForm, ReasonForm
+from intake.crm.households import _detail, _visible, saved
 from intake.models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
 from intake.notify import webhook
 from intake.privacy import erasure, export
@@ -46,20 +46,37 @@ def export_household(reference: str):
     )
 
 
+@bp.get("/households/<reference>/erase/")
+@login_required
+def confirm_erasure(reference: str):
+    """The confirmation step before erasing: what goes, what stays, and the reference to type."""
+    session, h = _coordinator(reference)
+    if h.erased_at is not None:
+        return redirect(url_for("crm.household", reference=reference), 303)
+    return _erase_page(h, EraseForm())
+
+
+def _erase_page(h: Household, form: EraseForm, status: int = 200):
+    title = _("Erase the personal data of %(reference)s", reference=h.reference)
+    return render_staff("crm/erase.html", title, status=status, h=h, form=form)
+
+
 @bp.post("/households/<reference>/erase/")
 @login_required
 def erase_household(reference: str):
-    """Remove the personal data; the anonymous row stays, so the figures do not change."""
+    """Remove the personal data once the reference is typed; the anonymous row stays, so the figures
+    do not change. A wrong or empty reference erases nothing and says so."""
     session, h = _coordinator(reference)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        return _detail(h, reason_form=form, status=422)
+    form = EraseForm()
+    valid = form.validate_on_submit()
+    if h.erased_at is None and not (form.confirms(h.reference) and valid):
+        return _erase_page(h, form, 422)
     if h.erased_at is None:
         hand_off = webhook.enabled(current_app.config)
         erasure.erase_household(session, h, utcnow(), reason=form.reason.data, hand_off=hand_off)
         session.commit()
         db.scrub(db.engine(), erasure.ERASED_TABLES)
-    return redirect(url_for("crm.household", reference=reference), 303)
+    return saved(reference)
 
 
 @bp.get("/privacy-notices/")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from intake import choices
 from intake.accounts import users
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
-from intake.notify import mime, outbox, routing, skills
+from intake.notify import followup, mime, outbox, routing, skills
 from intake.privacy import consent
 from tasteget.site import routes
 
@@ -269,7 +269,7 @@ def follow_up(session: Session, site, household: Household, kind: str, days: int
     guides, coordinators = recipients(session, site)
     if kind == "escalation":
         to = coordinators
-    elif household.owner is not None and household.owner.active:
+    elif not followup.unowned(household):  # the rule the list of one's follow-ups keeps too
         to = [routing.Recipient(household.owner.email, household.owner.name, household.owner.role)]
     else:
         to = [r.recipient for r in routing.route(household.municipality_slugs, guides, coordinators)]

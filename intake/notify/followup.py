@@ -3,16 +3,33 @@
 A household not marked contacted within REMINDER_WORKING_DAYS working days reminds its guides (its
 owner, once it has one); ESCALATION_DAYS later the coordinator is told. A household that moved is
 checked on SETTLED_CHECK_DAYS later: its owner is asked whether it has settled.
+
+Whose a household's follow-ups are, one rule for the reminders and the back office's list of one's
+follow-ups: its owner's, or, while it has no active owner, every guide's of its municipalities.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from intake.models import Household, JobRun
+from intake.models import Household, JobRun, User
+
+
+def unowned(household: Household) -> bool:
+    """No active owner: its follow-ups fall to every guide of its municipalities."""
+    return household.owner is None or not household.owner.active
+
+
+def falls_to(user: User) -> ColumnElement[bool]:
+    """The households whose follow-ups are `user`'s, as a condition on Household, to add to what
+    `user` may see (`intake.crm.access`): those they own, and for a guide those with no active owner."""
+    if user.role != "guide":
+        return Household.owner_id == user.id
+    gone = select(User.id).where(User.active.is_(False))
+    return or_(Household.owner_id == user.id, Household.owner_id.is_(None), Household.owner_id.in_(gone))
 
 
 def add_working_days(start: date, days: int) -> date:

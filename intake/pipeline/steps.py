@@ -12,6 +12,12 @@ from intake.models import PIPELINE, Contact, Household, HouseholdContact, Househ
 from intake.pipeline import news
 from intake.pipeline.timeline import add_event, claim_if_unowned, set_owner_field
 
+# A household taken back to one of these was not moved after all: its move is forgotten (on its
+# timeline), so the list and the figures never call it moved. Settled and closed keep the move.
+BEFORE_THE_MOVE = PIPELINE[: PIPELINE.index("moved")]
+FUTURE_MOVE = "a move is recorded once it has happened; use a follow-up until then"
+PAST_FOLLOW_UP = "a follow-up is planned for today or later, never in the past"
+
 
 def change_status(
     session: Session,
@@ -21,14 +27,22 @@ def change_status(
     moved_to: str | None = None,
     moved_on: date | None = None,
     closed_reason: str | None = None,
+    today: date | None = None,
 ) -> None:
-    """Set the status. "moved" takes where to and when, "closed" a reason (the timeline keeps it as
-    given, the household without surrounding spaces). A household leaving "new" is first contacted
-    now, and a guide who does so becomes its owner if it has none; a change is told (`news`)."""
+    """Set the status. "moved" takes where to and when (not after `today`: a move is recorded once
+    it has happened), "settled" a move already recorded, "closed" a reason (the timeline keeps it
+    as given, the household without surrounding spaces). Where and when it moved, set, changed or
+    forgotten (taken back before the move), is a step on the timeline too. A household leaving
+    "new" is first contacted now, and a guide who does so becomes its owner if it has none; a
+    change is told (`news`)."""
     if status not in PIPELINE:
         raise ValueError(f"unknown status {status!r}")
     if status == "moved" and not (moved_to and moved_on):
         raise ValueError('"moved" needs where to and when')
+    if status == "moved" and moved_on > (today or date.today()):
+        raise ValueError(FUTURE_MOVE)
+    if status == "settled" and household.moved_on is None:
+        raise ValueError('"settled" needs the move recorded first')
     if status == "closed" and not (closed_reason or "").strip():
         raise ValueError('"closed" needs a reason')
     old = household.status
@@ -39,15 +53,35 @@ def change_status(
             household.first_contacted_at = utcnow()
             claim_if_unowned(session, household, user)
     if status == "moved":
-        household.moved_to, household.moved_on = moved_to, moved_on
+        _set_move(session, household, user, moved_to, moved_on)
+    elif status in BEFORE_THE_MOVE:
+        _set_move(session, household, user, None, None)
     if status == "closed":
         household.closed_reason = closed_reason.strip()
     if status != old:
         news.tell(session, household, news.StatusChanged(old, status, household.status_changed_at))
 
 
-def set_follow_up(session: Session, household: Household, user: User, day: date | None) -> None:
-    """The day to follow the household up next (None: none planned)."""
+def _move(moved_to: str | None, moved_on: date | None) -> str | None:
+    return f"{moved_to}, {moved_on.isoformat()}" if moved_to and moved_on else None
+
+
+def _set_move(session: Session, household: Household, user: User, moved_to: str | None, moved_on: date | None):
+    """Where and when the household moved (None, None: it has not), with the change on its timeline
+    ("slug, YYYY-MM-DD" from and to)."""
+    before, after = _move(household.moved_to, household.moved_on), _move(moved_to, moved_on)
+    if (household.moved_to, household.moved_on) != (moved_to, moved_on):
+        if before != after:
+            add_event(session, household, user, "move", before, after)
+        household.moved_to, household.moved_on = moved_to, moved_on
+
+
+def set_follow_up(
+    session: Session, household: Household, user: User, day: date | None, today: date | None = None
+) -> None:
+    """The day to follow the household up next (None: none planned); never before `today`."""
+    if day is not None and day < (today or date.today()):
+        raise ValueError(PAST_FOLLOW_UP)
     if day != household.follow_up_on:
         add_event(session, household, user, "follow_up", str(household.follow_up_on or ""), str(day or ""))
         household.follow_up_on = day

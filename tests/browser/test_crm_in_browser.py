@@ -108,6 +108,7 @@ def test_coordinator_pages_have_no_axe_violations(live, app, client):
         "/crm/figures/?as_of=not-a-day",  # the field shows its error
         "/crm/households/",
         f"/crm/households/{reference}/",
+        f"/crm/households/{reference}/erase/",
         "/crm/orders/",
         "/crm/staff/",
         "/crm/messages/",
@@ -122,19 +123,49 @@ def test_coordinator_pages_have_no_axe_violations(live, app, client):
     page.locator("tbody a").first.click()
     page.wait_for_url("**/crm/privacy-notices/*/")
     assert axe_report(page) == ""
-    page.goto(f"/crm/households/{reference}/")
-    page.get_by_role("button", name="Radera personuppgifterna").click()  # no reason given: its error shows
-    assert page.locator(".field-error").inner_text() == "Ange ett skäl."
-    assert axe_report(page) == ""
-    page.get_by_label("Skäl (till granskningsloggen; inga personuppgifter)").fill("Begäran om radering")
-    page.get_by_role("button", name="Radera personuppgifterna").click()
-    page.wait_for_url(f"**/crm/households/{reference}/")
-    assert "Personuppgifterna raderades" in page.content()
-    assert axe_report(page) == ""
     page.goto("/crm/contacts/")
     page.get_by_role("button", name="Lägg till kontakten").click()  # empty: the form shows its errors
     assert page.locator(".field-error").count() >= 1
     assert axe_report(page) == ""
+
+
+def test_erasing_asks_for_the_reference_and_can_be_cancelled(live, app, client, rows):
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
+    [h] = rows(Household)
+    page = coordinator_logged_in(live, app)
+    page.goto(f"/crm/households/{h.reference}/")
+    erase = page.get_by_role("link", name="Radera personuppgifterna")
+    assert "danger" in erase.get_attribute("class")
+    erase.click()
+    page.wait_for_url(f"**/crm/households/{h.reference}/erase/")
+    assert axe_report(page) == ""
+    button = page.get_by_role("button", name="Radera personuppgifterna")
+    assert button.get_attribute("class") == "danger"
+    button.click()  # nothing filled in: both fields say what is missing, and nothing is erased
+    assert page.locator("#reason-error").inner_text() == "Ange ett skäl."
+    assert page.locator("#confirm-error").inner_text() == "Skriv hushållets referens för att radera. Inget raderades."
+    assert axe_report(page) == ""
+    page.get_by_label("Skäl (till granskningsloggen; inga personuppgifter)").fill("Begäran om radering")
+    page.get_by_label("Skriv hushållets referens för att bekräfta").fill("HH-NOT-THIS-ONE")
+    page.get_by_role("button", name="Radera personuppgifterna").click()
+    assert page.locator("#confirm-error").inner_text() == "Det är inte det här hushållets referens. Inget raderades."
+    assert (
+        page.get_by_label("Skäl (till granskningsloggen; inga personuppgifter)").input_value() == "Begäran om radering"
+    )
+    assert axe_report(page) == ""
+    page.get_by_role("link", name="Avbryt: behåll hushållet").click()  # cancelled
+    page.wait_for_url(f"**/crm/households/{h.reference}/")
+    assert "Anna Andersson" in page.content()
+    assert rows(Household)[0].erased_at is None
+    page.get_by_role("link", name="Radera personuppgifterna").click()
+    page.get_by_label("Skäl (till granskningsloggen; inga personuppgifter)").fill("Begäran om radering")
+    page.get_by_label("Skriv hushållets referens för att bekräfta").fill(h.reference)
+    page.keyboard.press("Enter")  # the keyboard is enough
+    page.wait_for_url(f"**/crm/households/{h.reference}/")
+    assert page.get_by_role("status").inner_text() == "Sparat."
+    assert "Personuppgifterna raderades" in page.content() and "Anna Andersson" not in page.content()
+    assert axe_report(page) == ""
+    assert rows(Household)[0].erased_at is not None
 
 
 def test_a_mover_withdraws_from_the_link_in_their_e_mail(live, app, client, rows):

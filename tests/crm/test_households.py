@@ -69,11 +69,11 @@ def test_a_guide_works_a_household_through_the_pipeline(app, client, staff, rows
     assert action(guide, reference, "follow-up", follow_up_on="2027-03-01").status_code == 303
     missing = action(guide, reference, "status", status="moved")
     assert missing.status_code == 422 and "Välj vart hushållet flyttade." in missing.get_data(as_text=True)
-    assert action(guide, reference, "status", status="moved", moved_to="are", moved_on="2027-06-01").status_code == 303
+    assert action(guide, reference, "status", status="moved", moved_to="are", moved_on="2026-06-01").status_code == 303
     [h] = rows(Household)
-    assert (h.status, h.moved_to, str(h.moved_on), str(h.follow_up_on)) == ("moved", "are", "2027-06-01", "2027-03-01")
+    assert (h.status, h.moved_to, str(h.moved_on), str(h.follow_up_on)) == ("moved", "are", "2026-06-01", "2027-03-01")
     kinds = [e.kind for e in rows(HouseholdEvent)]
-    assert sorted(kinds) == ["follow_up", "note", "owner", "status", "status"]
+    assert sorted(kinds) == ["follow_up", "move", "note", "owner", "status", "status"]
     page = guide.get(f"/crm/households/{reference}/").get_data(as_text=True)
     assert "Ringde, de vill besöka i mars." in page and "Anna Andersson" in page
 
@@ -329,7 +329,7 @@ def test_a_withdrawn_or_erased_household_is_never_a_duplicate_nor_merged(app, cl
     withdraw(app, withdrawn)
     coordinator = app.test_client()
     login(coordinator, staff("coordinator"))
-    assert action(coordinator, erased, "erase", reason="Begäran om radering").status_code == 303
+    assert action(coordinator, erased, "erase", reason="Begäran om radering", confirm=erased).status_code == 303
     assert "Möjlig dubblett" not in coordinator.get("/crm/households/").get_data(as_text=True)
     for reference in (live, withdrawn, erased):
         assert "Möjlig dubblett" not in coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)

@@ -205,8 +205,8 @@ def test_follow_up_owner_and_notes_are_steps_in_the_timeline(app, client, rows):
     with acting(app, "coordinator") as (session, coordinator):
         h = household(session, reference)
         guide = session.scalar(select(User).where(User.email == "guide-are@staff.example"))
-        steps.set_follow_up(session, h, coordinator, date(2026, 3, 2))
-        steps.set_follow_up(session, h, coordinator, date(2026, 3, 2))  # unchanged: no step
+        steps.set_follow_up(session, h, coordinator, date(2026, 3, 2), today=date(2026, 3, 1))
+        steps.set_follow_up(session, h, coordinator, date(2026, 3, 2), today=date(2026, 3, 1))  # unchanged: no step
         steps.set_owner(session, h, coordinator, guide)
         steps.set_owner(session, h, coordinator, guide)
         steps.add_note(session, h, coordinator, "  Ringde, inget svar. ")

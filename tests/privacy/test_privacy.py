@@ -43,6 +43,8 @@ def logged_in(app, role, *places):
 
 
 def post_on_household(client, reference, what, **data):
+    if what == "erase":
+        data.setdefault("confirm", reference)  # the coordinator types the reference to confirm
     page = client.get(f"/crm/households/{reference}/").get_data(as_text=True)
     return client.post(f"/crm/households/{reference}/{what}/", data={**hidden_fields(page), **data})
 
