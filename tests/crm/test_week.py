@@ -323,6 +323,8 @@ def test_the_migration_adds_visits_and_feeds_to_a_database_with_households(unmig
         tables = set(inspect(connection).get_table_names())
         indexes = {i["name"] for i in inspect(connection).get_indexes("visits")}
     assert {"visits", "calendar_feeds"} <= tables and "ix_visits_days" in indexes
+    with engine.connect() as connection:
+        assert "ix_households_due" in {i["name"] for i in inspect(connection).get_indexes("households")}
     with Session(engine) as session:
         h = session.scalar(select(Household))
         session.add(Visit(household_id=h.id, starts_on=date(2027, 1, 4), ends_on=date(2027, 1, 5), viewings=True))

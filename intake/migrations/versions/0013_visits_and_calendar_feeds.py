@@ -1,4 +1,4 @@
-"""the week ahead: households' planned visits, and each member of staff's calendar feed
+"""the week ahead: households' planned visits, staff's calendar feeds, the index of follow-ups due
 
 Revision ID: 0013
 Revises: 0012
@@ -44,9 +44,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id"),
         sa.UniqueConstraint("token_hash"),
     )
+    op.create_index(
+        "ix_households_due",
+        "households",
+        ["follow_up_on", "owner_id", "status", "quarantine_reason", "withdrawn_at", "erased_at"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_households_due", table_name="households")
     op.drop_table("calendar_feeds")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_index("ix_visits_days")
