@@ -124,3 +124,37 @@ def agenda(
                 )
             )
     return found
+
+
+@dataclass
+class Counts:
+    """One person's follow-ups (or nobody's): overdue, and due on each day; and their visits."""
+
+    overdue: int = 0
+    days: dict[date, int] = field(default_factory=dict)
+    visits: int = 0
+
+
+def by_owner(session: Session, user: User, first: date, last: date) -> dict[int | None, Counts]:
+    """The coordinator's week by owner (None: nobody yet), counted in the database: how many
+    follow-ups are overdue and fall due on each day, and how many visits are on, from `first` to `last`."""
+    conditions = _households(user, None)
+    counts: dict[int | None, Counts] = {}
+    overdue = select(Household.owner_id, func.count()).where(*conditions, Household.follow_up_on < first)
+    for owner, n in session.execute(overdue.group_by(Household.owner_id)):
+        counts.setdefault(owner, Counts()).overdue = n
+    due = select(Household.owner_id, Household.follow_up_on, func.count()).where(
+        *conditions, Household.follow_up_on >= first, Household.follow_up_on <= last
+    )
+    for owner, day, n in session.execute(due.group_by(Household.owner_id, Household.follow_up_on)):
+        counts.setdefault(owner, Counts()).days[day] = n
+    visits = (
+        select(Household.owner_id, func.count())
+        .select_from(Visit)
+        .join(Household, Visit.household_id == Household.id)
+        .where(*conditions, Visit.ends_on >= first, Visit.starts_on <= last)
+        .group_by(Household.owner_id)
+    )
+    for owner, n in session.execute(visits):
+        counts.setdefault(owner, Counts()).visits = n
+    return counts

@@ -37,17 +37,36 @@ def _owner_filter(session):
     return (number if any(p.id == number for p in people) else None), people
 
 
+def _summary_rows(session, counts: dict, people: list[User]) -> list[tuple[str, str, agenda.Counts]]:
+    """The coordinator's table: (whose, the choice that shows their week, their counts), the active
+    staff by name, then nobody's, then anyone else's (an account since deactivated)."""
+    rows = [(p.name, str(p.id), counts.pop(p.id)) for p in people if p.id in counts]
+    if None in counts:
+        rows.append((_("Nobody's yet"), agenda.NOBODY, counts.pop(None)))
+    for user in session.scalars(select(User).where(User.id.in_(list(counts))).order_by(User.name)):
+        rows.append((user.name, "", counts[user.id]))
+    return rows
+
+
 def _week(feed_url: str | None = None):
     require_role("guide", "coordinator")
     session = db.session()
     today = agenda.local_today()
     owner, people = _owner_filter(session)
-    found = agenda.agenda(session, current_user.user, today, today + timedelta(days=DAYS_AHEAD), owner=owner)
+    last = today + timedelta(days=DAYS_AHEAD)
+    summary = None
+    if current_user.role == "coordinator" and owner is None:
+        # Everyone's week, by guide: at 100 000 households a week's lists run to a thousand lines.
+        summary = _summary_rows(session, agenda.by_owner(session, current_user.user, today, last), people)
+        found = agenda.Agenda(today, last)
+    else:
+        found = agenda.agenda(session, current_user.user, today, last, owner=owner)
     site = content.site()
     return render_staff(
         "crm/week.html",
         _("The week ahead"),
         found=found,
+        summary=summary,
         today=today,
         owner=owner,
         people=people,
