@@ -123,5 +123,5 @@ def calendar_feed(token: str):
         overdue=False,
     )
     with force_locale(current_app.config["STAFF_LANGUAGE"]):
-        body = ics(found, utcnow(), arranged_labels)
+        body = ics(found, utcnow(), arranged_labels())
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="tasteget.ics"'})

@@ -50,8 +50,10 @@ class VisitForm(FlaskForm):
             raise ValidationError(_l("The last day is before the first."))
 
 
-def arranged_labels(visit: Visit) -> list[str]:
-    return [str(ARRANGED_LABELS[name]) for name in visit.arranged]
+def arranged_labels():
+    """A function naming what a visit has arranged, in the language of the moment (translated once)."""
+    names = {name: str(label) for name, label in ARRANGED_LABELS.items()}
+    return lambda visit: [names[name] for name in visit.arranged]
 
 
 @bp.app_template_global()
@@ -60,7 +62,7 @@ def visits_section(h: Household) -> SimpleNamespace:
     planned = db.session().scalars(
         select(Visit).where(Visit.household_id == h.id).order_by(Visit.starts_on.desc(), Visit.id.desc())
     )
-    return SimpleNamespace(visits=list(planned), form=g.get("visit_form") or VisitForm(), labels=arranged_labels)
+    return SimpleNamespace(visits=list(planned), form=g.get("visit_form") or VisitForm(), labels=arranged_labels())
 
 
 @bp.post("/households/<reference>/visits/")

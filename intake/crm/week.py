@@ -74,8 +74,16 @@ def _week(feed_url: str | None = None):
         feed=session.get(CalendarFeed, current_user.id),
         feed_url=feed_url,
         form=FlaskForm(),
-        statuses=STATUS_LABELS,
-        arranged=arranged_labels,
+        # Translated once here, not once for each of a busy week's hundreds of lines.
+        statuses={key: str(label) for key, label in STATUS_LABELS.items()},
+        labels={
+            "follow_up": _("Follow-up"),
+            "visit": _("Visit"),
+            "owner": _("Owner"),
+            "nobody": _("nobody yet"),
+            "unsure": _("Not sure yet"),
+        },
+        arranged=arranged_labels(),
         municipalities={slug: m.name for slug, m in site.municipalities.items()},
     )
 
