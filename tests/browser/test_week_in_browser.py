@@ -94,3 +94,32 @@ def test_a_guides_week_on_a_phone_and_a_desk(live, app, client, rows, width):
         [f"Uppföljning {references[n]}" for n in ("Anna Andersson", "Bertil Berg", "Cecilia Ek")]
         + [f"Besök {references['Cecilia Ek']}: Visningar, Arbetsgivarmöten"]
     )
+
+
+def test_the_coordinators_week_by_owner_on_a_phone(live, app, client, rows):
+    app.config["TIMEZONE"] = ZONE
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    guide = make_staff(app, "guide@are.example", "guide", ["are"])
+    coordinator = make_staff(app, "samordnare@region.example", "coordinator")
+    submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["are"]})
+    [anna] = rows(User, User.email == guide)
+    with app.extensions["db_engine"].begin() as connection:
+        connection.execute(update(Household).values(owner_id=anna.id, follow_up_on=today + timedelta(days=1)))
+    page = live
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/crm/login/")
+    page.get_by_label("E-post").fill(coordinator)
+    page.get_by_label("Lösenord").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/crm/figures/")
+    page.get_by_role("link", name="Veckan framåt").click()
+    page.wait_for_url("**/crm/week/")
+    table = page.get_by_role("region", name="Per ansvarig")
+    assert table.is_visible() and no_sideways_scrolling(page)  # the table scrolls in its frame, not the page
+    assert axe_report(page) == ""
+    page.screenshot(path="/tmp/week-coordinator-390.png", full_page=True)
+    table.get_by_role("link", name="Guide").click()  # her week, from her name
+    page.wait_for_url(f"**/crm/week/?guide={anna.id}")
+    assert rows(Household)[0].reference in page.content()
+    assert page.get_by_label("Vems").input_value() == str(anna.id)
+    assert axe_report(page) == ""
