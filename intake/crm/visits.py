@@ -43,7 +43,7 @@ class VisitForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    note = StringField(_l("Short note (optional)"), [Optional(), Length(max=500)])
+    note = StringField(_l("About the visit, briefly (optional)"), [Optional(), Length(max=500)])
 
     def validate_ends_on(self, field) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

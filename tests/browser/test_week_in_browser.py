@@ -58,7 +58,7 @@ def test_a_guides_week_on_a_phone_and_a_desk(live, app, client, rows, width):
     page.get_by_label("Sista dagen (tomt: ett dagsbesök)").fill((today + timedelta(days=3)).isoformat())
     page.get_by_label("Visningar").check()
     page.get_by_label("Arbetsgivarmöten").check()
-    page.get_by_label("Kort anteckning (frivillig)").fill("Visning med mäklaren på fredag.")
+    page.get_by_label("Kort om besöket (frivilligt)").fill("Visning med mäklaren på fredag.")
     page.get_by_role("button", name="Spara besöket").click()
     page.wait_for_url(f"**/crm/households/{references['Cecilia Ek']}/#visits")
     assert page.get_by_text("Visningar, Arbetsgivarmöten").is_visible()
