@@ -63,6 +63,7 @@ def test_a_guides_week_on_a_phone_and_a_desk(live, app, client, rows, width):
     page.wait_for_url(f"**/crm/households/{references['Cecilia Ek']}/#visits")
     assert page.get_by_text("Visningar, Arbetsgivarmöten").is_visible()
     assert axe_report(page) == ""
+    page.locator("section[aria-labelledby=visits]").screenshot(path=f"/tmp/week-household-visits-{width}.png")
 
     # The week ahead, from the navigation.
     page.get_by_role("link", name="Veckan framåt").click()
