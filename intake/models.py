@@ -429,3 +429,66 @@ class AuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(String(500))  # what changed, or the reason given
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+# The week ahead --------------------------------------------------------------------------------
+
+# What a planned visit has arranged, in the order the page shows them.
+VISIT_ARRANGEMENTS = ("viewings", "employer_meetings", "school", "coworking")
+
+
+class Visit(Base):
+    """A household's planned visit to the region: when, and what the guide has arranged for it. The
+    note is staff's free text and may name people: erasure removes it, export includes it."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    viewings: Mapped[bool] = mapped_column(Boolean, default=False)
+    employer_meetings: Mapped[bool] = mapped_column(Boolean, default=False)
+    school: Mapped[bool] = mapped_column(Boolean, default=False)  # school or preschool
+    coworking: Mapped[bool] = mapped_column(Boolean, default=False)  # a coworking trial
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    household: Mapped[Household] = relationship(lazy="joined")
+
+    __table_args__ = (
+        # The visits of a stretch of days (the week view, the calendar feed): those not over yet, by
+        # their last day, read from the index.
+        Index("ix_visits_days", "ends_on", "starts_on"),
+    )
+
+    @property
+    def arranged(self) -> list[str]:
+        return [name for name in VISIT_ARRANGEMENTS if getattr(self, name)]
+
+
+# Whose follow-ups fall due when (crm/agenda.py): every test the week ahead makes but the guide's
+# municipalities, read from this index alone; the overdue of 100 000 households are counted in it.
+Index(
+    "ix_households_due",
+    Household.follow_up_on,
+    Household.owner_id,
+    Household.status,
+    Household.quarantine_reason,
+    Household.withdrawn_at,
+    Household.erased_at,
+)
+
+
+class CalendarFeed(Base):
+    """A member of staff's private calendar feed: only the hash of its secret token is stored. A new
+    token replaces the row, so the old address stops working."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -13,6 +13,9 @@ and answers.
     admin           accounts, for admins
     password_reset  "send me a link" and the page it opens
     undelivered     messages the outbox gave up on, sent again
+    week, agenda    the week ahead: follow-ups and visits by day (agenda: whose, which days)
+    visits          a household's planned visits, on its page
+    calendar        each member of staff's private calendar feed (iCalendar)
     forms, params, csvfile  the back office's forms, query strings and CSV downloads
 """
 
@@ -45,6 +48,7 @@ def init_app(app: Flask) -> None:
 from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     admin,
     auth,
+    calendar,
     contacts,
     dashboard,
     households,
@@ -53,4 +57,6 @@ from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     privacy,
     staff,
     undelivered,
+    visits,
+    week,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from intake.models import Household, HouseholdContact, HouseholdEvent, HouseholdMunicipality, OutboxMessage, User
+from intake.models import Household, HouseholdContact, HouseholdEvent, HouseholdMunicipality, OutboxMessage, User, Visit
 from intake.pipeline.timeline import add_event
 
 # A household withdrawn by its mover or erased is never offered as a duplicate nor merged: a merge
@@ -27,7 +27,7 @@ class Refused(Exception):
 
 
 def merge(session: Session, keep: Household, other: Household, user: User) -> None:
-    """Merge `other` into `keep`: its timeline, messages, contacts and municipalities come along, the
+    """Merge `other` into `keep`: its timeline, messages, contacts, visits and municipalities come along, the
     merge is a step in `keep`'s timeline, and `other` is deleted. Raises `Refused` (and changes
     nothing) if either has been withdrawn or erased, including by a transaction committed meanwhile."""
     if other.id == keep.id:
@@ -43,6 +43,7 @@ def merge(session: Session, keep: Household, other: Household, user: User) -> No
         raise Refused(gone)
     session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == other.id).values(household_id=keep.id))
     session.execute(update(OutboxMessage).where(OutboxMessage.household_id == other.id).values(household_id=keep.id))
+    session.execute(update(Visit).where(Visit.household_id == other.id).values(household_id=keep.id))
     for link in session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == other.id)):
         if session.get(HouseholdContact, (keep.id, link.contact_id)) is None:
             session.add(HouseholdContact(household_id=keep.id, contact_id=link.contact_id, linked_at=link.linked_at))

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from intake.models import UTM_FIELDS, Household, HouseholdContact, HouseholdEvent, MagazineOrder, OutboxMessage
+from intake.models import UTM_FIELDS, Household, HouseholdContact, HouseholdEvent, MagazineOrder, OutboxMessage, Visit
 from intake.notify import handoff
 from intake.privacy import audit
 
@@ -22,7 +22,7 @@ ERASED_MARK = "(erased)"
 # parameters counts in no figure and may name the person (a mailing's per-recipient term or content).
 CAMPAIGN_DETAIL = tuple(name for name in UTM_FIELDS if name != "utm_source")
 # The tables an erasure rewrites, whose old row versions `db.scrub` clears out after it.
-ERASED_TABLES = ("households", "household_events", "household_contacts", "outbox", "magazine_orders")
+ERASED_TABLES = ("households", "household_events", "household_contacts", "outbox", "magazine_orders", "visits")
 
 
 def _erase_messages(session: Session, owner) -> None:
@@ -74,6 +74,8 @@ def erase_household(
     h.erased_at = now
     # Staff's notes may name people; the pipeline's steps (status, owner, dates) stay.
     session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == h.id).values(text=None))
+    # A visit's days and what was arranged stay (like the follow-up dates); its note is free text.
+    session.execute(update(Visit).where(Visit.household_id == h.id).values(note=None))
     session.execute(delete(HouseholdContact).where(HouseholdContact.household_id == h.id))
     _erase_messages(session, OutboxMessage.household_id == h.id)  # a registration not yet handed off never will be
     if hand_off and h.quarantine_reason is None:  # the quarantine was never handed off

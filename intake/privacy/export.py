@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.models import Household, HouseholdContact, HouseholdEvent, OutboxMessage, PrivacyNotice
+from intake.models import Household, HouseholdContact, HouseholdEvent, OutboxMessage, PrivacyNotice, Visit
 from intake.privacy import audit
 
 PERSONAL_FIELDS = (
@@ -77,6 +77,7 @@ def export_household(session: Session, h: Household) -> dict:
         select(OutboxMessage).where(OutboxMessage.household_id == h.id).order_by(OutboxMessage.created_at)
     ).all()
     contacts = session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == h.id)).all()
+    visits = session.scalars(select(Visit).where(Visit.household_id == h.id).order_by(Visit.starts_on)).all()
     return {
         "household": {name: _plain(getattr(h, name)) for name in PERSONAL_FIELDS + RECORD_FIELDS},
         "municipalities": h.municipality_slugs,
@@ -115,6 +116,16 @@ def export_household(session: Session, h: Household) -> dict:
         "introduced_to": [
             {"organisation": c.contact.organisation, "kind": c.contact.kind, "linked_at": _plain(c.linked_at)}
             for c in contacts
+        ],
+        "visits": [
+            {
+                "starts_on": _plain(v.starts_on),
+                "ends_on": _plain(v.ends_on),
+                "arranged": v.arranged,
+                "note": v.note,
+                "planned_at": _plain(v.created_at),
+            }
+            for v in visits
         ],
     }
 

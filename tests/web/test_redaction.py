@@ -39,6 +39,9 @@ SECRET = "redaction-test-secret"
         ("/crm/password/reset/Zx9-tok_EN/more/", "/crm/password/reset/<redacted>"),  # a lengthened link
         ("/en/register/withdraw/eyJ.abc/", "/en/register/withdraw/<token>/"),
         ("/registrera/tack/H-ABCD-1234/", "/registrera/tack/<reference>/"),
+        ("/crm/calendar/Zx9-tok_EN.ics", "/crm/calendar/<token>.ics"),  # a calendar feed's secret address
+        ("/crm/calendar/Zx9-tok_EN.ics/more", "/crm/calendar/<redacted>"),
+        ("/crm/calendar/Zx9-tok_EN", "/crm/calendar/<redacted>"),  # cut short, still a secret
         ("/crm/households/?q=someone%40example.se&status=new", "/crm/households/?q=<redacted>&status=<redacted>"),
         ("/crm/login/?next=%2Fcrm%2Fhouseholds%2F%3Fq%3Danna", "/crm/login/?next=<redacted>"),
         ("http://127.0.0.1:8000/crm/password/reset/tok/", "http://127.0.0.1:8000/crm/password/reset/<token>/"),
@@ -78,7 +81,11 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
         login = hidden_fields(staff.get(f"{base}/crm/login/").text)
         staff.post(f"{base}/crm/login/", data={**login, "email": coordinator, "password": STAFF_PASSWORD})
         assert staff.get(search).status_code == 200
-    return [reset_token, token, reference, SEARCHED, quote(SEARCHED), "someone%2540example.se"]
+        week = hidden_fields(staff.get(f"{base}/crm/week/").text)
+        made = staff.post(f"{base}/crm/week/calendar/", data={**week, "action": "new"}).text
+        feed_path, feed_token = re.search(r'value="http://[^/"]+(/crm/calendar/([\w-]+)\.ics)"', made).groups()
+    assert requests.get(base + feed_path).status_code == 200  # the phone's calendar app, no login
+    return [reset_token, token, reference, SEARCHED, quote(SEARCHED), "someone%2540example.se", feed_token]
 
 
 def _prepare(tmp_path: Path, built_site: Path) -> tuple[dict, str]:
@@ -95,6 +102,7 @@ def _prepare(tmp_path: Path, built_site: Path) -> tuple[dict, str]:
 def _check(log: str, secrets: list[str]) -> None:
     assert "/crm/password/reset/<token>/" in log and "/registrera/tack/<reference>/" in log  # it was logged
     assert "q=<redacted>" in log and "next=<redacted>" in log
+    assert "/crm/calendar/<token>.ics" in log
     for secret in secrets:
         assert secret not in log
 

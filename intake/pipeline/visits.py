@@ -1,0 +1,60 @@
+"""A household's planned visits: recorded on it with what is arranged, each step on its timeline.
+
+The timeline and the audit log name a visit by its days only: its note is staff's free text (it may
+name people), kept on the visit, where erasure removes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from intake.models import VISIT_ARRANGEMENTS, Household, User, Visit
+from intake.pipeline.timeline import add_event
+
+
+def days(visit: Visit) -> str:
+    """A visit's days as the timeline shows them: `2027-03-01` or `2027-03-01 – 2027-03-04`."""
+    if visit.starts_on == visit.ends_on:
+        return visit.starts_on.isoformat()
+    return f"{visit.starts_on.isoformat()} – {visit.ends_on.isoformat()}"
+
+
+def plan(
+    session: Session,
+    household: Household,
+    user: User,
+    starts_on: date,
+    ends_on: date,
+    arranged: Iterable[str] = (),
+    note: str | None = None,
+) -> Visit:
+    """Record a planned visit from `starts_on` to `ends_on` (the same day for a day trip) with what is
+    arranged for it (names from VISIT_ARRANGEMENTS) and an optional short note."""
+    if ends_on < starts_on:
+        raise ValueError("a visit ends on or after the day it starts")
+    arranged = set(arranged)
+    unknown = arranged - set(VISIT_ARRANGEMENTS)
+    if unknown:
+        raise ValueError(f"unknown arrangements {sorted(unknown)}")
+    visit = Visit(
+        household_id=household.id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=(note or "").strip() or None,
+        created_by=user.id,
+        **{name: name in arranged for name in VISIT_ARRANGEMENTS},
+    )
+    session.add(visit)
+    add_event(session, household, user, "visit", None, days(visit))
+    return visit
+
+
+def cancel(session: Session, household: Household, user: User, visit: Visit) -> None:
+    """A planned visit is off: removed, with the step on the household's timeline."""
+    if visit.household_id != household.id:
+        raise ValueError("the visit is another household's")
+    add_event(session, household, user, "visit", days(visit), None)
+    session.delete(visit)
