@@ -35,7 +35,7 @@ def test_a_visits_note_is_exported_and_erased(app, client, staff, rows):
         ["viewings"],
         note,
     )
-    assert post(coordinator, reference, "erase", reason="Begäran om radering").status_code == 303
+    assert post(coordinator, reference, "erase", reason="Begäran om radering", confirm=reference).status_code == 303
     [kept] = rows(Visit)
     assert kept.note is None and (kept.starts_on, kept.ends_on, kept.viewings) == (
         date(2027, 2, 1),
