@@ -56,6 +56,11 @@ STATUSES = (
 )
 FIRST_NAMES = ["Anna", "Erik", "Maria", "Johan", "Sara", "Lars", "Emma", "Karl", "Lina", "Per", "Ingrid", "Nils"]
 LAST_NAMES = ["Andersson", "Berg", "Lindqvist", "Nilsson", "Öberg", "Holm", "Strand", "Sjöberg", "Dahl", "Ek"]
+# Occupation groups (SSYK-4): the first ten the shipped content needs (the region's national
+# shortage groups), the next ten it does not; an adult gives one of them, a situation, or a text
+# that maps to nothing.
+NEEDED = ["2221", "5120", "5141", "2652", "2142", "2211", "2222", "2231", "5321", "7112"]
+OTHER = ["2671", "2642", "2161", "3431", "2651", "2655", "2622", "1111", "2111", "4111"]
 START = datetime(2025, 6, 1, tzinfo=UTC)
 BATCH = 5000
 
@@ -92,6 +97,7 @@ def households(n: int, rng: random.Random, owners: list[int]):
             "country": "SE",
             "place": "Stockholm",
             "occupation": "Sjuksköterska",
+            **occupations(rng),
             "children_count": 0,
             "children_ages": [],
             "unsure": not chosen,
@@ -111,6 +117,17 @@ def households(n: int, rng: random.Random, owners: list[int]):
         events = [{**event, "at": contacted, "kind": "status", "old": "new", "new": status}] if contacted else []
         events += [{**event, "at": contacted or created, "kind": "note", "text": "Ringde."}] * rng.randrange(2)
         yield row, links, events
+
+
+def occupations(rng: random.Random) -> dict:
+    """Each adult's occupation group or situation: about 55 % of contacts and 40 % of partners in
+    one of the twenty groups above, half of those needed."""
+    found = {}
+    for prefix, share in (("occupation", 0.55), ("partner_occupation", 0.40)):
+        roll = rng.random()
+        found[f"{prefix}_ssyk"] = rng.choice(NEEDED + OTHER) if roll < share else None
+        found[f"{prefix}_situation"] = "studying" if share <= roll < share + 0.1 else None
+    return found
 
 
 def seed(engine, n: int) -> None:
@@ -181,7 +198,13 @@ CASES = [
     ("coordinator", "list, search a name", "/crm/households/?q=lindqvist+4711"),
     ("coordinator", "list, search a reference", "/crm/households/?q=H-0004-0711"),
     ("coordinator", "list, source and dates", "/crm/households/?source=facebook&from=2026-01-01&to=2026-03-31"),
+    ("coordinator", "list, matches a need", "/crm/households/?need=1"),
+    ("coordinator", "list, one occupation group", "/crm/households/?ssyk=2221"),
+    ("coordinator", "list, need + municipality + field, page 5", "/crm/households/?need=1&municipality=krokom&field=2&page=5"),
     ("guide", "guide's list, first page", "/crm/households/"),
+    ("guide", "guide's list, matches a need", "/crm/households/?need=1"),
+    ("guide", "guide's needs page", "/crm/needs/"),
+    ("coordinator", "needs page, every municipality", "/crm/needs/"),
     ("guide", "guide's list, page 100", "/crm/households/?page=100"),
     ("guide", "guide's list, search", "/crm/households/?q=berg"),
     ("coordinator", "dashboard", "/crm/figures/?as_of=2026-11-30"),

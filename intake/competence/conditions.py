@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_
 
 from intake.competence.matches import Needs
 from intake.models import Household, HouseholdMunicipality
@@ -44,16 +44,22 @@ def in_field(digit: str) -> ColumnElement[bool]:
     return or_(Household.occupation_ssyk.startswith(digit), Household.partner_occupation_ssyk.startswith(digit))
 
 
+# Both as correlated EXISTS: tested only for the households that passed the occupation test before
+# them, each by a look-up in the (household, municipality) key, rather than first listing the
+# municipalities of every household (140 000 rows at 100 000 households, for every query).
+
+
 def chose_one_of(slugs) -> ColumnElement[bool]:
     """The household chose at least one of these municipalities."""
-    return Household.id.in_(
-        select(HouseholdMunicipality.household_id).where(HouseholdMunicipality.municipality.in_(sorted(slugs)))
+    return exists().where(
+        HouseholdMunicipality.household_id == Household.id,
+        HouseholdMunicipality.municipality.in_(sorted(slugs)),
     )
 
 
 def chose_none() -> ColumnElement[bool]:
     """The household chose no municipality (not sure yet where): matched against the region."""
-    return Household.id.not_in(select(HouseholdMunicipality.household_id))
+    return ~exists().where(HouseholdMunicipality.household_id == Household.id)
 
 
 def by_codes(needs: Needs, slugs=None) -> list[tuple[frozenset[str], tuple[str, ...]]]:

@@ -12,7 +12,7 @@ from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, literal, or_, select, union
+from sqlalchemy import literal, select
 
 from intake import db
 from intake.builtsite import content
@@ -98,57 +98,40 @@ def _open_households():
     )
 
 
-def _matching(needs: matches.Needs, slugs: list[str], region: bool):
-    """(municipality, group, id, reference, created_at) of every open household matching a need of
-    one of `slugs` (and, with `region`, the ones not sure where matching the region's, under "")."""
-    parts = []
-    for column in (Household.occupation_ssyk, Household.partner_occupation_ssyk):
-        needed = or_(
-            *(
-                and_(HouseholdMunicipality.municipality.in_(chosen), column.in_(sorted(codes)))
-                for codes, chosen in conditions.by_codes(needs, set(slugs))
-            )
-        )
-        parts.append(
-            select(
-                HouseholdMunicipality.municipality.label("municipality"),
-                column.label("ssyk"),
-                Household.id,
-                Household.reference,
-                Household.created_at,
-            )
-            .join(Household, Household.id == HouseholdMunicipality.household_id)
-            .where(HouseholdMunicipality.municipality.in_(slugs), needed, *_open_households())
-        )
-        if region and needs.region:
-            parts.append(
-                select(literal("").label("municipality"), column.label("ssyk"), Household.id, Household.reference, Household.created_at)
-                .where(column.in_(sorted(needs.region)), conditions.chose_none(), *_open_households())
-            )
-    # UNION, not UNION ALL: both adults in the same group count the household once.
-    return union(*parts).subquery()
-
-
 def outreach(session, needs: matches.Needs, slugs: list[str], region: bool) -> dict[tuple[str, str], tuple[int, list[str]]]:
-    """{(municipality, group): (how many households, the newest few references)} in one query."""
-    found = _matching(needs, slugs, region)
-    place = (found.c.municipality, found.c.ssyk)
-    ranked = select(
-        found.c.municipality,
-        found.c.ssyk,
-        found.c.reference,
-        func.row_number().over(partition_by=place, order_by=(found.c.created_at.desc(), found.c.id.desc())).label("n"),
-        func.count().over(partition_by=place).label("total"),
-    ).subquery()
-    rows = session.execute(
-        select(ranked.c.municipality, ranked.c.ssyk, ranked.c.reference, ranked.c.total)
-        .where(ranked.c.n <= SHOWN_PER_GROUP)
-        .order_by(ranked.c.municipality, ranked.c.ssyk, ranked.c.n)
-    ).all()
-    result: dict[tuple[str, str], tuple[int, list[str]]] = {}
-    for municipality, code, reference, total in rows:
-        result.setdefault((municipality, code), (total, []))[1].append(reference)
-    return result
+    """{(municipality, group): (how many open households, the newest few references)}; municipality
+    "" for the households not sure where yet (with `region`), matched against the region's groups.
+
+    One pass over the open households that bring any needed group (the occupation index narrows
+    them), newest first, with their chosen municipalities; grouped here by the same rule as
+    `matches.matches`, each household counted once per group even when both adults are in it."""
+    wanted = set().union(*(needs.codes(slug) for slug in slugs)) | (needs.region if region else set())
+    if not wanted:
+        return {}
+    columns = (Household.id, Household.reference, Household.occupation_ssyk, Household.partner_occupation_ssyk)
+    newest = (Household.created_at.desc(), Household.id.desc())
+    chosen = session.execute(
+        select(*columns, HouseholdMunicipality.municipality)
+        .join(HouseholdMunicipality, HouseholdMunicipality.household_id == Household.id)
+        .where(HouseholdMunicipality.municipality.in_(slugs), conditions.has_group(wanted), *_open_households())
+        .order_by(*newest)
+    ).all() if slugs else []
+    unsure = session.execute(
+        select(*columns, literal(matches.REGION))
+        .where(conditions.has_group(needs.region), conditions.chose_none(), *_open_households())
+        .order_by(*newest)
+    ).all() if region and needs.region else []
+    counts: dict[tuple[str, str], int] = {}
+    shown: dict[tuple[str, str], list[str]] = {}
+    for rows in (chosen, unsure):
+        for _id, reference, contact, partner, slug in rows:
+            codes = needs.region if slug == matches.REGION else needs.codes(slug)
+            for code in {contact, partner} & codes:
+                key = (slug, code)
+                counts[key] = counts.get(key, 0) + 1
+                if len(shown.setdefault(key, [])) < SHOWN_PER_GROUP:
+                    shown[key].append(reference)
+    return {key: (count, shown[key]) for key, count in counts.items()}
 
 
 @dataclass(frozen=True)

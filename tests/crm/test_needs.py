@@ -123,7 +123,7 @@ def test_the_needs_page_lists_open_matching_households_per_municipality(app, cli
     row = page[page.index("2221 Grundutbildade sjuksköterskor") :].split("</tr>")[0]
     assert '<td class="number">2</td>' in row  # both adults nurses: one household
     assert "Berg" not in page.split("<main")[1]  # only the guide's municipality
-    assert "har inte lagt in egna behov ännu" in page
+    assert "Inga egna behov inlagda ännu: regionens" in page
 
     everything = text(logged_in(app, staff, "coordinator").get("/crm/needs/"))
     assert nurse in everything.split('id="need-berg"')[1]
