@@ -44,7 +44,7 @@ def in_field(digit: str) -> ColumnElement[bool]:
     return or_(Household.occupation_ssyk.startswith(digit), Household.partner_occupation_ssyk.startswith(digit))
 
 
-# Both as correlated EXISTS: tested only for the households that passed the occupation test before
+# As a correlated EXISTS: tested only for the households that passed the occupation test before
 # them, each by a look-up in the (household, municipality) key, rather than first listing the
 # municipalities of every household (140 000 rows at 100 000 households, for every query).
 
@@ -58,8 +58,12 @@ def chose_one_of(slugs) -> ColumnElement[bool]:
 
 
 def chose_none() -> ColumnElement[bool]:
-    """The household chose no municipality (not sure yet where): matched against the region."""
-    return ~exists().where(HouseholdMunicipality.household_id == Household.id)
+    """The household chose no municipality (not sure yet where): matched against the region.
+
+    Its own column, which every writer keeps as "no municipality chosen" (the form, the import,
+    triage and merging): a test of the row itself, where a second look-up in the municipalities
+    cost every household tested (PostgreSQL hashed all 140 000 of them, per query)."""
+    return Household.unsure.is_(True)
 
 
 def by_codes(needs: Needs, slugs=None) -> list[tuple[frozenset[str], tuple[str, ...]]]:

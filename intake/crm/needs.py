@@ -12,7 +12,7 @@ from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import literal, select
+from sqlalchemy import func, literal, or_, select, true, union_all
 
 from intake import db
 from intake.builtsite import content
@@ -98,40 +98,88 @@ def _open_households():
     )
 
 
+def _adults(slugs: list[str], codes, region: bool):
+    """One select per adult column and kind of household: (municipality, group, household) for the
+    open households that chose one of `slugs`, or (with `region`) chose none ("" as municipality),
+    where that adult's group is one of `codes`."""
+    selects = []
+    # The partner only when not in the contact person's group: a household once per group, with no
+    # de-duplicating sort (UNION ALL).
+    partner = or_(Household.occupation_ssyk.is_(None), Household.occupation_ssyk != Household.partner_occupation_ssyk)
+    for column, also in ((Household.occupation_ssyk, true()), (Household.partner_occupation_ssyk, partner)):
+        if slugs:
+            selects.append(
+                select(HouseholdMunicipality.municipality.label("municipality"), column.label("ssyk"), Household.id)
+                .join(HouseholdMunicipality, HouseholdMunicipality.household_id == Household.id)
+                .where(HouseholdMunicipality.municipality.in_(slugs), column.in_(sorted(codes)), also, *_open_households())
+            )
+        if region:
+            selects.append(
+                select(literal(matches.REGION).label("municipality"), column.label("ssyk"), Household.id).where(
+                    conditions.chose_none(), column.in_(sorted(codes)), also, *_open_households()
+                )
+            )
+    return selects
+
+
 def outreach(session, needs: matches.Needs, slugs: list[str], region: bool) -> dict[tuple[str, str], tuple[int, list[str]]]:
     """{(municipality, group): (how many open households, the newest few references)}; municipality
     "" for the households not sure where yet (with `region`), matched against the region's groups.
 
-    One pass over the open households that bring any needed group (the occupation index narrows
-    them), newest first, with their chosen municipalities; grouped here by the same rule as
-    `matches.matches`, each household counted once per group even when both adults are in it."""
+    The counts come from the database (each household once per group, even when both adults are in
+    it); the references from reading the matching households newest first, only until every group
+    has its few (at 100 000 households, fetching every match took most of a second)."""
     wanted = set().union(*(needs.codes(slug) for slug in slugs)) | (needs.region if region else set())
     if not wanted:
         return {}
-    columns = (Household.id, Household.reference, Household.occupation_ssyk, Household.partner_occupation_ssyk)
+    needed = {slug: needs.codes(slug) for slug in slugs} | ({matches.REGION: needs.region} if region else {})
+    found = union_all(*_adults(slugs, wanted, region)).subquery()
+    counts = {
+        (slug, code): n
+        for slug, code, n in session.execute(
+            select(found.c.municipality, found.c.ssyk, func.count()).group_by(found.c.municipality, found.c.ssyk)
+        )
+        if code in needed.get(slug, ())
+    }
+    missing = {key: min(n, SHOWN_PER_GROUP) for key, n in counts.items()}
+    shown: dict[tuple[str, str], list[str]] = {key: [] for key in counts}
     newest = (Household.created_at.desc(), Household.id.desc())
-    chosen = session.execute(
-        select(*columns, HouseholdMunicipality.municipality)
-        .join(HouseholdMunicipality, HouseholdMunicipality.household_id == Household.id)
-        .where(HouseholdMunicipality.municipality.in_(slugs), conditions.has_group(wanted), *_open_households())
-        .order_by(*newest)
-    ).all() if slugs else []
-    unsure = session.execute(
-        select(*columns, literal(matches.REGION))
-        .where(conditions.has_group(needs.region), conditions.chose_none(), *_open_households())
-        .order_by(*newest)
-    ).all() if region and needs.region else []
-    counts: dict[tuple[str, str], int] = {}
-    shown: dict[tuple[str, str], list[str]] = {}
-    for rows in (chosen, unsure):
-        for _id, reference, contact, partner, slug in rows:
-            codes = needs.region if slug == matches.REGION else needs.codes(slug)
-            for code in {contact, partner} & codes:
+    columns = (Household.reference, Household.occupation_ssyk, Household.partner_occupation_ssyk)
+    streams = []  # (the municipalities whose groups it fills, its rows)
+    if slugs:
+        streams.append(
+            (
+                set(slugs),
+                select(*columns, HouseholdMunicipality.municipality)
+                .join(HouseholdMunicipality, HouseholdMunicipality.household_id == Household.id)
+                .where(HouseholdMunicipality.municipality.in_(slugs), conditions.has_group(wanted), *_open_households()),
+            )
+        )
+    if region:
+        streams.append(
+            (
+                {matches.REGION},
+                select(*columns, literal(matches.REGION)).where(
+                    conditions.chose_none(), conditions.has_group(needs.region), *_open_households()
+                ),
+            )
+        )
+    for places, stream in streams:
+        left = sum(n for (slug, _code), n in missing.items() if slug in places)
+        if not left:
+            continue
+        rows = session.execute(stream.order_by(*newest), execution_options={"yield_per": 200})
+        for reference, contact, partner, slug in rows:
+            for code in {contact, partner} & needed.get(slug, frozenset()):
                 key = (slug, code)
-                counts[key] = counts.get(key, 0) + 1
-                if len(shown.setdefault(key, [])) < SHOWN_PER_GROUP:
+                if missing.get(key):
                     shown[key].append(reference)
-    return {key: (count, shown[key]) for key, count in counts.items()}
+                    missing[key] -= 1
+                    left -= 1
+            if not left:
+                break
+        rows.close()
+    return {key: (n, shown[key]) for key, n in counts.items()}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ which follows the content when a municipality lists a need."""
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -109,7 +110,6 @@ def test_the_needs_page_lists_open_matching_households_per_municipality(app, cli
     both = register(client, email="b@example.com", occupation="Sjuksköterska", partner_occupation="Sjuksköterska", municipalities=["are"])
     unsure = register(client, email="u@example.com", occupation="Kock", municipalities=["unsure"])
     set_status(app, moved, status="moved", moved_to="are")
-    from datetime import UTC, datetime
 
     set_status(app, withdrawn, withdrawn_at=datetime.now(UTC))
 
@@ -173,3 +173,16 @@ def test_a_need_a_municipality_lists_shows_after_the_content_reload(app, client,
 def test_only_guides_and_the_coordinator_see_the_needs_page(app, staff):
     assert logged_in(app, staff, "admin").get("/crm/needs/").status_code == 404
     assert app.test_client().get("/crm/needs/").status_code in (302, 303)
+
+
+def test_a_long_group_shows_its_newest_households_and_links_to_the_rest(app, client, staff, monkeypatch):
+    from intake.crm import needs
+
+    monkeypatch.setattr(needs, "SHOWN_PER_GROUP", 1)
+    older = register(client, email="o@example.com", occupation="Sjuksköterska", municipalities=["are"])
+    newer = register(client, email="n@example.com", occupation="Sjuksköterska", municipalities=["are"])
+    set_status(app, older, created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    page = text(logged_in(app, staff, "guide", "are").get("/crm/needs/"))
+    row = page[page.index("2221 Grundutbildade sjuksköterskor") :].split("</tr>")[0]
+    assert '<td class="number">2</td>' in row and newer in row and older not in row
+    assert '"/crm/households/?municipality=are&ssyk=2221"' in row
