@@ -200,7 +200,11 @@ CASES = [
     ("coordinator", "list, source and dates", "/crm/households/?source=facebook&from=2026-01-01&to=2026-03-31"),
     ("coordinator", "list, matches a need", "/crm/households/?need=1"),
     ("coordinator", "list, one occupation group", "/crm/households/?ssyk=2221"),
-    ("coordinator", "list, need + municipality + field, page 5", "/crm/households/?need=1&municipality=krokom&field=2&page=5"),
+    (
+        "coordinator",
+        "list, need + municipality + field, page 5",
+        "/crm/households/?need=1&municipality=krokom&field=2&page=5",
+    ),
     ("guide", "guide's list, first page", "/crm/households/"),
     ("guide", "guide's list, matches a need", "/crm/households/?need=1"),
     ("guide", "guide's needs page", "/crm/needs/"),

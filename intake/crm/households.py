@@ -15,7 +15,8 @@ from intake import choices, db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
 from intake.competence import conditions, matches
-from intake.crm import bp, needs as skill_needs, params
+from intake.crm import bp, params
+from intake.crm import needs as skill_needs
 from intake.crm.access import household_or_404, require_role, visible_contacts, visible_households
 from intake.crm.forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
 from intake.models import (

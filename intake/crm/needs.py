@@ -43,7 +43,7 @@ def area_label(needs: matches.Needs, site) -> str:
 
 
 def barometer_line(needs: matches.Needs, site) -> str:
-    """"Yrkesbarometer, Sweden as a whole, round 2026-1": where and when the statuses are from."""
+    """Where and when the statuses are from, e.g. "…Yrkesbarometer, Sweden as a whole, round 2026-1"."""
     return _(
         "Arbetsförmedlingen's Yrkesbarometer, %(area)s, round %(round)s",
         area=area_label(needs, site),
@@ -77,8 +77,7 @@ def adults(h: Household, needs: matches.Needs, site) -> list[Adult]:
         if code:
             where = needs.matching(code, h.municipality_slugs)
             needed_by = tuple(
-                _("the region's needs") if slug == matches.REGION else site.municipalities[slug].name
-                for slug in where
+                _("the region's needs") if slug == matches.REGION else site.municipalities[slug].name for slug in where
             )
             rows = tuple(
                 (row.occupation, str(STATUS_NAMES.get(row.status, row.status)))
@@ -111,7 +110,9 @@ def _adults(slugs: list[str], codes, region: bool):
             selects.append(
                 select(HouseholdMunicipality.municipality.label("municipality"), column.label("ssyk"), Household.id)
                 .join(HouseholdMunicipality, HouseholdMunicipality.household_id == Household.id)
-                .where(HouseholdMunicipality.municipality.in_(slugs), column.in_(sorted(codes)), also, *_open_households())
+                .where(
+                    HouseholdMunicipality.municipality.in_(slugs), column.in_(sorted(codes)), also, *_open_households()
+                )
             )
         if region:
             selects.append(
@@ -122,7 +123,9 @@ def _adults(slugs: list[str], codes, region: bool):
     return selects
 
 
-def outreach(session, needs: matches.Needs, slugs: list[str], region: bool) -> dict[tuple[str, str], tuple[int, list[str]]]:
+def outreach(
+    session, needs: matches.Needs, slugs: list[str], region: bool
+) -> dict[tuple[str, str], tuple[int, list[str]]]:
     """{(municipality, group): (how many open households, the newest few references)}; municipality
     "" for the households not sure where yet (with `region`), matched against the region's groups.
 
@@ -152,7 +155,9 @@ def outreach(session, needs: matches.Needs, slugs: list[str], region: bool) -> d
                 set(slugs),
                 select(*columns, HouseholdMunicipality.municipality)
                 .join(HouseholdMunicipality, HouseholdMunicipality.household_id == Household.id)
-                .where(HouseholdMunicipality.municipality.in_(slugs), conditions.has_group(wanted), *_open_households()),
+                .where(
+                    HouseholdMunicipality.municipality.in_(slugs), conditions.has_group(wanted), *_open_households()
+                ),
             )
         )
     if region:
@@ -207,12 +212,9 @@ def _places(needs: matches.Needs, site, slugs: list[str], region: bool, counts) 
     result = []
     for slug, name, codes, listed in places:
         groups = [
-            Group(code, matches.group_label(code, g.lang), *counts.get((slug, code), (0, [])))
-            for code in sorted(codes)
+            Group(code, matches.group_label(code, g.lang), *counts.get((slug, code), (0, []))) for code in sorted(codes)
         ]
-        result.append(
-            Place(slug, name, listed, [x for x in groups if x.count], [x for x in groups if not x.count])
-        )
+        result.append(Place(slug, name, listed, [x for x in groups if x.count], [x for x in groups if not x.count]))
     return result
 
 

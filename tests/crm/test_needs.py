@@ -16,7 +16,7 @@ from intake.models import Household
 from tasteget.site import stamp
 
 from tests.support.helpers import ROOT
-from tests.support.intake_helpers import intake_config, make_staff, register, staff_login
+from tests.support.intake_helpers import intake_config, register, staff_login
 
 
 def text(response) -> str:
@@ -66,9 +66,13 @@ def test_a_guide_who_may_not_see_a_household_sees_none_of_its_occupations(app, c
 
 def test_the_list_filters_by_need_group_and_field_with_the_other_filters(app, client, staff):
     nurse = register(client, email="n@example.com", occupation="Sjuksköterska", municipalities=["are"])
-    cook = register(client, email="k@example.com", occupation="Präst", partner_occupation="Kock", municipalities=["krokom"])
+    cook = register(
+        client, email="k@example.com", occupation="Präst", partner_occupation="Kock", municipalities=["krokom"]
+    )
     priest = register(client, email="p@example.com", occupation="Präst", partner_occupation="", municipalities=["are"])
-    nothing = register(client, email="x@example.com", occupation="Snickare", partner_occupation="", municipalities=["are"])
+    nothing = register(
+        client, email="x@example.com", occupation="Snickare", partner_occupation="", municipalities=["are"]
+    )
     coordinator = logged_in(app, staff, "coordinator")
 
     def listed(query):
@@ -93,7 +97,10 @@ def test_the_filters_keep_paging(app, client, staff, monkeypatch):
     from intake.crm import households
 
     monkeypatch.setattr(households, "PAGE_SIZE", 2)
-    refs = [register(client, email=f"n{i}@example.com", occupation="Sjuksköterska", municipalities=["are"]) for i in range(3)]
+    refs = [
+        register(client, email=f"n{i}@example.com", occupation="Sjuksköterska", municipalities=["are"])
+        for i in range(3)
+    ]
     register(client, email="p@example.com", occupation="Präst", partner_occupation="", municipalities=["are"])
     coordinator = logged_in(app, staff, "coordinator")
     first = text(coordinator.get("/crm/households/?need=1&field=2"))
@@ -106,8 +113,16 @@ def test_the_needs_page_lists_open_matching_households_per_municipality(app, cli
     nurse = register(client, email="n@example.com", occupation="Sjuksköterska", municipalities=["are", "berg"])
     moved = register(client, email="m@example.com", occupation="Sjuksköterska", municipalities=["are"])
     withdrawn = register(client, email="w@example.com", occupation="Sjuksköterska", municipalities=["are"])
-    quarantined = register(client, email="q@example.com", occupation="Sjuksköterska", municipalities=["are"], website="x")
-    both = register(client, email="b@example.com", occupation="Sjuksköterska", partner_occupation="Sjuksköterska", municipalities=["are"])
+    quarantined = register(
+        client, email="q@example.com", occupation="Sjuksköterska", municipalities=["are"], website="x"
+    )
+    both = register(
+        client,
+        email="b@example.com",
+        occupation="Sjuksköterska",
+        partner_occupation="Sjuksköterska",
+        municipalities=["are"],
+    )
     unsure = register(client, email="u@example.com", occupation="Kock", municipalities=["unsure"])
     set_status(app, moved, status="moved", moved_to="are")
 
@@ -159,7 +174,9 @@ def test_a_need_a_municipality_lists_shows_after_the_content_reload(app, client,
 
     path = content / "municipalities" / "are.yml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("  employers: [Lundhags]\n", '  employers: [Lundhags]\n  in_demand:\n    - ssyk: "2671"\n'),
+        path.read_text(encoding="utf-8").replace(
+            "  employers: [Lundhags]\n", '  employers: [Lundhags]\n  in_demand:\n    - ssyk: "2671"\n'
+        ),
         encoding="utf-8",
     )
     assert priest not in text(guide.get("/crm/needs/"))  # not yet: the site is not rebuilt
