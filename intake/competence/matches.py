@@ -56,7 +56,7 @@ def needs_of(site) -> Needs:
     last = _last
     if last is not None and last[0] == id(site):
         return last[1]
-    region = skills.region_needs(site.region.lan)
+    region = skills.site_needs(site)
     found = Needs(skills.needs_by_municipality(site, region), skills.region_codes(region), region.area, region.round)
     _last = (id(site), found)
     return found

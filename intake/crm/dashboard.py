@@ -1,7 +1,11 @@
 """The coordinator's dashboard: the campaign's figures as of a day, as charts, tables and CSV.
 
 The numbers come from `counts.figures_of`, as those of `tasteget report` do, so the two always agree;
-this module only lays them out.
+this module only lays them out. The competence-attraction figures (`figures.competence`: households
+with a needed skill, and each municipality's target against what happened) are measured against the
+content in force, its needs and targets, as the report's are; they have a page of their own,
+`/crm/figures/competence/`, each page counting only what it shows within a second at 100 000
+households (bench/CRM_RESULTS.md).
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from wtforms.validators import Optional
 from intake import db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
+from intake.competence import matches
 from intake.crm import bp, csvfile
 from intake.crm.access import require_role
-from intake.figures import charts, counts
+from intake.figures import charts, competence, counts
+from tasteget.occupations import taxonomy
 
 
 class AsOfForm(FlaskForm):
@@ -42,7 +48,7 @@ class Table:
     title: str
     heading: str
     columns: tuple[str, ...]
-    rows: list[tuple[str, tuple[int, ...]]]
+    rows: list[tuple[str, tuple[int | str, ...]]]
 
 
 # A longer run of empty months is left out: a date typed with a wrong year (0001) would otherwise
@@ -129,8 +135,98 @@ def key_figures(f: counts.Figures) -> list[tuple[str, str]]:
     ]
 
 
-def _figures_as_of(form: AsOfForm) -> counts.Figures:
-    return counts.figures_of(counts.load(db.session()), form.as_of.data or date.today())
+def competence_key_figures(c: competence.Competence) -> list[tuple[str, str]]:
+    return [
+        (_("Households registered with a needed skill"), format_decimal(c.registered)),
+        (_("Households moved with a needed skill"), format_decimal(c.moved)),
+    ]
+
+
+COMPETENCE_TABLES = ("skills-group", "skills-field", "skills-municipality", "targets")
+
+
+def competence_tables(c: competence.Competence, names: dict[str, str], lang: str) -> list[Table]:
+    """Households with a needed skill by occupation group, field and municipality, and the year's
+    targets against what happened; names in `lang` (the staff member's language)."""
+    groups = sorted(set().union(c.registered_by_group, c.moved_by_group))
+    fields = sorted(set().union(c.registered_by_field, c.moved_by_field))
+    present = set().union(c.registered_by_municipality, c.moved_by_municipality)
+    places = [
+        *(slug for slug in names if slug in present),
+        *sorted(present - set(names) - {competence.UNSURE}),  # no longer in the content
+        *((competence.UNSURE,) if competence.UNSURE in present else ()),
+    ]
+    unsure = _("Not sure yet (the region's needs)")
+    columns = (_("Households registered"), _("Households moved"))
+    no_target = _("No target set")
+
+    def target(value: int | None) -> int | str:
+        return no_target if value is None else value
+
+    def field_name(digit: str) -> str:
+        group = taxonomy.load().group(digit)
+        return f"{digit} {group.name(lang)}" if group else digit
+
+    return [
+        Table(
+            "skills-group",
+            _("With a needed skill, by occupation group"),
+            _("Occupation group"),
+            columns,
+            [(matches.group_label(g, lang), (c.registered_by_group[g], c.moved_by_group[g])) for g in groups],
+        ),
+        Table(
+            "skills-field",
+            _("With a needed skill, by field"),
+            _("Field"),
+            columns,
+            [(field_name(d), (c.registered_by_field[d], c.moved_by_field[d])) for d in fields],
+        ),
+        Table(
+            "skills-municipality",
+            _("With a needed skill, by municipality"),
+            _("Municipality"),
+            (_("Households registered (chose it)"), _("Households moved here")),
+            [
+                (
+                    unsure if p == competence.UNSURE else names.get(p, p),
+                    (c.registered_by_municipality[p], c.moved_by_municipality[p]),
+                )
+                for p in places
+            ],
+        ),
+        Table(
+            "targets",
+            _("Targets for %(year)s against what happened", year=c.year),
+            _("Municipality"),
+            (
+                _("Target: households moved"),
+                _("Households moved"),
+                _("Target: with a needed skill"),
+                _("Moved with a needed skill"),
+            ),
+            [
+                (
+                    names.get(r.municipality, r.municipality),
+                    (target(r.target_moved), r.moved, target(r.target_skilled), r.skilled),
+                )
+                for r in c.targets
+            ],
+        ),
+    ]
+
+
+def _plan() -> competence.Plan:
+    return competence.plan_of(content.site())
+
+
+def _figures_as_of(form: AsOfForm, plan: competence.Plan | None = None) -> counts.Figures:
+    needed = plan.needs.all_codes if plan else frozenset()
+    return counts.figures_of(counts.load(db.session(), needed), form.as_of.data or date.today(), plan)
+
+
+def _lang() -> str:
+    return str(get_locale().language)
 
 
 def _names() -> dict[str, str]:
@@ -173,22 +269,59 @@ def dashboard():
     )
 
 
+@bp.get("/figures/competence/")
+@login_required
+def competence_figures():
+    """The competence-attraction figures: a page of their own, as they take as long to count as the
+    rest of the dashboard (bench/CRM_RESULTS.md)."""
+    require_role("coordinator")
+    title = _("Competence attraction")
+    form = AsOfForm(formdata=request.args)
+    if not form.validate():
+        return render_staff("crm/figures_competence.html", title, form=form, status=422)
+    plan = _plan()
+    day = form.as_of.data or date.today()
+    c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), day, plan)
+    return render_staff(
+        "crm/figures_competence.html",
+        title,
+        form=form,
+        day=day.isoformat(),
+        key_figures=competence_key_figures(c),
+        tables=[
+            (t, url_for("crm.figures_csv", chart=t.key, as_of=day.isoformat()))
+            for t in competence_tables(c, _names(), _lang())
+        ],
+        everything=url_for("crm.figures_csv", as_of=day.isoformat()),
+    )
+
+
 @bp.get("/figures/export.csv")
 @login_required
 def figures_csv():
-    """One chart's table, or (without `chart`) every figure in the rows of `tasteget report --format csv`."""
+    """One table, or (without `chart`) every figure in the rows of `tasteget report --format csv`."""
     require_role("coordinator")
     form = AsOfForm(formdata=request.args)
     if not form.validate():
         abort(400)
-    result = _figures_as_of(form)
-    day = result.as_of.isoformat()
     chart = request.args.get("chart")
+    plan = _plan()
     if not chart:
+        result = _figures_as_of(form, plan)
+        day = result.as_of.isoformat()
         return csvfile.download(f"figures-{day}.csv", counts.REPORT_HEADER, result.rows())
-    table = next((t for t in tables(result, _names()) if t.key == chart), None)
+    if chart in COMPETENCE_TABLES:
+        as_of = form.as_of.data or date.today()
+        c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), as_of, plan)
+        every = competence_tables(c, _names(), _lang())
+    else:
+        result = _figures_as_of(form)
+        as_of, every = result.as_of, tables(result, _names())
+    table = next((t for t in every if t.key == chart), None)
     if table is None:
         abort(404)
     return csvfile.download(
-        f"figures-{chart}-{day}.csv", (table.heading, *table.columns), ((name, *values) for name, values in table.rows)
+        f"figures-{chart}-{as_of.isoformat()}.csv",
+        (table.heading, *table.columns),
+        ((name, *values) for name, values in table.rows),
     )

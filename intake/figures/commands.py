@@ -18,16 +18,19 @@ from intake.cli import intake_app
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
 def report_command(as_of, fmt) -> None:
-    """The campaign's figures: households registered and moved, magazine orders, and their breakdowns."""
+    """The campaign's figures: households registered and moved, magazine orders, and their breakdowns;
+    households with a skill the region needs, and each municipality's target for the year."""
     import datetime as dt
 
     from intake import db, spreadsheet
-    from intake.figures import counts
+    from intake.builtsite import content
+    from intake.figures import competence, counts
 
     app = intake_app()
     day = as_of.date() if as_of else dt.date.today()
     with app.app_context():
-        result = counts.figures_of(counts.load(db.session()), day)
+        plan = competence.plan_of(content.site())
+        result = counts.figures_of(counts.load(db.session(), plan.needs.all_codes), day, plan)
     if fmt == "csv":
         spreadsheet.write(sys.stdout, counts.REPORT_HEADER, result.rows())
         return

@@ -4,6 +4,10 @@
 figures need. The database counts them (`load`, GROUP BY) and so does `tally`, from plain records,
 for the tests. Quarantined submissions never count. A household that chose three municipalities
 counts once in the totals and once under each of them.
+
+The competence-attraction figures (households with a needed skill, targets against actual) are
+defined in `competence`; given a `competence.Plan` (the content's needs and targets), `figures_of`
+adds them, from the tallies `load` and `tally` count when given the groups the needs name.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Connection, Date, case, func, select, type_coerce
+from sqlalchemy import Connection, Date, String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from intake.figures import competence
 from intake.models import Household, HouseholdMunicipality, MagazineOrder, utc_day
 
 UNSURE = "unsure"
@@ -34,6 +39,8 @@ class HouseholdRecord:
     moved_to: str | None
     moved_on: date | None
     follow_up_on: date | None
+    contact_ssyk: str | None = None  # the SSYK-4 group of each adult's occupation, when it maps to one
+    partner_ssyk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Figures:
     registered_by_source: Counter = field(default_factory=Counter)
     moved_by_source: Counter = field(default_factory=Counter)
     orders_by_source: Counter = field(default_factory=Counter)
+    competence: competence.Competence | None = None  # with a plan only
 
     def rows(self) -> list[tuple[str, str, int | float | str]]:
         """(figure, breakdown, value): the flat form of the report and its CSV."""
@@ -85,6 +93,8 @@ class Figures:
             ("magazine orders by source", self.orders_by_source),
         ):
             out += [(name, key, counter[key]) for key in sorted(counter)]
+        if self.competence is not None:
+            out += self.competence.rows()
         return out
 
 
@@ -104,11 +114,24 @@ class Tallies:
     # (the later of the day registered and the follow-up day,): an open follow-up counts from then on.
     follow_ups: Counter = field(default_factory=Counter)
     orders: Counter = field(default_factory=Counter)  # (day ordered, source)
+    # Counted only when given the groups some need names (`needed`), and only of the households with
+    # such a group; a group no need names is kept as None. (day, contact's group, partner's group,
+    # the chosen municipalities sorted) and (day, moved on, moved to, contact's group, partner's group).
+    skilled: Counter = field(default_factory=Counter)
+    skilled_moves: Counter = field(default_factory=Counter)
 
 
-def tally(households: list[HouseholdRecord], orders: list[OrderRecord]) -> Tallies:
+def tally(
+    households: list[HouseholdRecord], orders: list[OrderRecord], needed: frozenset[str] = frozenset()
+) -> Tallies:
     t = Tallies()
     for h in households:
+        contact = h.contact_ssyk if h.contact_ssyk in needed else None
+        partner = h.partner_ssyk if h.partner_ssyk in needed else None
+        if contact or partner:
+            t.skilled[h.registered, contact, partner, tuple(sorted(h.municipalities))] += 1
+            if h.moved_on:
+                t.skilled_moves[h.registered, h.moved_on, h.moved_to, contact, partner] += 1
         t.registered[h.registered, h.source] += 1
         for slug in h.municipalities or (UNSURE,):
             t.interest[h.registered, slug] += 1
@@ -144,8 +167,9 @@ def _median(counts: Counter) -> float | None:
     return None
 
 
-def figures_of(t: Tallies, as_of: date) -> Figures:
-    """Everything as it stood at the end of `as_of`: the one place the figures are defined."""
+def figures_of(t: Tallies, as_of: date, plan: competence.Plan | None = None) -> Figures:
+    """Everything as it stood at the end of `as_of`: the one place the figures are defined (the
+    competence figures too, with a plan, in `competence.competence_of`)."""
     f = Figures(as_of)
     for (day, source), n in t.registered.items():
         if day <= as_of:
@@ -173,12 +197,16 @@ def figures_of(t: Tallies, as_of: date) -> Figures:
             f.orders_by_source[source or NO_SOURCE] += n
     f.conversion = f.moved / f.registered if f.registered else 0.0
     f.median_days_to_first_contact = _median(contact_days)
+    if plan is not None:
+        f.competence = competence_figures(t, as_of, plan)
     return f
 
 
-def compute(households: list[HouseholdRecord], orders: list[OrderRecord], as_of: date) -> Figures:
+def compute(
+    households: list[HouseholdRecord], orders: list[OrderRecord], as_of: date, plan: competence.Plan | None = None
+) -> Figures:
     """The figures of plain records, as of the end of `as_of`."""
-    return figures_of(tally(households, orders), as_of)
+    return figures_of(tally(households, orders, plan.needs.all_codes if plan else frozenset()), as_of, plan)
 
 
 def _counted(connection: Connection, query) -> Counter:
@@ -186,9 +214,10 @@ def _counted(connection: Connection, query) -> Counter:
     return Counter({tuple(keys): n for *keys, n in connection.execute(query)})
 
 
-def load(session: Session) -> Tallies:
+def load(session: Session, needed: frozenset[str] = frozenset()) -> Tallies:
     """The tallies, counted by the database (quarantine left out): a few thousand grouped rows
-    instead of a hundred thousand households, whichever day the figures are for.
+    instead of a hundred thousand households, whichever day the figures are for. With `needed`
+    (the groups some need names: `Needs.all_codes`) the competence tallies too, see `_skilled`.
 
     SQLite groups sorted rows only (it has no hash aggregate), so each GROUP BY that can lists its
     keys in the order of the figures' index (see models.py): registered and moves by `created_on`
@@ -208,8 +237,7 @@ def load(session: Session) -> Tallies:
     # The later of the two days: a few hundred keys instead of tens of thousands of pairs.
     due = type_coerce(case((h.follow_up_on > day, h.follow_up_on), else_=day), Date)
     slug = func.coalesce(hm.municipality, UNSURE)  # a household without municipalities is not sure yet
-    # Grouped in the index's order (day, source, move), then keyed in the tallies' own order.
-    moves = grouped(h.created_on, h.utm_source, h.moved_on, h.moved_to, where=[h.moved_on.is_not(None)])
+    skilled, skilled_moves = _skilled(connection, needed) if needed else (Counter(), Counter())
     return Tallies(
         registered=grouped(h.created_on, h.utm_source),
         interest=_counted(
@@ -219,7 +247,7 @@ def load(session: Session) -> Tallies:
             .where(h.quarantine_reason.is_(None))
             .group_by(day, slug),
         ),
-        moves=Counter({(on, moved_on, moved_to, source): n for (on, source, moved_on, moved_to), n in moves.items()}),
+        moves=_moves(connection),
         first_contacts=grouped(day, utc_day(h.first_contacted_at), where=[h.first_contacted_at.is_not(None)]),
         follow_ups=grouped(due, where=[h.follow_up_on.is_not(None), h.status.not_in(FINISHED)]),
         orders=_counted(
@@ -228,4 +256,67 @@ def load(session: Session) -> Tallies:
             .where(o.quarantine_reason.is_(None))
             .group_by(o.created_on, o.utm_source),
         ),
+        skilled=skilled,
+        skilled_moves=skilled_moves,
     )
+
+
+def load_competence(session: Session, needed: frozenset[str]) -> Tallies:
+    """Only the tallies the competence figures read (`competence_figures`): the moves and the
+    competence tallies, for the dashboard's competence page, which has a second to itself."""
+    connection = session.connection()
+    skilled, skilled_moves = _skilled(connection, needed) if needed else (Counter(), Counter())
+    return Tallies(moves=_moves(connection), skilled=skilled, skilled_moves=skilled_moves)
+
+
+def _moves(connection: Connection) -> Counter:
+    """Grouped in the index's order (day, source, move), then keyed in the tallies' own order."""
+    h = Household
+    keys = (h.created_on, h.utm_source, h.moved_on, h.moved_to)
+    moves = _counted(
+        connection,
+        select(*keys, func.count()).where(h.quarantine_reason.is_(None), h.moved_on.is_not(None)).group_by(*keys),
+    )
+    return Counter({(on, moved_on, moved_to, source): n for (on, source, moved_on, moved_to), n in moves.items()})
+
+
+def competence_figures(t: Tallies, as_of: date, plan: competence.Plan) -> competence.Competence:
+    """The competence figures alone, as `figures_of` gives them in `Figures.competence`."""
+    return competence.competence_of(t.skilled, t.skilled_moves, t.moves, as_of, plan)
+
+
+def _skilled(connection: Connection, needed: frozenset[str]) -> tuple[Counter, Counter]:
+    """The competence tallies: only the households with an adult in a group some need names, each
+    with its chosen municipalities as one key (a correlated aggregate, read by the link table's
+    primary key), so that a household is matched once however many it chose.
+
+    The registered households are read one row each and counted here, not grouped by the database:
+    a day, two groups and a choice of municipalities are nearly one household each, so a GROUP BY
+    would return as many rows, and SQLite sorting them evaluates the aggregate twice (4 times as slow
+    at 100 000 households, see bench/CRM_RESULTS.md)."""
+    h, hm = Household, HouseholdMunicipality
+    codes = sorted(needed)
+    contact = case((h.occupation_ssyk.in_(codes), h.occupation_ssyk))
+    partner = case((h.partner_occupation_ssyk.in_(codes), h.partner_occupation_ssyk))
+    counted = [h.quarantine_reason.is_(None), or_(h.occupation_ssyk.in_(codes), h.partner_occupation_ssyk.in_(codes))]
+    chosen = (
+        select(func.aggregate_strings(hm.municipality, ","))
+        .where(hm.household_id == h.id)
+        .correlate(h)
+        .scalar_subquery()
+    )
+    # The day as the driver gives it (SQLite: text, read here once a day instead of once a household).
+    day = type_coerce(h.created_on, String)
+    rows = connection.execute(select(day, contact, partner, chosen).where(*counted)).all()
+    days = {d: d if isinstance(d, date) else date.fromisoformat(d) for d in {row[0] for row in rows}}
+    # The database joins the slugs in no set order: each choice sorted once (there are few).
+    sets = {joined: tuple(sorted(joined.split(","))) if joined else () for joined in {row[3] for row in rows}}
+    skilled = Counter((days[d], c, p, sets[joined]) for d, c, p, joined in rows)
+    # Grouped outside a subquery: PostgreSQL would not take two bound copies of the CASE as one key.
+    moved = (
+        select(h.created_on, h.moved_on, h.moved_to, contact.label("contact"), partner.label("partner"))
+        .where(*counted, h.moved_on.is_not(None))
+        .subquery()
+    )
+    keys = (moved.c.created_on, moved.c.moved_on, moved.c.moved_to, moved.c.contact, moved.c.partner)
+    return skilled, _counted(connection, select(*keys, func.count()).group_by(*keys))

@@ -6,6 +6,7 @@ What it owns:
     cells.py       reading one cell: dates, e-mails, postal codes, lists, numbers
     rows.py        from cells to checked rows, what both kinds share (`check`, Context, Row)
     households.py  the households kind: its columns, checks, duplicates and what it stores
+    occupations.py the occupation columns: an SSYK-4 code checked, typed text mapped as the form maps it
     orders.py      the magazine orders kind, the same names
     save.py        storing checked rows batch by batch (`apply`) under the previous CRM's notice
     run.py         one import run (`run.run`): the file's rows checked against the content and the

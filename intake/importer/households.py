@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intake import choices
-from intake.importer import cells
+from intake.importer import cells, occupations
 from intake.importer.rows import KEY_PREFIX, Column, Context, Row, key, noon, not_before
 from intake.models import PIPELINE, UTM_FIELDS, Household, HouseholdEvent, HouseholdMunicipality, JobRun
 from intake.notify import followup
@@ -42,8 +42,10 @@ COLUMNS = [
     Column("country", lambda v, _: cells.country(v), default="SE"),
     Column("place", lambda v, _: cells.text(v), default=""),
     Column("occupation", lambda v, _: cells.text(v)),  # optional, as on the form: none is NULL
+    Column("occupation_ssyk", lambda v, _: occupations.ssyk(v)),
     Column("work_sought", lambda v, _: cells.text(v, 500)),
     Column("partner_occupation", lambda v, _: cells.text(v)),
+    Column("partner_occupation_ssyk", lambda v, _: occupations.ssyk(v)),
     Column("partner_work_sought", lambda v, _: cells.text(v, 500)),
     Column("children_count", lambda v, _: cells.whole_number(v, 0, 15), default=0),
     Column("children_ages", lambda v, _: cells.ages(v), default=list),
@@ -110,9 +112,11 @@ def build(row: Row, notice_version: str) -> Household:
         contact_language=v["contact_language"],
         country=v["country"],
         place=v["place"],
-        occupation=v["occupation"],
+        **occupations.stored("occupation", v["occupation"], v["occupation_ssyk"], v["contact_language"]),
         work_sought=v["work_sought"],
-        partner_occupation=v["partner_occupation"],
+        **occupations.stored(
+            "partner_occupation", v["partner_occupation"], v["partner_occupation_ssyk"], v["contact_language"]
+        ),
         partner_work_sought=v["partner_work_sought"],
         children_count=v["children_count"] or len(v["children_ages"]),
         children_ages=v["children_ages"],

@@ -6,6 +6,7 @@ transaction of what caused it, and a worker sends it with retries.
     followup      reminders that keep households from going cold: date rules and the hourly job
     routing       who hears about a household: guides by municipality, else the coordinator (pure)
     emails        what the e-mails say, in the recipient's language (templates in templates/mail/)
+    skills        what a guide is told of a household's occupation groups and the needs they match
     mime          the MIME message an outbox row becomes, checked header by header before it is sent
     mail          SMTP from MAIL_URL, or .eml files in instance/mail/ when it is unset
     deadline      a total time limit for each attempt over the network

@@ -1,7 +1,8 @@
 """What the e-mails say, in the recipient's language.
 
-Guides get the broad shape of a request and a link to the back office, never the mover's name,
-contact details or own words: personal data stays in the CRM.
+Guides get the broad shape of a request (with the adults' occupation groups and the needs they
+match, `skills`) and a link to the back office, never the mover's name, contact details or own
+words, the occupation as typed included: personal data stays in the CRM.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from intake import choices
 from intake.accounts import users
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
-from intake.notify import mime, outbox, routing
+from intake.notify import mime, outbox, routing, skills
 from intake.privacy import consent
 from tasteget.site import routes
 
@@ -74,7 +75,7 @@ def public_url(path: str) -> str:
 def household_summary(household: Household, lang: str) -> str:
     """E.g. "A household of 4 (2 adults, 2 children). Looking for: a job, housing. When: within 6 months."""
     with force_locale(lang):
-        adults = 2 if (household.partner_occupation or household.partner_work_sought) else 1
+        adults = 2 if skills.has_partner(household) else 1
         size = adults + household.children_count
         parts = [
             ngettext("A household of %(num)d", "A household of %(num)d", size)
@@ -125,6 +126,7 @@ def for_guides(session: Session, household: Household, site, municipalities: lis
                 places=places,
                 reference=household.reference,
                 summary=household_summary(household, GUIDE_LANGUAGE),
+                skills=skills.of(household, site, routed.municipalities, GUIDE_LANGUAGE),
                 link=public_url(f"/crm/households/{household.reference}/"),
                 days=days,
             )

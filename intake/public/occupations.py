@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from functools import cache
 from typing import NamedTuple
 
@@ -102,15 +104,40 @@ def names(lang: str) -> tuple[str, ...]:
     return (*first, *sorted(found - set(first), key=lambda name: (taxonomy.fold(name, lang), name)))
 
 
+def _fold(text: str) -> str:
+    """`text` as occupation.js folds it: accents and case dropped, every run of anything but
+    letters and digits one space."""
+    folded = re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).lower()
+    return re.sub(r"[\W_]+", " ", folded).strip()
+
+
+def initial(text: str) -> str:
+    """The first character of `text` folded: the key of the names a query can match."""
+    return _fold(text)[:1]
+
+
 @cache
-def _body(lang: str) -> tuple[bytes, str]:
-    body = json.dumps(names(lang), ensure_ascii=False, separators=(",", ":")).encode()
+def _shards(lang: str) -> dict[str, tuple[bytes, str]]:
+    """The names in `lang` by the initials of their words, as JSON with its ETag: a query matches a
+    name only where one of its words starts (occupation.js), so the names under a query's first
+    character are all it can match. A shard is a few KB gzipped where the whole Swedish list is
+    18 KB (bench/FORM_RESULTS.md); each keeps the list's order."""
+    keys: dict[str, list[str]] = {}
+    for name in names(lang):
+        for key in dict.fromkeys(word[0] for word in _fold(name).split()):
+            keys.setdefault(key, []).append(name)
+    return {key: _json(found) for key, found in keys.items()}
+
+
+def _json(found) -> tuple[bytes, str]:
+    body = json.dumps(list(found), ensure_ascii=False, separators=(",", ":")).encode()
     return body, hashlib.sha256(body).hexdigest()[:32]
 
 
-def names_response(lang: str) -> Response:
-    """The names as JSON, with an ETag so a browser asks again cheaply (as for the site's assets)."""
-    body, etag = _body(lang)
+def names_response(lang: str, key: str) -> Response:
+    """The names under `key` (`initial` of a query) as JSON, an empty list when there are none, with
+    an ETag so a browser asks again cheaply (as for the site's assets)."""
+    body, etag = _shards(lang).get(key) or _json([])
     response = Response(body, mimetype="application/json")
     response.set_etag(etag)
     return response.make_conditional(request)

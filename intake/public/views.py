@@ -124,7 +124,7 @@ def register(lang: str):
             notice=notice or _notice(form),
             region=site.region,
             privacy_url=routes.url("privacy", lang),
-            occupation_names=f"/static/occupations/{lang}.json",
+            occupation_names=f"/static/occupations/{lang}/",
             occupation_texts=occupations.suggestion_texts(),
         )
 
@@ -264,7 +264,8 @@ def order_receipt(lang: str, reference: str):
     )
 
 
-@bp.get("/static/occupations/<any(sv, en):lang>.json")
-def occupation_names(lang: str):
-    """The names the occupation fields suggest in `lang`, fetched when a field is first used."""
-    return occupations.names_response(lang)
+@bp.get("/static/occupations/<any(sv, en):lang>/<string(length=1):key>.json")
+def occupation_names(lang: str, key: str):
+    """The names the occupation fields suggest in `lang` for a query starting with `key`, fetched
+    when a field is first used (with another first character, that character's)."""
+    return occupations.names_response(lang, key)

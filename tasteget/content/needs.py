@@ -28,11 +28,12 @@ def _occupation_label(occupation: Occupation) -> str:
     return f"{occupation.concept_id} {occupation.name_sv} ({occupation.ssyk})"
 
 
-def ssyk_problem(code: str) -> str | None:
-    """Why `code` is not an SSYK-4 group of the taxonomy, or None when it is one."""
+def ssyk_problem(code: str, written: str = 'four digits in quotes like "2221"') -> str | None:
+    """Why `code` is not an SSYK-4 group of the taxonomy, or None when it is one; `written` says how
+    a code is written where it was given (in YAML: in quotes)."""
     tx = taxonomy.load()
     if not SSYK4.match(code):
-        message = f'expected an SSYK-4 code, four digits in quotes like "2221", got "{code}"'
+        message = f'expected an SSYK-4 code, {written}, got "{code}"'
         wider = tx.group(code) if code.isdigit() else None
         if wider is not None:
             units = [g.label() for g in tx.units() if g.code.startswith(wider.code)][:3]

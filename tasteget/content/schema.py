@@ -223,7 +223,10 @@ class Target(Model):
     households_with_needed_skills: int | None = Field(
         None,
         ge=0,
-        description="Of those, households with a skill the municipality needs (an occupation in `work.in_demand`).",
+        description=(
+            "Of those, households with a skill the municipality needs: an adult's occupation group is in its "
+            "`work.in_demand` (while it lists none, one the region's skills page shows)."
+        ),
         examples=[10],
     )
 

@@ -97,6 +97,8 @@ LABELS: dict[str, dict[str, str]] = {
         "skills_intro": "Har du ett yrke som behövs? Här är yrkena där arbetsgivare har svårt att hitta personal, ordnade efter yrkesområde, med en länk till lediga jobb i varje yrkesgrupp.",
         "skills_national": "Kommunerna har ännu inte lagt in sina egna kompetensbehov, och Arbetsförmedlingens bedömningar för länet finns inte här ännu. Tills dess visar sidan de nationella bristyrkena: yrken där Arbetsförmedlingen bedömer att det råder brist på arbetskraft i Sverige som helhet, och yrken där det är svårt att rekrytera trots många arbetssökande (paradox). De gäller inte någon särskild kommun.",
         "skills_lan": "Kommunerna har ännu inte lagt in sina egna kompetensbehov. Tills dess visar sidan yrken där Arbetsförmedlingen bedömer att det råder brist på arbetskraft i {region}, och yrken där det är svårt att rekrytera trots många arbetssökande (paradox).",
+        "skills_listed": "Yrken som en kommun har angett att den behöver står med kommunens namn. Övriga yrken är sådana där Arbetsförmedlingen bedömer att det råder brist på arbetskraft i {level}, eller att det är svårt att rekrytera trots många arbetssökande (paradox); de gäller inte någon särskild kommun.",
+        "skills_needed_in": "Behövs i",
         "skills_level": "Nivå",
         "skills_level_national": "Sverige som helhet",
         "skills_level_lan": "{region} (län {code})",
@@ -116,6 +118,7 @@ LABELS: dict[str, dict[str, str]] = {
         "region_needs": "Regionen behöver",
         "region_needs_intro": "Arbetsförmedlingen bedömer att det råder brist på arbetskraft i {count} yrken i {level} ({round}), bland dem:",
         "region_needs_more": "Alla yrken som efterfrågas",
+        "region_needs_listed_intro": "Bland yrkena som kommunerna söker, och där Arbetsförmedlingen bedömer att det råder brist:",
         "municipality_needs_none": "{name} har inte lagt in sina kompetensbehov här ännu. Se vilka yrken som efterfrågas i hela regionen:",
     },
     "en": {
@@ -208,6 +211,8 @@ LABELS: dict[str, dict[str, str]] = {
         "skills_intro": "Is your occupation needed? Here are the occupations in which employers find it hard to recruit, by field, with a link to current vacancies in each occupation group.",
         "skills_national": "The municipalities have not yet listed their own skill needs, and Arbetsförmedlingen's assessments for the county are not here yet. Until then this page shows the national shortage occupations: occupations in which Arbetsförmedlingen (the Swedish Public Employment Service) assesses a shortage of workers in Sweden as a whole, and occupations that are hard to recruit for although many people are looking for work in them (paradox). They are not tied to any particular municipality.",
         "skills_lan": "The municipalities have not yet listed their own skill needs. Until then this page shows the occupations in which Arbetsförmedlingen (the Swedish Public Employment Service) assesses a shortage of workers in {region}, and those that are hard to recruit for although many people are looking for work in them (paradox).",
+        "skills_listed": "Occupations a municipality has said it needs are shown with the municipality's name. The others are occupations in which Arbetsförmedlingen (the Swedish Public Employment Service) assesses a shortage of workers in {level}, or that are hard to recruit for although many people are looking for work in them (paradox); they are not tied to any particular municipality.",
+        "skills_needed_in": "Needed in",
         "skills_level": "Level",
         "skills_level_national": "Sweden as a whole",
         "skills_level_lan": "{region} (county {code})",
@@ -227,6 +232,7 @@ LABELS: dict[str, dict[str, str]] = {
         "region_needs": "The region needs",
         "region_needs_intro": "Arbetsförmedlingen assesses a shortage of workers in {count} occupations in {level} ({round}), among them:",
         "region_needs_more": "All occupations in demand",
+        "region_needs_listed_intro": "Among the occupations the municipalities are looking for, and those in which Arbetsförmedlingen assesses a shortage:",
         "municipality_needs_none": "{name} has not listed its skill needs here yet. See the occupations in demand across the region:",
     },
 }

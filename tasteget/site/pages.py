@@ -59,7 +59,7 @@ class _Renderer:
             asset=self.asset,
         )
         self.src = "index.md"
-        self.needs = skills.region_needs(site.region.lan)
+        self.needs = skills.site_needs(site)
         self.env.globals.update(
             needs=self.needs, level=self.level(), listed=lambda need: skills.listed_need(need, self.needs)
         )

@@ -38,6 +38,10 @@ def absolutize(html: str, page_path: str) -> str:
         for key in ("base", "search"):
             if isinstance(config.get(key), str):
                 config[key] = _join(page_path, config[key])
+        # The base is a folder: Material resolves the search index against it, and "/en" (no slash)
+        # would make the English pages search the Swedish site's index.
+        if isinstance(config.get("base"), str) and not config["base"].endswith("/"):
+            config["base"] += "/"
         return match.group(1) + json.dumps(config, ensure_ascii=False) + match.group(3)
 
     return _CONFIG.sub(fix_config, html)

@@ -10,8 +10,8 @@ can have several rows, and not all of them need be a shortage.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..occupations import barometer as yrkesbarometer
 from ..occupations import taxonomy as ssyk
@@ -29,6 +29,12 @@ class Demand:
 
     group: ssyk.Group
     rows: tuple[yrkesbarometer.Row, ...]
+    municipalities: tuple[str, ...] = ()  # slugs of the municipalities that listed the group, in content order
+
+    @property
+    def assessed(self) -> bool:
+        """The barometer puts the group in demand in the area shown (a shortage or paradox row)."""
+        return any(row.status in SHOWN for row in self.rows)
 
     @property
     def anchor(self) -> str:
@@ -66,15 +72,23 @@ class Needs:
         return [d for f in self.fields for d in f.demands]
 
     @property
+    def listed(self) -> bool:
+        """Some municipality listed needs of its own: the page names who needs what."""
+        return any(d.municipalities for d in self.demands)
+
+    @property
     def statuses(self) -> list[str]:
         """The statuses the shown rows use, shortage to surplus."""
         used = {row.status for d in self.demands for row in d.rows}
         return [s for s in yrkesbarometer.STATUSES if s in used]
 
     def highlights(self, n: int = 6) -> list[Demand]:
-        """A few shortage groups for the home page: the first (by code) of each field in turn, so
-        they span the fields rather than one field's first few."""
-        queues = [[d for d in f.demands if d.shortage] for f in self.fields]
+        """A few groups for the home page: those municipalities listed, then shortage groups; the
+        first (by code) of each field in turn, so they span the fields rather than one field's first few."""
+        queues = [
+            sorted((d for d in f.demands if d.municipalities or d.shortage), key=lambda d: not d.municipalities)
+            for f in self.fields
+        ]
         chosen: list[Demand] = []
         while len(chosen) < n and any(queues):
             for queue in queues:
@@ -83,18 +97,26 @@ class Needs:
         return chosen
 
 
-def region_needs(lan: str | None, taxonomy: ssyk.Taxonomy | None = None, barometer=None) -> Needs:
-    """The groups in demand in the region's län if the barometer has its rows, else in Sweden."""
+def region_needs(
+    lan: str | None,
+    taxonomy: ssyk.Taxonomy | None = None,
+    barometer=None,
+    listed: dict[str, tuple[str, ...]] | None = None,
+) -> Needs:
+    """The groups in demand: those the municipalities listed (`listed`: SSYK-4 code → slugs), and
+    those the barometer puts in demand in the region's län if it has its rows, else in Sweden."""
     taxonomy = taxonomy or ssyk.load()
     barometer = barometer or yrkesbarometer.load()
+    listed = listed or {}
     area = barometer.area_for(lan)
-    codes = sorted({code for status in SHOWN for row in barometer.in_area(area, status) for code in row.ssyk})
+    codes = {code for status in SHOWN for row in barometer.in_area(area, status) for code in row.ssyk}
     by_field: dict[str, list[Demand]] = {}
-    for code in codes:
+    for code in sorted(codes | set(listed)):
         group = taxonomy.group(code)
         if group is None:  # a code the taxonomy lacks: nothing to name it by
             continue
-        by_field.setdefault(group.field, []).append(Demand(group, tuple(barometer.rows_for(code, area))))
+        demand = Demand(group, tuple(barometer.rows_for(code, area)), tuple(listed.get(code, ())))
+        by_field.setdefault(group.field, []).append(demand)
     fields = tuple(
         FieldNeeds(taxonomy.group(code), tuple(demands))
         for code, demands in sorted(by_field.items())
@@ -146,21 +168,37 @@ class MunicipalityNeeds:
     listed: bool  # True: from the municipality's own content; False: the region's stand in
 
 
+def listed_by_group(site) -> dict[str, tuple[str, ...]]:
+    """SSYK-4 code → the municipalities (slugs, in the site's order) that listed it in `work.in_demand`."""
+    found: dict[str, list[str]] = {}
+    for slug, municipality in site.municipalities.items():
+        for need in municipality.work.in_demand:
+            where = found.setdefault(need.group_code, [])
+            if slug not in where:
+                where.append(slug)
+    return {code: tuple(slugs) for code, slugs in found.items()}
+
+
+def site_needs(site) -> Needs:
+    """The region's needs as the site's skills page shows them: listed groups and the barometer's."""
+    return region_needs(site.region.lan, listed=listed_by_group(site))
+
+
 def needs_by_municipality(site, needs: Needs | None = None) -> dict[str, MunicipalityNeeds]:
-    """Every municipality's needs, by slug; `needs` is the region's (computed from the site when
-    not given)."""
-    needs = needs or region_needs(site.region.lan)
-    regional = frozenset(d.group.code for d in needs.demands)
+    """Every municipality's needs, by slug; `needs` is the site's (`site_needs`, computed when not given).
+    A municipality that listed none stands on the groups the barometer puts in demand."""
+    needs = needs or site_needs(site)
+    assessed = frozenset(d.group.code for d in needs.demands if d.assessed)
     found = {}
     for slug, municipality in site.municipalities.items():
         listed = frozenset(need.group_code for need in municipality.work.in_demand)
-        found[slug] = MunicipalityNeeds(slug, listed or regional, bool(listed))
+        found[slug] = MunicipalityNeeds(slug, listed or assessed, bool(listed))
     return found
 
 
 def region_codes(needs: Needs) -> frozenset[str]:
-    """The groups the region as a whole needs: what a household that is not sure yet where it wants
-    to live is matched against."""
+    """The groups the region as a whole needs (every group its skills page shows): what a household
+    that is not sure yet where it wants to live is matched against."""
     return frozenset(d.group.code for d in needs.demands)
 
 

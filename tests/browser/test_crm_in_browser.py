@@ -192,3 +192,37 @@ def test_the_coordinator_sends_undelivered_messages_again(live, app, client, row
     assert axe_report(page) == ""
     statuses = sorted(m.status for m in rows(OutboxMessage) if m.kind == "mover_confirmation")
     assert statuses == ["dead", "pending", "pending"]
+
+
+def test_the_competence_figures_in_a_narrow_and_a_wide_window(live, app, tmp_path):
+    """The competence figures' page, reached from the dashboard: no axe violation, nothing in it wider
+    than a phone's window (a wide table scrolls in its own frame, reachable by keyboard), at 390 and
+    1280 pixels."""
+    import os
+    from pathlib import Path
+
+    from tests.support.figures_data import store
+
+    store(app)
+    page = coordinator_logged_in(live, app)
+    shots = Path(os.environ.get("FIGURES_SCREENSHOTS", tmp_path))  # to look at them: a folder of your own
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/crm/figures/?as_of=2026-12-31")
+        page.screenshot(path=str(shots / f"fig-dashboard-{width}.png"), full_page=True)
+    page.get_by_role("navigation", name="Sidor med siffror").get_by_role("link", name="Kompetensattraktion").click()
+    page.wait_for_url("**/crm/figures/competence/?as_of=2026-12-31")
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.reload()
+        assert page.get_by_role("heading", name="Kompetensattraktion", level=1).is_visible()
+        assert page.get_by_role("table", name="Mål för 2026 mot utfall: siffrorna").is_visible()
+        # The table scrolls in its own frame, which the keyboard reaches.
+        page.get_by_role("region", name="Mål för 2026 mot utfall: siffrorna").focus()
+        page.screenshot(path=str(shots / f"fig-{width}.png"), full_page=True)
+        # (The back office's top navigation is wider than a phone on every page: not this section's.)
+        wider = """() => [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.table-frame'))
+            .map(e => e.tagName)"""
+        assert page.evaluate(wider) == [], width
+        assert axe_report(page) == "", width

@@ -173,6 +173,80 @@ def test_no_personal_data_in_guides_messages(mail_app, client, smtp):
         assert "Zqxw" not in raw and "999 88 77" not in raw
 
 
+def _bodies(message) -> str:
+    """What a reader sees: the subject and both bodies, decoded (the raw message may be base64)."""
+    return "\n".join(
+        [str(message["Subject"])] + [message.get_body((kind,)).get_content() for kind in ("plain", "html")]
+    )
+
+
+# Typed as the form takes it, mapped to a group whose name reads differently: the e-mail names the
+# group, never what was typed.
+NURSE_TYPED, NURSE_GROUP = "Sjuksköterska, grundutbildad", "2221 Grundutbildade sjuksköterskor"
+DRIVER_TYPED = "Bussförare"  # group 8331, not among the region's needs
+
+
+def test_guides_read_the_occupation_groups_and_the_needs_they_match_never_the_typed_text(mail_app, client, smtp):
+    submit(client, "/registrera/", {**REGISTRATION, "occupation": NURSE_TYPED, "partner_occupation": DRIVER_TYPED})
+    deliver_all(mail_app)
+    [are], [ostersund] = smtp.to("inflytt@are.example"), smtp.to("inflytt@ostersund.example")
+    from intake.competence.matches import group_label
+
+    driver_group = group_label("8331", "sv")
+    for message, place in ((are, "Åre"), (ostersund, "Östersund")):
+        text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        assert f"- Kontaktpersonen: {NURSE_GROUP}\n" in text
+        assert f"- Partnern: {driver_group}\n" in text
+        assert f"Matchar behoven i {place}: {NURSE_GROUP}\n" in text  # the nurse; the bus driver matches none
+        html = message.get_body(("html",)).get_content()
+        assert (
+            f"<li>Kontaktpersonen: {NURSE_GROUP}</li>" in html and f"Matchar behoven i {place}: {NURSE_GROUP}" in html
+        )
+        shown = _bodies(message)
+        assert NURSE_TYPED not in shown and DRIVER_TYPED not in shown
+        assert "Sjuksköterska" not in shown  # no part of the typed text either
+
+
+def test_a_situation_is_named_and_a_household_not_sure_where_is_matched_against_the_region(mail_app, client, smtp):
+    submit(
+        client,
+        "/registrera/",
+        {**REGISTRATION, "municipalities": ["unsure"], "occupation": NURSE_TYPED, "partner_occupation": "pensionerad"},
+    )
+    deliver_all(mail_app)
+    [coordinator] = smtp.to("inflytt@region.example")
+    text = coordinator.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "- Partnern: Pensionär\n" in text
+    assert f"Matchar behoven i Jämtland Härjedalen: {NURSE_GROUP}\n" in text
+    assert "pensionerad" not in _bodies(coordinator) and NURSE_TYPED not in _bodies(coordinator)
+
+
+def test_an_occupation_that_maps_to_no_group_is_said_so_and_matches_nothing(mail_app, client, smtp):
+    submit(client, "/registrera/", {**REGISTRATION, "occupation": "Kanarieyrke Zqxw", "partner_occupation": ""})
+    deliver_all(mail_app)
+    [message] = smtp.to("inflytt@are.example")
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "- Kontaktpersonen: ingen yrkesgrupp\n" in text
+    assert "Matchar" not in text and "Zqxw" not in _bodies(message)
+
+
+def test_an_imported_partner_with_a_group_and_no_text_counts_and_a_group_no_one_needs_is_said_so(app):
+    """The import stores a code without text; the worker composes with the content it loaded."""
+    from intake.builtsite import content
+    from intake.notify import skills
+
+    with app.app_context():
+        site = content.site()
+        partner_only = Household(occupation_ssyk="8331", partner_occupation_ssyk="2221", children_count=0)
+        found = skills.of(partner_only, site, ["are"], "sv")
+        assert found.adults == ["Kontaktpersonen: 8331 Buss- och spårvagnsförare", f"Partnern: {NURSE_GROUP}"]
+        assert found.matched == [f"Matchar behoven i Åre: {NURSE_GROUP}"]
+        driver = Household(occupation_ssyk="8331", children_count=0)
+        found = skills.of(driver, site, ["are", "berg"], "en")
+        assert found.adults == ["Contact person: 8331 Bus and tram drivers"]
+        assert found.matched == ["Matches none of the needs of Åre.", "Matches none of the needs of Berg."]
+
+
 # Encoded-words that Python's `email` package (before the CVE-2024-6923 fix) decodes while folding a
 # display name and writes out raw: a forged Subject and body, or an added recipient.
 FORGED_SUBJECT = "=?utf-8?q?Kund=0D=0ASubject:_Faktura_obetald=0D=0A=0D=0AKlicka_http://evil.example/?="

@@ -106,7 +106,9 @@ def test_a_registration_is_handed_off_once_signed_with_every_field(webhook_app, 
     assert data["municipalities"] == ["are", "ostersund"] and data["unsure"] is False
     assert data["seeks"] == ["job", "partner_job", "housing", "visit"]
     assert data["children"] == {"count": 2, "ages": [3, 7]}
-    assert data["partner"] == {"occupation": "Snickare", "work_sought": "Egen firma"}
+    # The typed text, and the taxonomy's group where it maps to one ("Snickare" names none exactly).
+    assert data["occupation"] == "Sjuksköterska" and data["occupation_ssyk"] == "2221"
+    assert data["partner"] == {"occupation": "Snickare", "occupation_ssyk": None, "work_sought": "Egen firma"}
     assert data["housing"] == {"tenure": "buy", "types": ["house", "farm"], "setting": "village"}
     assert data["message"] == "Vi längtar efter fjällen.\nOch efter lugnet."
     assert data["campaign"]["utm_source"] == "newsletter" and data["campaign"]["utm_campaign"] == "vinter"

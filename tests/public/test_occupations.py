@@ -136,24 +136,48 @@ def test_too_long_or_hostile_text_is_refused_with_the_fields_message(client, row
     assert rows(Household) == []
 
 
-def test_the_names_are_served_per_language_from_our_origin(client):
-    sv = client.get("/static/occupations/sv.json")
-    en = client.get("/static/occupations/en.json")
-    assert sv.status_code == en.status_code == 200 and sv.mimetype == "application/json"
-    names = {"sv": json.loads(sv.get_data()), "en": json.loads(en.get_data())}
-    assert names["sv"][:3] == ["Studerar", "Pensionär", "Arbetar inte just nu"]
-    assert names["en"][:3] == ["Studying", "Retired", "Not working now"]
-    assert {
-        "Sjuksköterska, grundutbildad",
-        "Grundutbildade sjuksköterskor",
-        "Undersköterska, hemtjänst, äldreboende och habilitering",
-    } <= set(names["sv"])
-    assert "Professional nurses" in names["en"] and "Sjuksköterska, grundutbildad" not in names["en"]
-    assert len(names["sv"]) == len(set(names["sv"]))
+def test_the_names_are_served_per_language_and_initial_from_our_origin(client):
+    def names(url):
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        return json.loads(response.get_data())
+
+    sv = {key: names(f"/static/occupations/sv/{key}.json") for key in ("s", "p", "a", "u", "g")}
+    en = {key: names(f"/static/occupations/en/{key}.json") for key in ("s", "r", "n", "p")}
+    # The three answers first, under each of their words' initials.
+    assert (sv["s"][0], sv["p"][0], sv["a"][0]) == ("Studerar", "Pensionär", "Arbetar inte just nu")
+    assert (en["s"][0], en["r"][0], en["n"][0]) == ("Studying", "Retired", "Not working now")
+    assert "Sjuksköterska, grundutbildad" in sv["s"] and "Sjuksköterska, grundutbildad" in sv["g"]
+    assert "Grundutbildade sjuksköterskor" in sv["g"]
+    assert "Undersköterska, hemtjänst, äldreboende och habilitering" in sv["u"]
+    assert "Professional nurses" in en["p"] and "Professional nurses" in en["n"]
+    assert not any("Sjuksköterska" in name for name in en["n"])
+    assert all(len(found) == len(set(found)) for found in sv.values())
+    # Nothing under an initial no word has (the script folds "ä" to "a" before it asks).
+    assert names("/static/occupations/sv/%C3%A4.json") == []
+    assert names("/static/occupations/sv/%F0%9F%98%80.json") == []  # one character outside the BMP
     # Cached like the site's assets: a validator, and a second request costs nothing.
-    again = client.get("/static/occupations/sv.json", headers={"If-None-Match": sv.headers["ETag"]})
+    first = client.get("/static/occupations/sv/s.json")
+    again = client.get("/static/occupations/sv/s.json", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    assert client.get("/static/occupations/de.json").status_code == 404
+    assert client.get("/static/occupations/de/s.json").status_code == 404
+    assert client.get("/static/occupations/sv/sj.json").status_code == 404
+    assert client.get("/static/occupations/sv.json").status_code == 404
+
+
+def test_every_name_a_query_matches_is_under_its_initial(app):
+    """occupation.js matches a folded query where a word of a folded name starts; every such name
+    must be in the list for the query's first character, or the field would miss it."""
+    with app.test_request_context("/"):
+        for lang in ("sv", "en"):
+            names = occupations.names(lang)
+            shards = {key: json.loads(body) for key, (body, _) in occupations._shards(lang).items()}
+            for name in names:
+                folded = occupations._fold(name)
+                for at in [0, *(i + 1 for i, c in enumerate(folded) if c == " ")]:
+                    query = folded[at : at + 5]
+                    assert name in shards[occupations.initial(query)], (lang, name, query)
+            assert occupations.initial("  Äldre-") == "a" and occupations.initial("É") == "e"
 
 
 def test_the_public_pages_get_their_static_files_from_our_origin(client):
@@ -171,11 +195,11 @@ def test_the_public_pages_get_their_static_files_from_our_origin(client):
 def test_the_form_enhances_a_plain_field(client):
     html = client.get("/en/register/").get_data(as_text=True)
     assert '<input autocomplete="organization-title"' in html or 'autocomplete="organization-title"' in html
-    assert 'data-source="/static/occupations/en.json"' in html
+    assert 'data-source="/static/occupations/en/"' in html
     assert 'src="/static/vendor/accessible-autocomplete/3.0.1/accessible-autocomplete.min.js" defer' in html
     assert "Your occupation or field (optional)" in html
     swedish = client.get("/registrera/").get_data(as_text=True)
-    assert 'data-source="/static/occupations/sv.json"' in swedish and "(frivilligt)" in swedish
+    assert 'data-source="/static/occupations/sv/"' in swedish and "(frivilligt)" in swedish
 
 
 # --- export and erasure --------------------------------------------------------------------------

@@ -322,3 +322,16 @@ def test_relative_links_between_pages_resolve(built_site):
             if not (target.is_file() or (target / "index.html").is_file()):
                 broken.append(f"{rel}: {href}")
     assert broken == []
+
+
+@pytest.mark.parametrize("lang", routes.LANGS)
+def test_the_shell_searches_its_own_languages_index(built_site, lang):
+    """The intake's pages resolve Material's base to the language's root folder (with its slash), so
+    the search on /en/register/ loads /en/search/search_index.json, not the Swedish index."""
+    folder = built_site / routes.PREFIX[lang].lstrip("/") / shell.SHELL_DIR
+    page = shell.Shell((folder / "index.html").read_text(encoding="utf-8"), f"{routes.PREFIX[lang]}{shell.SHELL_DIR}/")
+    config = json.loads(
+        re.search(r'<script id="__config" type="application/json">(.*?)</script>', page.head + page.tail).group(1)
+    )
+    assert config["base"] == routes.PREFIX[lang]
+    assert (built_site / urljoin(config["base"], "search/search_index.json").lstrip("/")).is_file()

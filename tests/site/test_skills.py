@@ -185,3 +185,61 @@ def test_region_needs_uses_the_lans_rows_once_imported_and_lists_every_row():
     assert [d.group.code for d in needs.highlights()] == ["8332"]  # shortage groups only
     national = skills.region_needs("24", barometer=b)  # no rows for that län: Sweden as a whole
     assert national.national and [d.group.code for d in national.demands] == ["2221"]
+
+
+def _generated(site, lang: str, section: str) -> str:
+    from tasteget.site.pages import render
+
+    [page] = [p for p in render(site, lang) if p.src_path == routes.src_path(section, lang)]
+    return page.markdown
+
+
+def test_listed_needs_are_attributed_to_the_municipalities_that_listed_them(sample):
+    """Once communicators list needs, the skills page names who needs each group (linked), keeps the
+    barometer's groups attributed to no municipality, and shows a listed group the barometer does not
+    assess with "no assessment"; the home page's block puts the listed groups first."""
+    from tests.content.test_needs import set_needs
+
+    set_needs(sample, '    - ssyk: "2221"\n    - ssyk: "0110"\n')  # the first; the second keeps 2221 alone
+    site = check(sample).site
+    first, second = list(site.municipalities)
+    names = {slug: site.municipalities[slug].name for slug in site.municipalities}
+    for lang in ("sv", "en"):
+        t = LABELS[lang]
+        page = _generated(site, lang, "skills")
+        assert t["skills_listed"].format(level=t["skills_level_national"]) in page
+        nurses = page.split('id="ssyk-2221"', 1)[1].split("</article>", 1)[0]
+        links = ", ".join(
+            f'<a href="{routes.url("municipalities", lang, slug)}">{names[slug]}</a>' for slug in (first, second)
+        )
+        assert f"{t['skills_needed_in']}: {links}" in nurses
+        officers = page.split('id="ssyk-0110"', 1)[1].split("</article>", 1)[0]
+        assert f'{routes.url("municipalities", lang, first)}"' in officers
+        assert routes.url("municipalities", lang, second) not in officers
+        assert t["need_no_assessment"] in officers
+        # A national shortage group nobody listed is still shown, tied to no municipality.
+        other = next(d for d in skills.site_needs(site).demands if not d.municipalities and d.shortage)
+        shown = page.split(f'id="{other.anchor}"', 1)[1].split("</article>", 1)[0]
+        assert t["skills_needed_in"] not in shown
+        home = _generated(site, lang, "home")
+        block = home.split(f"## {t['region_needs']}", 1)[1].split("\n## ", 1)[0]
+        assert t["region_needs_listed_intro"] in block
+        items = [line for line in block.splitlines() if line.startswith("- [")]
+        assert "#ssyk-0110)" in items[0] or "#ssyk-2221)" in items[0]
+        assert f"({names[first]}, {names[second]})" in block
+
+
+def test_each_municipality_is_matched_on_its_listed_groups_else_the_assessed_ones(sample):
+    from tests.content.test_needs import set_needs
+
+    set_needs(sample, '    - ssyk: "0110"\n')
+    second = sample / "municipalities" / "kommun-0001.yml"
+    second.write_text(second.read_text(encoding="utf-8").replace('  in_demand:\n    - {ssyk: "2221"}\n', ""))
+    site = check(sample).site
+    needs = skills.site_needs(site)
+    found = skills.needs_by_municipality(site, needs)
+    assert found["kommun-0000"] == skills.MunicipalityNeeds("kommun-0000", frozenset({"0110"}), True)
+    assessed = {d.group.code for d in needs.demands if d.assessed}
+    assert found["kommun-0001"].codes == assessed and not found["kommun-0001"].listed
+    assert "0110" not in assessed  # listed, but not a barometer shortage
+    assert skills.region_codes(needs) == assessed | {"0110"}

@@ -10,7 +10,16 @@ from intake.models import Household, HouseholdMunicipality, MagazineOrder, Priva
 
 
 def h(
-    registered, municipalities=(), source=None, status="new", contact=None, moved_to=None, moved_on=None, follow=None
+    registered,
+    municipalities=(),
+    source=None,
+    status="new",
+    contact=None,
+    moved_to=None,
+    moved_on=None,
+    follow=None,
+    ssyk=None,
+    partner_ssyk=None,
 ):
     day = date.fromisoformat
     return HouseholdRecord(
@@ -22,14 +31,27 @@ def h(
         moved_to=moved_to,
         moved_on=day(moved_on) if moved_on else None,
         follow_up_on=day(follow) if follow else None,
+        contact_ssyk=ssyk,
+        partner_ssyk=partner_ssyk,
     )
 
 
+# Occupation groups: 2221 (nurses), 5321 (assistant nurses) and 2512 (software developers) are among
+# the national shortage groups the shipped content's municipalities stand on; 1111 (legislators) is not.
 DATASET = [
-    h("2026-01-10", ["are", "berg", "krokom"], "facebook", "moved", "2026-01-12", "are", "2026-05-01"),
-    h("2026-01-20", ["are"], "facebook", "contacted", "2026-01-25", follow="2026-02-01"),
-    h("2026-02-03", [], None, "new"),
-    h("2026-02-14", ["ostersund"], "magasinet", "settled", "2026-02-15", "ostersund", "2026-03-01"),
+    h("2026-01-10", ["are", "berg", "krokom"], "facebook", "moved", "2026-01-12", "are", "2026-05-01", ssyk="2221"),
+    h(
+        "2026-01-20",
+        ["are"],
+        "facebook",
+        "contacted",
+        "2026-01-25",
+        follow="2026-02-01",
+        ssyk="1111",
+        partner_ssyk="5321",
+    ),
+    h("2026-02-03", [], None, "new", ssyk="2512"),
+    h("2026-02-14", ["ostersund"], "magasinet", "settled", "2026-02-15", "ostersund", "2026-03-01", ssyk="1111"),
     h("2026-03-01", ["berg"], "magasinet", "closed", "2026-03-10", follow="2026-03-05"),
 ]
 ORDERS = [
@@ -70,6 +92,8 @@ def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
                     moved_to=r.moved_to,
                     moved_on=r.moved_on,
                     follow_up_on=r.follow_up_on,
+                    occupation_ssyk=r.contact_ssyk,
+                    partner_occupation_ssyk=r.partner_ssyk,
                 )
             )
         s.add(
@@ -82,6 +106,7 @@ def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
                 email="bot@example.com",
                 utm_source="facebook",
                 municipalities=[HouseholdMunicipality(municipality="are")],
+                occupation_ssyk="2221",
                 quarantine_reason="honeypot",
             )
         )

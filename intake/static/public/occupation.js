@@ -1,7 +1,10 @@
 /* The occupation fields' suggestions (GOV.UK accessible-autocomplete, vendored; see ../vendor/README.md).
  * Progressive enhancement: each plain text field marked data-occupation becomes an autocomplete with
  * the same id and name, so without this script (or the library) the field works as typed text. The
- * list of names (ours, same origin) is fetched when a field is first used, not with the page. */
+ * names (ours, same origin) are fetched when a field is first used, not with the page, and only
+ * those a query can match: a name matches where one of its words starts, so the server hands out the
+ * names by their words' initials (intake/public/occupations.py: _shards), one small list per first
+ * character of a query, each fetched once. */
 (function () {
   "use strict";
   var fields = document.querySelectorAll("[data-occupation]");
@@ -9,31 +12,28 @@
 
   var texts = JSON.parse(fields[0].getAttribute("data-texts"));
   var url = fields[0].getAttribute("data-source");
-  var names = null;
-  var folded = null;
-  var loading = null;
+  var loading = {};
+  var latest = null;
   var LIMIT = 20;
 
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   }
 
-  function load() {
-    if (!loading) {
-      loading = fetch(url, { credentials: "same-origin" })
+  function load(key) {
+    if (!loading[key]) {
+      loading[key] = fetch(url + encodeURIComponent(key) + ".json", { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : []; })
         .catch(function () { return []; })
         .then(function (list) {
-          names = list;
-          folded = list.map(fold);
+          return { names: list, folded: list.map(fold) };
         });
     }
-    return loading;
+    return loading[key];
   }
 
-  function find(query) {
-    var q = fold(query);
-    if (!q) return [];
+  function find(list, q) {
+    var names = list.names, folded = list.folded;
     var first = [], then = [];
     for (var i = 0; i < names.length && first.length < LIMIT; i++) {
       var at = folded[i].indexOf(q);
@@ -44,7 +44,12 @@
   }
 
   function source(query, populate) {
-    load().then(function () { populate(find(query)); });
+    var q = fold(query);
+    latest = query;
+    if (!q) { populate([]); return; }
+    load(String.fromCodePoint(q.codePointAt(0))).then(function (list) {
+      if (query === latest) populate(find(list, q));  // not an older query's, arriving late
+    });
   }
 
   function escape(text) {
@@ -102,6 +107,5 @@
     input.setAttribute("maxlength", "200");
     if (invalid) input.setAttribute("aria-invalid", invalid);
     keepDescribedBy(input, describedBy);
-    input.addEventListener("focus", load, { once: true });
   });
 })();
