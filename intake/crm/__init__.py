@@ -5,6 +5,7 @@ and answers.
     auth            logging in and out, sessions kept on the server, the second factor
     access          who may see which household or contact: the one rule, in the query layer
     households      the list, one household, and what staff do to it (through `pipeline`)
+    needs           occupations against the skill needs: a household's, and the households matching them
     contacts        the partner network
     orders          magazine orders: the list, the mailing house's CSV, marking them sent
     dashboard       the coordinator's figures as charts, tables and CSV
@@ -52,6 +53,7 @@ from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     contacts,
     dashboard,
     households,
+    needs,
     orders,
     password_reset,
     privacy,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -14,7 +14,9 @@ from sqlalchemy import Date, Text, cast, func, or_, select
 from intake import choices, db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
+from intake.competence import conditions, matches
 from intake.crm import bp, params
+from intake.crm import needs as skill_needs
 from intake.crm.access import household_or_404, require_role, visible_contacts, visible_households
 from intake.crm.forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
 from intake.models import (
@@ -31,6 +33,7 @@ from intake.notify import followup
 from intake.pipeline import duplicates, steps, triage
 from intake.privacy import audit, erasure
 from intake.public.forms import select_choices
+from tasteget.occupations import taxonomy
 
 PAGE_SIZE = 50
 
@@ -79,6 +82,14 @@ def households():
         if day:
             # Typed as a date: PostgreSQL compares date with date, not with text.
             query = query.where(getattr(func.date(Household.created_at, type_=Date), op)(day))
+    site = content.site()
+    needs = matches.needs_of(site)
+    if args.get("need"):
+        query = query.where(conditions.matches_a_need(needs))
+    if args.get("ssyk"):
+        query = query.where(conditions.in_group(args["ssyk"]))
+    if args.get("field"):
+        query = query.where(conditions.in_field(args["field"]))
     if args.get("mine"):
         # One's own and, for a guide, those nobody (active) owns: whom the reminders go to too.
         query = query.where(followup.falls_to(current_user.user), Household.follow_up_on <= date.today())
@@ -109,7 +120,6 @@ def households():
         ids = session.scalars(page_ids).all()
     rows = session.scalars(select(Household).where(Household.id.in_(ids)).order_by(*newest_first)).all() if ids else []
     twins = _twins(session, rows)
-    site = content.site()
     return render_staff(
         "crm/households.html",
         _("Households"),
@@ -122,7 +132,19 @@ def households():
         twins=twins,
         municipalities={slug: m.name for slug, m in site.municipalities.items() if _may_filter(slug)},
         seeks=choices.SEEKS,
+        groups=_group_choices(needs, args.get("ssyk")),
+        fields=[(f.code, f"{f.code} {f.name(g.lang)}") for f in taxonomy.load().fields()],
     )
+
+
+def _group_choices(needs, chosen: str | None) -> list[tuple[str, str]]:
+    """The groups the filter offers: the needed ones (what the list is filtered by for outreach;
+    no query over every household's occupation), plus a group chosen by a link (e.g. from a
+    household's page) that no municipality needs."""
+    codes = set(needs.all_codes)
+    if chosen and taxonomy.load().group(chosen) and len(chosen) == 4:
+        codes.add(chosen)
+    return [(code, matches.group_label(code, g.lang)) for code in sorted(codes)]
 
 
 def _contains(session, text: str):
@@ -218,6 +240,7 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, re
     sent = session.scalars(
         select(OutboxMessage).where(OutboxMessage.household_id == h.id).order_by(OutboxMessage.created_at.desc())
     ).all()
+    needs = matches.needs_of(site)
     linked = session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == h.id)).all()
     network = session.scalars(
         visible_contacts(current_user.user).order_by(Contact.organisation, Contact.person).limit(500)
@@ -240,6 +263,8 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, re
         linked=linked,
         network=network,
         duplicates=_duplicates(session, h),
+        adults=skill_needs.adults(h, needs, site),
+        barometer=skill_needs.barometer_line(needs, site),
         error=error,
     )
 
