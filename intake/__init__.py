@@ -54,7 +54,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     webhook.check_config(app.config)
     outbox.check_lease(app.config)
 
-    Babel(app, locale_selector=lambda: g.get("lang") or serving.language_of(request.path))
+    Babel(
+        app,
+        locale_selector=lambda: g.get("lang") or serving.language_of(request.path),
+        timezone_selector=lambda: app.config["TIMEZONE"],  # times are stored in UTC, shown in the region's
+    )
     content.init_app(app)
     db.init_app(app)
     abuse.init_app(app)

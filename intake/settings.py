@@ -45,7 +45,9 @@ DEFAULTS = {
     "MAIL_DAILY_LIMIT_PER_ADDRESS": 3,  # messages a day to one address typed into a form
     "WORKER_POLL_SECONDS": 2,
     "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
-    "TIMEZONE": "UTC",
+    # The region's time zone: its day for "today" and the orders summary, and the times the back office
+    # shows (every time is stored in UTC).
+    "TIMEZONE": "Europe/Stockholm",
     # The hand-off to another CRM: each new household, order and status change is POSTed there as
     # signed JSON (see WEBHOOKS.md). Unset, nothing is handed off or written.
     "WEBHOOK_URL": None,

@@ -14,6 +14,7 @@ and answers.
     admin           accounts, for admins
     password_reset  "send me a link" and the page it opens
     undelivered     messages the outbox gave up on, sent again
+    wording         what staff read for what is stored: names for slugs and keys, local times
     week, agenda    the week ahead: follow-ups and visits by day (agenda: whose, which days)
     visits          a household's planned visits, on its page
     calendar        each member of staff's private calendar feed (iCalendar)
@@ -43,6 +44,7 @@ def _staff_language():
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = generate_csrf
     auth.init_app(app)
+    wording.init_app(app)
     app.register_blueprint(bp)
 
 
@@ -61,4 +63,5 @@ from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     undelivered,
     visits,
     week,
+    wording,
 )

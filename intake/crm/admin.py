@@ -15,7 +15,7 @@ from intake import db
 from intake.accounts import resets, users
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
-from intake.crm import bp
+from intake.crm import bp, wording
 from intake.crm.access import require_role
 from intake.models import ROLES, User
 from intake.public.forms import select_choices
@@ -24,7 +24,7 @@ from intake.public.forms import select_choices
 class AccountForm(FlaskForm):
     email = EmailField(_l("E-mail"), [InputRequired(_l("Fill in this field.")), Length(max=254)])
     name = StringField(_l("Name"), [InputRequired(_l("Fill in this field.")), Length(max=200)])
-    role = SelectField(_l("Role"), choices=select_choices((r, r) for r in ROLES))
+    role = SelectField(_l("Role"), choices=select_choices((r, wording.ROLES[r]) for r in ROLES))
 
 
 @bp.route("/accounts/", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -55,7 +55,7 @@ def orders():
         sent_count=sent_count,
         quarantined=quarantined,
         duplicates=likely_duplicates(unsent),
-        countries=dict(choices.countries("sv")),
+        countries=dict(choices.countries(current_app.config["STAFF_LANGUAGE"])),
         form=FlaskForm(),
     )
 

@@ -11,7 +11,7 @@ import random
 import socket
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -263,11 +263,14 @@ def _orders_summary(app: Flask, local: datetime) -> bool:
     except IntegrityError:
         session.rollback()
         return False  # already done, here or by another worker
-    zone = local.tzinfo
-    start = datetime.combine(day, datetime.min.time(), zone)
+    # The local day's bounds in UTC, as the times are stored (SQLite compares them as text); a day
+    # of a clock change is 23 or 25 hours long.
+    start, end = (
+        datetime.combine(d, datetime.min.time(), local.tzinfo).astimezone(UTC) for d in (day, day + timedelta(days=1))
+    )
     rows = session.execute(
         select(MagazineOrder.country, func.count(MagazineOrder.id))
-        .where(MagazineOrder.created_at >= start, MagazineOrder.created_at < start + timedelta(days=1))
+        .where(MagazineOrder.created_at >= start, MagazineOrder.created_at < end)
         .where(MagazineOrder.quarantine_reason.is_(None))
         .group_by(MagazineOrder.country)
         .order_by(func.count(MagazineOrder.id).desc())

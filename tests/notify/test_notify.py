@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -526,7 +527,9 @@ def test_magazine_orders_confirm_by_mail_and_notify_no_guide(mail_app, client, r
 def test_the_coordinator_gets_a_daily_summary_of_orders_once(mail_app, client, rows, smtp):
     submit(client, "/bestall-magasinet/", ORDER)
     submit(client, "/bestall-magasinet/", {**ORDER, "street": "Bygatan 2", "country": "NO", "postal_code": "0150"})
-    tomorrow_morning = datetime.now(UTC).replace(hour=9, minute=0) + timedelta(days=1)
+    # Tomorrow at 9 in the region's time zone (the default, Europe/Stockholm): today's orders.
+    zone = ZoneInfo(mail_app.config["TIMEZONE"])
+    tomorrow_morning = (datetime.now(zone) + timedelta(days=1)).replace(hour=9, minute=0).astimezone(UTC)
     assert "orders_summary" in worker.run_jobs(mail_app, now=tomorrow_morning)
     assert "orders_summary" not in worker.run_jobs(mail_app, now=tomorrow_morning + timedelta(hours=1))  # once a day
     deliver_all(mail_app)
@@ -535,6 +538,27 @@ def test_the_coordinator_gets_a_daily_summary_of_orders_once(mail_app, client, r
     text = summary.get_body(("plain",)).get_content()
     assert "- SE: 1" in text and "- NO: 1" in text
     assert "Bo Berg" not in summary.as_string() and "Storgatan" not in summary.as_string()
+
+
+def test_the_orders_summary_counts_the_regions_day_not_the_utc_day(mail_app, client, rows, smtp):
+    """An order at 23:30 UTC on 5 December is on 6 December in Stockholm (the default TIMEZONE): the
+    summary sent on the 7th counts it, the one sent on the 6th does not."""
+    assert mail_app.config["TIMEZONE"] == "Europe/Stockholm"
+    submit(client, "/bestall-magasinet/", ORDER)
+    with mail_app.app_context():
+        from intake import db
+
+        session = db.session()
+        session.query(MagazineOrder).update({"created_at": datetime(2026, 12, 5, 23, 30, tzinfo=UTC)})
+        session.commit()
+    assert "orders_summary" in worker.run_jobs(mail_app, now=datetime(2026, 12, 6, 7, 0, tzinfo=UTC))  # 08:00 local
+    deliver_all(mail_app)
+    assert smtp.to("inflytt@region.example") == []  # nothing on the 5th in Stockholm
+    assert "orders_summary" not in worker.run_jobs(mail_app, now=datetime(2026, 12, 7, 5, 30, tzinfo=UTC))  # 06:30
+    assert "orders_summary" in worker.run_jobs(mail_app, now=datetime(2026, 12, 7, 6, 0, tzinfo=UTC))  # 07:00 local
+    deliver_all(mail_app)
+    [summary] = smtp.to("inflytt@region.example")
+    assert summary["Subject"].endswith("2026-12-06: 1")
 
 
 def test_without_mail_url_messages_are_written_as_files(app, client, tmp_path, caplog):

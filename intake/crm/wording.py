@@ -1,0 +1,145 @@
+"""What staff read for what is stored: the back office shows names and sentences in its language
+(`STAFF_LANGUAGE`) where the database keeps keys and slugs, and times in the region's time zone
+(`TIMEZONE`) where the database keeps UTC. What is stored stays as it is.
+
+The templates use these as filters: `when` and `day_of` (a stored time, local), `place` and
+`places` (municipality slugs), `status_name`, `quarantine_reason`, `message_kind`, `message_status`,
+`role_name`, `language_name`, `event_kind` and `audit_detail`. A key this module does not know is
+shown as it is: a new kind of step or message reads oddly until it is named here, and nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from intake import choices
+from intake.builtsite import content
+
+QUARANTINE_REASONS = {
+    "honeypot": _l("a field hidden from people was filled in"),
+    "no-start-time": _l("the form was sent without being opened first"),
+    "replayed": _l("a copy of another submission"),
+    "too-fast": _l("sent faster than a person could fill it in"),
+}
+# The steps of a household's timeline (HouseholdEvent.kind), as the audit log names them.
+EVENT_KINDS = {
+    "status": _l("status"),
+    "note": _l("note"),
+    "owner": _l("owner"),
+    "move": _l("move"),
+    "visit": _l("visit"),
+    "follow_up": _l("follow-up date"),
+    "municipalities": _l("municipalities"),
+    "import": _l("imported from the previous CRM"),
+    "quarantine": _l("released from quarantine"),
+    "contact": _l("introduced to a contact"),
+    "merge": _l("merged with a duplicate"),
+}
+MESSAGE_KINDS = {
+    "guide_new_household": _l("new household, to its guides"),
+    "mover_confirmation": _l("confirmation to the mover"),
+    "order_confirmation": _l("order confirmation"),
+    "orders_summary": _l("daily summary of orders"),
+    "dead_letter": _l("undelivered-message alert"),
+    "reminder": _l("reminder: not contacted"),
+    "escalation": _l("escalation: still not contacted"),
+    "settled_check": _l("has it settled?"),
+    "password_reset": _l("password link"),
+    "webhook": _l("hand-off to the other CRM"),
+}
+MESSAGE_STATUSES = {
+    "pending": _l("waiting to be sent"),
+    "sending": _l("being sent"),
+    "sent": _l("sent"),
+    "dead": _l("given up"),
+}
+ROLES = {"guide": _l("Guide"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
+
+
+def when(moment: datetime | None) -> str:
+    """A stored time (UTC; naive from SQLite) as the region reads it: "2026-12-07 00:30"."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else "–"
+
+
+def day_of(moment: datetime | None) -> str:
+    """The region's day of a stored time: 23:30 UTC is already the next day in Stockholm."""
+    return format_datetime(moment, "yyyy-MM-dd") if moment else "–"
+
+
+def place(slug: str | None) -> str:
+    """A municipality's name (a slug no longer in the content is shown as it is)."""
+    if not slug:
+        return "–"
+    known = content.site().municipalities.get(slug)
+    return known.name if known else slug
+
+
+def places(slugs) -> str:
+    """Names of municipalities, given as slugs (a list, or "a, b" as the timeline keeps them); any
+    other text (e.g. "Not sure yet", stored translated) is kept."""
+    if isinstance(slugs, str):
+        slugs = slugs.split(", ")
+    return ", ".join(place(s) for s in slugs if s) or "–"
+
+
+def _named(names: dict):
+    return lambda key: str(names[key]) if key in names else (key or "–")
+
+
+def status_name(key: str | None) -> str:
+    from intake.crm.forms import STATUS_LABELS
+
+    return _named(STATUS_LABELS)(key)
+
+
+def language_name(code: str | None) -> str:
+    return _named(dict(choices.LANGUAGES))(code)
+
+
+_PATTERNS = (
+    (re.compile(r"mailing-house CSV, (\d+) orders"), lambda n: ngettext("mailing-house CSV, %(num)d order", "mailing-house CSV, %(num)d orders", int(n))),
+    (re.compile(r"(\d+) marked as sent"), lambda n: ngettext("%(num)d marked as sent", "%(num)d marked as sent", int(n))),
+)
+
+
+def audit_detail(action: str, detail: str | None) -> str:
+    """An audit entry's detail as staff read it. The system's own words are translated; a reason
+    staff typed (an export's, an erasure's) is shown as they typed it."""
+    if not detail:
+        return ""
+    if action == "change" and detail in EVENT_KINDS:
+        return str(EVENT_KINDS[detail])
+    if action == "withdraw" and detail in ("erased", "hidden"):
+        return _("personal data erased") if detail == "erased" else _("hidden from staff")
+    if action == "erase" and detail == "quarantine: deleted as a robot":
+        return _("quarantine: deleted as a robot")
+    if action == "resend" and (found := re.fullmatch(r"message (\d+) \((.+)\)", detail)):
+        number, what = found.groups()
+        return _("message %(number)s (%(what)s)", number=number, what=_named(MESSAGE_KINDS)(what))
+    for pattern, say in _PATTERNS:
+        if found := pattern.fullmatch(detail):
+            return say(*found.groups())
+    return detail
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        when=when,
+        day_of=day_of,
+        place=place,
+        places=places,
+        status_name=status_name,
+        quarantine_reason=_named(QUARANTINE_REASONS),
+        event_kind=_named(EVENT_KINDS),
+        message_kind=_named(MESSAGE_KINDS),
+        message_status=_named(MESSAGE_STATUSES),
+        role_name=_named(ROLES),
+        language_name=language_name,
+        audit_detail=lambda entry: audit_detail(entry.action, entry.detail),
+    )
