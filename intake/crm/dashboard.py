@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
-from intake import db
+from intake import choices, db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
 from intake.competence import matches
@@ -73,8 +73,9 @@ def _month_number(key: str) -> int:
     return year * 12 + month - 1
 
 
-def tables(f: counts.Figures, names: dict[str, str]) -> list[Table]:
-    """The dashboard's three charts as tables; `names` maps a municipality's slug to its name."""
+def tables(f: counts.Figures, names: dict[str, str], lang: str = "sv") -> list[Table]:
+    """The dashboard's charts as tables; `names` maps a municipality's slug to its name, and countries
+    are named in `lang` (the staff's language)."""
     months = _months(f.registered_by_month, f.moved_by_month, f.orders_by_month)
     sources = sorted(
         set().union(f.registered_by_source, f.moved_by_source, f.orders_by_source),
@@ -90,7 +91,17 @@ def tables(f: counts.Figures, names: dict[str, str]) -> list[Table]:
         counts.UNSURE: _("Not sure yet"),
         counts.UNKNOWN: _("Unknown"),
         counts.NO_SOURCE: _("No campaign source"),
+        counts.NO_ANSWER: _("No answer"),
     }
+    answers = {key: str(text) for key, text in choices.HEARD_FROM}
+    heard = [
+        *(key for key in answers if key in f.registered_by_heard),  # in the form's order
+        *sorted(set(f.registered_by_heard) - set(answers) - {counts.NO_ANSWER}),
+        *((counts.NO_ANSWER,) if counts.NO_ANSWER in f.registered_by_heard else ()),
+    ]
+    country_names = dict(choices.countries(lang))
+    # Most first, then by name as the staff read it.
+    by_country = sorted(f.registered_by_country, key=lambda c: (-f.registered_by_country[c], country_names.get(c, c)))
     return [
         Table(
             "month",
@@ -116,6 +127,23 @@ def tables(f: counts.Figures, names: dict[str, str]) -> list[Table]:
                 for s in sources
             ],
         ),
+        Table(
+            "heard",
+            _("By where they heard of us"),
+            _("Heard of us through"),
+            (_("Households registered"), _("Households moved")),
+            [
+                (answers.get(a) or label.get(a, a), (f.registered_by_heard[a], f.moved_by_heard[a]))
+                for a in heard
+            ],
+        ),
+        Table(
+            "country",
+            _("By country of residence"),
+            _("Country"),
+            (_("Households registered"),),
+            [(country_names.get(c) or label.get(c, c), (f.registered_by_country[c],)) for c in by_country],
+        ),
     ]
 
 
@@ -133,6 +161,15 @@ def key_figures(f: counts.Figures) -> list[tuple[str, str]]:
         (_("Median days to first contact"), "–" if median is None else format_decimal(median)),
         (_("Open follow-ups"), format_decimal(f.open_follow_ups)),
     ]
+
+
+def follow_ups_meaning() -> str:
+    """What "open follow-ups" counts, said on the page under the key figures."""
+    return _(
+        "Open follow-ups: households registered by the end of the day whose follow-up date has come by "
+        "then (overdue or due that day) and that are not settled or closed. They are counted by the "
+        "follow-up date and status each household has now: a date since moved or cleared no longer counts."
+    )
 
 
 def competence_key_figures(c: competence.Competence) -> list[tuple[str, str]]:
@@ -256,7 +293,7 @@ def dashboard():
             else None,
             url_for("crm.figures_csv", chart=t.key, as_of=day),
         )
-        for t in tables(result, _names())
+        for t in tables(result, _names(), _lang())
     ]
     return render_staff(
         "crm/figures.html",
@@ -264,6 +301,7 @@ def dashboard():
         form=form,
         day=day,
         key_figures=key_figures(result),
+        follow_ups_meaning=follow_ups_meaning(),
         charted=charted,
         everything=url_for("crm.figures_csv", as_of=day),
     )
@@ -316,7 +354,7 @@ def figures_csv():
         every = competence_tables(c, _names(), _lang())
     else:
         result = _figures_as_of(form)
-        as_of, every = result.as_of, tables(result, _names())
+        as_of, every = result.as_of, tables(result, _names(), _lang())
     table = next((t for t in every if t.key == chart), None)
     if table is None:
         abort(404)

@@ -4,6 +4,7 @@ which goes to the audit log), and the audit log itself."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
@@ -124,11 +125,17 @@ def audit_log():
         query = query.where(AuditEntry.user_id == params.number(args["user"]))
     if args.get("reference"):
         query = query.where(AuditEntry.reference == args["reference"].strip().upper()[:40])
-    # Whole days in UTC, as the times are stored: a range on the indexed time, on both databases.
+    # Whole days in the region's time zone, as the times are shown, turned into UTC, as they are
+    # stored: a range on the indexed time, on both databases.
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+
+    def start_of(day):
+        return datetime.combine(day, time.min, zone).astimezone(UTC)
+
     if day := params.day(args.get("from")):
-        query = query.where(AuditEntry.at >= datetime.combine(day, time.min, UTC))
+        query = query.where(AuditEntry.at >= start_of(day))
     if day := params.day(args.get("to")):
-        query = query.where(AuditEntry.at < datetime.combine(day + timedelta(days=1), time.min, UTC))
+        query = query.where(AuditEntry.at < start_of(day + timedelta(days=1)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     page = max(1, params.number(args.get("page"), 1))
     entries = session.scalars(

@@ -25,6 +25,7 @@ from intake.models import Household, HouseholdMunicipality, MagazineOrder, utc_d
 
 UNSURE = "unsure"
 NO_SOURCE = "(none)"
+NO_ANSWER = "(no answer)"  # "where did you hear about us" left empty (or from before the form asked)
 UNKNOWN = "(unknown)"  # a move recorded without its destination
 REPORT_HEADER = ("figure", "breakdown", "value")
 
@@ -41,6 +42,8 @@ class HouseholdRecord:
     follow_up_on: date | None
     contact_ssyk: str | None = None  # the SSYK-4 group of each adult's occupation, when it maps to one
     partner_ssyk: str | None = None
+    heard_from: str | None = None  # the form's "where did you hear about us" (choices.HEARD_FROM)
+    country: str | None = None  # of residence (ISO code)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class Figures:
     registered_by_source: Counter = field(default_factory=Counter)
     moved_by_source: Counter = field(default_factory=Counter)
     orders_by_source: Counter = field(default_factory=Counter)
+    registered_by_heard: Counter = field(default_factory=Counter)
+    moved_by_heard: Counter = field(default_factory=Counter)
+    registered_by_country: Counter = field(default_factory=Counter)
     competence: competence.Competence | None = None  # with a plan only
 
     def rows(self) -> list[tuple[str, str, int | float | str]]:
@@ -91,6 +97,9 @@ class Figures:
             ("households registered by source", self.registered_by_source),
             ("households moved by source", self.moved_by_source),
             ("magazine orders by source", self.orders_by_source),
+            ("households registered by where they heard of us", self.registered_by_heard),
+            ("households moved by where they heard of us", self.moved_by_heard),
+            ("households registered by country of residence", self.registered_by_country),
         ):
             out += [(name, key, counter[key]) for key in sorted(counter)]
         if self.competence is not None:
@@ -114,6 +123,9 @@ class Tallies:
     # (the later of the day registered and the follow-up day,): an open follow-up counts from then on.
     follow_ups: Counter = field(default_factory=Counter)
     orders: Counter = field(default_factory=Counter)  # (day ordered, source)
+    heard: Counter = field(default_factory=Counter)  # (day, answer)
+    heard_moves: Counter = field(default_factory=Counter)  # (day, moved on, answer)
+    countries: Counter = field(default_factory=Counter)  # (day, country)
     # Counted only when given the groups some need names (`needed`), and only of the households with
     # such a group; a group no need names is kept as None. (day, contact's group, partner's group,
     # the chosen municipalities sorted) and (day, moved on, moved to, contact's group, partner's group).
@@ -141,6 +153,10 @@ def tally(
             t.first_contacts[h.registered, h.first_contact] += 1
         if h.follow_up_on and h.status not in FINISHED:
             t.follow_ups[max(h.registered, h.follow_up_on),] += 1
+        t.heard[h.registered, h.heard_from] += 1
+        if h.moved_on:
+            t.heard_moves[h.registered, h.moved_on, h.heard_from] += 1
+        t.countries[h.registered, h.country] += 1
     for o in orders:
         t.orders[o.ordered, o.source] += 1
     return t
@@ -190,6 +206,15 @@ def figures_of(t: Tallies, as_of: date, plan: competence.Plan | None = None) -> 
         if day <= as_of and contacted <= as_of:
             contact_days[(contacted - day).days] += n
     f.open_follow_ups = sum(n for (due,), n in t.follow_ups.items() if due <= as_of)
+    for (day, answer), n in t.heard.items():
+        if day <= as_of:
+            f.registered_by_heard[answer or NO_ANSWER] += n
+    for (day, moved_on, answer), n in t.heard_moves.items():
+        if day <= as_of and moved_on <= as_of:
+            f.moved_by_heard[answer or NO_ANSWER] += n
+    for (day, country), n in t.countries.items():
+        if day <= as_of:
+            f.registered_by_country[country or UNKNOWN] += n
     for (day, source), n in t.orders.items():
         if day <= as_of:
             f.orders += n
@@ -256,6 +281,9 @@ def load(session: Session, needed: frozenset[str] = frozenset()) -> Tallies:
             .where(o.quarantine_reason.is_(None))
             .group_by(o.created_on, o.utm_source),
         ),
+        heard=grouped(day, h.heard_from),
+        heard_moves=grouped(day, h.moved_on, h.heard_from, where=[h.moved_on.is_not(None)]),
+        countries=grouped(day, h.country),
         skilled=skilled,
         skilled_moves=skilled_moves,
     )

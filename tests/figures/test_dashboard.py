@@ -117,8 +117,33 @@ def test_the_dashboard_shows_the_numbers_of_the_report(app, coordinator):
         ["magasinet", "2", "1", "1"],
         ["Ingen kampanjkälla", "1", "0", "2"],
     ]
+    # Where they heard of us (answers named as the form names them, in the form's order) and the
+    # country they live in (named in the staff's language, most first): the report's numbers.
+    heard = {"Sociala medier": "social", "Vårt magasin": "magazine", "Inget svar": "(no answer)"}
+    by_heard = tables["Per var de hörde om oss: siffrorna"]
+    assert by_heard == [
+        ["Hörde talas om oss via", "Registrerade hushåll", "Flyttade hushåll"],
+        ["Vårt magasin", "1", "1"],
+        ["Sociala medier", "2", "1"],
+        ["Inget svar", "2", "0"],
+    ]
+    for name, registered, moved in by_heard[1:]:
+        assert int(registered) == value[("households registered by where they heard of us", heard[name])]
+        assert int(moved) == value.get(("households moved by where they heard of us", heard[name]), 0)
+    by_country = tables["Per bosättningsland: siffrorna"]
+    assert by_country == [["Land", "Registrerade hushåll"], ["Sverige", "3"], ["Norge", "1"], ["Tyskland", "1"]]
+    for name, code in (("Sverige", "SE"), ("Norge", "NO"), ("Tyskland", "DE")):
+        assert [name, str(value[("households registered by country of residence", code)])] in by_country
+    # What "open follow-ups" counts is said on the page.
+    assert "Öppna uppföljningar: hushåll" in page.get_data(as_text=True)
+
     # Each chart's CSV holds its table.
-    for caption, chart in (("Per månad: siffrorna", "month"), ("Per kampanjkälla: siffrorna", "source")):
+    for caption, chart in (
+        ("Per månad: siffrorna", "month"),
+        ("Per kampanjkälla: siffrorna", "source"),
+        ("Per var de hörde om oss: siffrorna", "heard"),
+        ("Per bosättningsland: siffrorna", "country"),
+    ):
         assert csv_rows(coordinator.get(f"/crm/figures/export.csv?chart={chart}&as_of=2026-12-31")) == tables[caption]
 
 
@@ -145,15 +170,15 @@ def test_a_stray_ancient_date_adds_one_month_not_two_thousand_years(app, coordin
 def test_every_chart_is_drawn_with_a_name_and_its_numbers(app, coordinator):
     store(app)
     html = coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)
-    assert html.count('role="img"') == 3
+    assert html.count('role="img"') == 5
     assert '<title id="chart-month-title">Per månad</title>' in html
-    assert html.count("download>Ladda ner de här siffrorna (CSV)</a>") == 3
+    assert html.count("download>Ladda ner de här siffrorna (CSV)</a>") == 5
     assert "<script" not in html and "http" not in html.split("<body>")[1].replace("http://www.w3.org/2000/svg", "")
 
 
 def test_an_empty_crm_and_a_bad_day(app, coordinator):
     html = coordinator.get("/crm/figures/").get_data(as_text=True)
-    assert html.count("Inget att visa ännu för den här dagen.") == 3
+    assert html.count("Inget att visa ännu för den här dagen.") == 5
     assert dict(Tables(html).tables["Nyckeltal"])["Registrerade hushåll"] == "0"
     bad = coordinator.get("/crm/figures/?as_of=2026-13-45")
     assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)

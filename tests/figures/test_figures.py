@@ -31,6 +31,9 @@ def test_figures_on_a_known_dataset():
     assert f.registered_by_source == {"facebook": 2, "magasinet": 2, "(none)": 1}
     assert f.moved_by_source == {"facebook": 1, "magasinet": 1}
     assert f.orders_by_month == {"2026-01": 1, "2026-02": 1, "2026-04": 1}
+    assert f.registered_by_heard == {"social": 2, "magazine": 1, "(no answer)": 2}
+    assert f.moved_by_heard == {"social": 1, "magazine": 1}
+    assert f.registered_by_country == {"SE": 3, "NO": 1, "DE": 1}
 
 
 def test_figures_as_of_an_earlier_day():
@@ -38,6 +41,8 @@ def test_figures_as_of_an_earlier_day():
     assert (f.registered, f.moved, f.orders) == (4, 0, 2)
     assert f.median_days_to_first_contact == 2  # 2, 5, 1
     assert f.open_follow_ups == 1
+    assert f.moved_by_heard == {}  # the moves came later
+    assert f.registered_by_heard == {"social": 2, "magazine": 1, "(no answer)": 1}
 
 
 def test_report_command_gives_the_same_numbers(app, tmp_path):

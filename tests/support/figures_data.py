@@ -20,6 +20,8 @@ def h(
     follow=None,
     ssyk=None,
     partner_ssyk=None,
+    heard=None,
+    country="SE",
 ):
     day = date.fromisoformat
     return HouseholdRecord(
@@ -33,13 +35,26 @@ def h(
         follow_up_on=day(follow) if follow else None,
         contact_ssyk=ssyk,
         partner_ssyk=partner_ssyk,
+        heard_from=heard,
+        country=country,
     )
 
 
 # Occupation groups: 2221 (nurses), 5321 (assistant nurses) and 2512 (software developers) are among
 # the national shortage groups the shipped content's municipalities stand on; 1111 (legislators) is not.
 DATASET = [
-    h("2026-01-10", ["are", "berg", "krokom"], "facebook", "moved", "2026-01-12", "are", "2026-05-01", ssyk="2221"),
+    h(
+        "2026-01-10",
+        ["are", "berg", "krokom"],
+        "facebook",
+        "moved",
+        "2026-01-12",
+        "are",
+        "2026-05-01",
+        ssyk="2221",
+        heard="social",
+        country="NO",
+    ),
     h(
         "2026-01-20",
         ["are"],
@@ -49,9 +64,21 @@ DATASET = [
         follow="2026-02-01",
         ssyk="1111",
         partner_ssyk="5321",
+        heard="social",
     ),
     h("2026-02-03", [], None, "new", ssyk="2512"),
-    h("2026-02-14", ["ostersund"], "magasinet", "settled", "2026-02-15", "ostersund", "2026-03-01", ssyk="1111"),
+    h(
+        "2026-02-14",
+        ["ostersund"],
+        "magasinet",
+        "settled",
+        "2026-02-15",
+        "ostersund",
+        "2026-03-01",
+        ssyk="1111",
+        heard="magazine",
+        country="DE",
+    ),
     h("2026-03-01", ["berg"], "magasinet", "closed", "2026-03-10", follow="2026-03-05"),
 ]
 ORDERS = [
@@ -68,7 +95,7 @@ def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
     def _at(day: date | None) -> datetime | None:
         return datetime.combine(day, at, UTC) if day else None
 
-    common = {"form_language": "sv", "privacy_version": "v1", "consented_at": datetime.now(UTC), "country": "SE"}
+    common = {"form_language": "sv", "privacy_version": "v1", "consented_at": datetime.now(UTC)}
     person = {"contact_channel": "email", "contact_language": "sv", "place": "P", "occupation": "O", "timeframe": "6m"}
     with app.app_context():
         s = db.session()
@@ -79,6 +106,8 @@ def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
                 Household(
                     **common,
                     **person,
+                    country=r.country or "SE",
+                    heard_from=r.heard_from,
                     reference=f"H-TEST-{i:04d}",
                     submission_id=f"s{i:016d}",
                     created_at=_at(r.registered),
@@ -100,6 +129,8 @@ def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
             Household(
                 **common,
                 **person,
+                country="SE",
+                heard_from="social",
                 reference="H-QUAR-0000",
                 submission_id="q" * 16,
                 name="Bot",
@@ -114,6 +145,7 @@ def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
             s.add(
                 MagazineOrder(
                     **common,
+                    country="SE",
                     reference=f"M-TEST-{i:04d}",
                     submission_id=f"o{i:016d}",
                     created_at=_at(o.ordered),
@@ -128,6 +160,7 @@ def store(app, households=DATASET, orders=ORDERS, at: time = time()) -> None:
         s.add(
             MagazineOrder(
                 **common,
+                country="SE",
                 reference="M-QUAR-0000",
                 submission_id="q" * 15 + "o",
                 name="Bot",
