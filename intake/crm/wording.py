@@ -3,7 +3,7 @@
 (`TIMEZONE`) where the database keeps UTC. What is stored stays as it is.
 
 The templates use these as filters: `when` and `day_of` (a stored time, local), `place` and
-`places` (municipality slugs), `status_name`, `quarantine_reason`, `message_kind`, `message_status`,
+`places` (municipality slugs), `status_name`, `quarantine_reason`, `message_kind`, `message_status`, `hand_off`,
 `role_name`, `language_name`, `event_kind` and `audit_detail`. A key this module does not know is
 shown as it is: a new kind of step or message reads oddly until it is named here, and nothing is hidden.
 """
@@ -52,6 +52,14 @@ MESSAGE_KINDS = {
     "settled_check": _l("has it settled?"),
     "password_reset": _l("password link"),
     "webhook": _l("hand-off to the other CRM"),
+}
+# What a hand-off to the other CRM told it (its event, kept as the message's subject; WEBHOOKS.md).
+HAND_OFFS = {
+    "household.registered": _l("a new household"),
+    "order.placed": _l("a new magazine order"),
+    "household.status_changed": _l("a change of status"),
+    "household.withdrawn": _l("a withdrawal"),
+    "household.erased": _l("an erasure"),
 }
 MESSAGE_STATUSES = {
     "pending": _l("waiting to be sent"),
@@ -121,7 +129,7 @@ def audit_detail(action: str, detail: str | None) -> str:
         return _("quarantine: deleted as a robot")
     if action == "resend" and (found := re.fullmatch(r"message (\d+) \((.+)\)", detail)):
         number, what = found.groups()
-        return _("message %(number)s (%(what)s)", number=number, what=_named(MESSAGE_KINDS)(what))
+        return _("message %(number)s (%(what)s)", number=number, what=_named(MESSAGE_KINDS | HAND_OFFS)(what))
     for pattern, say in _PATTERNS:
         if found := pattern.fullmatch(detail):
             return say(*found.groups())
@@ -139,6 +147,7 @@ def init_app(app: Flask) -> None:
         event_kind=_named(EVENT_KINDS),
         message_kind=_named(MESSAGE_KINDS),
         message_status=_named(MESSAGE_STATUSES),
+        hand_off=_named(HAND_OFFS),
         role_name=_named(ROLES),
         language_name=language_name,
         audit_detail=lambda entry: audit_detail(entry.action, entry.detail),
