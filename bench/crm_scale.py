@@ -71,6 +71,9 @@ BATCH = 5000
 # the groups the shipped content needs (the region's shortage groups), the rest from all 400 groups
 # of the shipped taxonomy (a fifth of which are needed too). Half the households have a partner.
 MAPPED, IN_NEED, PARTNERED = 0.6, 1 / 3, 0.5
+# Where they heard of us (a fifth left it empty) and where they live: mostly Sweden, some from abroad.
+HEARD = ["magazine", "social", "friends", "event", "search", "news", "employer", "other", None, None]
+COUNTRIES = ["SE"] * 12 + ["NO", "DK", "FI", "DE", "NL", "GB", "US", "ES", "CH", "FR", "PL", "IS"]
 
 
 def occupation_groups() -> tuple[list[str], list[str]]:
@@ -95,6 +98,7 @@ def progress(line: str) -> None:
 def households(n: int, rng: random.Random, owners: list[int]):
     """Rows for the households table and their municipalities, spread over 18 months."""
     jobs = random.Random(2)  # its own sequence: the other columns stay as they were before occupations
+    answers = random.Random(3)  # and the answers and countries theirs
     groups = occupation_groups()
     for i in range(1, n + 1):
         contact = occupation(jobs, groups)
@@ -121,7 +125,8 @@ def households(n: int, rng: random.Random, owners: list[int]):
             "phone": f"070-{twin:07d}",
             "contact_channel": "email",
             "contact_language": "sv",
-            "country": "SE",
+            "country": answers.choice(COUNTRIES),
+            "heard_from": answers.choice(HEARD),
             "place": "Stockholm",
             "occupation": contact["occupation"],
             "occupation_ssyk": contact["ssyk"],
