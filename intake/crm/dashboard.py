@@ -11,7 +11,6 @@ households (bench/CRM_RESULTS.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from babel import numbers
 from flask import abort, request, url_for
@@ -27,7 +26,7 @@ from intake import choices, db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
 from intake.competence import matches
-from intake.crm import bp, csvfile
+from intake.crm import agenda, bp, csvfile
 from intake.crm.access import require_role
 from intake.figures import charts, competence, counts
 from tasteget.occupations import taxonomy
@@ -100,6 +99,7 @@ def tables(f: counts.Figures, names: dict[str, str], lang: str = "sv") -> list[T
         *((counts.NO_ANSWER,) if counts.NO_ANSWER in f.registered_by_heard else ()),
     ]
     country_names = dict(choices.countries(lang))
+    unknown_country = {counts.UNKNOWN: _("Not known (not given, or erased with the personal data)")}
     # Most first, then by name as the staff read it.
     by_country = sorted(f.registered_by_country, key=lambda c: (-f.registered_by_country[c], country_names.get(c, c)))
     return [
@@ -132,17 +132,14 @@ def tables(f: counts.Figures, names: dict[str, str], lang: str = "sv") -> list[T
             _("By where they heard of us"),
             _("Heard of us through"),
             (_("Households registered"), _("Households moved")),
-            [
-                (answers.get(a) or label.get(a, a), (f.registered_by_heard[a], f.moved_by_heard[a]))
-                for a in heard
-            ],
+            [(answers.get(a) or label.get(a, a), (f.registered_by_heard[a], f.moved_by_heard[a])) for a in heard],
         ),
         Table(
             "country",
             _("By country of residence"),
             _("Country"),
             (_("Households registered"),),
-            [(country_names.get(c) or label.get(c, c), (f.registered_by_country[c],)) for c in by_country],
+            [(country_names.get(c) or unknown_country.get(c, c), (f.registered_by_country[c],)) for c in by_country],
         ),
     ]
 
@@ -259,7 +256,7 @@ def _plan() -> competence.Plan:
 
 def _figures_as_of(form: AsOfForm, plan: competence.Plan | None = None) -> counts.Figures:
     needed = plan.needs.all_codes if plan else frozenset()
-    return counts.figures_of(counts.load(db.session(), needed), form.as_of.data or date.today(), plan)
+    return counts.figures_of(counts.load(db.session(), needed), form.as_of.data or agenda.local_today(), plan)
 
 
 def _lang() -> str:
@@ -318,7 +315,7 @@ def competence_figures():
     if not form.validate():
         return render_staff("crm/figures_competence.html", title, form=form, status=422)
     plan = _plan()
-    day = form.as_of.data or date.today()
+    day = form.as_of.data or agenda.local_today()
     c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), day, plan)
     return render_staff(
         "crm/figures_competence.html",
@@ -349,7 +346,7 @@ def figures_csv():
         day = result.as_of.isoformat()
         return csvfile.download(f"figures-{day}.csv", counts.REPORT_HEADER, result.rows())
     if chart in COMPETENCE_TABLES:
-        as_of = form.as_of.data or date.today()
+        as_of = form.as_of.data or agenda.local_today()
         c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), as_of, plan)
         every = competence_tables(c, _names(), _lang())
     else:

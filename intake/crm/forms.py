@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from intake.crm.agenda import local_today  # the region's day (TIMEZONE), not the server's
 from intake.models import EARLIEST_DAY, PIPELINE
 from intake.public.forms import keys_of, select_choices
 
@@ -20,7 +21,7 @@ def within_the_campaign(form, field) -> None:
     rather than stored, where it would stretch the figures over centuries."""
     if field.data is None:
         return
-    latest = date.today() + timedelta(days=366 * YEARS_AHEAD)
+    latest = local_today() + timedelta(days=366 * YEARS_AHEAD)
     if not EARLIEST_DAY <= field.data <= latest:
         raise ValidationError(
             _l("Give a date from %(first)s to %(last)s.", first=EARLIEST_DAY.isoformat(), last=latest.isoformat())
@@ -29,12 +30,12 @@ def within_the_campaign(form, field) -> None:
 
 def not_in_the_future(form, field) -> None:
     """A move is a fact once it has happened: the list and the figures then agree on the same day."""
-    if field.data is not None and field.data > date.today():
+    if field.data is not None and field.data > local_today():
         raise ValidationError(_l("A move is recorded once it has happened; use a follow-up until then."))
 
 
 def not_in_the_past(form, field) -> None:
-    if field.data is not None and field.data < date.today():
+    if field.data is not None and field.data < local_today():
         raise ValidationError(_l("Choose today or a later day: a follow-up is something still to be done."))
 
 

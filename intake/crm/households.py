@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +14,7 @@ from intake import choices, db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
 from intake.competence import conditions, matches
-from intake.crm import bp, params
+from intake.crm import agenda, bp, params
 from intake.crm import needs as skill_needs
 from intake.crm.access import household_or_404, require_role, visible_contacts, visible_households
 from intake.crm.forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
@@ -92,7 +91,7 @@ def households():
         query = query.where(conditions.in_field(args["field"]))
     if args.get("mine"):
         # One's own and, for a guide, those nobody (active) owns: whom the reminders go to too.
-        query = query.where(followup.falls_to(current_user.user), Household.follow_up_on <= date.today())
+        query = query.where(followup.falls_to(current_user.user), Household.follow_up_on <= agenda.local_today())
     session = db.session()
     q = (args.get("q") or "").strip()[:200]
     if q:
@@ -306,6 +305,7 @@ def change_status(reference: str):
         moved_to=form.moved_to.data,
         moved_on=form.moved_on.data,
         closed_reason=form.closed_reason.data,
+        today=agenda.local_today(),
     )
     session.commit()
     return saved(reference)
@@ -330,7 +330,7 @@ def set_follow_up(reference: str):
     form = FollowUpForm()
     if not form.validate_on_submit():
         return _detail(h, follow_form=form, status=422)
-    steps.set_follow_up(session, h, current_user.user, form.follow_up_on.data)
+    steps.set_follow_up(session, h, current_user.user, form.follow_up_on.data, today=agenda.local_today())
     session.commit()
     return saved(reference)
 

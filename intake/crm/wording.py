@@ -111,8 +111,14 @@ def language_name(code: str | None) -> str:
 
 
 _PATTERNS = (
-    (re.compile(r"mailing-house CSV, (\d+) orders"), lambda n: ngettext("mailing-house CSV, %(num)d order", "mailing-house CSV, %(num)d orders", int(n))),
-    (re.compile(r"(\d+) marked as sent"), lambda n: ngettext("%(num)d marked as sent", "%(num)d marked as sent", int(n))),
+    (
+        re.compile(r"mailing-house CSV, (\d+) orders"),
+        lambda n: ngettext("mailing-house CSV, %(num)d order", "mailing-house CSV, %(num)d orders", int(n)),
+    ),
+    (
+        re.compile(r"(\d+) marked as sent"),
+        lambda n: ngettext("%(num)d marked as sent", "%(num)d marked as sent", int(n)),
+    ),
 )
 
 

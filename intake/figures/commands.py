@@ -21,14 +21,16 @@ def report_command(as_of, fmt) -> None:
     """The campaign's figures: households registered and moved, magazine orders, and their breakdowns;
     households with a skill the region needs, and each municipality's target for the year."""
     import datetime as dt
+    from zoneinfo import ZoneInfo
 
     from intake import db, spreadsheet
     from intake.builtsite import content
     from intake.figures import competence, counts
 
     app = intake_app()
-    day = as_of.date() if as_of else dt.date.today()
     with app.app_context():
+        # Today in the region's time zone, as the dashboard's default day.
+        day = as_of.date() if as_of else dt.datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
         plan = competence.plan_of(content.site())
         result = counts.figures_of(counts.load(db.session(), plan.needs.all_codes), day, plan)
     if fmt == "csv":

@@ -248,8 +248,14 @@ def test_the_audit_log_and_timeline_read_as_sentences(office):
     if lang != "sv":
         pytest.skip("the words checked are Swedish")
     audit = Visible(coordinator.get("/crm/audit/").get_data(as_text=True)).text
-    for said in ("CSV till distributören, 3 beställningar", "3 markerade som skickade", "karantän: raderat som robot",
-                 "uppföljningsdatum", "meddelande 8 (en ändrad status)", "personuppgifter raderade"):
+    for said in (
+        "CSV till distributören, 3 beställningar",
+        "3 markerade som skickade",
+        "karantän: raderat som robot",
+        "uppföljningsdatum",
+        "meddelande 8 (en ändrad status)",
+        "personuppgifter raderade",
+    ):
         assert said in audit
     page = Visible(coordinator.get(f"/crm/households/{refs['contacted']}/").get_data(as_text=True)).text
     assert "flytt Åre, 2026-01-02 → Östersund, 2026-01-03" in page

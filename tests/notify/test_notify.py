@@ -497,7 +497,7 @@ def test_a_message_that_keeps_failing_dies_and_the_coordinator_is_told(mail_app,
         assert page.status_code == expected
         if expected == 200:
             html = page.get_data(as_text=True)
-            assert "mover_confirmation" in html and "SMTP: the recipient was refused" in html
+            assert "bekräftelse till den som vill flytta" in html and "SMTP: the recipient was refused" in html
 
 
 def test_one_address_cannot_be_flooded_from_the_form(mail_app, client, rows):

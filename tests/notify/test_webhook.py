@@ -257,7 +257,7 @@ def test_a_refused_delivery_is_given_up_at_once_and_the_coordinator_told(
     assert "Anna" not in alert.body_text and "anna@example.com" not in alert.body_text
 
     page = coordinator.get("/crm/messages/").get_data(as_text=True)
-    assert "Överlämning till det andra CRM:et: household.registered" in page
+    assert "Överlämning till det andra CRM:et: ett nytt hushåll" in page
     assert reference in page and f"HTTP {answer or 401}" in page
     assert "Anna" not in page and "anna@example.com" not in page and "Trondheim" not in page
 
