@@ -198,6 +198,20 @@ class Household(Submission, Base):
             postgresql_where=text(COUNTED),
             sqlite_where=text(COUNTED),
         ),
+        # The figures by where they heard of us (registered, and moved) and by country, grouped in
+        # these indexes' order: each read from a narrow index instead of sorting the wide rows
+        # (a tenth of the time at 100 000 households on SQLite, bench/CRM_RESULTS.md; migration 0015).
+        Index(
+            "ix_households_heard",
+            "created_on",
+            "heard_from",
+            "moved_on",
+            postgresql_where=text(COUNTED),
+            sqlite_where=text(COUNTED),
+        ),
+        Index(
+            "ix_households_country", "created_on", "country", postgresql_where=text(COUNTED), sqlite_where=text(COUNTED)
+        ),
     )
 
     @property

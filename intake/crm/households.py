@@ -28,7 +28,7 @@ from intake.models import (
     User,
     UserMunicipality,
 )
-from intake.notify import followup
+from intake.notify import followup, outbox
 from intake.pipeline import duplicates, steps, triage
 from intake.privacy import audit, erasure
 from intake.public.forms import select_choices
@@ -237,7 +237,10 @@ def _detail(h: Household, status_form=None, note_form=None, follow_form=None, re
         select(HouseholdEvent).where(HouseholdEvent.household_id == h.id).order_by(HouseholdEvent.at.desc())
     ).all()
     sent = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.household_id == h.id).order_by(OutboxMessage.created_at.desc())
+        # The outbox's internal events (e.g. "registered", turned into e-mails by the worker) are no message.
+        select(OutboxMessage)
+        .where(OutboxMessage.household_id == h.id, OutboxMessage.kind.not_in(outbox.EVENT_KINDS))
+        .order_by(OutboxMessage.created_at.desc())
     ).all()
     needs = matches.needs_of(site)
     linked = session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == h.id)).all()

@@ -282,6 +282,7 @@ def test_times_are_shown_in_the_regions_time_zone(app, client, staff):
     page = Visible(coordinator.get(f"/crm/households/{ref}/").get_data(as_text=True)).text
     assert "Anmäld 2026-12-07" in page and "2026-12-07 00:30 anmäld" in page
     assert "2026-12-06" not in page and "23:30" not in page
+    assert "meddelande: (skickat)" not in page  # the outbox's internal event is no message of its own
     listing = Visible(coordinator.get("/crm/households/").get_data(as_text=True)).text
     assert "2026-12-07" in listing and "2026-12-06" not in listing
     with app.app_context():
