@@ -14,7 +14,7 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from intake import db
-from intake.models import CalendarFeed, Household, HouseholdEvent, PrivacyNotice, User, Visit
+from intake.models import AuditEntry, CalendarFeed, Household, HouseholdEvent, PrivacyNotice, User, Visit
 
 from tests.support.intake_helpers import REGISTRATION, hidden_fields, register, staff_login
 
@@ -285,6 +285,13 @@ def test_a_guides_calendar_feed_carries_references_and_links_never_personal_data
     guide.post("/crm/week/calendar/", data={"csrf_token": hidden_fields(page)["csrf_token"], "action": "off"})
     assert week_app.test_client().get(second).status_code == 404
     assert rows(CalendarFeed) == []
+    # Each new address and turning it off is in the audit log, by whom; never the token.
+    trail = [(e.action, e.record, e.detail, e.user_id) for e in rows(AuditEntry) if e.record == "calendar_feed"]
+    me = user_id(rows, anna)
+    assert trail == [("change", "calendar_feed", "new address", me)] * 2 + [
+        ("change", "calendar_feed", "turned off", me)
+    ]
+    assert not any(token in (e.detail or "") for e in rows(AuditEntry))
     assert week_app.test_client().get("/crm/calendar/not-a-token.ics").status_code == 404
 
 
