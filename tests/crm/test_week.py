@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from intake import db
 from intake.models import AuditEntry, CalendarFeed, Household, HouseholdEvent, PrivacyNotice, User, Visit
 
-from tests.support.intake_helpers import REGISTRATION, hidden_fields, register, staff_login
+from tests.support.intake_helpers import REGISTRATION, hidden_fields, old_household_row, register, staff_login
 
 ZONE = "Europe/Stockholm"
 
@@ -313,30 +313,7 @@ def test_the_migration_adds_visits_and_feeds_to_a_database_with_households(unmig
     db.upgrade(engine, "0012")
     now = datetime.now(UTC)
     columns = {c.name for c in Household.__table__.columns if not c.computed and c.name != "id"}
-    row = {
-        "reference": "H-OLD-0001",
-        "submission_id": "s" * 32,
-        "form_language": "sv",
-        "privacy_version": "v1",
-        "consented_at": now,
-        "created_at": now,
-        "contact_channel": "email",
-        "contact_language": "sv",
-        "place": "P",
-        "name": "X",
-        "email": "x@example.com",
-        "timeframe": "6m",
-        "country": "SE",
-        "status": "contacted",
-        "children_count": 0,
-        "children_ages": [],
-        "unsure": False,
-        "seeks": [],
-        "housing_types": [],
-        "legal_basis": "consent",
-        "purpose": "",
-        "follow_up_on": date(2027, 1, 4),
-    }
+    row = old_household_row("H-OLD-0001", now, status="contacted", follow_up_on=date(2027, 1, 4))
     with engine.begin() as connection:
         connection.execute(insert(PrivacyNotice), {"version": "v1", "language": "sv", "text": "x", "first_seen": now})
         connection.execute(insert(Household.__table__).values({k: v for k, v in row.items() if k in columns}))
