@@ -119,8 +119,13 @@ def writing_section(h: Household) -> SimpleNamespace:
     return SimpleNamespace(
         refused=REFUSALS[reason] if reason else None,
         templates=[(slug, m.title.get(g.lang)) for slug, m in site.messages.items()],
-        language="svenska" if (h.contact_language or h.form_language) == "sv" else "English",
+        language=_language(h),
     )
+
+
+def _language(h: Household) -> str:
+    """The language the household is written to, named as the page names it."""
+    return "svenska" if (h.contact_language or h.form_language) == "sv" else "English"
 
 
 def delivery(h: Household) -> dict[str, str]:
@@ -169,7 +174,7 @@ def _page(h: Household, form: WriteForm, site, status: int = 200, notice: str | 
         offer_contacted=h.status == "new",
         templates=[(slug, m.title.get(g.lang)) for slug, m in site.messages.items()],
         chosen=request.args.get("template", ""),
-        language="svenska" if (h.contact_language or h.form_language) == "sv" else "English",
+        language=_language(h),
         notice=notice,
         error=error,
     )
@@ -184,7 +189,7 @@ def _writable(reference: str):
 
 @bp.get("/households/<reference>/write/")
 @login_required
-def write(reference: str):
+def write_to_household(reference: str):
     session, h, refused = _writable(reference)
     site = content.site()
     if refused:
@@ -200,7 +205,7 @@ def write(reference: str):
 @bp.post("/households/<reference>/write/")
 @checks_its_own_fields()  # a control character is answered next to its field, with the message kept
 @login_required
-def send(reference: str):
+def send_to_household(reference: str):
     session, h, refused = _writable(reference)
     site = content.site()
     if refused:  # a page left open while the household withdrew, or a forged request
@@ -218,7 +223,7 @@ def send(reference: str):
         h, current_user.user.email, current_user.user.name, form.subject.data, form.text.data, site
     )
     try:
-        messages.send(
+        sent = messages.send(
             session,
             h,
             current_user.user,
@@ -231,5 +236,5 @@ def send(reference: str):
         form.subject.errors = [_("This subject cannot be sent as an e-mail header.")]
         return _page(h, form, site, status=422)
     session.commit()
-    flash(_("Sent."), "saved")
+    flash(_("Sent.") if sent else _("Sent already: the same message went out moments ago."), "saved")
     return redirect(url_for("crm.household", reference=reference) + "#timeline", 303)

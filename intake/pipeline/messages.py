@@ -10,13 +10,19 @@ in the same step.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.models import Household, OutboxMessage, User, utcnow
+from intake.models import Household, HouseholdEvent, OutboxMessage, User, utcnow
 from intake.pipeline import steps
 from intake.pipeline.timeline import add_event, claim_if_unowned
 
 KIND = "message"  # the timeline's kind of step
+# The same message to the same household again within this time is a second press of "Send" (a slow
+# phone), not a second message: it is not queued twice.
+REPEAT = timedelta(minutes=10)
 
 
 class Refused(Exception):
@@ -59,21 +65,32 @@ def send(
     subject: str,
     text: str,
     mark_contacted: bool = False,
-) -> None:
+) -> bool:
     """Queue `message` (composed by `intake.notify.emails.household_message` from `subject` and
     `text`) for the household, with the step on its timeline; the household's first contact if it had
     none, and marked "contacted" when `mark_contacted` and it is still "new". Raises Refused for a
-    household withdrawn, erased or in quarantine, and ValueError for a message that failed its check."""
+    household withdrawn, erased or in quarantine, and ValueError for a message that failed its check.
+    False (and nothing done) when the same message went to the household moments ago (`REPEAT`)."""
     reason = refusal(household)
     if reason:
         raise Refused(reason)
     if message.status == "dead":
         raise ValueError(message.last_error or "the message failed its check")
+    recorded = timeline_text(subject, text)
+    again = select(HouseholdEvent.id).where(
+        HouseholdEvent.household_id == household.id,
+        HouseholdEvent.kind == KIND,
+        HouseholdEvent.at > utcnow() - REPEAT,
+        HouseholdEvent.text == recorded,
+    )
+    if session.scalar(again.limit(1)) is not None:
+        return False
     message.household = household
     session.add(message)
-    add_event(session, household, user, KIND, None, message.message_id, timeline_text(subject, text))
+    add_event(session, household, user, KIND, None, message.message_id, recorded)
     if mark_contacted and household.status == "new":
         steps.change_status(session, household, user, "contacted")  # first contact, owner, news
     elif household.first_contacted_at is None:
         household.first_contacted_at = utcnow()
         claim_if_unowned(session, household, user)
+    return True

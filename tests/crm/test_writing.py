@@ -129,6 +129,9 @@ def test_a_swedish_household_gets_swedish_and_the_first_message_can_mark_it_cont
     assert re.search(r'<input[^>]*checked[^>]*name="mark_contacted"|<input[^>]*name="mark_contacted"[^>]*checked', page)
     preview = post(guide, reference, page, "preview").get_data(as_text=True)
     assert post(guide, reference, preview, "send").status_code == 303
+    again = post(guide, reference, preview, "send")  # "Send" pressed twice on a slow phone
+    assert "Redan skickat" in guide.get(again.headers["Location"]).get_data(as_text=True)
+    assert len(rows(OutboxMessage, OutboxMessage.kind == "household_message")) == 1
     [h] = rows(Household)
     assert h.status == "contacted" and h.first_contacted_at is not None
     assert h.owner_id == rows(User, User.email == GUIDE)[0].id  # the first to contact it owns it
