@@ -33,6 +33,7 @@ def test_a_guide_writes_to_a_household_and_the_message_arrives(live, app, client
 
     # From the household's page: pick a message to start from.
     writing = page.locator("section[aria-labelledby=writing]")
+    writing.screenshot(path=f"/tmp/write-household-{width}.png")
     writing.get_by_label("Utgå från").select_option(label="Inbjudan till ett besök")
     writing.get_by_role("button", name="Skriv ett meddelande").click()
     page.wait_for_url("**/write/?template=visit-invitation")
@@ -79,4 +80,9 @@ def test_a_guide_writes_to_a_household_and_the_message_arrives(live, app, client
     with open(f"/tmp/write-received-{width}.eml", "wb") as out:
         out.write(received.as_bytes())
     page.reload()
-    assert "skrev till hushållet (skickat)" in page.locator("section[aria-labelledby=timeline]").inner_text()
+    timeline = page.locator("section[aria-labelledby=timeline]")
+    assert "skrev till hushållet (skickat)" in timeline.inner_text()
+    timeline.get_by_text("Meddelandet").click()  # the text, folded away under the subject
+    assert "Would you and the children like" in timeline.inner_text()
+    assert axe_report(page) == ""
+    timeline.screenshot(path=f"/tmp/write-timeline-{width}.png")
