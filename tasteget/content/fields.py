@@ -31,7 +31,7 @@ FILES: list[tuple[str, type[BaseModel], str]] = [
         "content/messages/<slug>.yml",
         Message,
         "One file per message a guide can start from when writing to a household from its page in the "
-        "back office (first contact, a visit invitation, \"has it settled?\"). The guide picks one, edits "
+        'back office (first contact, a visit invitation, "has it settled?"). The guide picks one, edits '
         "the subject and text, and sends it in the household's language, so both languages are required. "
         "Words in braces are filled in when the guide picks the message: "
         + "; ".join(f"`{{{name}}}` {about}" for name, about in PLACEHOLDERS.items())

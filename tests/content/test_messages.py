@@ -78,7 +78,7 @@ BROKEN = [
         "a subject over two lines",
         "  sv: Hej från {campaign} ({reference})\n",
         '  sv: "Hej från {campaign}\\nBcc: x@example.com"\n',
-        "  sv: \"Hej",
+        '  sv: "Hej',
         "subject.sv",
         "a subject is one line: remove the line break",
     ),

@@ -213,7 +213,7 @@ def test_a_withdrawn_household_cannot_be_written_to(mail_app, client, staff, row
     withdraw(mail_app, reference)
     refused = post(coordinator, reference, page, "send")
     assert refused.status_code == 409
-    assert "har dragit tillbaka sin anmälan" in refused.get_data(as_text=True), re.findall(r"error-summary.*?</div>", refused.get_data(as_text=True), re.S)
+    assert "har dragit tillbaka sin anmälan" in refused.get_data(as_text=True)
     assert coordinator.get(f"/crm/households/{reference}/write/").status_code == 409
     household = coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
     assert "Skriv ett meddelande" not in household  # the page offers no writing either
