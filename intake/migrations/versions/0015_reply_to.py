@@ -14,11 +14,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE (SQLite 3.35 or newer drops a column too): a batch operation would copy the
+# outbox on SQLite and lose its expression index on the address (ix_outbox_to_address_lower).
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("reply_to", sa.String(length=254), nullable=True))
+    op.add_column("outbox", sa.Column("reply_to", sa.String(length=254), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_column("reply_to")
+    op.drop_column("outbox", "reply_to")
