@@ -13,6 +13,7 @@ from html import unescape
 import pytest
 from sqlalchemy import update
 
+from intake.crm import writing
 from intake.models import Household, HouseholdEvent, OutboxMessage, User
 from intake.notify import worker
 
@@ -260,3 +261,19 @@ def test_the_export_holds_the_message_and_erasure_removes_it(mail_app, client, g
     after = coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
     assert "Vi ses på fredag" not in after and "skrev till hushållet" in after
     assert coordinator.get(f"/crm/households/{reference}/write/").status_code == 409
+
+
+@pytest.mark.parametrize(
+    "typed, link",
+    [("070-123 45 67", "0701234567"), ("+46 (0)70 123 45 67", "+460701234567"), ("+47 73 12 34 56", "+4773123456")],
+)
+def test_a_phone_number_as_typed_is_a_tel_link_of_its_digits(typed, link):
+    assert writing.tel(typed) == link
+
+
+def test_a_phone_without_digits_is_shown_but_no_link(mail_app, client, guide):
+    reference = register(client, municipalities=["are"])
+    with mail_app.extensions["db_engine"].begin() as connection:  # e.g. imported from the previous CRM
+        connection.execute(update(Household).values(phone="ring mig"))
+    page = guide.get(f"/crm/households/{reference}/").get_data(as_text=True)
+    assert 'href="tel:' not in page and "ring mig" in page
