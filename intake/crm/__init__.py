@@ -17,6 +17,7 @@ and answers.
     wording         what staff read for what is stored: names for slugs and keys, local times
     week, agenda    the week ahead: follow-ups and visits by day (agenda: whose, which days)
     visits          a household's planned visits, on its page
+    writing         writing to a household from its page: a message from the content, edited, previewed, sent
     calendar        each member of staff's private calendar feed (iCalendar)
     forms, params, csvfile  the back office's forms, query strings and CSV downloads
 """
@@ -64,4 +65,5 @@ from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     visits,
     week,
     wording,
+    writing,
 )

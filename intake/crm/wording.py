@@ -4,7 +4,7 @@
 
 The templates use these as filters: `when` and `day_of` (a stored time, local), `place` and
 `places` (municipality slugs), `status_name`, `quarantine_reason`, `message_kind`, `message_status`, `hand_off`,
-`role_name`, `language_name`, `event_kind` and `audit_detail`. A key this module does not know is
+`role_name`, `record_name`, `language_name`, `event_kind` and `audit_detail`. A key this module does not know is
 shown as it is: a new kind of step or message reads oddly until it is named here, and nothing is hidden.
 """
 
@@ -40,9 +40,18 @@ EVENT_KINDS = {
     "quarantine": _l("released from quarantine"),
     "contact": _l("introduced to a contact"),
     "merge": _l("merged with a duplicate"),
+    "message": _l("wrote to the household"),
+}
+# What an audit entry is about (AuditEntry.record), when it names no reference.
+RECORDS = {
+    "household": _l("household"),
+    "order": _l("magazine order"),
+    "orders": _l("magazine orders"),
+    "calendar_feed": _l("calendar feed"),
 }
 MESSAGE_KINDS = {
     "guide_new_household": _l("new household, to its guides"),
+    "household_message": _l("a guide's message to the household"),
     "mover_confirmation": _l("confirmation to the mover"),
     "order_confirmation": _l("order confirmation"),
     "orders_summary": _l("daily summary of orders"),
@@ -131,6 +140,8 @@ def audit_detail(action: str, detail: str | None) -> str:
         return str(EVENT_KINDS[detail])
     if action == "withdraw" and detail in ("erased", "hidden"):
         return _("personal data erased") if detail == "erased" else _("hidden from staff")
+    if action == "change" and detail in ("new address", "turned off"):  # a calendar feed's
+        return _("new address") if detail == "new address" else _("turned off")
     if action == "erase" and detail == "quarantine: deleted as a robot":
         return _("quarantine: deleted as a robot")
     if action == "resend" and (found := re.fullmatch(r"message (\d+) \((.+)\)", detail)):
@@ -155,6 +166,7 @@ def init_app(app: Flask) -> None:
         message_status=_named(MESSAGE_STATUSES),
         hand_off=_named(HAND_OFFS),
         role_name=_named(ROLES),
+        record_name=_named(RECORDS),
         language_name=language_name,
         audit_detail=lambda entry: audit_detail(entry.action, entry.detail),
     )

@@ -74,6 +74,8 @@ ALWAYS = {
     "dead_letter",
     "settled_check",
     "password_reset",
+    "household_message",
+    "calendar_feed",
     "household.registered",
     "household.status_changed",
     "household.withdrawn",
@@ -96,6 +98,9 @@ SWEDISH_TOO = {
     "escalation",
     "webhook",
     "replayed",
+    "orders",
+    "order",
+    "household",
 } - {"status"}  # a Swedish word too
 
 
@@ -160,6 +165,7 @@ def office(request, app, client, staff):
             ("quarantine", "too-fast", None),
             ("contact", None, "Skidskolan"),
             ("merge", "H-0000-0001", household.reference),
+            ("message", None, None),
         ):
             session.add(
                 HouseholdEvent(household_id=household.id, user_id=coordinator_user.id, kind=kind, old=old, new=new)
@@ -173,6 +179,8 @@ def office(request, app, client, staff):
             ("withdraw", "hidden"),
             ("resend", "message 7 (guide_new_household)"),
             ("resend", "message 8 (household.status_changed)"),
+            ("change", "new address"),
+            ("change", "turned off"),
             *(("change", kind) for kind in wording.EVENT_KINDS),
         ):
             session.add(
@@ -185,6 +193,8 @@ def office(request, app, client, staff):
                     detail=detail,
                 )
             )
+        for record in wording.RECORDS:
+            session.add(AuditEntry(actor="staff", user_id=coordinator_user.id, action="change", record=record))
         kinds = [*(set(wording.MESSAGE_KINDS) - {outbox.WEBHOOK}), *(f"webhook {e}" for e in wording.HAND_OFFS)]
         for i, kind in enumerate(kinds):
             kind, _, event = kind.partition(" ")
