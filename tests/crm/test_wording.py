@@ -241,6 +241,7 @@ def test_no_page_shows_a_stored_key(office):
         (coordinator, "/crm/figures/competence/"),
         (coordinator, "/crm/privacy-notices/"),
         (admin, "/crm/accounts/"),
+        (guide, f"/crm/households/{refs['contacted']}/write/"),
     ]
     found = {}
     for who, path in pages:
