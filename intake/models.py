@@ -200,7 +200,7 @@ class Household(Submission, Base):
         ),
         # The figures by where they heard of us (registered, and moved) and by country, grouped in
         # these indexes' order: each read from a narrow index instead of sorting the wide rows
-        # (a tenth of the time at 100 000 households on SQLite, bench/CRM_RESULTS.md; migration 0016).
+        # (a tenth of the time at 100 000 households on SQLite, bench/CRM_RESULTS.md; migration 0017).
         Index(
             "ix_households_heard",
             "created_on",
