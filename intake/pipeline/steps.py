@@ -99,6 +99,34 @@ def add_note(session: Session, household: Household, user: User, text: str) -> N
     add_event(session, household, user, "note", text=text.strip())
 
 
+def _written(note: HouseholdEvent) -> str:
+    return note.at.strftime("%Y-%m-%d %H:%M")
+
+
+def edit_note(session: Session, household: Household, user: User, note: HouseholdEvent, text: str) -> bool:
+    """The note now says `text`; its timeline keeps what it said before ("note_edited": the old text,
+    and when the note was written). False if nothing changed. Erasure removes both texts."""
+    _check_note(household, note)
+    text = text.strip()
+    if text == (note.text or ""):
+        return False
+    add_event(session, household, user, "note_edited", old=_written(note), text=note.text)
+    note.text = text
+    return True
+
+
+def remove_note(session: Session, household: Household, user: User, note: HouseholdEvent) -> None:
+    """The note is gone from the timeline; in its place "note_removed" keeps what it said."""
+    _check_note(household, note)
+    add_event(session, household, user, "note_removed", old=_written(note), text=note.text)
+    session.delete(note)
+
+
+def _check_note(household: Household, note: HouseholdEvent) -> None:
+    if note.kind != "note" or note.household_id != household.id:
+        raise ValueError("not a note of this household")
+
+
 def link_contact(session: Session, household: Household, user: User, contact: Contact) -> bool:
     """Record that the household was introduced to `contact` (shown on both); False if it already was."""
     if session.get(HouseholdContact, (household.id, contact.id)) is not None:
