@@ -109,9 +109,12 @@ def bulk_change():
         # The same page of the list again, the same rows ticked, the error beside the form.
         return listing.list_page(MultiDict(parse_qsl(back)), 422, selected=references, form=form, error=message)
 
-    valid = form.validate_on_submit()
+    form.validate_on_submit()
     if form.csrf_token.errors:
         abort(400)
+    # Only the chosen action's field counts: a date typed and then "hand them over" is no error.
+    unused = form.follow_up_on if action == "owner" else form.owner
+    unused.errors = []
     if not references:
         return refuse(_("Tick at least one household. Nothing was saved."))
     if len(references) > MAX_SELECTED:
@@ -135,7 +138,7 @@ def bulk_change():
         return _export(session, chosen)
     if action == "owner":
         owner = _owner(session, form)
-        if owner is False or not valid:
+        if owner is False or form.owner.errors:
             return refuse()
         misfit = next((h for h in chosen if not _may_own(owner, h)), None)
         if misfit is not None:

@@ -91,6 +91,9 @@ def test_a_follow_up_for_many_is_today_or_later(app, client, staff, rows):
     assert bulk(guide, references, "follow_up", follow_up_on=day.isoformat()).status_code == 303
     assert {h.follow_up_on for h in rows(Household)} == {day}
     assert len(rows(HouseholdEvent, HouseholdEvent.kind == "follow_up")) == 2
+    # A date left in the follow-up field does not stop a hand-over: only the chosen action's field counts.
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    assert bulk(guide, references, "owner", owner="none", follow_up_on=yesterday).status_code == 303
 
 
 def test_nothing_ticked_or_too_many_is_one_clear_message(app, client, staff, rows):
