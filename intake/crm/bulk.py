@@ -59,6 +59,7 @@ class Selection:
     selected: set[str] = field(default_factory=set)
     error: str | None = None
     back: str = ""  # the list's query string, to come back to the same page
+    args: MultiDict = field(default_factory=MultiDict)  # the same, for the pager (no "tick all")
     limit: int = MAX_SELECTED
 
 
@@ -88,7 +89,9 @@ def owner_choices(user: User) -> list[tuple[str, str]]:
 def for_list(args, selected=(), form: BulkForm | None = None, error: str | None = None) -> Selection:
     """The selection form for the list page of `args`; with `?select=all` every row starts ticked."""
     query = [(k, v) for k, v in args.items(multi=True) if k != "select"]
-    return Selection(form=form or _form(), selected=set(selected), error=error, back=urlencode(query))
+    return Selection(
+        form=form or _form(), selected=set(selected), error=error, back=urlencode(query), args=MultiDict(query)
+    )
 
 
 @bp.post("/households/selected/")

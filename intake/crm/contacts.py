@@ -157,7 +157,7 @@ def contact(contact_id: int):
         )
     ).all()
     changes = session.scalars(
-        select(ContactChange).where(ContactChange.contact_id == found.id).order_by(ContactChange.at.desc())
+        select(ContactChange).where(ContactChange.contact_id == found.id).order_by(ContactChange.at, ContactChange.id)
     ).all()
     return render_staff(
         "crm/contact.html",
@@ -169,9 +169,23 @@ def contact(contact_id: int):
         site=content.site(),
         form=form if may_change(found) else None,
         remove_form=FlaskForm(),
-        changes=changes,
+        changes=history(changes, network.snapshot(found)),
         fields=FIELD_LABELS,
     )
+
+
+def history(changes: list[ContactChange], now: dict) -> list[tuple[ContactChange, list[str]]]:
+    """Newest first, each change with the fields it concerned: for an edit those it changed (what
+    they said before is in `change.before`), for a removal every field that said something."""
+    shown, after = [], now
+    for change in reversed(changes):
+        if change.kind == "edited":
+            names = [n for n in FIELD_LABELS if change.before.get(n) != after.get(n)]
+        else:
+            names = [n for n in FIELD_LABELS if change.before.get(n)]
+        shown.append((change, names))
+        after = change.before
+    return shown
 
 
 @bp.post("/contacts/<int:contact_id>/remove/")

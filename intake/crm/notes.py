@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from intake import db
 from intake.builtsite.shell import render_staff
 from intake.crm import bp
 from intake.crm.forms import NoteForm

@@ -111,5 +111,30 @@ def test_every_back_office_page_fits_a_phone(live, app, client, rows):
                 assert frame.get_attribute("tabindex") == "0" and named, (name, path)
                 scrolling.add(name)
         assert axe_report(page) == "", path
+    # A note written, then edited: the edit page, and the timeline with the old text, at phone width.
+    page.goto(f"/crm/households/{h.reference}/")
+    page.get_by_label("Anteckning", exact=True).fill("Ringde, vill besöka i mars.")
+    page.get_by_role("button", name="Lägg till anteckning").click()
+    page.get_by_role("link", name="Ändra eller ta bort anteckningen").first.click()
+    page.wait_for_url("**/notes/*/")
+    assert axe_report(page) == "" and page_width(page) <= PHONE
+    page.get_by_label("Anteckning", exact=True).fill("Ringde, vill besöka i april.")
+    page.get_by_role("button", name="Spara anteckningen").click()
+    page.wait_for_url(f"**/crm/households/{h.reference}/#timeline")
+    timeline = page.locator("#timeline ~ ol").inner_text()
+    assert "anteckningen ändrad" in timeline and "Ringde, vill besöka i mars." in timeline
+    assert axe_report(page) == "" and page_width(page) <= PHONE
+    # A contact added, then edited: its page with the edit form and its history.
+    page.goto("/crm/contacts/")
+    page.get_by_label("Organisation").fill("Skistar")
+    page.get_by_label("Person").fill("Sara Sund")
+    page.get_by_role("button", name="Lägg till kontakten").click()
+    page.wait_for_url("**/crm/contacts/*/")
+    page.get_by_label("Person").fill("Per Pers")
+    page.get_by_role("button", name="Spara kontakten").click()
+    page.wait_for_url("**/crm/contacts/*/")
+    assert page.get_by_role("heading", name="Historik").is_visible()
+    page.screenshot(path=f"/tmp/many-contact-{PHONE}.png", full_page=True)
+    assert axe_report(page) == "" and page_width(page) <= PHONE
     assert too_wide == {}
     assert scrolling <= {"figures", "competence", "week"}  # wide tables of numbers, each scrolling on its own

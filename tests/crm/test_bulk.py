@@ -85,7 +85,7 @@ def test_a_follow_up_for_many_is_today_or_later(app, client, staff, rows):
     past = bulk(guide, references, "follow_up", follow_up_on=(date.today() - timedelta(days=1)).isoformat())
     html = past.get_data(as_text=True)
     assert past.status_code == 422 and "Välj i dag eller en senare dag" in html
-    assert html.count('checked>') >= 2  # the same rows still ticked
+    assert html.count("checked>") >= 2  # the same rows still ticked
     assert all(h.follow_up_on is None for h in rows(Household))
     day = date.today() + timedelta(days=3)
     assert bulk(guide, references, "follow_up", follow_up_on=day.isoformat()).status_code == 303

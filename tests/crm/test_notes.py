@@ -17,7 +17,9 @@ def note_action(client, reference, note_id, what="", **data):
 
 def write_note(client, reference, text):
     token = hidden_fields(client.get(f"/crm/households/{reference}/").get_data(as_text=True))["csrf_token"]
-    assert client.post(f"/crm/households/{reference}/notes/", data={"csrf_token": token, "text": text}).status_code == 303
+    assert (
+        client.post(f"/crm/households/{reference}/notes/", data={"csrf_token": token, "text": text}).status_code == 303
+    )
 
 
 def test_a_note_edited_then_removed_keeps_its_old_texts_on_the_timeline(app, client, staff, rows):
