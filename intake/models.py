@@ -253,6 +253,8 @@ class OutboxMessage(Base):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)  # stable across retries
     to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str | None] = mapped_column(String(200))  # no longer written: To carries the address only
+    # Where replies go, when not to MAIL_FROM: a guide's address on their message to a household.
+    reply_to: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)

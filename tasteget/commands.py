@@ -76,7 +76,7 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
     spaces = sum(len(m.coworking) for m in site.municipalities.values())
     click.echo(
         f"OK: {len(site.municipalities)} municipalities, {spaces} coworking spaces, "
-        f"{len(site.stories)} stories; {len(report.warnings)} warning(s)."
+        f"{len(site.stories)} stories, {len(site.messages)} messages; {len(report.warnings)} warning(s)."
     )
 
 

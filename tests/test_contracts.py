@@ -103,7 +103,8 @@ FIXED_HEADERS = {"Auto-Submitted", "Content-Language", "MIME-Version"}  # record
 
 def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     """Drive each e-mail the product sends through its real path (forms, the worker's events and
-    jobs, the back office), deliver them over SMTP, and return (outbox kind, language, message)."""
+    jobs, the back office, a guide writing to a household), deliver them over SMTP, and return
+    (outbox kind, language, message)."""
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import select
@@ -155,6 +156,16 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     other = app.test_client()
     token = hidden_fields(other.get("/crm/password/forgot/").get_data(as_text=True))["csrf_token"]
     other.post("/crm/password/forgot/", data={"csrf_token": token, "email": "admin@staff.example"})
+    # A guide writes to the household (the Swedish one, in Berg) from its page: previewed, then sent.
+    guide = app.test_client()
+    staff_login(guide, make_staff(app, "guide@berg.example", "guide", ["berg"]))
+    with app.app_context():
+        reference = db.session().scalars(select(Household.reference).order_by(Household.id)).first()
+    write = f"/crm/households/{reference}/write/"
+    message = {"subject": f"Hej från Berg ({reference})", "text": "Hej!\n\nVälkommen hit.", "mark_contacted": "y"}
+    token = hidden_fields(guide.get(write).get_data(as_text=True))["csrf_token"]
+    preview = guide.post(write, data={"csrf_token": token, **message, "action": "preview"}).get_data(as_text=True)
+    assert guide.post(write, data={**hidden_fields(preview), **message, "action": "send"}).status_code == 303
     deliver_all(app)
     outbox = {m.message_id: m for m in rows(OutboxMessage)}
     return [(outbox[m["Message-ID"]].kind, outbox[m["Message-ID"]].language, m) for m in smtp.received]

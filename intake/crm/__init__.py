@@ -18,6 +18,7 @@ and answers.
     undelivered     messages the outbox gave up on, sent again
     week, agenda    the week ahead: follow-ups and visits by day (agenda: whose, which days)
     visits          a household's planned visits, on its page
+    writing         writing to a household from its page: a message from the content, edited, previewed, sent
     calendar        each member of staff's private calendar feed (iCalendar)
     forms, params, csvfile  the back office's forms, query strings and CSV downloads
 """
@@ -65,4 +66,5 @@ from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     undelivered,
     visits,
     week,
+    writing,
 )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from intake import db
 from intake.crm import agenda, bp
 from intake.models import CalendarFeed, User, utcnow
+from intake.privacy import audit
 from intake.web import redaction
 
 FEED_PATH = "/crm/calendar/<token>.ics"
@@ -38,11 +39,13 @@ def issue(session: Session, user: User) -> str:
     token = secrets.token_urlsafe(32)
     session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     session.add(CalendarFeed(user_id=user.id, token_hash=token_hash(token)))
+    audit.record(session, "change", "calendar_feed", None, "new address", user=user)
     return token
 
 
 def revoke(session: Session, user: User) -> None:
     session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    audit.record(session, "change", "calendar_feed", None, "turned off", user=user)
 
 
 def feed_url(token: str) -> str:

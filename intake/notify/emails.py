@@ -36,15 +36,18 @@ def markdown_html(text: str) -> Markup:
     return Markup(markdown(text))
 
 
-def compose(kind: str, to: str, lang: str, subject: str, template: str, **context) -> OutboxMessage:
-    """An e-mail to the address `to` (and no name: address headers carry addresses only), checked as
-    it will be sent: one that fails the check (see `mime.verify`) is stored undelivered with the
-    reason, never queued."""
+def compose(
+    kind: str, to: str, lang: str, subject: str, template: str, reply_to: str | None = None, **context
+) -> OutboxMessage:
+    """An e-mail to the address `to` (and no name: address headers carry addresses only; so does
+    `reply_to`, when replies go elsewhere than MAIL_FROM), checked as it will be sent: one that fails
+    the check (see `mime.verify`) is stored undelivered with the reason, never queued."""
     with force_locale(lang):
         message = OutboxMessage(
             kind=kind,
             message_id=outbox.new_message_id(_domain()),
             to_address=to,
+            reply_to=reply_to,
             language=lang,
             subject=str(subject),
             body_text=render_template(f"mail/{template}.txt", **context),
@@ -295,3 +298,28 @@ def follow_up(session: Session, site, household: Household, kind: str, days: int
         message.household = household
         out.append(message)
     return _told(session, site, out, household.reference)
+
+
+def household_message(household: Household, guide_email: str, guide_name: str, subject: str, text: str, site):
+    """A guide's message to a household, as the guide wrote it (subject and plain text), in the
+    household's contact language: From the campaign (MAIL_FROM), Reply-To the guide's address (an
+    address only), with a footer saying who wrote and why the household hears from us, and how to
+    withdraw. Not yet attached to the household (a preview is composed the same way); its status is
+    "dead" with the reason when it fails the header check."""
+    lang = household.contact_language or household.form_language
+    token = consent.withdrawal_token(current_app.secret_key, household.reference)
+    return compose(
+        outbox.HOUSEHOLD_MESSAGE,
+        household.email,
+        lang,
+        subject,
+        "household_message",
+        reply_to=guide_email,
+        text=text,
+        paragraphs=[block.split("\n") for block in text.split("\n\n") if block.strip()],
+        guide=guide_name,
+        campaign=site.region.campaign,
+        reference=household.reference,
+        privacy_url=public_url(routes.url("privacy", lang)),
+        withdraw_url=public_url(consent.withdraw_path(lang, token)),
+    )

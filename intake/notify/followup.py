@@ -1,8 +1,10 @@
 """Reminders that keep households from going cold: pure date rules, and the job that applies them.
 
-A household not marked contacted within REMINDER_WORKING_DAYS working days reminds its guides (its
-owner, once it has one); ESCALATION_DAYS later the coordinator is told. A household that moved is
-checked on SETTLED_CHECK_DAYS later: its owner is asked whether it has settled.
+A household not contacted within REMINDER_WORKING_DAYS working days reminds its guides (its owner,
+once it has one); ESCALATION_DAYS later the coordinator is told. Contacted means marked so (its
+status has left "new") or written to from the back office (its first contact is recorded), whichever
+comes first. A household that moved is checked on SETTLED_CHECK_DAYS later: its owner is asked
+whether it has settled.
 
 Whose a household's follow-ups are, one rule for the reminders and the back office's list of one's
 follow-ups: its owner's, or, while it has no active owner, every guide's of its municipalities.
@@ -45,7 +47,7 @@ def add_working_days(start: date, days: int) -> date:
 def due(household: Household, today: date, working_days: int, escalation_days: int, settled_days: int) -> list[str]:
     """Which follow-up messages this household is due today: reminder, escalation, settled_check."""
     out = []
-    if household.status == "new" and household.quarantine_reason is None:
+    if household.status == "new" and household.first_contacted_at is None and household.quarantine_reason is None:
         remind_on = add_working_days(household.created_at.date(), working_days)
         if today >= remind_on:
             out.append("reminder")
@@ -72,11 +74,13 @@ def once(session, kind: str, household_id: int) -> bool:
 
 
 def candidates(session, today: date, working_days: int, settled_days: int):
-    """Households that might be due: new ones old enough, and moved ones long enough ago."""
+    """Households that might be due: new ones old enough and not yet contacted (a guide's message is
+    a first contact), and moved ones long enough ago."""
     oldest_new = today - timedelta(days=working_days)
+    not_contacted = (Household.status == "new") & Household.first_contacted_at.is_(None)
     return session.scalars(
         select(Household).where(
-            ((Household.status == "new") & (Household.created_at < datetime.combine(oldest_new, time.min, UTC)))
+            (not_contacted & (Household.created_at < datetime.combine(oldest_new, time.min, UTC)))
             | ((Household.status == "moved") & (Household.moved_on <= today - timedelta(days=settled_days))),
             Household.withdrawn_at.is_(None),  # nobody follows up a withdrawn or erased household
             Household.erased_at.is_(None),

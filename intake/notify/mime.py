@@ -20,6 +20,9 @@ from email.utils import format_datetime, parseaddr
 
 from intake.models import utcnow
 
+# Kinds of message a member of staff wrote (not marked as automatic, replies welcome).
+WRITTEN_BY_STAFF = ("household_message",)
+
 
 class UnsafeMessage(ValueError):
     """A message whose headers would not say exactly what was set: it is never sent. The reason
@@ -34,6 +37,8 @@ class Outgoing:
     body_html: str
     message_id: str
     language: str
+    reply_to: str | None = None  # an address only, like To
+    automatic: bool = True  # False: a person wrote it (a guide's message), so no Auto-Submitted
 
     @classmethod
     def of(cls, message) -> Outgoing:
@@ -45,20 +50,26 @@ class Outgoing:
             message.body_html,
             message.message_id,
             message.language,
+            message.reply_to or None,
+            message.kind not in WRITTEN_BY_STAFF,
         )
 
 
 def build(outgoing: Outgoing, sender: str) -> EmailMessage:
-    """The MIME message: plain text and HTML, marked as automatic, with a stable Message-ID; checked
+    """The MIME message: plain text and HTML, marked as automatic (unless staff wrote it), with a
+    stable Message-ID and a Reply-To when one is set (an address only); checked
     with `verify`, so it raises UnsafeMessage rather than return a message that says anything else."""
     message = EmailMessage()
     name, address = parseaddr(sender)
     _set(message, "From", lambda: Address(display_name=name, addr_spec=address))  # MAIL_FROM, from the operator
     _set(message, "To", lambda: Address(addr_spec=outgoing.to_address))
+    if outgoing.reply_to:
+        _set(message, "Reply-To", lambda: Address(addr_spec=outgoing.reply_to))
     _set(message, "Subject", lambda: outgoing.subject)
     _set(message, "Date", lambda: format_datetime(utcnow()))
     _set(message, "Message-ID", lambda: outgoing.message_id)
-    _set(message, "Auto-Submitted", lambda: "auto-generated")
+    if outgoing.automatic:
+        _set(message, "Auto-Submitted", lambda: "auto-generated")
     message.set_content(outgoing.body_text)
     message.add_alternative(outgoing.body_html, subtype="html")
     # After the body: set_content clears Content-* headers.

@@ -22,6 +22,8 @@ ADDRESS_KINDS = ("mover_confirmation", "order_confirmation")  # sent to addresse
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to_address, until handled
 EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED, PASSWORD_RESET_REQUESTED)
+# A guide's message to a household, written in the back office (Reply-To the guide).
+HOUSEHOLD_MESSAGE = "household_message"
 # A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.
 WEBHOOK = "webhook"
 

@@ -11,6 +11,7 @@ a household once it has come in, as plain functions over a database session.
     triage     the coordinator's choice of municipalities, and a quarantined household released
     duplicates a duplicate merged into the household it repeats; a withdrawn or erased household
                never is
+    messages   a guide's message to a household: the outbox, the timeline, a first contact
 
 Each function takes the session, the household, the acting staff user and the values, adds what
 it changes to the session and leaves the commit to the caller; none reads the request, a form or

@@ -52,28 +52,35 @@ def change_status(
         if status != "new" and household.first_contacted_at is None:
             household.first_contacted_at = utcnow()
             claim_if_unowned(session, household, user)
+    corrected = False
     if status == "moved":
-        _set_move(session, household, user, moved_to, moved_on)
+        corrected = _set_move(session, household, user, moved_to, moved_on) and status == old
     elif status in BEFORE_THE_MOVE:
         _set_move(session, household, user, None, None)
     if status == "closed":
         household.closed_reason = closed_reason.strip()
     if status != old:
         news.tell(session, household, news.StatusChanged(old, status, household.status_changed_at))
+    elif corrected:  # where or when it moved was corrected: told as a change from moved to moved
+        news.tell(session, household, news.StatusChanged(old, status, utcnow()))
 
 
 def _move(moved_to: str | None, moved_on: date | None) -> str | None:
     return f"{moved_to}, {moved_on.isoformat()}" if moved_to and moved_on else None
 
 
-def _set_move(session: Session, household: Household, user: User, moved_to: str | None, moved_on: date | None):
+def _set_move(
+    session: Session, household: Household, user: User, moved_to: str | None, moved_on: date | None
+) -> bool:
     """Where and when the household moved (None, None: it has not), with the change on its timeline
-    ("slug, YYYY-MM-DD" from and to)."""
+    ("slug, YYYY-MM-DD" from and to); True when it changed."""
     before, after = _move(household.moved_to, household.moved_on), _move(moved_to, moved_on)
-    if (household.moved_to, household.moved_on) != (moved_to, moved_on):
-        if before != after:
-            add_event(session, household, user, "move", before, after)
-        household.moved_to, household.moved_on = moved_to, moved_on
+    if (household.moved_to, household.moved_on) == (moved_to, moved_on):
+        return False
+    if before != after:
+        add_event(session, household, user, "move", before, after)
+    household.moved_to, household.moved_on = moved_to, moved_on
+    return True
 
 
 def set_follow_up(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.models import Household, HouseholdContact, HouseholdEvent, OutboxMessage, PrivacyNotice, Visit
+from intake.notify.mime import WRITTEN_BY_STAFF
 from intake.privacy import audit
 
 PERSONAL_FIELDS = (
@@ -110,6 +111,8 @@ def export_household(session: Session, h: Household) -> dict:
                 "created_at": _plain(m.created_at),
                 "status": m.status,
                 "sent_at": _plain(m.sent_at),
+                # What a guide wrote to them, in full (what the system wrote is the same for everyone).
+                **({"text": m.body_text, "reply_to": m.reply_to} if m.kind in WRITTEN_BY_STAFF else {}),
             }
             for m in messages
         ],

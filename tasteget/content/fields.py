@@ -12,10 +12,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from .errors import unwrap
-from .schema import Email, Localized, Municipality, Page, Region, Story, Url
+from .schema import MESSAGE_EXAMPLE, PLACEHOLDERS, Email, Localized, Message, Municipality, Page, Region, Story, Url
 
 FILES: list[tuple[str, type[BaseModel], str]] = [
     ("content/region.yml", Region, "Region-wide settings: one file."),
@@ -28,12 +28,25 @@ FILES: list[tuple[str, type[BaseModel], str]] = [
     ),
     ("content/stories/<slug>.yml", Story, "One file per story of a newcomer or an ambassador."),
     (
+        "content/messages/<slug>.yml",
+        Message,
+        "One file per message a guide can start from when writing to a household from its page in the "
+        'back office (first contact, a visit invitation, "has it settled?"). The guide picks one, edits '
+        "the subject and text, and sends it in the household's language, so both languages are required. "
+        "Words in braces are filled in when the guide picks the message: "
+        + "; ".join(f"`{{{name}}}` {about}" for name, about in PLACEHOLDERS.items())
+        + ". No other placeholder exists: a name or anything else someone typed is never filled in.",
+    ),
+    (
         "content/pages/<name>.<lang>.md",
         Page,
         "The privacy notice (`privacy.sv.md`, `privacy.en.md`) and the accessibility statement "
         "(`accessibility.sv.md`, `accessibility.en.md`): front matter between `---` lines, then Markdown.",
     ),
 ]
+
+# Files shown with a whole example, after their fields.
+WHOLE_FILES = {"content/messages/<slug>.yml": MESSAGE_EXAMPLE}
 
 
 def type_name(annotation: Any) -> str:
@@ -81,6 +94,15 @@ def _quoted(value: Any) -> Any:
         return [_quoted(v) for v in value]
     if isinstance(value, str) and value.replace(".", "").replace("-", "").isdigit():
         return DoubleQuotedScalarString(value)
+    return value
+
+
+def _literal(value: Any) -> Any:
+    """The example's data with text of several lines as a block (`|`), as content writes it."""
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
     return value
 
 
@@ -160,4 +182,7 @@ def markdown() -> str:
         lines.append("")
         for field, block in examples(model):
             lines += [f"Example of `{field}`:", "", "```yaml", block.rstrip("\n"), "```", ""]
+        if path in WHOLE_FILES:
+            block = example_block([], _literal(WHOLE_FILES[path]))
+            lines += ["A whole file, e.g. `first-contact.yml`:", "", "```yaml", block.rstrip("\n"), "```", ""]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from ..occupations import barometer
 from . import needs, yamlfile
 from .errors import Problem, field_path, problems_from
-from .schema import PLACEHOLDER_DOMAINS, AltText, Image, Localized, Municipality, Page, Region, Story
+from .schema import PLACEHOLDER_DOMAINS, AltText, Image, Localized, Message, Municipality, Page, Region, Story
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGS = ("sv", "en")
@@ -53,6 +53,8 @@ class Site:
     bodies: dict[str, Body]
     stories: dict[str, Story]
     pages: dict[str, TextPage]
+    # The messages a guide starts from when writing to a household (`content/messages/<slug>.yml`).
+    messages: dict[str, Message] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,10 +188,17 @@ class _Loader:
             else:
                 stories[slug] = story
 
+        messages = {}
+        for slug, path in self.slugged(self.root / "messages").items():
+            message = self.model(path, Message)
+            if message is not None:
+                messages[slug] = message
+
         pages = self.pages = {name: self.page(name) for name in REQUIRED_PAGES}
         if self.errors or region is None:
             return None
-        return Site(region, dict(sorted(municipalities.items(), key=lambda kv: kv[1].name)), bodies, stories, pages)
+        ordered = dict(sorted(municipalities.items(), key=lambda kv: kv[1].name))
+        return Site(region, ordered, bodies, stories, pages, messages)
 
     def page(self, name: str) -> TextPage:
         page = TextPage()

@@ -409,3 +409,99 @@ class Page(Model):
     title: Text = Field(description="Page title.")
     description: Text = Field(description="One sentence for search engines and shared links.")
     updated: date | None = Field(None, description="Date last reviewed, as YYYY-MM-DD.", examples=["2026-11-27"])
+
+
+# Message templates ---------------------------------------------------------------------------------
+
+# What a message template may fill in: facts the back office holds that are safe to write into a
+# message (no free text a mover or a member of staff typed, such as a household's name or a note).
+PLACEHOLDERS = {
+    "reference": "the household's reference, e.g. H-ABCD-EFGH",
+    "guide": "the name of the guide who writes",
+    "municipalities": "the names of the municipalities the household chose (the region's name when not sure yet)",
+    "region": "the region's name (`name` in region.yml)",
+    "campaign": "the campaign's name (`campaign` in region.yml)",
+}
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+MESSAGE_SUBJECT_MAX = 150
+MESSAGE_TEXT_MAX = 5000
+
+
+def _placeholders(value: str) -> str:
+    unknown = [name for name in PLACEHOLDER.findall(value) if name not in PLACEHOLDERS]
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+        raise ValueError(f'unknown placeholder "{{{unknown[0]}}}": use one of {known}')
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip() or "\r" in value:
+        raise ValueError("a subject is one line: remove the line break")
+    if len(value.strip()) > MESSAGE_SUBJECT_MAX:
+        raise ValueError(f"a subject has at most {MESSAGE_SUBJECT_MAX} characters, this one {len(value.strip())}")
+    return value.strip()
+
+
+def _not_too_long(value: str) -> str:
+    if len(value) > MESSAGE_TEXT_MAX:
+        raise ValueError(f"a message has at most {MESSAGE_TEXT_MAX} characters, this one {len(value)}")
+    return value
+
+
+MessageLine = Annotated[str, AfterValidator(_nonblank), AfterValidator(_one_line), AfterValidator(_placeholders)]
+MessageBody = Annotated[str, AfterValidator(_nonblank), AfterValidator(_not_too_long), AfterValidator(_placeholders)]
+
+
+class MessageSubject(Localized):
+    """A message's subject in both languages: a household is written to in the language it chose."""
+
+    sv: MessageLine = Field(description="Swedish subject, one line.")
+    en: MessageLine = Field(description="English subject, one line; required.")
+
+
+class MessageText(Localized):
+    """A message's text in both languages (plain text: a blank line between paragraphs)."""
+
+    sv: MessageBody = Field(description="Swedish text (plain text, not Markdown).")
+    en: MessageBody = Field(description="English text; required.")
+
+
+# A whole message file, as the field reference shows it.
+MESSAGE_EXAMPLE = {
+    "title": {"sv": "Första kontakten", "en": "First contact"},
+    "subject": {
+        "sv": "Välkommen till {region} ({reference})",
+        "en": "Welcome to {region} ({reference})",
+    },
+    "text": {
+        "sv": "Hej!\n\nJag heter {guide} och är inflyttarvägledare i {municipalities}. När passar det att vi "
+        "pratar en stund?\n\nVänliga hälsningar\n{guide}\n",
+        "en": "Hello,\n\nMy name is {guide} and I am the relocation guide in {municipalities}. When would "
+        "it suit you to talk for a while?\n\nBest wishes\n{guide}\n",
+    },
+}
+
+
+class Message(Model):
+    """`content/messages/<slug>.yml`: a message a guide starts from when writing to a household from
+    the back office, and edits before sending."""
+
+    title: Localized = Field(description="What the guide picks from the list, e.g. “First contact”.")
+    subject: MessageSubject = Field(
+        description=f"The e-mail's subject: one line of at most {MESSAGE_SUBJECT_MAX} characters, in both languages."
+    )
+    text: MessageText = Field(
+        description=(
+            f"The e-mail's text: plain text of at most {MESSAGE_TEXT_MAX} characters, in both languages; each "
+            "paragraph on one line, a blank line between paragraphs (a line break is kept as it is)."
+        )
+    )
+
+    def fill(self, lang: str, values: dict[str, str]) -> tuple[str, str]:
+        """The subject and text in `lang`, their placeholders filled in from `values`."""
+
+        def filled(template: str) -> str:
+            return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+        return filled(self.subject.get(lang)), filled(self.text.get(lang)).strip("\n")

@@ -14,9 +14,9 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from intake import db
-from intake.models import CalendarFeed, Household, HouseholdEvent, PrivacyNotice, User, Visit
+from intake.models import AuditEntry, CalendarFeed, Household, HouseholdEvent, PrivacyNotice, User, Visit
 
-from tests.support.intake_helpers import REGISTRATION, hidden_fields, register, staff_login
+from tests.support.intake_helpers import REGISTRATION, hidden_fields, old_household_row, register, staff_login
 
 ZONE = "Europe/Stockholm"
 
@@ -285,6 +285,13 @@ def test_a_guides_calendar_feed_carries_references_and_links_never_personal_data
     guide.post("/crm/week/calendar/", data={"csrf_token": hidden_fields(page)["csrf_token"], "action": "off"})
     assert week_app.test_client().get(second).status_code == 404
     assert rows(CalendarFeed) == []
+    # Each new address and turning it off is in the audit log, by whom; never the token.
+    trail = [(e.action, e.record, e.detail, e.user_id) for e in rows(AuditEntry) if e.record == "calendar_feed"]
+    me = user_id(rows, anna)
+    assert trail == [("change", "calendar_feed", "new address", me)] * 2 + [
+        ("change", "calendar_feed", "turned off", me)
+    ]
+    assert not any(token in (e.detail or "") for e in rows(AuditEntry))
     assert week_app.test_client().get("/crm/calendar/not-a-token.ics").status_code == 404
 
 
@@ -306,30 +313,7 @@ def test_the_migration_adds_visits_and_feeds_to_a_database_with_households(unmig
     db.upgrade(engine, "0012")
     now = datetime.now(UTC)
     columns = {c.name for c in Household.__table__.columns if not c.computed and c.name != "id"}
-    row = {
-        "reference": "H-OLD-0001",
-        "submission_id": "s" * 32,
-        "form_language": "sv",
-        "privacy_version": "v1",
-        "consented_at": now,
-        "created_at": now,
-        "contact_channel": "email",
-        "contact_language": "sv",
-        "place": "P",
-        "name": "X",
-        "email": "x@example.com",
-        "timeframe": "6m",
-        "country": "SE",
-        "status": "contacted",
-        "children_count": 0,
-        "children_ages": [],
-        "unsure": False,
-        "seeks": [],
-        "housing_types": [],
-        "legal_basis": "consent",
-        "purpose": "",
-        "follow_up_on": date(2027, 1, 4),
-    }
+    row = old_household_row("H-OLD-0001", now, status="contacted", follow_up_on=date(2027, 1, 4))
     with engine.begin() as connection:
         connection.execute(insert(PrivacyNotice), {"version": "v1", "language": "sv", "text": "x", "first_seen": now})
         connection.execute(insert(Household.__table__).values({k: v for k, v in row.items() if k in columns}))

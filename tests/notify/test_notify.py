@@ -6,6 +6,7 @@ import random
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -375,6 +376,26 @@ def test_the_header_check_passes_a_real_message():
     message = mime.build(outgoing, "Region Jämtland Härjedalen <noreply@region.example>")
     assert [str(a) for a in message["To"].addresses] == ["kund@example.com"]
     assert message["Subject"] == outgoing.subject
+
+
+@pytest.mark.parametrize(
+    "reply_to",
+    ["guide@are.example\r\nBcc: everyone@example.com", "Anna <guide@are.example>", "a@b.example, c@d.example"],
+)
+def test_a_reply_to_is_one_address_and_nothing_else(reply_to):
+    """A guide's message carries their address as Reply-To: a line break, a name or a second address
+    in it never reaches a header."""
+    outgoing = mime.Outgoing("kund@example.com", "Hej", "Hej", "<p>Hej</p>", "<x@y>", "sv", reply_to, automatic=False)
+    with pytest.raises(mime.UnsafeMessage, match="Reply-To"):
+        mime.build(outgoing, "noreply@region.example")
+
+
+def test_a_message_staff_wrote_has_its_reply_to_and_is_not_marked_automatic():
+    outgoing = mime.Outgoing("kund@example.com", "Hej", "Hej", "<p>Hej</p>", "<x@y>", "sv", "guide@are.example", False)
+    message = mime.build(outgoing, "Region <noreply@region.example>")
+    assert [str(a) for a in message["Reply-To"].addresses] == ["guide@are.example"]
+    assert message["Auto-Submitted"] is None
+    assert mime.build(replace(outgoing, automatic=True), "noreply@region.example")["Auto-Submitted"] == "auto-generated"
 
 
 def test_smtp_down_then_back_every_message_delivered_exactly_once(mail_app, client, rows, smtp):

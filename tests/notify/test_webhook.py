@@ -166,6 +166,17 @@ def test_a_status_change_in_the_back_office_is_handed_off(webhook_app, client, r
     # Saving the form again with the same status is not a change.
     act(coordinator, reference, "status", status="moved", moved_to="are", moved_on="2026-06-01")
     assert len(webhooks(rows)) == 2
+    # Correcting where and when it moved is: told as moved → moved with the corrected move.
+    act(coordinator, reference, "status", status="moved", moved_to="berg", moved_on="2026-06-03")
+    hand_off(webhook_app)
+    corrected = receiver.processed[-1]
+    assert len(receiver.processed) == 3 and corrected["type"] == "household.status_changed"
+    assert {k: corrected["data"][k] for k in ("old_status", "new_status", "moved_to", "moved_on")} == {
+        "old_status": "moved",
+        "new_status": "moved",
+        "moved_to": "berg",
+        "moved_on": "2026-06-03",
+    }
 
 
 def test_receiver_down_for_a_while_retries_with_backoff_then_delivers_with_the_same_key(

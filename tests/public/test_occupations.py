@@ -5,7 +5,6 @@ fields are; the names the autocomplete suggests; export, erasure and the migrati
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +17,7 @@ from intake.privacy import erasure
 from intake.privacy.export import export_household
 from intake.public import occupations
 
-from tests.support.intake_helpers import REGISTRATION, errors_in, submit
+from tests.support.intake_helpers import REGISTRATION, errors_in, old_household_row, submit
 
 REGISTER = {"sv": "/registrera/", "en": "/en/register/"}
 NURSE = "bXNH_MNX_dUR"  # "Sjuksköterska, grundutbildad", SSYK 2221
@@ -235,34 +234,13 @@ def test_the_migration_keeps_existing_rows_and_makes_occupation_optional(unmigra
     engine = db.make_engine(unmigrated_database_url)
     db.upgrade(engine, "0011")
     now = datetime.now(UTC)
-    row = {
-        "form_language": "sv",
-        "privacy_version": "v1",
-        "consented_at": now,
-        "created_at": now,
-        "contact_channel": "email",
-        "contact_language": "sv",
-        "place": "P",
-        "name": "X",
-        "email": "x@example.com",
-        "timeframe": "6m",
-        "country": "SE",
-        "status": "new",
-        "children_count": 0,
-        "children_ages": [],
-        "unsure": False,
-        "seeks": [],
-        "housing_types": [],
-        "legal_basis": "consent",
-        "purpose": "",
-    }
     old = Household.__table__
     columns = [c for c in old.columns if not c.name.startswith(("occupation_", "partner_occupation_"))]
     columns = [c for c in columns if not c.computed and c.name != "id"]
     with engine.begin() as connection:
         connection.execute(insert(PrivacyNotice), {"version": "v1", "language": "sv", "text": "x", "first_seen": now})
         for reference, occupation in (("H-ONE", "Snickare"), ("H-TWO", "")):
-            values = {**row, "reference": reference, "submission_id": reference * 4, "occupation": occupation}
+            values = old_household_row(reference, now, occupation=occupation)
             connection.execute(insert(old).values({c.name: values.get(c.name) for c in columns if c.name in values}))
     db.upgrade(engine)
     assert db.is_current(engine)
@@ -279,9 +257,7 @@ def test_the_migration_keeps_existing_rows_and_makes_occupation_optional(unmigra
         assert kept == {"H-ONE": ("Snickare", None, now.date()), "H-TWO": ("", None, now.date())}
         session.add(
             Household(
-                **{k: v for k, v in row.items() if k != "created_at"},
-                reference="H-NEW",
-                submission_id=uuid.uuid4().hex,
+                **{k: v for k, v in old_household_row("H-NEW", now).items() if k != "created_at"},
                 occupation=None,
                 occupation_ssyk="2221",
             )

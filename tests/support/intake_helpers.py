@@ -202,3 +202,32 @@ def service_with_coordinator(tmp_path: Path, built_site: Path, **settings: str) 
     )
     assert added.returncode == 0, added.stderr
     return env
+
+
+def old_household_row(reference: str, at, **changes) -> dict:
+    """A household row as a migration test inserts it into an older schema: the columns every
+    version has had, registered `at`; the caller drops the keys its schema lacks."""
+    return {
+        "reference": reference,
+        "submission_id": (reference * 8)[:32],
+        "form_language": "sv",
+        "privacy_version": "v1",
+        "consented_at": at,
+        "created_at": at,
+        "contact_channel": "email",
+        "contact_language": "sv",
+        "place": "P",
+        "name": "X",
+        "email": "x@example.com",
+        "timeframe": "6m",
+        "country": "SE",
+        "status": "new",
+        "children_count": 0,
+        "children_ages": [],
+        "unsure": False,
+        "seeks": [],
+        "housing_types": [],
+        "legal_basis": "consent",
+        "purpose": "",
+        **changes,
+    }
