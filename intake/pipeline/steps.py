@@ -69,9 +69,7 @@ def _move(moved_to: str | None, moved_on: date | None) -> str | None:
     return f"{moved_to}, {moved_on.isoformat()}" if moved_to and moved_on else None
 
 
-def _set_move(
-    session: Session, household: Household, user: User, moved_to: str | None, moved_on: date | None
-) -> bool:
+def _set_move(session: Session, household: Household, user: User, moved_to: str | None, moved_on: date | None) -> bool:
     """Where and when the household moved (None, None: it has not), with the change on its timeline
     ("slug, YYYY-MM-DD" from and to); True when it changed."""
     before, after = _move(household.moved_to, household.moved_on), _move(moved_to, moved_on)
