@@ -370,7 +370,7 @@ class HouseholdEvent(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # status, note, owner, follow_up
+    kind: Mapped[str] = mapped_column(String(20))  # status, note, note_edited, note_removed, owner, …
     old: Mapped[str | None] = mapped_column(String(200))
     new: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(Text)
@@ -410,10 +410,31 @@ class Contact(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Removed from the network: no longer listed nor offered, its page and history kept.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def label(self) -> str:
         return " – ".join(p for p in (self.organisation, self.person) if p) or f"#{self.id}"
+
+
+CONTACT_FIELDS = ("kind", "organisation", "person", "role", "municipality", "email", "phone", "notes")
+
+
+class ContactChange(Base):
+    """A network contact edited or removed: what it said before (`before`: its CONTACT_FIELDS), by
+    whom and when, shown on its page."""
+
+    __tablename__ = "contact_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # edited | removed
+    before: Mapped[dict] = mapped_column(JSON)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
 
 
 class HouseholdContact(Base):

@@ -5,6 +5,8 @@ and answers.
     auth            logging in and out, sessions kept on the server, the second factor
     access          who may see which household or contact: the one rule, in the query layer
     households      the list, one household, and what staff do to it (through `pipeline`)
+    bulk            many households at once, ticked on the list: an owner, a follow-up, a CSV
+    notes           a household's notes edited or removed, the old text kept on its timeline
     needs           occupations against the skill needs: a household's, and the households matching them
     contacts        the partner network
     orders          magazine orders: the list, the mailing house's CSV, marking them sent
@@ -52,11 +54,13 @@ def init_app(app: Flask) -> None:
 from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     admin,
     auth,
+    bulk,
     calendar,
     contacts,
     dashboard,
     households,
     needs,
+    notes,
     orders,
     password_reset,
     privacy,

@@ -47,9 +47,10 @@ def household_or_404(session, user: User, reference: str) -> Household:
     return household
 
 
-def visible_contacts(user: User) -> Select:
-    """Guides see their municipalities' contacts and the region-wide ones; the coordinator all."""
-    query = select(Contact)
+def visible_contacts(user: User, removed: bool = False) -> Select:
+    """Guides see their municipalities' contacts and the region-wide ones; the coordinator all. With
+    `removed`, those removed from the network too (their page keeps their history)."""
+    query = select(Contact) if removed else select(Contact).where(Contact.removed_at.is_(None))
     if user.role == "coordinator":
         return query
     if user.role == "guide":

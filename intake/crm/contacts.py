@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -16,7 +16,8 @@ from intake.builtsite import content
 from intake.builtsite.shell import render_staff
 from intake.crm import bp
 from intake.crm.access import require_role, visible_contacts, visible_households
-from intake.models import CONTACT_KINDS, Contact, Household, HouseholdContact
+from intake.models import CONTACT_KINDS, Contact, ContactChange, Household, HouseholdContact
+from intake.pipeline import network
 from intake.public.forms import select_choices
 
 KIND_LABELS = {
@@ -27,6 +28,18 @@ KIND_LABELS = {
     "ambassador": _l("Ambassador"),
     "village_contact": _l("Village contact"),
     "other": _l("Other"),
+}
+
+
+FIELD_LABELS = {
+    "kind": _l("Kind"),
+    "organisation": _l("Organisation"),
+    "person": _l("Person"),
+    "role": _l("Role"),
+    "municipality": _l("Municipality"),
+    "email": _l("E-mail"),
+    "phone": _l("Phone"),
+    "notes": _l("Notes"),
 }
 
 
@@ -107,18 +120,85 @@ def contacts():
     )
 
 
-@bp.get("/contacts/<int:contact_id>/")
+def may_change(contact: Contact) -> bool:
+    """The coordinator changes any contact, a guide those of their own municipalities."""
+    return contact.removed_at is None and (
+        current_user.role == "coordinator" or contact.municipality in current_user.municipality_slugs
+    )
+
+
+def _found(session, contact_id: int) -> Contact:
+    found = session.scalar(visible_contacts(current_user.user, removed=True).where(Contact.id == contact_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/contacts/<int:contact_id>/", methods=["GET", "POST"])
 @login_required
 def contact(contact_id: int):
     require_role("guide", "coordinator")
     session = db.session()
-    found = session.scalar(visible_contacts(current_user.user).where(Contact.id == contact_id))
-    if found is None:
-        abort(404)
+    found = _found(session, contact_id)
+    form = ContactForm(data=network.snapshot(found))
+    form.municipality.choices = _municipality_choices()
+    if request.method == "POST":
+        if not may_change(found):
+            abort(404)
+        if form.validate_on_submit():
+            if network.edit(session, found, current_user.user, form.data):
+                session.commit()
+            flash(_("Saved."), "saved")
+            return redirect(url_for("crm.contact", contact_id=found.id), 303)
     visible_ids = visible_households(current_user.user).with_only_columns(Household.id)
     links = session.scalars(
         select(HouseholdContact).where(
             HouseholdContact.contact_id == found.id, HouseholdContact.household_id.in_(visible_ids)
         )
     ).all()
-    return render_staff("crm/contact.html", found.label, c=found, links=links, kinds=KIND_LABELS, site=content.site())
+    changes = session.scalars(
+        select(ContactChange).where(ContactChange.contact_id == found.id).order_by(ContactChange.at, ContactChange.id)
+    ).all()
+    return render_staff(
+        "crm/contact.html",
+        found.label,
+        status=422 if form.errors else 200,
+        c=found,
+        links=links,
+        kinds=KIND_LABELS,
+        site=content.site(),
+        form=form if may_change(found) else None,
+        remove_form=FlaskForm(),
+        changes=history(changes, network.snapshot(found)),
+        fields=FIELD_LABELS,
+    )
+
+
+def history(changes: list[ContactChange], now: dict) -> list[tuple[ContactChange, list[str]]]:
+    """Newest first, each change with the fields it concerned: for an edit those it changed (what
+    they said before is in `change.before`), for a removal every field that said something."""
+    shown, after = [], now
+    for change in reversed(changes):
+        if change.kind == "edited":
+            names = [n for n in FIELD_LABELS if change.before.get(n) != after.get(n)]
+        else:
+            names = [n for n in FIELD_LABELS if change.before.get(n)]
+        shown.append((change, names))
+        after = change.before
+    return shown
+
+
+@bp.post("/contacts/<int:contact_id>/remove/")
+@login_required
+def remove_contact(contact_id: int):
+    require_role("guide", "coordinator")
+    session = db.session()
+    found = _found(session, contact_id)
+    if not may_change(found):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    network.remove(session, found, current_user.user)
+    session.commit()
+    flash(_("Saved."), "saved")
+    return redirect(url_for("crm.contact", contact_id=found.id), 303)

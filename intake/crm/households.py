@@ -15,6 +15,7 @@ from intake.builtsite import content
 from intake.builtsite.shell import render_staff
 from intake.competence import conditions, matches
 from intake.crm import agenda, bp, params
+from intake.crm import bulk as bulk_form
 from intake.crm import needs as skill_needs
 from intake.crm.access import household_or_404, require_role, visible_contacts, visible_households
 from intake.crm.forms import STATUS_LABELS, FollowUpForm, NoteForm, OwnerForm, ReasonForm, StatusForm
@@ -62,7 +63,12 @@ def home():
 @login_required
 def households():
     require_role("guide", "coordinator")
-    args = request.args
+    return list_page(request.args)
+
+
+def list_page(args, status: int = 200, **bulk):
+    """The list for `args` (a query string's values); `bulk`: what the selection form shows again
+    after a refused change (the ticked references, its errors; see `crm.bulk`)."""
     query = visible_households(current_user.user)
     if args.get("status") in STATUS_LABELS:
         query = query.where(Household.status == args["status"])
@@ -122,6 +128,7 @@ def households():
     return render_staff(
         "crm/households.html",
         _("Households"),
+        status=status,
         rows=rows,
         total=total,
         page=page,
@@ -133,6 +140,7 @@ def households():
         seeks=choices.SEEKS,
         groups=_group_choices(needs, args.get("ssyk")),
         fields=[(f.code, f"{f.code} {f.name(g.lang)}") for f in taxonomy.load().fields()],
+        bulk=bulk_form.for_list(args, **bulk),
     )
 
 

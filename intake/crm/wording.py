@@ -11,7 +11,7 @@ shown as it is: a new kind of step or message reads oddly until it is named here
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask
 from flask_babel import format_datetime, ngettext
@@ -31,6 +31,8 @@ QUARANTINE_REASONS = {
 EVENT_KINDS = {
     "status": _l("status"),
     "note": _l("note"),
+    "note_edited": _l("note edited"),
+    "note_removed": _l("note removed"),
     "owner": _l("owner"),
     "move": _l("move"),
     "visit": _l("visit"),
@@ -79,8 +81,14 @@ MESSAGE_STATUSES = {
 ROLES = {"guide": _l("Guide"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
 
 
-def when(moment: datetime | None) -> str:
-    """A stored time (UTC; naive from SQLite) as the region reads it: "2026-12-07 00:30"."""
+def when(moment: datetime | str | None) -> str:
+    """A stored time (UTC; naive from SQLite) as the region reads it: "2026-12-07 00:30". A time the
+    timeline keeps as text ("2026-12-06 23:30", in UTC: when an edited note was written) too."""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.strptime(moment, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        except ValueError:
+            return moment
     return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else "–"
 
 
@@ -142,6 +150,8 @@ def audit_detail(action: str, detail: str | None) -> str:
         return _("personal data erased") if detail == "erased" else _("hidden from staff")
     if action == "change" and detail in ("new address", "turned off"):  # a calendar feed's
         return _("new address") if detail == "new address" else _("turned off")
+    if action == "export" and detail == "selection from the list, CSV":
+        return _("selection from the list, CSV")
     if action == "erase" and detail == "quarantine: deleted as a robot":
         return _("quarantine: deleted as a robot")
     if action == "resend" and (found := re.fullmatch(r"message (\d+) \((.+)\)", detail)):

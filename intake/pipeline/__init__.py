@@ -6,7 +6,8 @@ a household once it has come in, as plain functions over a database session.
     news       telling whoever must hear of a change (the other CRM's webhook, the guides' e-mails,
                the registration told anew), in one place, for the caller's transaction
     steps      status (first contact, where and when it moved, why it closed), follow-up day, owner,
-               note, a contact it was introduced to
+               note (edited or removed, the old text kept), a contact it was introduced to
+    network    a partner-network contact edited or removed, what it said before kept
     triage     the coordinator's choice of municipalities, and a quarantined household released
     duplicates a duplicate merged into the household it repeats; a withdrawn or erased household
                never is

@@ -69,9 +69,7 @@ def _move(moved_to: str | None, moved_on: date | None) -> str | None:
     return f"{moved_to}, {moved_on.isoformat()}" if moved_to and moved_on else None
 
 
-def _set_move(
-    session: Session, household: Household, user: User, moved_to: str | None, moved_on: date | None
-) -> bool:
+def _set_move(session: Session, household: Household, user: User, moved_to: str | None, moved_on: date | None) -> bool:
     """Where and when the household moved (None, None: it has not), with the change on its timeline
     ("slug, YYYY-MM-DD" from and to); True when it changed."""
     before, after = _move(household.moved_to, household.moved_on), _move(moved_to, moved_on)
@@ -104,6 +102,34 @@ def set_owner(session: Session, household: Household, user: User, owner: User | 
 
 def add_note(session: Session, household: Household, user: User, text: str) -> None:
     add_event(session, household, user, "note", text=text.strip())
+
+
+def _written(note: HouseholdEvent) -> str:
+    return note.at.strftime("%Y-%m-%d %H:%M")
+
+
+def edit_note(session: Session, household: Household, user: User, note: HouseholdEvent, text: str) -> bool:
+    """The note now says `text`; its timeline keeps what it said before ("note_edited": the old text,
+    and when the note was written). False if nothing changed. Erasure removes both texts."""
+    _check_note(household, note)
+    text = text.strip()
+    if text == (note.text or ""):
+        return False
+    add_event(session, household, user, "note_edited", old=_written(note), text=note.text)
+    note.text = text
+    return True
+
+
+def remove_note(session: Session, household: Household, user: User, note: HouseholdEvent) -> None:
+    """The note is gone from the timeline; in its place "note_removed" keeps what it said."""
+    _check_note(household, note)
+    add_event(session, household, user, "note_removed", old=_written(note), text=note.text)
+    session.delete(note)
+
+
+def _check_note(household: Household, note: HouseholdEvent) -> None:
+    if note.kind != "note" or note.household_id != household.id:
+        raise ValueError("not a note of this household")
 
 
 def link_contact(session: Session, household: Household, user: User, contact: Contact) -> bool:

@@ -87,8 +87,12 @@ def listed(coordinator) -> dict[str, str]:
     page = coordinator.get("/crm/households/").get_data(as_text=True)
     found = {}
     for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]:
-        cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
-        found[cells[0]] = re.sub(r"\s+", " ", cells[3])
+        # Each cell under its column's name (data-label); the first, the row's checkbox, has none.
+        cells = {
+            label: unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for label, c in re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row, re.S)
+        }
+        found[cells["Referens"]] = re.sub(r"\s+", " ", cells["Status"])
     return found
 
 
@@ -171,7 +175,7 @@ def test_a_follow_up_in_the_past_is_refused_with_a_clear_message(app, client, st
 
 def mine(client) -> set[str]:
     page = client.get("/crm/households/?mine=1").get_data(as_text=True)
-    return set(re.findall(r'<td><a href="/crm/households/([^/]+)/">', page))
+    return set(re.findall(r'<td[^>]*><a href="/crm/households/([^/]+)/">', page))
 
 
 def reminded(app, reference: str) -> set[str]:

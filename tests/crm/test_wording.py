@@ -166,6 +166,8 @@ def office(request, app, client, staff):
             ("contact", None, "Skidskolan"),
             ("merge", "H-0000-0001", household.reference),
             ("message", None, None),
+            ("note_edited", "2026-12-06 23:30", None),
+            ("note_removed", "2026-12-06 23:30", None),
         ):
             session.add(
                 HouseholdEvent(household_id=household.id, user_id=coordinator_user.id, kind=kind, old=old, new=new)
@@ -180,6 +182,7 @@ def office(request, app, client, staff):
             ("resend", "message 7 (guide_new_household)"),
             ("resend", "message 8 (household.status_changed)"),
             ("change", "new address"),
+            ("export", "selection from the list, CSV"),
             ("change", "turned off"),
             *(("change", kind) for kind in wording.EVENT_KINDS),
         ):

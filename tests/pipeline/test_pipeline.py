@@ -225,3 +225,41 @@ def test_follow_up_owner_and_notes_are_steps_in_the_timeline(app, client, rows):
     assert [(e.detail, e.actor, e.user_id) for e in changes] == [
         (kind, "staff", coordinator.id) for kind in ("follow_up", "owner", "note", "owner")
     ]
+
+
+def test_a_note_edited_or_removed_keeps_its_old_text_and_only_a_note_of_its_own_household(app, client, rows):
+    reference = register(client, municipalities=["are"])
+    other = register(client, email="other@example.com", municipalities=["are"])
+    with acting(app, "guide", "are") as (session, guide):
+        h = household(session, reference)
+        steps.add_note(session, h, guide, "  Första texten. ")
+        session.commit()
+        note = session.scalar(select(HouseholdEvent).where(HouseholdEvent.kind == "note"))
+        assert steps.edit_note(session, h, guide, note, "Första texten.") is False  # the same after trimming
+        assert steps.edit_note(session, h, guide, note, "Andra texten.") is True
+        with pytest.raises(ValueError):
+            steps.remove_note(session, household(session, other), guide, note)
+        steps.remove_note(session, h, guide, note)
+        session.commit()
+    events = [(e.kind, e.text) for e in rows(HouseholdEvent)]
+    assert events == [("note_edited", "Första texten."), ("note_removed", "Andra texten.")]
+
+
+def test_a_contact_edited_or_removed_keeps_what_it_said(app, rows):
+    from intake.models import ContactChange
+    from intake.pipeline import network
+
+    with acting(app, "coordinator") as (session, coordinator):
+        contact = Contact(kind="employer", organisation="Skistar", person="Sara Sund")
+        session.add(contact)
+        session.commit()
+        values = {**network.snapshot(contact), "person": " Per Pers "}
+        assert network.edit(session, contact, coordinator, network.snapshot(contact)) is False
+        assert network.edit(session, contact, coordinator, values) is True
+        network.remove(session, contact, coordinator)
+        network.remove(session, contact, coordinator)  # removed once
+        session.commit()
+    [kept] = rows(Contact)
+    assert kept.person == "Per Pers" and kept.removed_at is not None
+    changes = rows(ContactChange)
+    assert [(c.kind, c.before["person"]) for c in changes] == [("edited", "Sara Sund"), ("removed", "Per Pers")]
