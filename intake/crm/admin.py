@@ -3,7 +3,7 @@ deactivate them. The same as the `tasteget user` commands."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -44,6 +44,7 @@ def account_list():
         else:
             resets.send_link(session, user, current_app.config["ACCOUNT_INVITE_HOURS"] * 60)
             session.commit()
+            flash(_("Saved."), "saved")
             return redirect(url_for("crm.account_list"), 303)
     return render_staff(
         "crm/accounts.html",
@@ -65,4 +66,5 @@ def account_deactivate(user_id: int):
     if not FlaskForm().validate_on_submit() or user is None or user.id == current_user.id:
         abort(422)
     users.deactivate(session, user)
+    flash(_("Saved."), "saved")
     return redirect(url_for("crm.account_list"), 303)

@@ -92,6 +92,7 @@ def contacts():
         )
         session.add(contact)
         session.commit()
+        flash(_("Saved."), "saved")
         return redirect(url_for("crm.contact", contact_id=contact.id), 303)
     query = visible_contacts(current_user.user)
     q = (request.args.get("q") or "").strip()[:200]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -97,4 +97,5 @@ def mark_orders_sent():
         )
         audit.record(session, "change", "orders", None, f"{len(ids)} marked as sent")
         session.commit()
+    flash(_("Saved."), "saved")
     return redirect(url_for("crm.orders"), 303)

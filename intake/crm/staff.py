@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -41,4 +41,5 @@ def reassign():
         abort(422)
     if steps.hand_over_all(session, source, target, current_user.user):
         session.commit()
+    flash(_("Saved."), "saved")
     return redirect(url_for("crm.staff"), 303)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import abort, g, redirect, url_for
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -83,7 +83,7 @@ def plan_visit(reference: str):
         form.note.data,
     )
     session.commit()
-    return redirect(url_for("crm.household", reference=reference) + "#visits", 303)
+    return households.saved(reference, "#visits")
 
 
 @bp.post("/households/<reference>/visits/<int:visit_id>/cancel/")
@@ -95,4 +95,4 @@ def cancel_visit(reference: str, visit_id: int):
         abort(422)
     visits.cancel(session, h, current_user.user, visit)
     session.commit()
-    return redirect(url_for("crm.household", reference=reference) + "#visits", 303)
+    return households.saved(reference, "#visits")

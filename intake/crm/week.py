@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -107,6 +107,7 @@ def calendar_address():
     if action == "off":
         calendar.revoke(session, current_user.user)
         session.commit()
+        flash(_("Saved."), "saved")
         return redirect(url_for("crm.week") + "#calendar", 303)
     token = calendar.issue(session, current_user.user)
     session.commit()

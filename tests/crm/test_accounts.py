@@ -31,6 +31,7 @@ def test_admins_manage_accounts_in_the_back_office(app, staff, rows):
         },
     )
     assert added.status_code == 303
+    assert '<p class="saved" role="status">Sparat.</p>' in admin.get("/crm/accounts/").get_data(as_text=True)
     [user] = rows(User, User.email == "ny@are.example")
     assert user.municipality_slugs == ["are"] and user.password_hash is None
     [invite] = [m for m in rows(OutboxMessage) if m.kind == "password_reset"]

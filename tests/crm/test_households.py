@@ -255,6 +255,7 @@ def test_a_leaving_guides_households_are_handed_over_in_one_action(app, client, 
     )
     assert response.status_code == 303
     assert [h.owner_id for h in rows(Household)] == [target] * 3
+    assert '<p class="saved" role="status">Sparat.</p>' in coordinator.get("/crm/staff/").get_data(as_text=True)
     assert guide.get("/crm/staff/").status_code == 404  # coordinator only
 
 

@@ -43,7 +43,10 @@ def test_export_the_unsent_orders_and_mark_them_sent(app, client, rows):
     assert coordinator.post("/crm/orders/sent/", data={"csrf_token": token, "order": exported}).status_code == 303
     sent = [o for o in rows(MagazineOrder) if o.sent_at is not None]
     assert len(sent) == 3
-    assert "1 beställning väntar på att skickas" in coordinator.get("/crm/orders/").get_data(as_text=True)
+    after = coordinator.get("/crm/orders/").get_data(as_text=True)
+    assert "1 beställning väntar på att skickas" in after
+    assert '<p class="saved" role="status">Sparat.</p>' in after  # the change answered, once
+    assert "Sparat." not in coordinator.get("/crm/orders/").get_data(as_text=True)
 
 
 def test_only_the_coordinator_sees_orders(app, client):
