@@ -9,15 +9,16 @@ withdrawn, erased or quarantined household has nothing due.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager, load_only
 
 from intake.crm.access import visible_households
 from intake.models import Household, User, Visit
+from intake.notify import followup
 
 OVERDUE_SHOWN = 50  # the overdue follow-ups listed (nearest first); the page says how many there are
 MOST = 5000  # follow-ups or visits in one answer at most: a guard, far above a real week's
@@ -33,13 +34,21 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
+def start_of(day: date) -> datetime:
+    """When `day` begins in the region's time zone, in UTC as times are stored: whole local days as a
+    range on a stored time, on both databases (a day of a clock change is 23 or 25 hours)."""
+    return datetime.combine(day, time.min, ZoneInfo(current_app.config["TIMEZONE"])).astimezone(UTC)
+
+
 def _households(user: User, owner: int | str | None):
     """The rule as conditions on Household: whose follow-ups and visits `user` gets."""
     conditions = []
     if user.role != "coordinator" or owner == MINE:
-        conditions.append(or_(Household.owner_id == user.id, Household.owner_id.is_(None)))
+        # The reminders' rule, as "My follow-ups due" on the list: their own, and for a guide those
+        # with no active owner (none, or one whose account was deactivated).
+        conditions.append(followup.falls_to(user))
     elif owner == NOBODY:
-        conditions.append(Household.owner_id.is_(None))
+        conditions.append(followup.without_active_owner())
     elif owner is not None:
         conditions.append(Household.owner_id == owner)
     conditions += [
@@ -162,4 +171,12 @@ def by_owner(session: Session, user: User, first: date, last: date) -> dict[int 
     )
     for owner, n in session.execute(visits):
         counts.setdefault(owner, Counts()).visits = n
+    # A deactivated account's households are nobody's now (`followup.unowned`): counted as such.
+    gone = set(session.scalars(select(User.id).where(User.active.is_(False), User.id.in_(list(counts)))))
+    for owner in gone:
+        moved, nobody = counts.pop(owner), counts.setdefault(None, Counts())
+        nobody.overdue += moved.overdue
+        nobody.visits += moved.visits
+        for day, n in moved.days.items():
+            nobody.days[day] = nobody.days.get(day, 0) + n
     return counts

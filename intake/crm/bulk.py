@@ -6,7 +6,6 @@ household this user may not see changes nothing. A plain form around the list: n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, flash, redirect, request, url_for
@@ -21,7 +20,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from intake import db
-from intake.crm import bp, csvfile
+from intake.crm import agenda, bp, csvfile, wording
 from intake.crm import households as listing
 from intake.crm.access import require_role, visible_households
 from intake.crm.forms import not_in_the_past, within_the_campaign
@@ -160,7 +159,7 @@ def bulk_change():
         if form.follow_up_on.errors:
             return refuse()
         for h in chosen:
-            steps.set_follow_up(session, h, user, form.follow_up_on.data)
+            steps.set_follow_up(session, h, user, form.follow_up_on.data, today=agenda.local_today())
     session.commit()
     flash(ngettext("Saved: %(num)d household", "Saved: %(num)d households", len(chosen)), "saved")
     return redirect(url_for("crm.households") + (f"?{back}" if back else ""), 303)
@@ -196,12 +195,12 @@ def _export(session, chosen: list[Household]):
             h.name,
             h.email,
             h.phone or "",
-            ", ".join(h.municipality_slugs),
-            h.status,
+            wording.places(h.municipality_slugs) if h.municipality_slugs else "",
+            wording.status_name(h.status),
             h.owner.name if h.owner else "",
             h.follow_up_on.isoformat() if h.follow_up_on else "",
-            h.created_at.date().isoformat(),
+            wording.day_of(h.created_at),  # the region's day, as the list shows it
         ]
         for h in chosen
     )
-    return csvfile.download(f"households-{date.today().isoformat()}.csv", CSV_COLUMNS, rows)
+    return csvfile.download(f"households-{agenda.local_today().isoformat()}.csv", CSV_COLUMNS, rows)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from intake.crm.agenda import local_today  # the region's day (TIMEZONE), not the server's
 from intake.models import EARLIEST_DAY, PIPELINE
@@ -72,7 +72,12 @@ class StatusForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Note"), [InputRequired(_l("Fill in this field.")), Length(max=5000)])
+    # Spaces alone are no note: stripped first, then required (as the note's edit page does).
+    text = TextAreaField(
+        _l("Note"),
+        [DataRequired(_l("Fill in this field.")), Length(max=5000)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
 
 
 class FollowUpForm(FlaskForm):

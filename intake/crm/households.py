@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import Date, Text, cast, func, or_, select
+from sqlalchemy import Text, cast, func, or_, select
 
 from intake import choices, db
 from intake.builtsite import content
@@ -51,6 +52,15 @@ def _visible(reference: str):
     return session, household_or_404(session, current_user.user, reference)
 
 
+def _recordable(reference: str):
+    """As `_visible`, for adding what staff write (notes, visits, contacts): an erased household's
+    personal data is gone, and nothing new that erasure would have removed is recorded on it (409)."""
+    session, h = _visible(reference)
+    if h.erased_at is not None:
+        abort(409)
+    return session, h
+
+
 @bp.get("/")
 @login_required
 def home():
@@ -82,11 +92,11 @@ def list_page(args, status: int = 200, **bulk):
         query = query.where(cast(Household.seeks, Text).contains(f'"{args["seeks"]}"'))
     if args.get("source"):
         query = query.where(Household.utm_source == args["source"][:200])
-    for name, op in (("from", "__ge__"), ("to", "__le__")):
-        day = params.day(args.get(name))
-        if day:
-            # Typed as a date: PostgreSQL compares date with date, not with text.
-            query = query.where(getattr(func.date(Household.created_at, type_=Date), op)(day))
+    # Registered from and to whole days in the region's time zone, as the list shows the days.
+    if day := params.day(args.get("from")):
+        query = query.where(Household.created_at >= agenda.start_of(day))
+    if day := params.day(args.get("to")):
+        query = query.where(Household.created_at < agenda.start_of(day + timedelta(days=1)))
     site = content.site()
     needs = matches.needs_of(site)
     if args.get("need"):
@@ -97,7 +107,12 @@ def list_page(args, status: int = 200, **bulk):
         query = query.where(conditions.in_field(args["field"]))
     if args.get("mine"):
         # One's own and, for a guide, those nobody (active) owns: whom the reminders go to too.
-        query = query.where(followup.falls_to(current_user.user), Household.follow_up_on <= agenda.local_today())
+        # Closed households have nothing left to follow up (nor in the week ahead or the feed).
+        query = query.where(
+            followup.falls_to(current_user.user),
+            Household.follow_up_on <= agenda.local_today(),
+            Household.status != "closed",
+        )
     session = db.session()
     q = (args.get("q") or "").strip()[:200]
     if q:
@@ -325,7 +340,7 @@ def change_status(reference: str):
 @bp.post("/households/<reference>/notes/")
 @login_required
 def add_note(reference: str):
-    session, h = _visible(reference)
+    session, h = _recordable(reference)
     form = NoteForm()
     if not form.validate_on_submit():
         return _detail(h, note_form=form, status=422)
@@ -403,7 +418,7 @@ def review_quarantine(reference: str):
 @login_required
 def link_contact(reference: str):
     """Record that the household was introduced to a contact; shown on both."""
-    session, h = _visible(reference)
+    session, h = _recordable(reference)
     form = FlaskForm()
     contact_id = request.form.get("contact", type=params.number)
     found = session.scalar(visible_contacts(current_user.user).where(Contact.id == contact_id)) if contact_id else None

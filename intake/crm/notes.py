@@ -12,14 +12,14 @@ from sqlalchemy import select
 from intake.builtsite.shell import render_staff
 from intake.crm import bp
 from intake.crm.forms import NoteForm
-from intake.crm.households import _visible, saved
+from intake.crm.households import _recordable, saved
 from intake.models import HouseholdEvent
 from intake.pipeline import steps
 
 
 def _note(reference: str, note_id: int):
     """The session, the household and its note, if this user may change it (404 otherwise)."""
-    session, h = _visible(reference)
+    session, h = _recordable(reference)
     note = session.scalar(
         select(HouseholdEvent).where(
             HouseholdEvent.id == note_id, HouseholdEvent.household_id == h.id, HouseholdEvent.kind == "note"

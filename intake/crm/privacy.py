@@ -3,8 +3,7 @@ which goes to the audit log), and the audit log itself."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 
 from intake import db
 from intake.builtsite.shell import render_staff
-from intake.crm import bp, params
+from intake.crm import agenda, bp, params
 from intake.crm.access import require_role
 from intake.crm.forms import EraseForm, ReasonForm
 from intake.crm.households import _detail, _visible, saved
@@ -127,15 +126,10 @@ def audit_log():
         query = query.where(AuditEntry.reference == args["reference"].strip().upper()[:40])
     # Whole days in the region's time zone, as the times are shown, turned into UTC, as they are
     # stored: a range on the indexed time, on both databases.
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-
-    def start_of(day):
-        return datetime.combine(day, time.min, zone).astimezone(UTC)
-
     if day := params.day(args.get("from")):
-        query = query.where(AuditEntry.at >= start_of(day))
+        query = query.where(AuditEntry.at >= agenda.start_of(day))
     if day := params.day(args.get("to")):
-        query = query.where(AuditEntry.at < start_of(day + timedelta(days=1)))
+        query = query.where(AuditEntry.at < agenda.start_of(day + timedelta(days=1)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     page = max(1, params.number(args.get("page"), 1))
     entries = session.scalars(

@@ -68,7 +68,7 @@ def visits_section(h: Household) -> SimpleNamespace:
 @bp.post("/households/<reference>/visits/")
 @login_required
 def plan_visit(reference: str):
-    session, h = households._visible(reference)
+    session, h = households._recordable(reference)
     form = VisitForm()
     if not form.validate_on_submit():
         g.visit_form = form

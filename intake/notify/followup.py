@@ -30,8 +30,13 @@ def falls_to(user: User) -> ColumnElement[bool]:
     `user` may see (`intake.crm.access`): those they own, and for a guide those with no active owner."""
     if user.role != "guide":
         return Household.owner_id == user.id
+    return or_(Household.owner_id == user.id, without_active_owner())
+
+
+def without_active_owner() -> ColumnElement[bool]:
+    """`unowned` as a condition on Household: no owner, or one whose account was deactivated."""
     gone = select(User.id).where(User.active.is_(False))
-    return or_(Household.owner_id == user.id, Household.owner_id.is_(None), Household.owner_id.in_(gone))
+    return or_(Household.owner_id.is_(None), Household.owner_id.in_(gone))
 
 
 def add_working_days(start: date, days: int) -> date:

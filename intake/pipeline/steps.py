@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from intake.models import PIPELINE, Contact, Household, HouseholdContact, HouseholdEvent, User, utcnow
 from intake.pipeline import news
 from intake.pipeline.timeline import add_event, claim_if_unowned, set_owner_field
+from intake.privacy import audit
 
 # A household taken back to one of these was not moved after all: its move is forgotten (on its
 # timeline), so the list and the figures never call it moved. Settled and closed keep the move.
@@ -81,11 +82,10 @@ def _set_move(session: Session, household: Household, user: User, moved_to: str 
     return True
 
 
-def set_follow_up(
-    session: Session, household: Household, user: User, day: date | None, today: date | None = None
-) -> None:
-    """The day to follow the household up next (None: none planned); never before `today`."""
-    if day is not None and day < (today or date.today()):
+def set_follow_up(session: Session, household: Household, user: User, day: date | None, *, today: date) -> None:
+    """The day to follow the household up next (None: none planned); never before `today`, the
+    region's day (a caller must say which: the server's own date may be another)."""
+    if day is not None and day < today:
         raise ValueError(PAST_FOLLOW_UP)
     if day != household.follow_up_on:
         add_event(session, household, user, "follow_up", str(household.follow_up_on or ""), str(day or ""))
@@ -146,10 +146,13 @@ def hand_over_all(session: Session, source: User, target: User, user: User) -> i
     timeline; how many moved."""
     if source.id == target.id or not target.active:
         raise ValueError("hand over to another, active account")
-    ids = list(session.scalars(select(Household.id).where(Household.owner_id == source.id)))
+    found = session.execute(select(Household.id, Household.reference).where(Household.owner_id == source.id)).all()
+    ids = [i for i, _ in found]
     if ids:
         session.execute(update(Household).where(Household.id.in_(ids)).values(owner_id=target.id))
         session.add_all(
             HouseholdEvent(household_id=i, user_id=user.id, kind="owner", old=source.name, new=target.name) for i in ids
         )
+        for _, reference in found:  # in the audit log like every change, by reference
+            audit.record(session, "change", "household", reference, "owner", user=user)
     return len(ids)

@@ -90,9 +90,9 @@ def test_a_follow_up_in_the_past_is_refused(app, client, rows):
     with acting(app, "guide", "are") as (session, guide):
         h = household(session, reference)
         with pytest.raises(ValueError, match="past"):
-            steps.set_follow_up(session, h, guide, TODAY - timedelta(days=1))
-        steps.set_follow_up(session, h, guide, TODAY)
-        steps.set_follow_up(session, h, guide, None)
+            steps.set_follow_up(session, h, guide, TODAY - timedelta(days=1), today=TODAY)
+        steps.set_follow_up(session, h, guide, TODAY, today=TODAY)
+        steps.set_follow_up(session, h, guide, None, today=TODAY)
         session.commit()
     assert [(e.old, e.new) for e in rows(HouseholdEvent, HouseholdEvent.kind == "follow_up")] == [
         ("", str(TODAY)),
