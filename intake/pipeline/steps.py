@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from intake.models import PIPELINE, Contact, Household, HouseholdContact, HouseholdEvent, User, utcnow
+from intake.models import (
+    PIPELINE,
+    Contact,
+    Household,
+    HouseholdContact,
+    HouseholdEvent,
+    HouseholdMunicipality,
+    User,
+    utcnow,
+)
 from intake.pipeline import news
 from intake.pipeline.timeline import add_event, claim_if_unowned, set_owner_field
 from intake.privacy import audit
@@ -141,11 +150,28 @@ def link_contact(session: Session, household: Household, user: User, contact: Co
     return True
 
 
+class NotTheirs(ValueError):
+    """Some of the households are of no municipality the new owner is a guide of."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} of the households are not in the new owner's municipalities")
+        self.count = count
+
+
 def hand_over_all(session: Session, source: User, target: User, user: User) -> int:
     """Every household `source` owns goes to `target` (a guide leaving), each with the step on its
     timeline; how many moved."""
     if source.id == target.id or not target.active:
         raise ValueError("hand over to another, active account")
+    if target.role == "guide":  # a guide owns only households of their municipalities (as on the list)
+        theirs = select(HouseholdMunicipality.household_id).where(
+            HouseholdMunicipality.municipality.in_(target.municipality_slugs)
+        )
+        misfits = session.scalar(
+            select(func.count(Household.id)).where(Household.owner_id == source.id, Household.id.not_in(theirs))
+        )
+        if misfits:
+            raise NotTheirs(misfits)
     found = session.execute(select(Household.id, Household.reference).where(Household.owner_id == source.id)).all()
     ids = [i for i, _ in found]
     if ids:

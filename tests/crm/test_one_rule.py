@@ -121,3 +121,22 @@ def test_nothing_new_is_recorded_on_an_erased_household(app, client, staff, rows
         answer = coordinator.post(f"/crm/households/{reference}/{what}/", data={"csrf_token": token, **data})
         assert answer.status_code == 409, what
     assert "Anna ringer" not in str([(e.text, e.new) for e in rows_of_kind(rows, "note")])
+
+
+def test_handing_over_to_a_guide_of_other_municipalities_is_refused(app, client, staff, rows):
+    leaving, elsewhere = staff("guide", "are"), staff("guide", "berg", email="berg@staff.example")
+    reference = register(client, municipalities=["are"])
+    set_household(app, reference, owner_id=user_id(rows, leaving))
+    coordinator = logged_in(app, staff("coordinator"))
+    page = coordinator.get("/crm/staff/").get_data(as_text=True)
+    answer = coordinator.post(
+        "/crm/staff/reassign/",
+        data={
+            "csrf_token": hidden_fields(page)["csrf_token"],
+            "from": user_id(rows, leaving),
+            "to": user_id(rows, elsewhere),
+        },
+    )
+    assert answer.status_code == 422
+    assert "1 av hushållen finns inte i någon kommun där" in answer.get_data(as_text=True)
+    assert rows(Household)[0].owner_id == user_id(rows, leaving)
