@@ -52,7 +52,11 @@ def make_engine(url: str) -> Engine:
     # PostgreSQL's JIT compiles a query's expressions when the planner guesses it costly; for the back
     # office's counts over 100 000 rows that costs more than it saves (measured in
     # bench/CRM_RESULTS.md), and its requests are short: off for our connections only.
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args={"options": "-c jit=off"})
+    # Added to any `options` the URL gives (e.g. a search_path), which connect_args would replace.
+    given = make_url(url).query.get("options")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    options = " ".join(part for part in (given, "-c jit=off") if part)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args={"options": options})
 
 
 def _create_private(url: str) -> None:
