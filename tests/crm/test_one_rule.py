@@ -75,21 +75,19 @@ def test_registration_days_are_the_regions_in_the_list_filter_and_the_selection_
     assert "2026-12-04" in row.values() and "Åre" in row.values() and "are" not in row.values()
 
 
+def hand_over_all(coordinator, source: int, target: int):
+    """The staff page's "hand over every household", posted as a browser does."""
+    page = coordinator.get("/crm/staff/").get_data(as_text=True)
+    token = hidden_fields(page)["csrf_token"]
+    return coordinator.post("/crm/staff/reassign/", data={"csrf_token": token, "from": source, "to": target})
+
+
 def test_handing_over_all_of_a_guides_households_is_in_the_audit_log(app, client, staff, rows):
     leaving, staying = staff("guide", "are"), staff("guide", "are", email="stay@staff.example")
     references = [register(client, email=f"h{i}@example.com", municipalities=["are"]) for i in range(2)]
     for reference in references:
         set_household(app, reference, owner_id=user_id(rows, leaving))
-    coordinator = logged_in(app, staff("coordinator"))
-    page = coordinator.get("/crm/staff/").get_data(as_text=True)
-    answer = coordinator.post(
-        "/crm/staff/reassign/",
-        data={
-            "csrf_token": hidden_fields(page)["csrf_token"],
-            "from": user_id(rows, leaving),
-            "to": user_id(rows, staying),
-        },
-    )
+    answer = hand_over_all(logged_in(app, staff("coordinator")), user_id(rows, leaving), user_id(rows, staying))
     assert answer.status_code == 303
     changes = [e.reference for e in rows(AuditEntry) if e.action == "change" and e.detail == "owner"]
     assert sorted(changes) == sorted(references)
@@ -127,16 +125,7 @@ def test_handing_over_to_a_guide_of_other_municipalities_is_refused(app, client,
     leaving, elsewhere = staff("guide", "are"), staff("guide", "berg", email="berg@staff.example")
     reference = register(client, municipalities=["are"])
     set_household(app, reference, owner_id=user_id(rows, leaving))
-    coordinator = logged_in(app, staff("coordinator"))
-    page = coordinator.get("/crm/staff/").get_data(as_text=True)
-    answer = coordinator.post(
-        "/crm/staff/reassign/",
-        data={
-            "csrf_token": hidden_fields(page)["csrf_token"],
-            "from": user_id(rows, leaving),
-            "to": user_id(rows, elsewhere),
-        },
-    )
+    answer = hand_over_all(logged_in(app, staff("coordinator")), user_id(rows, leaving), user_id(rows, elsewhere))
     assert answer.status_code == 422
     assert "1 av hushållen finns inte i någon kommun där" in answer.get_data(as_text=True)
     assert rows(Household)[0].owner_id == user_id(rows, leaving)
