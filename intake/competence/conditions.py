@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_
 
 from intake.competence.matches import Needs
 from intake.models import Household, HouseholdMunicipality
+from tasteget.content.needs import SSYK4
 
-SSYK4 = re.compile(r"^[0-9]{4}$")
 FIELD = re.compile(r"^[0-9]$")
 
 

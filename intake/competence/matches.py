@@ -10,9 +10,7 @@ region's); a household not sure yet where to live is matched against the region'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from tasteget.occupations import barometer as yrkesbarometer
 from tasteget.occupations import taxonomy
 from tasteget.site import skills
 
@@ -47,18 +45,19 @@ class Needs:
 
 
 # The last content's needs: the content is reloaded as a new `Site` object when the site is rebuilt.
-_last: tuple[int, Needs] | None = None
+# The site itself is kept and compared (an id alone could be reused by the next one once freed).
+_last: tuple[object, Needs] | None = None
 
 
 def needs_of(site) -> Needs:
     """The needs a content `Site` defines, computed once per loaded content."""
     global _last  # noqa: PLW0603 - a one-entry cache; a race only computes the same value twice
     last = _last
-    if last is not None and last[0] == id(site):
+    if last is not None and last[0] is site:
         return last[1]
     region = skills.site_needs(site)
     found = Needs(skills.needs_by_municipality(site, region), skills.region_codes(region), region.area, region.round)
-    _last = (id(site), found)
+    _last = (site, found)
     return found
 
 
@@ -88,13 +87,6 @@ def matches(
     return found
 
 
-def matched_groups(
-    contact_ssyk: str | None, partner_ssyk: str | None, chosen: list[str] | tuple[str, ...], needs: Needs
-) -> list[str]:
-    """The distinct needed groups a household brings, sorted by code."""
-    return sorted({m.ssyk for m in matches(contact_ssyk, partner_ssyk, chosen, needs)})
-
-
 def group_label(code: str, lang: str) -> str:
     """`2221 Grundutbildade sjuksköterskor` in Swedish, `2221 Professional nurses` in English."""
     group = taxonomy.load().group(code)
@@ -104,9 +96,3 @@ def group_label(code: str, lang: str) -> str:
 def field_of(code: str) -> str:
     """The SSYK-1 field of a group: its first digit."""
     return code[:1]
-
-
-@cache
-def statuses(code: str, area: str) -> tuple[str, ...]:
-    """The barometer's statuses for a group in an area, one per row (none: no assessment)."""
-    return tuple(row.status for row in yrkesbarometer.load().rows_for(code, area))

@@ -254,6 +254,10 @@ def _plan() -> competence.Plan:
     return competence.plan_of(content.site())
 
 
+def _competence_as_of(day, plan: competence.Plan):
+    return counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), day, plan)
+
+
 def _figures_as_of(form: AsOfForm, plan: competence.Plan | None = None) -> counts.Figures:
     needed = plan.needs.all_codes if plan else frozenset()
     return counts.figures_of(counts.load(db.session(), needed), form.as_of.data or agenda.local_today(), plan)
@@ -316,7 +320,7 @@ def competence_figures():
         return render_staff("crm/figures_competence.html", title, form=form, status=422)
     plan = _plan()
     day = form.as_of.data or agenda.local_today()
-    c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), day, plan)
+    c = _competence_as_of(day, plan)
     return render_staff(
         "crm/figures_competence.html",
         title,
@@ -347,7 +351,7 @@ def figures_csv():
         return csvfile.download(f"figures-{day}.csv", counts.REPORT_HEADER, result.rows())
     if chart in COMPETENCE_TABLES:
         as_of = form.as_of.data or agenda.local_today()
-        c = counts.competence_figures(counts.load_competence(db.session(), plan.needs.all_codes), as_of, plan)
+        c = _competence_as_of(as_of, plan)
         every = competence_tables(c, _names(), _lang())
     else:
         result = _figures_as_of(form)

@@ -35,14 +35,11 @@ def _note(reference: str, note_id: int):
 def edit_note(reference: str, note_id: int):
     session, h, note = _note(reference, note_id)
     form = NoteForm(data={"text": note.text})
-    if request.method == "POST":
-        valid = form.validate_on_submit()
-        if valid and not form.text.data.strip():  # spaces only: a note removed is removed with its button
-            form.text.errors.append(_("Fill in this field."))
-        elif valid:
-            if steps.edit_note(session, h, current_user.user, note, form.text.data):
-                session.commit()
-            return saved(reference, "#timeline")
+    # Spaces only are refused by the form: a note is removed by its own button.
+    if request.method == "POST" and form.validate_on_submit():
+        if steps.edit_note(session, h, current_user.user, note, form.text.data):
+            session.commit()
+        return saved(reference, "#timeline")
     return render_staff(
         "crm/note.html",
         _("Note on %(reference)s", reference=h.reference),

@@ -39,7 +39,8 @@ def _owner_filter(session):
 
 def _summary_rows(session, counts: dict, people: list[User]) -> list[tuple[str, str, agenda.Counts]]:
     """The coordinator's table: (whose, the choice that shows their week, their counts), the active
-    staff by name, then nobody's, then anyone else's (an account since deactivated)."""
+    staff by name, then nobody's (no owner, or a deactivated one: `agenda.by_owner` counts those as
+    nobody's), then anyone else who owns some (e.g. an account whose role changed), unlinked."""
     rows = [(p.name, str(p.id), counts.pop(p.id)) for p in people if p.id in counts]
     if None in counts:
         rows.append((_("Nobody's yet"), agenda.NOBODY, counts.pop(None)))

@@ -118,7 +118,7 @@ def writing_section(h: Household) -> SimpleNamespace:
     reason = messages.refusal(h)
     return SimpleNamespace(
         refused=REFUSALS[reason] if reason else None,
-        templates=[(slug, m.title.get(g.lang)) for slug, m in site.messages.items()],
+        templates=_templates(site),
         language=_language(h),
     )
 
@@ -172,7 +172,7 @@ def _page(h: Household, form: WriteForm, site, status: int = 200, notice: str | 
         preview=preview,
         mail_from=current_app.config["MAIL_FROM"],
         offer_contacted=h.status == "new",
-        templates=[(slug, m.title.get(g.lang)) for slug, m in site.messages.items()],
+        templates=_templates(site),
         chosen=request.args.get("template", ""),
         language=_language(h),
         notice=notice,
@@ -238,3 +238,8 @@ def send_to_household(reference: str):
     session.commit()
     flash(_("Sent.") if sent else _("Sent already: the same message went out moments ago."), "saved")
     return redirect(url_for("crm.household", reference=reference) + "#timeline", 303)
+
+
+def _templates(site) -> list[tuple[str, str]]:
+    """The messages a guide can start from: (slug, title in the staff's language)."""
+    return [(slug, m.title.get(g.lang)) for slug, m in site.messages.items()]

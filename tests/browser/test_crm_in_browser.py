@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from intake.models import Household, OutboxMessage
 
-from tests.support.intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, expand_events, make_staff, submit
+from tests.support.intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, expand_events, log_in, make_staff, submit
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PASSWORD = STAFF_PASSWORD
@@ -83,10 +83,7 @@ def test_logging_in_with_the_keyboard_alone(live, guide):
 def coordinator_logged_in(page, app):
     """A coordinator's account, logged in through the form; the page is on the figures they land on."""
     email = make_staff(app, "samordnare@region.example", "coordinator")
-    page.goto("/crm/login/")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, email)
     page.wait_for_url("**/crm/figures/")
     return page
 

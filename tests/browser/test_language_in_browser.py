@@ -14,7 +14,7 @@ from intake.models import Household
 from tests.browser.test_crm_in_browser import axe_report
 from tests.browser.test_week_in_browser import no_sideways_scrolling
 from tests.support.figures_data import store
-from tests.support.intake_helpers import REGISTRATION, STAFF_PASSWORD, expand_events, make_staff, submit
+from tests.support.intake_helpers import REGISTRATION, expand_events, log_in, make_staff, submit
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -36,10 +36,7 @@ def test_the_household_page_and_the_figures_in_swedish(live, app, client, rows, 
         )
     page = live
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto("/crm/login/")
-    page.get_by_label("E-post").fill(coordinator)
-    page.get_by_label("Lösenord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, coordinator)
     page.wait_for_url("**/crm/figures/")
 
     page.goto(f"/crm/households/{household.reference}/")

@@ -9,7 +9,7 @@ import pytest
 from intake.models import Household, User
 
 from tests.browser.test_crm_in_browser import axe_report, coordinator_logged_in
-from tests.support.intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, expand_events, make_staff, submit
+from tests.support.intake_helpers import ORDER, REGISTRATION, expand_events, log_in, make_staff, submit
 
 PHONE = 390
 
@@ -25,13 +25,6 @@ OVERFLOWING = """() => [...document.querySelectorAll('body *')]
   .filter(e => !(e.parentElement.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
   .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + e.className : '')
       + ' ' + Math.round(e.getBoundingClientRect().right))"""
-
-
-def log_in(page, email):
-    page.goto("/crm/login/")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
 
 
 @pytest.mark.parametrize("width", [PHONE, 1280])

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from tests.browser.test_crm_in_browser import PASSWORD, axe_report
-from tests.support.intake_helpers import make_staff, register
+from tests.browser.test_crm_in_browser import axe_report
+from tests.support.intake_helpers import log_in, make_staff, register
 
 
 def test_a_guide_finds_a_matching_household_and_its_occupations(live, app, client):
     reference = register(client, occupation="Sjuksköterska", partner_occupation="Präst", municipalities=["are"])
     guide = make_staff(app, "guide@are.example", "guide", ["are"])
     page = live
-    page.goto("/crm/login/")
-    page.get_by_label("E-post").fill(guide)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, guide)
     page.wait_for_url("**/crm/households/")
     page.get_by_role("navigation", name="CRM").get_by_role("link", name="Matchar våra behov").click()
     page.wait_for_url("**/crm/needs/")

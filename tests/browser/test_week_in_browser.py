@@ -14,7 +14,7 @@ from sqlalchemy import update
 from intake.models import Household, User
 
 from tests.browser.test_crm_in_browser import axe_report
-from tests.support.intake_helpers import REGISTRATION, STAFF_PASSWORD, expand_events, make_staff, submit
+from tests.support.intake_helpers import REGISTRATION, expand_events, log_in, make_staff, submit
 
 ZONE = "Europe/Stockholm"
 
@@ -46,10 +46,7 @@ def test_a_guides_week_on_a_phone_and_a_desk(live, app, client, rows, width):
             )
     page = live
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto("/crm/login/")
-    page.get_by_label("E-post").fill(guide)
-    page.get_by_label("Lösenord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, guide)
     page.wait_for_url("**/crm/households/")
 
     # A visit, recorded on the household's page.
@@ -108,10 +105,7 @@ def test_the_coordinators_week_by_owner_on_a_phone(live, app, client, rows):
         connection.execute(update(Household).values(owner_id=anna.id, follow_up_on=today + timedelta(days=1)))
     page = live
     page.set_viewport_size({"width": 390, "height": 900})
-    page.goto("/crm/login/")
-    page.get_by_label("E-post").fill(coordinator)
-    page.get_by_label("Lösenord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, coordinator)
     page.wait_for_url("**/crm/figures/")
     page.get_by_role("link", name="Veckan framåt").click()
     page.wait_for_url("**/crm/week/")

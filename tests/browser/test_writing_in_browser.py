@@ -10,7 +10,14 @@ from intake.models import Household
 
 from tests.browser.test_crm_in_browser import axe_report
 from tests.browser.test_week_in_browser import no_sideways_scrolling
-from tests.support.intake_helpers import REGISTRATION, STAFF_PASSWORD, deliver_all, expand_events, make_staff, submit
+from tests.support.intake_helpers import (
+    REGISTRATION,
+    deliver_all,
+    expand_events,
+    log_in,
+    make_staff,
+    submit,
+)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -21,10 +28,7 @@ def test_a_guide_writes_to_a_household_and_the_message_arrives(live, app, client
     expand_events(app)
     page = live
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto("/crm/login/")
-    page.get_by_label("E-post").fill(guide)
-    page.get_by_label("Lösenord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, guide)
     page.wait_for_url("**/crm/households/")
     [household] = rows(Household)
     page.get_by_role("link", name=household.reference).first.click()

@@ -43,7 +43,6 @@ def test_each_adult_matches_the_chosen_municipalities_that_need_their_group():
     assert found == [matches.Match("contact", "2221", ("krokom",)), matches.Match("partner", "2341", ("berg",))]
     assert matches.matches(None, None, ["are"], needs) == []
     assert matches.matches("1111", None, ["are"], needs) == []
-    assert matches.matched_groups("5321", "2221", ["are"], needs) == ["2221", "5321"]
 
 
 def test_a_household_not_sure_where_is_matched_against_the_region():

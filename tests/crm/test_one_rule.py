@@ -19,7 +19,9 @@ from tests.crm.test_bulk import bulk
 from tests.crm.test_week import action, logged_in, new_address, set_household, user_id
 from tests.support.intake_helpers import hidden_fields, register
 
-# Twelve hours behind UTC: before noon UTC its day is the one before the server's.
+# Twelve hours behind UTC: before noon UTC its day is the one before the server's, and only then can
+# this test tell the two apart. The mechanism is closed off for good otherwise: `steps.set_follow_up`
+# takes the day as a required argument, so no caller can fall back on the server's date.
 BEHIND = "Etc/GMT+12"
 
 

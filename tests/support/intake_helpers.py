@@ -231,3 +231,11 @@ def old_household_row(reference: str, at, **changes) -> dict:
         "purpose": "",
         **changes,
     }
+
+
+def log_in(page, email: str, password: str = STAFF_PASSWORD) -> None:
+    """Log in to the back office through its form in a browser page (Swedish labels)."""
+    page.goto("/crm/login/")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
