@@ -5,19 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from intake.models import Household, OutboxMessage
 
+from tests.browser.axe import axe_report
 from tests.support.intake_helpers import ORDER, REGISTRATION, STAFF_PASSWORD, expand_events, log_in, make_staff, submit
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PASSWORD = STAFF_PASSWORD
-
-
-def axe_report(page) -> str:
-    results = Axe().run(page, options=WCAG_AA)
-    return results.generate_report() if results.violations_count else ""
 
 
 @pytest.fixture
@@ -88,7 +82,7 @@ def coordinator_logged_in(page, app):
     return page
 
 
-def test_coordinator_pages_have_no_axe_violations(live, app, client):
+def test_coordinator_pages_have_no_axe_report(live, app, client):
     submit(client, "/registrera/", {**REGISTRATION, "municipalities": ["unsure"], "website": "spam"})
     submit(client, "/bestall-magasinet/", ORDER)
     page = coordinator_logged_in(live, app)  # the coordinator lands on the campaign's figures

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from intake.models import Household, MagazineOrder
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+from tests.browser.axe import axe_report
+
 TEXT = {
     "sv": {
         "url": "/registrera/",
@@ -47,11 +47,6 @@ TEXT = {
         "order": "/en/order-magazine/",
     },
 }
-
-
-def axe_report(page) -> str:
-    results = Axe().run(page, options=WCAG_AA)
-    return results.generate_report() if results.violations_count else ""
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from intake.models import Household
 
-from tests.browser.test_crm_in_browser import axe_report
+from tests.browser.axe import axe_report
 from tests.browser.test_week_in_browser import no_sideways_scrolling
 from tests.support.figures_data import store
 from tests.support.intake_helpers import REGISTRATION, expand_events, log_in, make_staff, submit

@@ -8,7 +8,8 @@ import pytest
 
 from intake.models import Household, User
 
-from tests.browser.test_crm_in_browser import axe_report, coordinator_logged_in
+from tests.browser.axe import axe_report
+from tests.browser.test_crm_in_browser import coordinator_logged_in
 from tests.support.intake_helpers import ORDER, REGISTRATION, expand_events, log_in, make_staff, submit
 
 PHONE = 390

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.test_crm_in_browser import axe_report
+from tests.browser.axe import axe_report
 from tests.support.intake_helpers import log_in, make_staff, register
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+from tests.browser.axe import axe_report
+
 PAGES = [
     "/",
     "/kommuner/",
@@ -28,24 +28,19 @@ PAGES = [
 ]
 
 
-def axe_violations(page) -> str:
-    results = Axe().run(page, options=WCAG_AA)
-    return results.generate_report() if results.violations_count else ""
-
-
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
 def test_no_axe_violations_and_nothing_from_elsewhere(page, path, width):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(path)
-    assert axe_violations(page) == ""
+    assert axe_report(page) == ""
     assert page.foreign_requests == []
 
 
 def test_filtered_coworking_page_stays_accessible(page):
     page.goto("/coworking/")
     page.get_by_label("Prova-på-boende").check()
-    assert axe_violations(page) == ""
+    assert axe_report(page) == ""
 
 
 def _tab_through(page, limit=400) -> set[str]:
@@ -137,7 +132,7 @@ def test_skills_page_fits_and_stays_accessible_with_names_shown(page, path, widt
     card = page.locator("article.ts-need", has=page.locator("#ssyk-2221"))
     card.locator("summary").click()
     assert card.get_by_text("Sjuksköterska, grundutbildad").is_visible()
-    assert axe_violations(page) == ""
+    assert axe_report(page) == ""
     assert page.foreign_requests == []
 
 

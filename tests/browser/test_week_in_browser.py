@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from intake.models import Household, User
 
-from tests.browser.test_crm_in_browser import axe_report
+from tests.browser.axe import axe_report
 from tests.support.intake_helpers import REGISTRATION, expand_events, log_in, make_staff, submit
 
 ZONE = "Europe/Stockholm"

@@ -8,7 +8,7 @@ import pytest
 
 from intake.models import Household
 
-from tests.browser.test_crm_in_browser import axe_report
+from tests.browser.axe import axe_report
 from tests.browser.test_week_in_browser import no_sideways_scrolling
 from tests.support.intake_helpers import (
     REGISTRATION,

@@ -1,0 +1,20 @@
+"""axe-core in the browser tests, written once: WCAG 2.1 AA rules, run on a settled page."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+# A CSS transition caught half-way (the theme fades header parts in and out) blends a colour with its
+# background, and axe then measures a contrast no reader ever sees at rest: wait for finite animations.
+_SETTLE = """() => Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null)))"""
+
+
+def axe_report(page) -> str:
+    """The violations axe-core finds on the page as it stands at rest, or "" when there are none."""
+    page.evaluate(_SETTLE)
+    results = Axe().run(page, options=WCAG_AA)
+    return results.generate_report() if results.violations_count else ""
