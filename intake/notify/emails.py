@@ -175,7 +175,9 @@ def mover_contact(session: Session, household: Household, site, lang: str) -> Pe
     if household.owner is not None and household.owner.active:
         return Person(household.owner.name, household.owner.email)
     account_guides, account_coordinators = users.recipients(session)
-    first = household.municipality_slugs[:1]
+    chosen = household.municipality_slugs
+    # The first in the form's order (the content's), as the mover saw them: the rows keep none.
+    first = [slug for slug in site.municipalities if slug in chosen][:1] or sorted(chosen)[:1]
     for slug in first:
         if account_guides.get(slug):
             return Person(account_guides[slug][0].name, account_guides[slug][0].email)
