@@ -23,6 +23,7 @@ from tests.support.intake_helpers import (
     staff_login,
     submit,
 )
+from tests.support.swedish import ni_forms
 
 HOSTILE_NAME = 'Berg, Guide "x" <evil@evil.example>\r\nBcc: victim@example.org'
 
@@ -84,6 +85,8 @@ def test_a_guide_account_of_the_first_municipality_gets_the_reply_and_a_swedish_
     # Berg comes before Krokom in the form; its first (oldest) account, not the content's address.
     assert _addresses(mover, "Reply-To") == [("", "second@berg.example")]
     assert "Din kontaktperson: Second, second@berg.example" in _text(mover)
+    assert ni_forms(mover["Subject"] + _text(mover)) == []  # du throughout, the content's next steps included
+    assert "Dina uppgifter går till inflyttarvägledaren i varje kommun du har valt" in _text(mover)
 
 
 def test_a_household_with_an_owner_gets_the_owners_address_and_nothing_else_in_a_header(mail_app, client, rows, smtp):
@@ -207,6 +210,7 @@ def test_deleting_a_confirmed_registration_erases_it_and_tells_the_address(mail_
     text = _text(notice)
     assert "Vi har tagit bort din anmälan" in text and "http://127.0.0.1:8000/registrera/" in text
     assert "Anna" not in text  # it names nobody: the details are gone
+    assert ni_forms(notice["Subject"] + text) == []
     # The confirmation, which named the mover, is erased with the household; the notice is not kept
     # attached to anything.
     by_kind = {m.kind: m for m in emails(rows(OutboxMessage))}
