@@ -200,7 +200,10 @@ def test_deleting_a_confirmed_registration_erases_it_and_tells_the_address(mail_
     deliver_all(mail_app)
     [household] = rows(Household)
     assert len(smtp.received) == 1
-    assert _review(_coordinator(mail_app), household.reference, "delete").status_code == 303
+    coordinator = _coordinator(mail_app)
+    page = coordinator.get(f"/crm/households/{household.reference}/").get_data(as_text=True)
+    assert "Den som anmälde sig har fått en bekräftelse: tar du bort anmälan får hen veta" in page
+    assert _review(coordinator, household.reference, "delete").status_code == 303
     assert rows(Household) == []
     deliver_all(mail_app)
     [_, notice] = smtp.to("anna@example.com")
