@@ -177,13 +177,13 @@ def mover_contact(session: Session, household: Household, site, lang: str) -> Pe
     account_guides, account_coordinators = users.recipients(session)
     chosen = household.municipality_slugs
     # The first in the form's order (the content's), as the mover saw them: the rows keep none.
-    first = [slug for slug in site.municipalities if slug in chosen][:1] or sorted(chosen)[:1]
-    for slug in first:
-        if account_guides.get(slug):
-            return Person(account_guides[slug][0].name, account_guides[slug][0].email)
-        m = site.municipalities.get(slug)
-        for guide in [g for g in m.guides if g.email] if m else []:
-            return Person(guide.name, guide.email, guide.title.get(lang), guide.phone)
+    first = next((slug for slug in site.municipalities if slug in chosen), min(chosen, default=None))
+    if first in account_guides and account_guides[first]:
+        return Person(account_guides[first][0].name, account_guides[first][0].email)
+    place = site.municipalities.get(first)
+    guide = next((g for g in place.guides if g.email), None) if place else None
+    if guide is not None:
+        return Person(guide.name, guide.email, guide.title.get(lang), guide.phone)
     return coordinator_contact(session, site, lang, account_coordinators)
 
 
