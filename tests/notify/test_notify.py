@@ -600,6 +600,7 @@ def test_mail_test_command(smtp, tmp_path, built_site):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Test message sent: to ops@example.com via smtp://127.0.0.1:{smtp.port}"
     assert smtp.to("ops@example.com")[0]["Auto-Submitted"] == "auto-generated"
+    assert smtp.to("ops@example.com")[0]["From"] == "Ta Steget <noreply@localhost>"  # as the worker sends
     smtp.stop()
     result = tasteget("mail", "test", "ops@example.com", env=env)
     assert result.returncode == 1
