@@ -175,9 +175,7 @@ def mover_contact(session: Session, household: Household, site, lang: str) -> Pe
     if household.owner is not None and household.owner.active:
         return Person(household.owner.name, household.owner.email)
     account_guides, account_coordinators = users.recipients(session)
-    chosen = household.municipality_slugs
-    # The first in the form's order (the content's), as the mover saw them: the rows keep none.
-    first = next((slug for slug in site.municipalities if slug in chosen), min(chosen, default=None))
+    first = next(iter(in_form_order(household.municipality_slugs, site)), None)
     if first in account_guides and account_guides[first]:
         return Person(account_guides[first][0].name, account_guides[first][0].email)
     place = site.municipalities.get(first)
@@ -185,6 +183,13 @@ def mover_contact(session: Session, household: Household, site, lang: str) -> Pe
     if guide is not None:
         return Person(guide.name, guide.email, guide.title.get(lang), guide.phone)
     return coordinator_contact(session, site, lang, account_coordinators)
+
+
+def in_form_order(municipalities: list[str], site) -> list[str]:
+    """The municipalities in the form's order (the content's), as the mover saw and chose them: the
+    rows keep no order of their own. Any the content no longer has come last."""
+    known = [slug for slug in site.municipalities if slug in municipalities]
+    return known + sorted(set(municipalities) - set(known))
 
 
 def coordinator_contact(session: Session, site, lang: str, accounts=None) -> Person | None:
@@ -227,7 +232,7 @@ def confirmation(session: Session, household: Household, site) -> list[OutboxMes
                 next_steps=region.after_registering.get(lang).strip(),
                 next_steps_html=markdown_html(region.after_registering.get(lang)),
                 days=days,
-                contacts=contacts_for(household.municipality_slugs, site, lang),
+                contacts=contacts_for(in_form_order(household.municipality_slugs, site), site, lang),
                 person=person,
                 privacy_url=public_url(routes.url("privacy", lang)),
                 withdraw_url=public_url(
