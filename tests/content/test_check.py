@@ -34,9 +34,9 @@ def test_real_content_is_valid_and_fully_translated():
     assert report.errors == []
     assert len(report.site.municipalities) == 8
     assert report.coverage.percent == 100.0
-    # Guides and the coordinator are placeholders until real people are named.
+    # Guides, the coordinator and the stories' invitation are placeholders until real people are named.
     placeholders = [w for w in report.warnings if "fill in before launch" in w.message]
-    assert len(placeholders) == 9
+    assert len(placeholders) == 10
 
 
 BROKEN = [
@@ -65,7 +65,7 @@ BROKEN = [
         "seat: Kommun0000by\ncolour: red\n",
         "colour:",
         "colour: unknown field (expected one of: name, summary, population, area_km2, seat, localities, "
-        "travel, work, schools, housing, leisure, guides, coworking, links, image, targets)",
+        "travel, work, schools, housing, leisure, guides, coworking, links, photos, targets)",
     ),
     (
         "misspelt field",
@@ -158,20 +158,105 @@ BROKEN = [
         'localities: expected a list (lines starting with “- ”), got "Norrby"',
     ),
     (
-        "image without english alt",
+        "guide photo without english alt",
         MUNI,
-        "seat: Kommun0000by\n",
-        "seat: Kommun0000by\nimage:\n  src: assets/images/logo.svg\n  alt:\n    sv: En bild\n",
-        "  alt:",
-        "image.alt.en: required field is missing",
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n",
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n    photo:\n"
+        "      src: assets/images/logo.svg\n      alt:\n        sv: En bild\n",
+        "      alt:",
+        "guides[0].photo.alt.en: required field is missing",
     ),
     (
-        "image file missing",
+        "guide photo file missing",
+        MUNI,
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n",
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n    photo:\n"
+        "      src: assets/images/nope.jpg\n      alt: {sv: Bild, en: Picture}\n",
+        "    photo:",
+        'guides[0].photo.src: expected a file under {docs}/, "assets/images/nope.jpg" does not exist',
+    ),
+    (
+        "photo without english alt",
         MUNI,
         "seat: Kommun0000by\n",
-        "seat: Kommun0000by\nimage:\n  src: assets/images/nope.jpg\n  alt: {sv: Bild, en: Picture}\n",
-        "image:",
-        'image.src: expected a file under {docs}/, "assets/images/nope.jpg" does not exist',
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt:\n      sv: En sjö\n    credit: Anna Berg\n",
+        "    alt:",
+        "photos[0].alt.en: required field is missing",
+    ),
+    (
+        "photo without swedish alt",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: {en: A lake}\n    credit: Anna Berg\n",
+        "    alt:",
+        "photos[0].alt.sv: required field is missing",
+    ),
+    (
+        "photo alt as one text",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: En sjö\n    credit: Anna Berg\n",
+        "    alt:",
+        'photos[0].alt: expected a text per language (sv: …, en: …), got "En sjö"',
+    ),
+    (
+        "photo without credit",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: {sv: En sjö, en: A lake}\n",
+        "  - file:",
+        "photos[0].credit: required field is missing",
+    ),
+    (
+        "photo with an empty credit",
+        MUNI,
+        "seat: Kommun0000by\n",
+        'seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: {sv: En sjö, en: A lake}\n    credit: " "\n',
+        "    credit:",
+        "photos[0].credit: expected text, got an empty value",
+    ),
+    (
+        "photo file missing",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/nope.jpg\n    alt: {sv: En sjö, en: A lake}\n"
+        "    credit: Anna Berg\n",
+        "  - file:",
+        'photos[0].file: expected a file under content/, "photos/nope.jpg" does not exist',
+    ),
+    (
+        "photo of the wrong type",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.gif\n    alt: {sv: En sjö, en: A lake}\n"
+        "    credit: Anna Berg\n",
+        "  - file:",
+        'photos[0].file: expected a JPEG, PNG or WebP picture (.jpg, .jpeg, .png, .webp), got "photos/sjon.gif"',
+    ),
+    (
+        "photo outside the content folder",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: ../sjon.jpg\n    alt: {sv: En sjö, en: A lake}\n"
+        "    credit: Anna Berg\n",
+        "  - file:",
+        'photos[0].file: expected a path inside the content folder like photos/are.jpg, got "../sjon.jpg"',
+    ),
+    (
+        "coworking photo without credit",
+        MUNI,
+        "    trial_living: true\n",
+        "    trial_living: true\n    photos:\n      - file: photos/kontor.jpg\n        alt: {sv: Ett kontor, en: An office}\n",
+        "      - file:",
+        "coworking[0].photos[0].credit: required field is missing",
+    ),
+    (
+        "story invitation without a way",
+        "region.yml",
+        "response_days: 3\n",
+        "response_days: 3\nstories:\n  invite:\n    text: {sv: Berätta, en: Tell us}\n",
+        "  invite:",
+        "stories.invite: no way to send a story: give an e-mail address, a link to a form or both",
     ),
     ("region missing field", "region.yml", "response_days: 3\n", "", None, "response_days: required field is missing"),
     (
