@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import unicodedata
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -82,8 +83,9 @@ def key(data: bytes) -> str:
 
 
 def stem(source: Path) -> str:
-    """A name a URL carries as it is: lower case a-z, digits and hyphens."""
-    name = "".join(c if c.isascii() and c.isalnum() else "-" for c in source.stem.lower())
+    """A name a URL carries as it is: lower case a-z, digits and hyphens (å, ä, ö as a, a, o)."""
+    plain = unicodedata.normalize("NFKD", source.stem.lower())
+    name = "".join(c if c.isascii() and c.isalnum() else "-" for c in plain if not unicodedata.combining(c))
     return "-".join(part for part in name.split("-") if part) or "photo"
 
 

@@ -11,7 +11,7 @@ import pytest
 from tasteget.content.load import check
 
 from tests.support.helpers import ROOT, tasteget
-from tests.support.sample_content import write_story
+from tests.support.sample_content import add_photos, make_launch_ready, photo_yaml, write_photo, write_story
 
 MUNI = "municipalities/kommun-0000.yml"
 
@@ -473,3 +473,140 @@ def test_field_reference_is_up_to_date():
     assert result.stdout == committed, "run `make reference` and commit content/FIELDS.md"
     for field in ("`coworking[].desks`", "`guides[].email`", "`travel.to_centre`", "`response_days`"):
         assert field in committed
+
+
+def _with_photo(sample: Path, file: str) -> str:
+    return edit(sample, MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by\nphotos:\n" + photo_yaml(file))
+
+
+@pytest.mark.parametrize(
+    ("file", "make", "message"),
+    [
+        (
+            "photos/text.jpg",
+            lambda p: p.write_text("not a picture", encoding="utf-8"),
+            "is not a picture that can be read: expected a JPEG file",
+        ),
+        (
+            "photos/png.jpg",
+            lambda p: write_photo(p.parent, p.name, (40, 30), fmt="PNG"),
+            "is a PNG picture, not JPEG: give the file the ending of its kind",
+        ),
+        (
+            "photos/cut.webp",
+            lambda p: p.write_bytes(b"RIFF\x10\x00\x00\x00WEBPVP8 "),
+            "is not a picture that can be read: expected a WEBP file",
+        ),
+    ],
+    ids=["text", "png named jpg", "truncated webp"],
+)
+def test_a_photo_file_must_be_the_picture_its_name_says(sample, file, make, message):
+    text = _with_photo(sample, file)
+    (sample / file).parent.mkdir(parents=True, exist_ok=True)
+    make(sample / file)
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    line = line_of(text, "  - file:")
+    assert f'{sample / MUNI}:{line}: photos[0].file: "{file}" {message}' in result.stdout.splitlines(), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_photos_of_every_kind_pass(sample):
+    add_photos(sample, space="photos/space.png")
+    write_story(sample, "anna", "kommun-0001")
+    story = sample / "stories" / "anna.yml"
+    story.write_text(story.read_text(encoding="utf-8") + "photos:\n" + photo_yaml("photos/anna.webp"), encoding="utf-8")
+    write_photo(sample, "photos/anna.webp", (300, 400))
+    report = check(sample)
+    assert report.errors == []
+    m = report.site.municipalities["kommun-0000"]
+    assert [p.file for p in m.photos] == ["photos/hero.jpg"]
+    assert m.photos[0].alt.get("en").endswith("(English)") and m.photos[0].credit.startswith("Foto: ")
+    assert [p.file for p in m.coworking[0].photos] == ["photos/space.png"]
+    assert [p.file for p in report.site.stories["anna"].photos] == ["photos/anna.webp"]
+
+
+# The launch check --------------------------------------------------------------------------------
+
+
+def test_plain_check_warns_about_what_a_launch_cannot_have_and_passes(sample):
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert f"warning: {sample / MUNI}:1: photos: no photo: a launch needs one (file, alt, credit)" in lines
+    assert (
+        f"warning: {sample / 'stories'}:1: no stories: a launch needs at least one newcomer's story (<slug>.yml)"
+        in lines
+    )
+
+
+def test_launch_check_fails_on_the_shipped_content_naming_each_file_and_field():
+    result = tasteget("check", "--launch", "--quiet")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    region = (ROOT / "content" / "region.yml").read_text(encoding="utf-8")
+    are = (ROOT / "content" / "municipalities" / "are.yml").read_text(encoding="utf-8")
+    for expected in [
+        f"content/region.yml:{line_of(region, 'coordinator:')}: coordinator: placeholder contact: fill in before launch",
+        f"content/region.yml:{line_of(region, '  invite:')}: stories.invite: placeholder contact: fill in before launch",
+        f"content/municipalities/are.yml:{line_of(are, '  - name:')}: guides[0]: placeholder contact: fill in before "
+        "launch",
+        "content/municipalities/are.yml:1: photos: no photo: a launch needs one (file, alt, credit)",
+        "content/municipalities/berg.yml:1: work.in_demand: no competence needs: a launch needs the occupations "
+        "the municipality needs",
+        "content/stories:1: no stories: a launch needs at least one newcomer's story (<slug>.yml)",
+    ]:
+        assert expected in lines, result.stdout
+    assert not any(line.startswith("warning: ") and "launch" in line for line in lines)
+    assert (
+        lines[-1]
+        == f"Not ready for launch: {len(check(ROOT / 'content', ROOT / 'docs').launch)} thing(s) above a launch cannot have."
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "message"),
+    [
+        (
+            "samordnare@provregionen.se",
+            "samordnare@provregionen.example",
+            "coordinator:",
+            "coordinator: placeholder contact: fill in before launch",
+        ),
+        (
+            "  name: Sam Ordnare\n",
+            "  name: Sam Ordnare\n  placeholder: true\n",
+            "coordinator:",
+            "coordinator: placeholder contact: fill in before launch",
+        ),
+    ],
+    ids=["example address", "placeholder coordinator"],
+)
+def test_launch_check_names_each_placeholder_left(sample, old, new, marker, message):
+    make_launch_ready(sample)
+    text = edit(sample, "region.yml", old, new)
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    assert f"{sample / 'region.yml'}:{line_of(text, marker)}: {message}" in result.stdout.splitlines()
+
+
+def test_launch_check_fails_on_a_municipality_without_needs(sample):
+    make_launch_ready(sample)
+    text = edit(sample, MUNI, '    - {ssyk: "2221"}\n', "")
+    edit(sample, MUNI, "  in_demand:\n", "  in_demand: []\n")
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    line = line_of(text, "  in_demand:")
+    assert result.stdout.splitlines()[0] == (
+        f"{sample / MUNI}:{line}: work.in_demand: no competence needs: a launch needs the occupations the "
+        "municipality needs"
+    )
+
+
+def test_launch_check_passes_on_complete_content(sample):
+    make_launch_ready(sample)
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 0, result.stdout
+    assert "OK: 2 municipalities" in result.stdout and "1 stories" in result.stdout
+    assert check(sample).launch == []
