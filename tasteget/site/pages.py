@@ -116,11 +116,13 @@ class _Renderer:
         parts = [p for p in self.src.removesuffix(".md").split("/") if p != "index"]
         return "../" * len(parts)
 
-    def picture(self, photo: Photo, hero: bool = False) -> str:
-        """The photo's `<picture>` with its sizes; the hero loads at once, every other one lazily."""
+    def picture(self, photo: Photo, hero: bool = False, space: bool = False) -> str:
+        """The photo's `<picture>` with its sizes; the hero loads at once, every other one lazily, and
+        a coworking space's is shown smaller, in its card."""
         if photo.file not in self.prepared:
             raise ValueError(f"the photo {photo.file} was not prepared: render(site, lang, prepared) needs it")
-        return photos.picture(self.prepared[photo.file], photo.alt.get(self.lang), self.root(), hero=hero)
+        sizes = photos.SPACE_SIZES if space else photos.SIZES
+        return photos.picture(self.prepared[photo.file], photo.alt.get(self.lang), self.root(), hero=hero, sizes=sizes)
 
     def page(
         self,

@@ -39,6 +39,8 @@ VERSION = "1:" + repr((WIDTHS, FORMATS))
 # the column without the table of contents from 60em, and the whole width less its margins below.
 ORIENTATION = 0x0112  # the EXIF tag
 SIZES = "(min-width: 76.25em) 37rem, (min-width: 60em) 46rem, calc(100vw - 2.4rem)"
+# A coworking space's photo in its card: at most 24rem wide (tasteget.css), less the card's margins on a phone.
+SPACE_SIZES = "(min-width: 30em) 24rem, calc(100vw - 4.8rem)"
 
 
 @dataclass(frozen=True)
@@ -146,17 +148,18 @@ def srcset(renditions: list[Rendition], base: str) -> str:
     return ", ".join(f"{base}{r.path} {r.width}w" for r in renditions)
 
 
-def picture(prepared: Prepared, alt: str, base: str, *, hero: bool = False) -> str:
-    """The `<picture>` element; `base` leads from the page to the site's root (e.g. `../../`)."""
+def picture(prepared: Prepared, alt: str, base: str, *, hero: bool = False, sizes: str = SIZES) -> str:
+    """The `<picture>` element; `base` leads from the page to the site's root (e.g. `../../`) and
+    `sizes` says how wide it is shown."""
     sources = [
-        f'<source type="{mime}" srcset="{srcset(prepared.of(ext), base)}" sizes="{SIZES}">'
+        f'<source type="{mime}" srcset="{srcset(prepared.of(ext), base)}" sizes="{sizes}">'
         for ext, mime, _ in FORMATS
         if ext != FALLBACK
     ]
     loading = 'loading="eager" fetchpriority="high"' if hero else 'loading="lazy"'
     img = (
         f'<img src="{base}{prepared.fallback.path}" srcset="{srcset(prepared.of(FALLBACK), base)}" '
-        f'sizes="{SIZES}" width="{prepared.width}" height="{prepared.height}" alt="{escape(alt)}" '
+        f'sizes="{sizes}" width="{prepared.width}" height="{prepared.height}" alt="{escape(alt)}" '
         f'{loading} decoding="async">'
     )
     return "<picture>" + "".join(sources) + img + "</picture>"

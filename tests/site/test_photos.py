@@ -136,10 +136,10 @@ def test_the_municipality_page_shows_its_hero_eagerly_and_the_rest_lazily(photo_
     html, page = read(photo_site, "municipalities", lang, "kommun-0000")
     hero, space = page.pictures
     lang_root = photo_site / routes.PREFIX[lang].lstrip("/")
-    for picture, size in [(hero, (1600, 1067)), (space, (1200, 800))]:
+    for picture, size, sizes in [(hero, (1600, 1067), photos.SIZES), (space, (1200, 800), photos.SPACE_SIZES)]:
         img = picture["img"]
         assert (int(img["width"]), int(img["height"])) == size
-        assert img["sizes"] == photos.SIZES
+        assert img["sizes"] == sizes and all(s["sizes"] == sizes for s in picture["sources"])
         assert [s["type"] for s in picture["sources"]] == ["image/avif", "image/webp"]
         for srcset, ext in [(s["srcset"], s["type"].split("/")[1]) for s in picture["sources"]] + [
             (img["srcset"], "jpg")
@@ -170,6 +170,8 @@ def test_the_story_page_shows_its_photos_and_the_invitation(photo_site):
     assert [w for _, w in urls(first["img"]["srcset"])] == [480, 800, 1200, 1400]  # its own width, no larger
     assert second["img"]["alt"] == "Ett hus vid en väg (English)"
     assert "Tell your story" in html
+    # The byline links to the municipality (a Markdown link inside its HTML would show as text).
+    assert '<a href="/en/municipalities/kommun-0000/">Kommun0000</a></p>' in html and "](" not in html
 
 
 def test_the_coworking_page_shows_the_space_photo_lazily(photo_site):
