@@ -341,6 +341,16 @@ class _Loader:
         problem = pictures.problem(path)
         if problem:
             self.errors.append(Problem(name, line, where, f'"{photo.file}" {problem}'))
+        elif (width := pictures.width(path)) < pictures.SHARP_WIDTH:
+            self.warnings.append(
+                Problem(
+                    name,
+                    line,
+                    where,
+                    f'"{photo.file}" is {width} px wide: give at least {pictures.SHARP_WIDTH} px (1600 is best) '
+                    "so it looks sharp on large screens",
+                )
+            )
 
 
 def _reserved(email: str | None) -> bool:

@@ -9,6 +9,8 @@ from PIL import Image
 
 # What each file ending must hold, as Pillow names the format.
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+# Narrower than this, a photo the width of the page's column looks soft on a sharp screen (2x).
+SHARP_WIDTH = 1200
 # Pillow refuses more than twice its MAX_IMAGE_PIXELS (a decompression bomb): far beyond a photo.
 MAX_MEGAPIXELS = 2 * Image.MAX_IMAGE_PIXELS // 1_000_000
 
@@ -29,3 +31,10 @@ def problem(path: Path) -> str | None:
     if found != expected:
         return f"is a {found} picture, not {expected}: give the file the ending of its kind"
     return None
+
+
+def width(path: Path) -> int:
+    """The picture's width as shown (turned upright), read from its header only."""
+    with Image.open(path) as image:
+        turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        return image.height if turned else image.width

@@ -132,9 +132,9 @@ class Photo(Model):
 
     file: PhotoFile = Field(
         description=(
-            "The picture's file inside the content folder, e.g. `photos/brygga.jpg`: JPEG, PNG or WebP, "
-            "at least 1600 pixels wide for sharp pictures on large screens. The build makes smaller sizes in "
-            "modern formats and leaves out the camera's data (place, date)."
+            "The picture's file inside the content folder, e.g. `photos/brygga.jpg`: JPEG, PNG or WebP, at "
+            "least 1200 pixels wide (1600 is best; the check warns below 1200) to look sharp on large screens. "
+            "The build makes smaller sizes in modern formats and leaves out the camera's data (place, date)."
         ),
         examples=["photos/brygga.jpg"],
     )

@@ -524,6 +524,12 @@ def test_photos_of_every_kind_pass(sample):
     assert m.photos[0].alt.get("en").endswith("(English)") and m.photos[0].credit.startswith("Foto: ")
     assert [p.file for p in m.coworking[0].photos] == ["photos/space.png"]
     assert [p.file for p in report.site.stories["anna"].photos] == ["photos/anna.webp"]
+    # The story's photo is 300 px wide: shown, but soft on a large screen, so the check says so.
+    assert [str(w) for w in report.warnings if w.field.endswith("].file")] == [
+        f'{story}:{line_of(story.read_text(encoding="utf-8"), "  - file:")}: photos[0].file: "photos/anna.webp" is '
+        "300 px wide: give at least 1200 px (1600 is best) so it looks sharp on large screens"
+    ]
+    assert not any(w.field.endswith("].file") for w in report.launch)
 
 
 # The launch check --------------------------------------------------------------------------------
