@@ -96,6 +96,11 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool, launch: bool) 
     click.echo(
         f"OK: {len(site.municipalities)} municipalities, {spaces} coworking spaces, "
         f"{len(site.stories)} stories, {len(site.messages)} messages; {len(report.warnings)} warning(s)."
+        + (
+            f" Not ready for launch: {len(report.launch)} of them (see `tasteget check --launch`)."
+            if report.launch
+            else ""
+        )
     )
 
 

@@ -544,6 +544,8 @@ def test_plain_check_warns_about_what_a_launch_cannot_have_and_passes(sample):
         f"warning: {sample / 'stories'}:1: no stories: a launch needs at least one newcomer's story (<slug>.yml)"
         in lines
     )
+    # Two guides at .example addresses, the coordinator, two municipalities without a photo, no stories.
+    assert lines[-1].endswith("Not ready for launch: 6 of them (see `tasteget check --launch`).")
 
 
 def test_launch_check_fails_on_the_shipped_content_naming_each_file_and_field():
