@@ -13,7 +13,7 @@ import pytest
 from tests.browser.axe import axe_report
 from tests.browser.conftest import _SiteServer, snippet_headers, watch_requests
 from tests.support.helpers import tasteget
-from tests.support.sample_content import add_photos, write_sample
+from tests.support.sample_content import add_photos, photo_yaml, write_photo, write_sample, write_story
 
 PAGE = {"sv": "/kommuner/kommun-0000/", "en": "/en/municipalities/kommun-0000/"}
 HERO_ALT = "Fjäll och sjö i kvällsljus"
@@ -35,6 +35,10 @@ def photo_base_url(tmp_path_factory):
     text = text.rstrip("\n") + "\n"
     head, last = text.rsplit("    trial_living:", 1)
     path.write_text(head + "    photos:\n" + block + "    trial_living:" + last, encoding="utf-8")
+    write_story(content, "anna", "kommun-0000")
+    story = content / "stories" / "anna.yml"
+    story.write_text(story.read_text(encoding="utf-8") + "photos:\n" + photo_yaml("photos/anna.jpg"), "utf-8")
+    write_photo(content, "photos/anna.jpg", (1400, 933))
     result = tasteget("build", "--site-dir", str(root / "site"), content=content)
     assert result.returncode == 0, result.stdout + result.stderr
     site = root / "site"
@@ -105,3 +109,21 @@ def test_a_phone_fetches_a_size_for_its_screen_not_the_largest(browser, photo_ba
     # 375 px less the margins at 2x is about 700 px: the 800 px AVIF, and nothing else of the hero.
     assert len(heroes) == 1 and heroes[0].endswith("-800.avif"), heroes
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/berattelser/", "/berattelser/anna/", "/en/stories/", "/en/stories/anna/"])
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_story_pages_with_photos_are_accessible(photo_page, path, width):
+    page = photo_page
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(path, wait_until="networkidle")
+    page.locator("picture img").first.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('picture img')].every(i => i.complete)")
+    assert axe_report(page) == ""
+    assert page.foreign_requests == [] and page.failed == [] and page.console_errors == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    alts = page.evaluate("() => [...document.querySelectorAll('picture img')].map(i => i.alt)")
+    assert alts and all(alt.startswith("Fjäll och sjö i kvällsljus") for alt in alts)
+    assert page.get_by_role(
+        "heading", name="Tell your story" if "/en/" in path else "Berätta din historia"
+    ).is_visible()

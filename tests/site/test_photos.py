@@ -174,6 +174,15 @@ def test_the_story_page_shows_its_photos_and_the_invitation(photo_site):
     assert '<a href="/en/municipalities/kommun-0000/">Kommun0000</a></p>' in html and "](" not in html
 
 
+def test_the_stories_page_shows_each_storys_first_photo_in_its_card(photo_site):
+    html, page = read(photo_site, "stories", "sv")
+    (card,) = page.pictures
+    assert card["img"]["loading"] == "lazy" and card["img"]["alt"] == "Fjäll och sjö i kvällsljus"
+    assert card["img"]["src"].startswith("../assets/photos/anna-") and card["img"]["sizes"] == photos.SIZES
+    assert html.index("</picture>") < html.index('<a href="anna/">Vi tog steget</a>')
+    assert '</picture><span class="ts-photo__credit">Foto: Testbild genererad av testerna, CC0</span>' in html
+
+
 def test_the_coworking_page_shows_the_space_photo_lazily(photo_site):
     _, page = read(photo_site, "coworking", "sv")
     (space,) = page.pictures
