@@ -33,7 +33,7 @@ FALLBACK = "jpg"
 SHARE_WIDTH = 1200  # the picture of shared links (Open Graph), a JPEG every service reads
 FOLDER = "assets/photos"  # inside each language's site
 # Part of every name: change it when the encoding changes, so browsers fetch the new files.
-VERSION = "1:" + repr((WIDTHS, FORMATS))
+VERSION = "2:" + repr((WIDTHS, FORMATS))
 # The width the picture takes on the page, so the browser picks a size before the styles arrive:
 # Material's content column at 76.25em and wider (the navigation and table of contents beside it),
 # the column without the table of contents from 60em, and the whole width less its margins below.
@@ -95,6 +95,9 @@ def clean(image: Image.Image) -> Image.Image:
     """Upright, in sRGB, RGB without transparency, and nothing but pixels (no EXIF, XMP or ICC)."""
     image = ImageOps.exif_transpose(image)
     profile = image.info.get("icc_profile")
+    if image.mode.startswith("I") or image.mode == "F":  # 16-bit greyscale (PNG): to 8 bits, not clipped
+        high = image.getextrema()[1]
+        image = image.convert("I").point(lambda v: v * (1 / 256 if high > 255 else 1)).convert("L")
     if image.mode not in ("RGB", "RGBA", "L", "LA"):
         image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
     if profile:

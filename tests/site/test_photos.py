@@ -58,6 +58,30 @@ def test_a_small_photo_is_never_enlarged_and_is_turned_upright(tmp_path):
         assert out.size == (600, 900)
 
 
+def _grey(mode: str) -> Image.Image:
+    """A left-to-right grey ramp in `mode`, mid-grey in the middle whatever the mode's range."""
+    ramp = Image.linear_gradient("L").rotate(90).resize((600, 400))
+    if mode == "I;16":  # a 16-bit PNG uses the whole range, 0 to 65535
+        return ramp.convert("I").point(lambda v: v * 257).convert("I;16")
+    if mode == "PA":
+        image = ramp.convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE)
+        image.info["transparency"] = 255  # an unused index: nothing actually transparent
+        return image
+    return ramp.convert(mode)
+
+
+@pytest.mark.parametrize("mode", ["CMYK", "L", "LA", "P", "PA", "I;16", "RGBA"])
+def test_photos_of_every_colour_mode_come_out_as_srgb_jpeg_avif_and_webp(tmp_path, mode):
+    source = tmp_path / f"ramp-{mode.replace(';', '')}.{'jpg' if mode == 'CMYK' else 'png'}"
+    _grey(mode).save(source)
+    prepared, files = photos.prepare(source, tmp_path / "cache")
+    for r in prepared.renditions:
+        with Image.open(files[r.path]) as out:
+            assert out.mode == "RGB"
+            middle = out.convert("L").getpixel((out.width // 2, out.height // 2))
+            assert 110 <= middle <= 150, f"{mode} -> {r.path}: {middle}"
+
+
 def test_an_unchanged_photo_is_not_encoded_again_and_a_changed_one_gets_new_names(tmp_path):
     source = write_photo(tmp_path, "photos/hero.jpg", (1000, 700))
     cache = tmp_path / "cache"
