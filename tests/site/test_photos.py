@@ -82,6 +82,18 @@ def test_photos_of_every_colour_mode_come_out_as_srgb_jpeg_avif_and_webp(tmp_pat
             assert 110 <= middle <= 150, f"{mode} -> {r.path}: {middle}"
 
 
+def test_a_colour_profile_is_applied_and_left_out(tmp_path):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    source = tmp_path / "profiled.jpg"
+    Image.new("RGB", (600, 400), (200, 120, 40)).save(source, quality=95, icc_profile=srgb)
+    prepared, files = photos.prepare(source, tmp_path / "cache")
+    with Image.open(files[prepared.fallback.path]) as out:
+        assert "icc_profile" not in out.info
+        assert all(abs(a - b) <= 6 for a, b in zip(out.getpixel((300, 200)), (200, 120, 40), strict=True))
+
+
 def test_an_unchanged_photo_is_not_encoded_again_and_a_changed_one_gets_new_names(tmp_path):
     source = write_photo(tmp_path, "photos/hero.jpg", (1000, 700))
     cache = tmp_path / "cache"
