@@ -59,14 +59,23 @@ def country_codes() -> frozenset[str]:
     return frozenset(code for code, _ in countries("en"))
 
 
+def country_name(code: str, lang: str) -> str:
+    """The country's name in `lang` ("Norge", "Norway"), or the code when it is not a country."""
+    return dict(countries(lang)).get(code, code)
+
+
 @lru_cache(maxsize=8)
 def _country_options(lang: str) -> str:
     return "".join(f'<option value="{code}">{escape(name)}</option>' for code, name in countries(lang))
 
 
-def country_options(lang: str, selected: str | None) -> Markup:
-    """The <option>s of the country list, rendered once per language (about 250 of them)."""
+def country_options(lang: str, selected: str | None, choose: str | None = None) -> Markup:
+    """The <option>s of the country list, rendered once per language (about 250 of them); with
+    `choose`, an empty first option of that text ("Choose a country"), chosen until a country is."""
     html = _country_options(lang)
+    if choose is not None:
+        first = " selected" if not selected or f'<option value="{selected}">' not in html else ""
+        html = f'<option value=""{first}>{escape(choose)}</option>' + html
     if selected and f'<option value="{selected}">' in html:
         html = html.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
     return Markup(html)

@@ -70,6 +70,8 @@ def _blank(make_form, lang: str, render):
                 form[name].data = marker
         if hasattr(form, "contact_language"):
             form.contact_language.data = lang
+        if lang == "sv":  # the Swedish pages start at Sweden; the English ones ask
+            form.country.data = "SE"
         return render(form)[0]
 
     html = filled((request.endpoint, lang), lang, make, values)

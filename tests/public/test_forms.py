@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import unescape
 import time
 
 import pytest
@@ -181,26 +182,45 @@ def test_an_expired_form_is_shown_again_with_the_data_and_a_clear_message(client
     assert submit(client, "/en/register/", REGISTRATION).status_code == 303
 
 
+def summary_in(html: str) -> dict[str, str]:
+    """The error summary at the top of the page: {link target: text}."""
+    summary = re.search(r'<div class="ts-error-summary".*?</div>', html, re.S).group(0)
+    return {target: unescape(text) for target, text in re.findall(r'<a href="#([\w-]+)">(.*?)</a>', summary)}
+
+
 def test_errors_are_shown_next_to_each_field_in_the_pages_language_and_input_is_kept(client, rows):
     data = {**REGISTRATION, "email": "not-an-address", "name": "", "municipalities": [], "timeframe": ""}
     response = submit(client, "/registrera/", data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert errors_in(html) == {
-        "name": "Fyll i det här fältet.",
+        "name": "Skriv ditt namn.",
         "email": "Skriv en e-postadress som namn@exempel.se.",
         "municipalities": "Välj minst en kommun, eller ”vet inte än”.",
         "timeframe": "Välj när ni funderar på att flytta.",
     }
-    # The summary at the top links to each field.
-    summary = re.search(r'<div class="ts-error-summary".*?</div>', html, re.S).group(0)
-    for target in ("#name", "#email", "#municipalities-0", "#timeframe-0"):
-        assert f'href="{target}"' in summary
+    # The summary at the top names each field and what is wrong, and links to the field.
+    assert summary_in(html) == {
+        "name": "Namn: skriv ditt namn.",
+        "email": "E-post: skriv en e-postadress som namn@exempel.se.",
+        "municipalities-0": "Kommuner: välj minst en kommun, eller ”vet inte än”.",
+        "timeframe-0": "När: välj när ni funderar på att flytta.",
+    }
     assert 'value="not-an-address"' in html and 'value="Trondheim"' in html and "Sjuksköterska" in html
     assert re.search(r'id="email"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="email"', html)
     assert rows(Household) == []
     english = submit(client, "/en/register/", data).get_data(as_text=True)
-    assert errors_in(english)["name"] == "Fill in this field."
+    assert errors_in(english)["name"] == "Enter your name."
+    assert summary_in(english)["name"] == "Name: enter your name."
+
+
+def test_no_field_is_asked_for_with_the_same_bare_words(client):
+    """Every field left empty says what to fill in, never "Fill in this field." again and again."""
+    for url in ("/en/register/", "/en/order-magazine/"):
+        html = submit(client, url, {"privacy": ""}, form=fetch_form(client, url)).get_data(as_text=True)
+        texts = list(summary_in(html).values())
+        assert len(texts) >= 4 and len(set(texts)) == len(texts), texts
+        assert not [t for t in texts if "Fill in this field" in t]
 
 
 @pytest.mark.parametrize("trap", ["honeypot", "too-fast"])
