@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from html import unescape
 import time
+from html import unescape
 
 import pytest
 
