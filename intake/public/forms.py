@@ -418,9 +418,18 @@ class OrderForm(AbuseChecks, FlaskForm):
         [InputRequired(_l("Confirm that you have read the privacy notice."))],
     )
 
+    only_to: str | None = None  # the one country the magazine is posted to, when content says so
+
     def validate_country(self, field):
         if field.data not in choices.country_codes():
             raise ValidationError(_l("Choose the country you live in."))
+        if self.only_to and field.data != self.only_to:
+            raise ValidationError(
+                _l(
+                    "The magazine is posted to addresses in %(country)s only.",
+                    country=choices.country_name(self.only_to, str(get_locale())),
+                )
+            )
 
     def validate_postal_code(self, field):
         if not field.data or self.country.data not in choices.country_codes():

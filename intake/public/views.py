@@ -19,7 +19,7 @@ from intake.builtsite import content
 from intake.builtsite.shell import filled, render_page
 from intake.models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from intake.notify import emails
-from intake.public import abuse, campaign, occupations, saving
+from intake.public import abuse, campaign, magazine, occupations, saving
 from intake.public.forms import OrderForm, RegistrationForm, select_choices
 from intake.web import errors, redaction
 from intake.web.errors import CONTROL_ANYWHERE
@@ -210,12 +210,19 @@ def order(lang: str):
             form=form,
             notice=notice or _notice(form),
             magazine_description=emails.markdown_html(site.region.magazine.description.get(lang)),
+            magazine_facts=magazine.facts(site.region.magazine, lang),
             privacy_url=routes.url("privacy", lang),
         )
 
+    def make_form():
+        form = OrderForm()
+        if site.region.magazine.ships_abroad is False:
+            form.only_to = magazine.HOME_COUNTRY
+        return form
+
     if request.method == "GET":
-        return _blank(OrderForm, lang, render)
-    form = OrderForm()
+        return _blank(make_form, lang, render)
+    form = make_form()
     errors.offer_form_again(lambda status, notice: render(form, status, notice))
     if form.validate():
         try:
