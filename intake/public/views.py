@@ -19,7 +19,7 @@ from intake.builtsite import content
 from intake.builtsite.shell import filled, render_page
 from intake.models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from intake.notify import emails
-from intake.public import abuse, campaign, magazine, occupations, saving
+from intake.public import abuse, campaign, carry, magazine, occupations, saving
 from intake.public.forms import OrderForm, RegistrationForm, select_choices
 from intake.web import errors, redaction
 from intake.web.errors import CONTROL_ANYWHERE
@@ -78,6 +78,20 @@ def _blank(make_form, lang: str, render):
     return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
+def _carried(make_form, lang: str, render, values: dict[str, str]):
+    """The form with what this browser sent on the other form filled in (see intake.public.carry):
+    made for this visitor alone, so neither cached here nor anywhere else."""
+    form = make_form()
+    for name, value in values.items():
+        form[name].data = value
+    form.submission_id.data = secrets.token_urlsafe(24)
+    form.started.data = abuse.start_token(form.submission_id.data)
+    if hasattr(form, "contact_language"):
+        form.contact_language.data = lang
+    html, status, headers = render(form)
+    return html, status, {**headers, "Cache-Control": "no-store"}
+
+
 def _notice(form) -> str | None:
     """A form whose own hidden fields failed (expired or tampered with) is renewed, data kept."""
     if form.csrf_token.errors or form.submission_id.errors:
@@ -131,6 +145,8 @@ def register(lang: str):
         )
 
     if request.method == "GET":
+        if request.args.get(carry.PARAMETER) and (values := carry.for_registration()):
+            return _carried(make_form, lang, render, values)
         return _blank(make_form, lang, render)
     form = make_form()
     errors.offer_form_again(lambda status, notice: render(form, status, notice))
@@ -145,6 +161,7 @@ def register(lang: str):
     else:
         done = _find(Household, form.submission_id.data)  # sent again after it was stored?
     if done is not None:
+        carry.remember("household", done.reference)
         return redirect(_receipt_url("register", done.form_language, done.reference), 303)
     return render(form, 422)
 
@@ -186,6 +203,7 @@ def register_receipt(lang: str, reference: str):
             next_steps=emails.markdown_html(region.after_registering.get(lang)),
             contacts=emails.contacts_for([m for m in municipalities if m], site, lang),
             home_url=routes.url("home", lang),
+            offer=_offer("order", lang, site),
         )[0]
 
     # The same page for every household that chose these municipalities, but for the reference.
@@ -221,6 +239,8 @@ def order(lang: str):
         return form
 
     if request.method == "GET":
+        if request.args.get(carry.PARAMETER) and (values := carry.for_order()):
+            return _carried(make_form, lang, render, values)
         return _blank(make_form, lang, render)
     form = make_form()
     errors.offer_form_again(lambda status, notice: render(form, status, notice))
@@ -236,8 +256,34 @@ def order(lang: str):
     else:
         done = _find(MagazineOrder, form.submission_id.data)  # sent again after it was stored?
     if done is not None:
+        carry.remember("order", done.reference)
         return redirect(_receipt_url("order", done.form_language, done.reference), 303)
     return render(form, 422)
+
+
+def _offer(section: str, lang: str, site) -> dict[str, str]:
+    """The receipt's invitation to the other form, whose link carries nothing personal: the form
+    fills itself in from what this browser just sent (intake.public.carry)."""
+    url = f"{routes.url(section, lang)}?{carry.PARAMETER}=1"
+    if section == "register":
+        return {
+            "title": _("Thinking of moving here?"),
+            "text": _(
+                "Register your household, and a relocation guide will get in touch within %(days)d working days. "
+                "Your name, e-mail and town are filled in from your order.",
+                days=site.region.response_days,
+            ),
+            "url": url,
+            "link": _("Register your household"),
+        }
+    return {
+        "title": _("The magazine %(name)s", name=site.region.magazine.name),
+        "text": _(
+            "Order the printed magazine about life here. Your name, e-mail, town and country are filled in for you."
+        ),
+        "url": url,
+        "link": _("Order the magazine"),
+    }
 
 
 def _already_ordered(lang: str):
@@ -270,6 +316,7 @@ def order_receipt(lang: str, reference: str):
         next_steps=None,
         contacts=[],
         home_url=routes.url("home", lang),
+        offer=_offer("register", lang, content.site()),
     )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
+from sqlalchemy import update
 
+from intake import db
 from intake.models import Base, Household, MagazineOrder, PrivacyNotice
 
 from tests.support.intake_helpers import ORDER, REGISTRATION, errors_in, fetch_form, submit
@@ -367,3 +370,65 @@ def test_the_notice_is_stored_again_if_the_database_lost_it(app, client, rows, u
     [notice] = rows(PrivacyNotice)
     [stored] = rows(Household if url == "/registrera/" else MagazineOrder)
     assert stored.privacy_version == notice.version
+
+
+def field_values(html: str) -> dict[str, str]:
+    """The values the form shows: text inputs' values and each select's chosen option."""
+    found = {name: unescape(value) for name, value in re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html)}
+    for name, options in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        found[name] = chosen.group(1) if chosen else ""
+    return found
+
+
+def test_the_order_receipt_offers_registering_with_the_details_carried_over(app, client, rows):
+    response = submit(client, "/en/order-magazine/", {**ORDER, "country": "NO", "postal_code": "0150", "city": "Oslo"})
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<a class="md-button" href="/en/register/?carry=1">Register your household</a>' in receipt
+    assert "Bo Berg" not in receipt and "bo@example.com" not in receipt  # nothing personal in the page's links
+    page = client.get("/en/register/?carry=1")
+    assert page.headers["Cache-Control"] == "no-store"
+    shown = field_values(page.get_data(as_text=True))
+    assert (shown["name"], shown["email"], shown["country"], shown["place"]) == (
+        "Bo Berg",
+        "bo@example.com",
+        "NO",
+        "Oslo",
+    )
+    # The form sends as any other: its own submission id, start time and CSRF token.
+    form = {k: v for k, v in shown.items() if k in ("csrf_token", "submission_id", "started")}
+    assert submit(client, "/en/register/", REGISTRATION, form=form).status_code == 303
+    # Without the link's parameter, in another browser, or long after, the form is empty.
+    assert "Bo Berg" not in client.get("/en/register/").get_data(as_text=True)
+    assert "Bo Berg" not in app.test_client().get("/en/register/?carry=1").get_data(as_text=True)
+
+
+def test_the_carried_details_expire_and_a_withdrawn_record_carries_nothing(app, client, rows):
+    submit(client, "/bestall-magasinet/", ORDER)
+    assert "Bo Berg" in client.get("/registrera/?carry=1").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["carry"] = {**session["carry"], "at": int(time.time()) - 31 * 60}
+    assert "Bo Berg" not in client.get("/registrera/?carry=1").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["carry"] = {**session["carry"], "at": int(time.time())}
+    assert "Bo Berg" in client.get("/registrera/?carry=1").get_data(as_text=True)
+    with app.app_context():
+        db.session().execute(update(MagazineOrder).values(withdrawn_at=datetime.now(UTC)))
+        db.session().commit()
+    assert "Bo Berg" not in client.get("/registrera/?carry=1").get_data(as_text=True)
+
+
+def test_the_registration_receipt_offers_the_magazine_with_the_details_carried_over(client, rows):
+    response = submit(client, "/registrera/", REGISTRATION)
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<a class="md-button" href="/bestall-magasinet/?carry=1">Beställ magasinet</a>' in receipt
+    page = client.get("/bestall-magasinet/?carry=1")
+    assert page.headers["Cache-Control"] == "no-store"
+    shown = field_values(page.get_data(as_text=True))
+    assert (shown["name"], shown["email"], shown["country"], shown["city"]) == (
+        "Anna Andersson",
+        "anna@example.com",
+        "NO",
+        "Trondheim",
+    )
+    assert shown["street"] == "" and shown["postal_code"] == ""  # a registration has no street address
