@@ -166,15 +166,6 @@ class AbuseChecks:
     # Each field's short name, for the error summary at the top of the page ("Name: enter your name").
     SHORT_NAMES: dict = {}
 
-    def error_list(self) -> list[tuple]:
-        """(field, "Short name: what is wrong") for each field in error that the page shows, in the
-        form's order: the GOV.UK error summary."""
-        return [
-            (field, f"{self.SHORT_NAMES.get(field.name, field.label.text)}: {_lower_first(str(field.errors[0]))}")
-            for field in self
-            if field.errors and field.type not in ("HiddenField", "CSRFTokenField")
-        ]
-
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         for name in request.files:
@@ -182,6 +173,18 @@ class AbuseChecks:
                 self[name].errors = [_l("Write this as text, not a file.")]
                 valid = False
         return valid
+
+
+def error_list(form) -> list[tuple]:
+    """(field, "Short name: what is wrong") for each field in error that the page shows, in the
+    form's order: the GOV.UK error summary (_fields.html). Any form: a field's short name comes from
+    the form's SHORT_NAMES, else its label."""
+    names = getattr(form, "SHORT_NAMES", {})
+    return [
+        (field, f"{names.get(field.name, field.label.text)}: {_lower_first(str(field.errors[0]))}")
+        for field in form
+        if field.errors and field.type not in ("HiddenField", "CSRFTokenField")
+    ]
 
 
 def _lower_first(message: str) -> str:
