@@ -99,8 +99,9 @@ def one_of(options):
 
 
 def text(label, required=None, max_length=200, one_line=True, **kwargs):
-    """A text field; `required` is the message that asks for it when it is left empty ("Enter your name")."""
-    first = DataRequired(required) if required else Optional()
+    """A text field; `required` is the message that asks for it when it is left empty ("Enter your
+    name."; `True` says only "Fill in this field.", which the error summary would repeat)."""
+    first = DataRequired(REQUIRED if required is True else required) if required else Optional()
     limit = Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
     return StringField(label, [first, limit, plain_text(one_line)], filters=[_strip], **kwargs)
 
@@ -188,8 +189,8 @@ def error_list(form) -> list[tuple]:
 
 
 def _lower_first(message: str) -> str:
-    """ "Enter your name." as it reads after a field's name ("Name: enter your name."); a word in
-    capitals ("HTML") or a quotation mark stays as it is."""
+    """The message as it reads after a field's name: "Name: enter your name." A word in capitals
+    ("HTML") or a quotation mark at the start stays as it is."""
     if len(message) > 1 and message[0].isupper() and not message[1].isupper():
         return message[0].lower() + message[1:]
     return message
