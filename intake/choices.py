@@ -59,9 +59,17 @@ def country_codes() -> frozenset[str]:
     return frozenset(code for code, _ in countries("en"))
 
 
-def country_name(code: str, lang: str) -> str:
-    """The country's name in `lang` ("Norge", "Norway"), or the code when it is not a country."""
-    return dict(countries(lang)).get(code, code)
+# English says "in the Netherlands", "in the United Kingdom": the names Babel gives that take "the".
+_ENGLISH_THE = {"BS", "CF", "DO", "GM", "KM", "MV", "NL", "PH", "SC", "AE", "GB", "US"}
+
+
+def country_name(code: str, lang: str, in_sentence: bool = False) -> str:
+    """The country's name in `lang` ("Norge", "Norway"), or the code when it is not a country;
+    `in_sentence`: as it reads after "in" ("the Netherlands")."""
+    name = dict(countries(lang)).get(code, code)
+    if in_sentence and lang == "en" and (code in _ENGLISH_THE or name.endswith("Islands")):
+        return f"the {name}"
+    return name
 
 
 @lru_cache(maxsize=8)

@@ -431,7 +431,7 @@ class OrderForm(AbuseChecks, FlaskForm):
             raise ValidationError(
                 _l(
                     "The magazine is posted to addresses in %(country)s only.",
-                    country=choices.country_name(self.only_to, str(get_locale())),
+                    country=choices.country_name(self.only_to, str(get_locale()), in_sentence=True),
                 )
             )
 
@@ -442,7 +442,7 @@ class OrderForm(AbuseChecks, FlaskForm):
             field.data = postal.normalise(self.country.data, field.data)
         except postal.PostalCodeError as exc:
             # The message names the country it checked: the wrong country chosen is the usual cause.
-            country = choices.country_name(self.country.data, str(get_locale()))
+            country = choices.country_name(self.country.data, str(get_locale()), in_sentence=True)
             if exc.example:
                 raise ValidationError(
                     _l(

@@ -349,13 +349,13 @@ def test_phone_numbers_with_stray_brackets_are_refused(client, rows, typed):
     [
         ("/en/order-magazine/", "NO", "831 31", "Enter a postal code as used in Norway, e.g. 0150."),
         ("/bestall-magasinet/", "NO", "831 31", "Skriv ett postnummer som i Norge, t.ex. 0150."),
-        ("/en/order-magazine/", "NL", "10125", "Enter a postal code as used in Netherlands, e.g. 1012 AB."),
+        ("/en/order-magazine/", "NL", "10125", "Enter a postal code as used in the Netherlands, e.g. 1012 AB."),
         ("/en/order-magazine/", "SE", "0150", "Enter a postal code as used in Sweden, e.g. 123 45."),
         (
             "/en/order-magazine/",
             "GB",
             "£",
-            "Enter a postal code as used in United Kingdom: 3 to 12 letters and digits.",
+            "Enter a postal code as used in the United Kingdom: 3 to 12 letters and digits.",
         ),
     ],
 )
