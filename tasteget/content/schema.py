@@ -371,7 +371,6 @@ class Magazine(Model):
             "true if it is posted to addresses outside Sweden too; false for Sweden only (the order form then "
             "takes Swedish addresses only)."
         ),
-        examples=[True],
     )
     price: Localized | None = Field(
         None, description="What it costs, as the order page should say it, e.g. “Free” or “SEK 50 including postage”."
