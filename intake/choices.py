@@ -59,14 +59,31 @@ def country_codes() -> frozenset[str]:
     return frozenset(code for code, _ in countries("en"))
 
 
+# English says "in the Netherlands", "in the United Kingdom": the names Babel gives that take "the".
+_ENGLISH_THE = {"BS", "CF", "DO", "GM", "KM", "MV", "NL", "PH", "SC", "AE", "GB", "US"}
+
+
+def country_name(code: str, lang: str, in_sentence: bool = False) -> str:
+    """The country's name in `lang` ("Norge", "Norway"), or the code when it is not a country;
+    `in_sentence`: as it reads after "in" ("the Netherlands")."""
+    name = dict(countries(lang)).get(code, code)
+    if in_sentence and lang == "en" and (code in _ENGLISH_THE or name.endswith("Islands")):
+        return f"the {name}"
+    return name
+
+
 @lru_cache(maxsize=8)
 def _country_options(lang: str) -> str:
     return "".join(f'<option value="{code}">{escape(name)}</option>' for code, name in countries(lang))
 
 
-def country_options(lang: str, selected: str | None) -> Markup:
-    """The <option>s of the country list, rendered once per language (about 250 of them)."""
+def country_options(lang: str, selected: str | None, choose: str | None = None) -> Markup:
+    """The <option>s of the country list, rendered once per language (about 250 of them); with
+    `choose`, an empty first option of that text ("Choose a country"), chosen until a country is."""
     html = _country_options(lang)
+    if choose is not None:
+        first = " selected" if not selected or f'<option value="{selected}">' not in html else ""
+        html = f'<option value=""{first}>{escape(choose)}</option>' + html
     if selected and f'<option value="{selected}">' in html:
         html = html.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
     return Markup(html)

@@ -51,7 +51,7 @@ PHONE = re.compile(r"^\+?[0-9(][0-9 ()\-]{4,22}$")
 # "(0)63-14 30 00", "+46 (0)63-14 30 00"; before the brackets, only a country code.
 BRACKETS = re.compile(r"^(?P<country>\+[0-9]{1,3} ?)?\((?P<inside>[0-9]{1,4})\) ?(?P<rest>[0-9][0-9 \-]*)$")
 ASCII_NUMBER = re.compile(r"[0-9]+")
-REQUIRED = _l("Fill in this field.")
+REQUIRED = _l("Fill in this field.")  # the back office's forms; the public forms say what to fill in
 OCCUPATION_HINT = _l("For example: nurse, electrician, or studying, retired, not working now.")
 
 
@@ -98,8 +98,10 @@ def one_of(options):
     return check
 
 
-def text(label, required=False, max_length=200, one_line=True, **kwargs):
-    first = DataRequired(REQUIRED) if required else Optional()
+def text(label, required=None, max_length=200, one_line=True, **kwargs):
+    """A text field; `required` is the message that asks for it when it is left empty ("Enter your
+    name."; `True` says only "Fill in this field.", which the error summary would repeat)."""
+    first = DataRequired(REQUIRED if required is True else required) if required else Optional()
     limit = Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
     return StringField(label, [first, limit, plain_text(one_line)], filters=[_strip], **kwargs)
 
@@ -162,6 +164,9 @@ class AbuseChecks:
     started = HiddenField()
     submission_id = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
 
+    # Each field's short name, for the error summary at the top of the page ("Name: enter your name").
+    SHORT_NAMES: dict = {}
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         for name in request.files:
@@ -169,6 +174,31 @@ class AbuseChecks:
                 self[name].errors = [_l("Write this as text, not a file.")]
                 valid = False
         return valid
+
+
+def error_list(form) -> list[tuple]:
+    """(field, "Short name: what is wrong") for each field in error that the page shows, in the
+    form's order: the GOV.UK error summary (_fields.html). Any form: a field's short name comes from
+    the form's SHORT_NAMES, else its label."""
+    names = getattr(form, "SHORT_NAMES", {})
+    return [
+        (field, f"{names.get(field.name, field.label.text)}: {_lower_first(str(field.errors[0]))}")
+        for field in form
+        if field.errors and field.type not in ("HiddenField", "CSRFTokenField")
+    ]
+
+
+def _lower_first(message: str) -> str:
+    """The message as it reads after a field's name: "Name: enter your name." A word in capitals
+    ("HTML") or a quotation mark at the start stays as it is."""
+    if len(message) > 1 and message[0].isupper() and not message[1].isupper():
+        return message[0].lower() + message[1:]
+    return message
+
+
+def country_field(label):
+    """The country a person lives in: chosen, never assumed (the Swedish pages start at Sweden)."""
+    return SelectField(label, [InputRequired(_l("Choose the country you live in."))], validate_choice=False)
 
 
 def _add_utm_fields(cls):
@@ -179,11 +209,36 @@ def _add_utm_fields(cls):
 
 @_add_utm_fields
 class RegistrationForm(AbuseChecks, FlaskForm):
-    name = text(_l("Your name"), required=True)
+    SHORT_NAMES = {
+        "name": _l("Name"),
+        "email": _l("E-mail"),
+        "phone": _l("Phone"),
+        "contact_channel": _l("How to contact you"),
+        "contact_language": _l("Language"),
+        "country": _l("Country"),
+        "place": _l("Town or place"),
+        "occupation": _l("Your occupation"),
+        "work_sought": _l("The work you are looking for"),
+        "partner_occupation": _l("Your partner's occupation"),
+        "partner_work_sought": _l("The work your partner is looking for"),
+        "children_count": _l("Number of children"),
+        "children_ages": _l("The children's ages"),
+        "municipalities": _l("Municipalities"),
+        "seeks": _l("What you are looking for"),
+        "housing_tenure": _l("Rent or buy"),
+        "housing_types": _l("Kind of home"),
+        "housing_setting": _l("Where to live"),
+        "timeframe": _l("When"),
+        "message": _l("Anything else"),
+        "heard_from": _l("Where you heard about us"),
+        "privacy": _l("Privacy notice"),
+    }
+
+    name = text(_l("Your name"), required=_l("Enter your name."))
     email = EmailField(
         _l("E-mail"),
         [
-            InputRequired(REQUIRED),
+            InputRequired(_l("Enter your e-mail address.")),
             Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
             Email(_l("Enter an e-mail address like name@example.com.")),
             no_encoded_word,
@@ -208,8 +263,8 @@ class RegistrationForm(AbuseChecks, FlaskForm):
         choices=select_choices(choices.LANGUAGES),
         validate_choice=False,
     )
-    country = SelectField(_l("Country you live in now"), [InputRequired(REQUIRED)], default="SE", validate_choice=False)
-    place = text(_l("Town or place you live in now"), required=True)
+    country = country_field(_l("Country you live in now"))
+    place = text(_l("Town or place you live in now"), required=_l("Enter the town or place you live in."))
     # Optional, free text of up to 200 characters as other one-line fields; mapped to the occupation
     # taxonomy when saved (see intake.public.occupations), never refused for naming no occupation.
     occupation = text(_l("Your occupation or field (optional)"), description=OCCUPATION_HINT)
@@ -284,7 +339,7 @@ class RegistrationForm(AbuseChecks, FlaskForm):
 
     def validate_country(self, field):
         if field.data not in choices.country_codes():
-            raise ValidationError(_l("Choose one of the options."))
+            raise ValidationError(_l("Choose the country you live in."))
 
     def validate_timeframe(self, field):
         one_of(choices.TIMEFRAMES)(self, field)
@@ -337,11 +392,21 @@ def _all_known(field, options):
 
 @_add_utm_fields
 class OrderForm(AbuseChecks, FlaskForm):
-    name = text(_l("Name"), required=True)
-    street = text(_l("Street address"), required=True)
-    postal_code = text(_l("Postal code"), required=True, max_length=12)
-    city = text(_l("Town or city"), required=True, max_length=100)
-    country = SelectField(_l("Country"), [InputRequired(REQUIRED)], default="SE", validate_choice=False)
+    SHORT_NAMES = {
+        "name": _l("Name"),
+        "street": _l("Street address"),
+        "postal_code": _l("Postal code"),
+        "city": _l("Town or city"),
+        "country": _l("Country"),
+        "email": _l("E-mail"),
+        "privacy": _l("Privacy notice"),
+    }
+
+    name = text(_l("Name"), required=_l("Enter your name."))
+    street = text(_l("Street address"), required=_l("Enter the street address."))
+    postal_code = text(_l("Postal code"), required=_l("Enter the postal code."), max_length=12)
+    city = text(_l("Town or city"), required=_l("Enter the town or city."), max_length=100)
+    country = country_field(_l("Country"))
     email = EmailField(
         _l("E-mail (optional, for a confirmation)"),
         [
@@ -357,9 +422,18 @@ class OrderForm(AbuseChecks, FlaskForm):
         [InputRequired(_l("Confirm that you have read the privacy notice."))],
     )
 
+    only_to: str | None = None  # the one country the magazine is posted to, when content says so
+
     def validate_country(self, field):
         if field.data not in choices.country_codes():
-            raise ValidationError(_l("Choose one of the options."))
+            raise ValidationError(_l("Choose the country you live in."))
+        if self.only_to and field.data != self.only_to:
+            raise ValidationError(
+                _l(
+                    "The magazine is posted to addresses in %(country)s only.",
+                    country=choices.country_name(self.only_to, str(get_locale()), in_sentence=True),
+                )
+            )
 
     def validate_postal_code(self, field):
         if not field.data or self.country.data not in choices.country_codes():
@@ -367,8 +441,16 @@ class OrderForm(AbuseChecks, FlaskForm):
         try:
             field.data = postal.normalise(self.country.data, field.data)
         except postal.PostalCodeError as exc:
+            # The message names the country it checked: the wrong country chosen is the usual cause.
+            country = choices.country_name(self.country.data, str(get_locale()), in_sentence=True)
             if exc.example:
                 raise ValidationError(
-                    _l("Enter the postal code as in this example: %(example)s.", example=exc.example)
+                    _l(
+                        "Enter a postal code as used in %(country)s, e.g. %(example)s.",
+                        country=country,
+                        example=exc.example,
+                    )
                 ) from None
-            raise ValidationError(_l("Enter a postal code of 3 to 12 letters and digits.")) from None
+            raise ValidationError(
+                _l("Enter a postal code as used in %(country)s: 3 to 12 letters and digits.", country=country)
+            ) from None

@@ -19,7 +19,7 @@ from intake.builtsite import content
 from intake.builtsite.shell import filled, render_page
 from intake.models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from intake.notify import emails
-from intake.public import abuse, campaign, occupations, saving
+from intake.public import abuse, campaign, carry, magazine, occupations, saving
 from intake.public.forms import OrderForm, RegistrationForm, select_choices
 from intake.web import errors, redaction
 from intake.web.errors import CONTROL_ANYWHERE
@@ -70,10 +70,26 @@ def _blank(make_form, lang: str, render):
                 form[name].data = marker
         if hasattr(form, "contact_language"):
             form.contact_language.data = lang
+        if lang == "sv":  # the Swedish pages start at Sweden; the English ones ask
+            form.country.data = "SE"
         return render(form)[0]
 
     html = filled((request.endpoint, lang), lang, make, values)
     return html, 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _carried(make_form, lang: str, render, values: dict[str, str]):
+    """The form with what this browser sent on the other form filled in (see intake.public.carry):
+    made for this visitor alone, so neither cached here nor anywhere else."""
+    form = make_form()
+    for name, value in values.items():
+        form[name].data = value
+    form.submission_id.data = secrets.token_urlsafe(24)
+    form.started.data = abuse.start_token(form.submission_id.data)
+    if hasattr(form, "contact_language"):
+        form.contact_language.data = lang
+    html, status, headers = render(form)
+    return html, status, {**headers, "Cache-Control": "no-store"}
 
 
 def _notice(form) -> str | None:
@@ -129,6 +145,8 @@ def register(lang: str):
         )
 
     if request.method == "GET":
+        if request.args.get(carry.PARAMETER) and (values := carry.for_registration()):
+            return _carried(make_form, lang, render, values)
         return _blank(make_form, lang, render)
     form = make_form()
     errors.offer_form_again(lambda status, notice: render(form, status, notice))
@@ -143,6 +161,7 @@ def register(lang: str):
     else:
         done = _find(Household, form.submission_id.data)  # sent again after it was stored?
     if done is not None:
+        carry.remember("household", done.reference)
         return redirect(_receipt_url("register", done.form_language, done.reference), 303)
     return render(form, 422)
 
@@ -184,6 +203,7 @@ def register_receipt(lang: str, reference: str):
             next_steps=emails.markdown_html(region.after_registering.get(lang)),
             contacts=emails.contacts_for([m for m in municipalities if m], site, lang),
             home_url=routes.url("home", lang),
+            offer=_offer("order", lang, site),
         )[0]
 
     # The same page for every household that chose these municipalities, but for the reference.
@@ -208,12 +228,21 @@ def order(lang: str):
             form=form,
             notice=notice or _notice(form),
             magazine_description=emails.markdown_html(site.region.magazine.description.get(lang)),
+            magazine_facts=magazine.facts(site.region.magazine, lang),
             privacy_url=routes.url("privacy", lang),
         )
 
+    def make_form():
+        form = OrderForm()
+        if site.region.magazine.ships_abroad is False:
+            form.only_to = magazine.HOME_COUNTRY
+        return form
+
     if request.method == "GET":
-        return _blank(OrderForm, lang, render)
-    form = OrderForm()
+        if request.args.get(carry.PARAMETER) and (values := carry.for_order()):
+            return _carried(make_form, lang, render, values)
+        return _blank(make_form, lang, render)
+    form = make_form()
     errors.offer_form_again(lambda status, notice: render(form, status, notice))
     if form.validate():
         try:
@@ -227,8 +256,34 @@ def order(lang: str):
     else:
         done = _find(MagazineOrder, form.submission_id.data)  # sent again after it was stored?
     if done is not None:
+        carry.remember("order", done.reference)
         return redirect(_receipt_url("order", done.form_language, done.reference), 303)
     return render(form, 422)
+
+
+def _offer(section: str, lang: str, site) -> dict[str, str]:
+    """The receipt's invitation to the other form, whose link carries nothing personal: the form
+    fills itself in from what this browser just sent (intake.public.carry)."""
+    url = f"{routes.url(section, lang)}?{carry.PARAMETER}=1"
+    if section == "register":
+        return {
+            "title": _("Thinking of moving here?"),
+            "text": _(
+                "Register your household, and a relocation guide will get in touch within %(days)d working days. "
+                "Your name, e-mail and town are filled in from your order.",
+                days=site.region.response_days,
+            ),
+            "url": url,
+            "link": _("Register your household"),
+        }
+    return {
+        "title": _("The magazine %(name)s", name=site.region.magazine.name),
+        "text": _(
+            "Order the printed magazine about life here. Your name, e-mail, town and country are filled in for you."
+        ),
+        "url": url,
+        "link": _("Order the magazine"),
+    }
 
 
 def _already_ordered(lang: str):
@@ -261,6 +316,7 @@ def order_receipt(lang: str, reference: str):
         next_steps=None,
         contacts=[],
         home_url=routes.url("home", lang),
+        offer=_offer("register", lang, content.site()),
     )
 
 

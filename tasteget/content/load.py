@@ -17,6 +17,7 @@ from .schema import (
     AltText,
     Image,
     Localized,
+    Magazine,
     Message,
     Municipality,
     Page,
@@ -310,6 +311,21 @@ class _Loader:
                 )
             )
 
+    def magazine_facts(self) -> None:
+        """Warn about what the magazine's order page cannot tell a reader (language, postage abroad,
+        price, delivery time): never guessed, so left off the page until content states it."""
+        for name, obj in self.valid.items():
+            magazine = getattr(obj, "magazine", None)
+            if isinstance(magazine, Magazine) and magazine.unstated():
+                self.warnings.append(
+                    Problem(
+                        name,
+                        self.docs[name].line_of(("magazine",)),
+                        "magazine",
+                        f"not stated: {', '.join(magazine.unstated())}; the order page leaves them out",
+                    )
+                )
+
     def barometer_age(self, today: date, data_dir: Path = barometer.DATA_DIR) -> None:
         """Warn when the vendored Yrkesbarometer's round is more than a year old."""
         problem = needs.stale_round_problem(barometer.load(data_dir).round, today)
@@ -377,6 +393,7 @@ def check(root: Path, docs_dir: Path | None = None, today: date | None = None) -
     loader = _Loader(Path(root), Path(docs_dir) if docs_dir else None)
     site = loader.load()
     coverage = loader.review()
+    loader.magazine_facts()
     loader.barometer_age(today or date.today())
     if loader.errors:
         site = None

@@ -400,9 +400,42 @@ class Contact(Model):
         return _reachable(self)
 
 
+def _language_codes(value: list[str]) -> list[str]:
+    unknown = [code for code in value if not re.fullmatch(r"[a-z]{2}", code)]
+    if unknown:
+        raise ValueError(f'"{unknown[0]}" is not a language code: use two letters, e.g. sv or en')
+    return value
+
+
 class Magazine(Model):
+    """The printed magazine. What the order page tells someone before they order: each fact that
+    content leaves out is left off the page, and `tasteget check` warns (see `unstated`)."""
+
     name: Text = Field(description="The magazine's name.", examples=["Ta Steget"])
     description: Localized = Field(description="What the magazine is and who it is for.")
+    languages: Annotated[list[str], AfterValidator(_language_codes)] | None = Field(
+        None,
+        min_length=1,
+        description="The language(s) it is written in, as two-letter codes; the order page names them.",
+        examples=[["sv"]],
+    )
+    ships_abroad: bool | None = Field(
+        None,
+        description=(
+            "true if it is posted to addresses outside Sweden too; false for Sweden only (the order form then "
+            "takes Swedish addresses only)."
+        ),
+    )
+    price: Localized | None = Field(
+        None, description="What it costs, as the order page should say it, e.g. “Free” or “SEK 50 including postage”."
+    )
+    delivery: Localized | None = Field(
+        None, description="How long it takes to arrive, e.g. “Within two weeks in Sweden”."
+    )
+
+    def unstated(self) -> list[str]:
+        """The facts the order page leaves out because content does not give them."""
+        return [name for name in ("languages", "ships_abroad", "price", "delivery") if getattr(self, name) is None]
 
 
 class Fact(Model):

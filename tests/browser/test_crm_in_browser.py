@@ -74,6 +74,21 @@ def test_logging_in_with_the_keyboard_alone(live, guide):
     assert page.locator("h1").inner_text() == "Hushåll"
 
 
+def test_the_back_offices_skip_link_is_the_first_tab_and_moves_focus_to_the_content(live, guide):
+    page = live
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, guide)
+    page.wait_for_url("**/crm/households/")
+    page.keyboard.press("Tab")
+    link = page.locator(":focus")
+    assert (link.get_attribute("href"), link.inner_text()) == ("#main", "Hoppa till innehållet")
+    assert link.is_visible() and link.bounding_box()["x"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.getElementById('main').contains(document.activeElement)")
+
+
 def coordinator_logged_in(page, app):
     """A coordinator's account, logged in through the form; the page is on the figures they land on."""
     email = make_staff(app, "samordnare@region.example", "coordinator")

@@ -101,6 +101,8 @@ def test_registration_with_the_keyboard_alone(live, rows):
     page.keyboard.type("Keyboard User")
     tab_to(page, "email")
     page.keyboard.type("keys@example.com")
+    tab_to(page, "country")
+    page.keyboard.type("Finland")  # a closed select picks the option typed
     tab_to(page, "place")
     page.keyboard.type("Umeå")
     tab_to(page, "occupation")
@@ -116,8 +118,9 @@ def test_registration_with_the_keyboard_alone(live, rows):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/thanks/H-[^/]+/$"))
     [household] = rows(Household)
-    assert (household.name, household.municipality_slugs, household.timeframe) == (
+    assert (household.name, household.country, household.municipality_slugs, household.timeframe) == (
         "Keyboard User",
+        "FI",
         ["ostersund"],
         "12m",
     )
@@ -137,12 +140,110 @@ def test_forms_have_no_axe_violations_empty_or_with_errors(live, lang, width):
         assert axe_report(page) == "", f"errors on {url}"
 
 
-def test_error_summary_links_move_focus_to_the_field(live):
+def focused(page) -> str:
+    return page.evaluate("() => document.activeElement.id")
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_the_error_summary_takes_focus_names_each_field_and_links_to_it(live, width):
     page = live
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto("/registrera/")
+    page.get_by_role("textbox", name="E-post", exact=True).fill("inte-en-adress")
     page.locator("form.ts-form button[type=submit]").click()
-    page.locator(".ts-error-summary a").first.click()
-    assert page.evaluate("() => document.activeElement.id") == "name"
+    summary = page.locator(".ts-error-summary")
+    summary.wait_for()
+    assert focused(page) == "error-summary"  # a screen reader reads it; Tab goes on from it
+    assert summary.get_attribute("role") == "alert" and summary.get_attribute("tabindex") == "-1"
+    links = summary.locator("a")
+    assert links.all_inner_texts()[:3] == [
+        "Namn: skriv ditt namn.",
+        "E-post: skriv en e-postadress som namn@exempel.se.",
+        "Ort: skriv orten där du bor.",
+    ]
+    # The error next to each field stays.
+    assert page.locator("#name-error").inner_text().endswith("Skriv ditt namn.")
+    # Each link moves focus to its field, by mouse or by keyboard, its label or legend in view.
+    links.nth(1).click()
+    assert focused(page) == "email"
+    page.locator("#error-summary").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert focused(page) == "name"
+    summary.get_by_role("link", name="Kommuner: välj minst en kommun", exact=False).click()
+    assert focused(page) == "municipalities-0"
+    # Its legend is in view, below the site's sticky header (the scroll may be smooth: wait for it).
+    page.wait_for_function(
+        """() => {
+            const legend = document.querySelector('#municipalities-0').closest('fieldset').querySelector('legend');
+            return legend.getBoundingClientRect().top >= document.querySelector('.md-header').getBoundingClientRect().bottom;
+        }""",
+        timeout=3000,
+    )
+    assert axe_report(page) == ""
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_the_order_form_in_english_asks_for_the_country_and_checks_its_postal_codes(live, rows, width):
+    page = live
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/en/order-magazine/")
+    country = page.get_by_label("Country")
+    assert country.input_value() == ""  # no country assumed on the English page
+    page.get_by_label("Name").fill("Ola Nordmann")
+    page.get_by_label("Street address").fill("Karl Johans gate 1")
+    page.get_by_label("Postal code").fill("831 34")  # a Swedish code, the country not yet chosen
+    page.get_by_label("Town or city").fill("Oslo")
+    page.get_by_label("I have read").check()
+    page.get_by_role("button", name="Order the magazine").click()
+    page.locator(".ts-error-summary").wait_for()
+    assert page.locator(".ts-error-summary a").all_inner_texts() == ["Country: choose the country you live in."]
+    country.select_option("NO")
+    page.get_by_role("button", name="Order the magazine").click()
+    page.locator(".ts-error-summary").wait_for()
+    assert page.locator(".ts-error-summary a").all_inner_texts() == [
+        "Postal code: enter a postal code as used in Norway, e.g. 0150."
+    ]
+    assert country.input_value() == "NO"  # kept
+    page.get_by_label("Postal code").fill("0150")
+    page.get_by_role("button", name="Order the magazine").click()
+    page.wait_for_url(re.compile(r".*/order-magazine/thanks/M-[^/]+/$"))
+    [order] = rows(MagazineOrder)
+    assert (order.country, order.postal_code) == ("NO", "0150")
+
+
+def test_a_dutch_postal_code_is_written_the_dutch_way(live, rows):
+    page = live
+    page.goto("/bestall-magasinet/")
+    assert page.get_by_label("Land").input_value() == "SE"  # the Swedish page starts at Sweden
+    page.get_by_label("Namn", exact=True).fill("Anneke de Vries")
+    page.get_by_label("Gatuadress").fill("Damrak 1")
+    page.get_by_label("Postnummer").fill("1012lg")
+    page.get_by_label("Ort").fill("Amsterdam")
+    page.get_by_label("Land").select_option("NL")
+    page.get_by_label("Jag har läst").check()
+    page.get_by_role("button", name="Beställ magasinet").click()
+    page.wait_for_url(re.compile(r".*/bestall-magasinet/tack/M-[^/]+/$"))
+    [order] = rows(MagazineOrder)
+    assert (order.country, order.postal_code) == ("NL", "1012 LG")
+
+
+@pytest.mark.parametrize("url", ["/registrera/", "/en/order-magazine/", "/en/register/thanks/H-XXXX-XXXX/"])
+def test_the_first_tab_reaches_the_skip_link_and_enter_moves_focus_to_the_content(live, url):
+    page = live
+    page.set_viewport_size({"width": 375, "height": 800})
+    response = page.goto(url)
+    page.keyboard.press("Tab")
+    link = page.locator(":focus")
+    assert link.get_attribute("href") == "#ts-main"
+    assert link.inner_text() in ("Gå till innehållet", "Skip to content")
+    assert link.is_visible()
+    page.wait_for_function("() => getComputedStyle(document.activeElement).opacity === '1'", timeout=3000)
+    page.keyboard.press("Enter")
+    assert focused(page) == "ts-main"
+    page.keyboard.press("Tab")  # on into the page's content, past the header
+    assert page.evaluate("() => document.getElementById('ts-main').contains(document.activeElement)")
+    assert response.status in (200, 404)
 
 
 def test_the_magazine_is_ordered_and_the_receipt_is_accessible(live, rows):
@@ -152,12 +253,29 @@ def test_the_magazine_is_ordered_and_the_receipt_is_accessible(live, rows):
     page.get_by_label("Street address").fill("Kyrkgatan 12")
     page.get_by_label("Postal code").fill("83134")
     page.get_by_label("Town or city").fill("Östersund")
+    page.get_by_label("Country").select_option("SE")
+    page.get_by_label("E-mail").fill("per@example.com")
     page.get_by_label("I have read").check()
     page.get_by_role("button", name="Order the magazine").click()
     page.wait_for_url(re.compile(r".*/order-magazine/thanks/M-[^/]+/$"))
     [order] = rows(MagazineOrder)
     assert order.postal_code == "831 34" and order.reference in page.content()
     assert axe_report(page) == ""
+    # The receipt offers registering the household, the order's details filled in.
+    page.get_by_role("link", name="Register your household").click()
+    page.wait_for_url("**/en/register/?carry=1")
+    assert page.get_by_label("Your name").input_value() == "Per Persson"
+    assert page.get_by_role("textbox", name="E-mail", exact=True).input_value() == "per@example.com"
+    assert page.get_by_label("Country you live in now").input_value() == "SE"
+    assert page.get_by_label("Town or place you live in now").input_value() == "Östersund"
+    assert axe_report(page) == ""
+    page.get_by_label("Krokom").check()
+    page.get_by_label("Within 6 months").check()
+    page.get_by_label("I have read").check()
+    page.get_by_role("button", name="Send my registration").click()
+    page.wait_for_url(re.compile(r".*/thanks/H-[^/]+/$"))
+    [household] = rows(Household)
+    assert (household.name, household.email, household.place) == ("Per Persson", "per@example.com", "Östersund")
 
 
 def test_forms_work_without_javascript(browser, intake_server, app, rows):
@@ -190,6 +308,7 @@ def _fill_the_rest(page, lang: str) -> None:
     t = TEXT[lang]
     page.get_by_label(t["name"]).fill("Yrkes Person")
     page.get_by_role("textbox", name=t["email"], exact=True).fill("yrke@example.com")
+    page.get_by_label(t["country"]).select_option("SE")
     page.get_by_label(t["place"]).fill("Kiruna")
     page.get_by_label("Berg").check()
     page.get_by_label(t["timeframe"]).check()

@@ -158,3 +158,21 @@ def test_search_finds_occupations_on_the_skills_page(page, start, query, title):
     assert title in titles, titles
     assert any("#ssyk-" in (h or "") for h in hrefs)
     assert page.foreign_requests == []
+
+
+@pytest.mark.parametrize("path", ["/", "/kommuner/are/", "/en/coworking/", "/en/404.html"])
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_the_first_tab_reaches_the_skip_link_and_enter_moves_focus_to_the_content(page, path, width):
+    """Pages with a table of contents (Material's own skip link) and pages without one alike."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(path)
+    page.keyboard.press("Tab")
+    link = page.locator(":focus")
+    assert link.get_attribute("href") == "#ts-main"
+    assert link.inner_text() == ("Skip to content" if path.startswith("/en/") else "Gå till innehållet")
+    page.wait_for_function("() => getComputedStyle(document.activeElement).opacity === '1'", timeout=3000)
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "ts-main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.getElementById('ts-main').contains(document.activeElement)")
+    assert page.get_by_role("dialog", name="Search" if path.startswith("/en/") else "Sök").count() == 1

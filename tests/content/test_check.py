@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -618,3 +619,37 @@ def test_launch_check_passes_on_complete_content(sample):
     assert result.returncode == 0, result.stdout
     assert "OK: 2 municipalities" in result.stdout and "1 stories" in result.stdout
     assert check(sample).launch == []
+
+
+def test_what_the_magazine_page_cannot_say_warns_without_failing(sample):
+    region = sample / "region.yml"
+    text = region.read_text(encoding="utf-8")
+    assert "magazine:" not in tasteget("check", "--content", str(sample)).stdout  # the sample states all four
+    region.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith(("  price:", "  delivery:"))) + "\n",
+        encoding="utf-8",
+    )
+    result = tasteget("check", "--content", str(sample))
+    assert result.returncode == 0, result.stdout
+    line = line_of(text, "magazine:")
+    expected = f"warning: {region}:{line}: magazine: not stated: price, delivery; the order page leaves them out"
+    assert expected in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("languages: [Swedish]", '"Swedish" is not a language code: use two letters, e.g. sv or en'),
+        ("languages: []", "expected at least 1 item(s), got none"),
+        ("ships_abroad: maybe", "expected true or false"),
+    ],
+)
+def test_the_magazine_facts_are_checked(sample, value, message):
+    region = sample / "region.yml"
+    text = region.read_text(encoding="utf-8")
+    key = value.split(":")[0]
+    edited = re.sub(rf"^  {key}:.*$", f"  {value}", text, flags=re.M)
+    region.write_text(edited, encoding="utf-8")
+    result = tasteget("check", "--content", str(sample))
+    assert result.returncode != 0
+    assert f"magazine.{key}" in result.stdout + result.stderr and message in result.stdout + result.stderr

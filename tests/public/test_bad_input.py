@@ -91,6 +91,10 @@ ORDER_CASES = [
     ("norwegian code of five", {"country": "NO", "postal_code": "01500"}, "postal_code"),
     ("danish code with letters", {"country": "DK", "postal_code": "DK-1050"}, "postal_code"),
     ("finnish code of four", {"country": "FI", "postal_code": "0010"}, "postal_code"),
+    ("dutch code without letters", {"country": "NL", "postal_code": "1012"}, "postal_code"),
+    ("dutch code starting with 0", {"country": "NL", "postal_code": "0123 AB"}, "postal_code"),
+    ("swedish code for the netherlands", {"country": "NL", "postal_code": "831 31"}, "postal_code"),
+    ("no country chosen", {"country": ""}, "country"),
     ("foreign code with symbols", {"country": "DE", "postal_code": "10$15"}, "postal_code"),
     ("foreign code too long", {"country": "GB", "postal_code": "SW1A 1AA 1AA 1"}, "postal_code"),
     ("missing city", {"city": ""}, "city"),
@@ -130,6 +134,8 @@ def test_bad_order(client, rows, changes, field):
         ("FI", "00100", "00100"),
         ("GB", "sw1a 1aa", "SW1A 1AA"),
         ("DE", "10115", "10115"),
+        ("NL", "1012ab", "1012 AB"),
+        ("NL", "1012 AB", "1012 AB"),
     ],
 )
 def test_good_postal_codes_are_stored_in_their_usual_form(client, rows, country, typed, stored):
@@ -336,3 +342,37 @@ def test_phone_numbers_with_stray_brackets_are_refused(client, rows, typed):
     response = submit(client, "/registrera/", {**REGISTRATION, "phone": typed})
     assert response.status_code == 422
     assert "phone" in errors_in(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    ("url", "country", "typed", "message"),
+    [
+        ("/en/order-magazine/", "NO", "831 31", "Enter a postal code as used in Norway, e.g. 0150."),
+        ("/bestall-magasinet/", "NO", "831 31", "Skriv ett postnummer som i Norge, t.ex. 0150."),
+        ("/en/order-magazine/", "NL", "10125", "Enter a postal code as used in the Netherlands, e.g. 1012 AB."),
+        ("/en/order-magazine/", "SE", "0150", "Enter a postal code as used in Sweden, e.g. 123 45."),
+        (
+            "/en/order-magazine/",
+            "GB",
+            "£",
+            "Enter a postal code as used in the United Kingdom: 3 to 12 letters and digits.",
+        ),
+    ],
+)
+def test_a_postal_code_error_names_the_country_it_checked(client, url, country, typed, message):
+    html = submit(client, url, {**ORDER, "country": country, "postal_code": typed}).get_data(as_text=True)
+    assert errors_in(html)["postal_code"] == message
+
+
+def test_the_english_forms_ask_for_the_country_and_the_swedish_start_at_sweden(client):
+    for url in ("/en/register/", "/en/order-magazine/"):
+        html = client.get(url).get_data(as_text=True)
+        assert '<option value="" selected>Choose a country</option>' in html
+        assert '<option value="SE" selected>' not in html
+    for url in ("/registrera/", "/bestall-magasinet/"):
+        html = client.get(url).get_data(as_text=True)
+        assert '<option value="">Välj ett land</option>' in html and '<option value="SE" selected>' in html
+    # Sent without a choice, the English form asks for one and keeps the empty choice.
+    html = submit(client, "/en/order-magazine/", {**ORDER, "country": ""}).get_data(as_text=True)
+    assert errors_in(html)["country"] == "Choose the country you live in."
+    assert '<option value="" selected>Choose a country</option>' in html

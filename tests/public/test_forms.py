@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from datetime import UTC, datetime
+from html import unescape
 
 import pytest
+from sqlalchemy import update
 
+from intake import db
 from intake.models import Base, Household, MagazineOrder, PrivacyNotice
 
 from tests.support.intake_helpers import ORDER, REGISTRATION, errors_in, fetch_form, submit
@@ -181,26 +185,45 @@ def test_an_expired_form_is_shown_again_with_the_data_and_a_clear_message(client
     assert submit(client, "/en/register/", REGISTRATION).status_code == 303
 
 
+def summary_in(html: str) -> dict[str, str]:
+    """The error summary at the top of the page: {link target: text}."""
+    summary = re.search(r'<div class="ts-error-summary".*?</div>', html, re.S).group(0)
+    return {target: unescape(text) for target, text in re.findall(r'<a href="#([\w-]+)">(.*?)</a>', summary)}
+
+
 def test_errors_are_shown_next_to_each_field_in_the_pages_language_and_input_is_kept(client, rows):
     data = {**REGISTRATION, "email": "not-an-address", "name": "", "municipalities": [], "timeframe": ""}
     response = submit(client, "/registrera/", data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert errors_in(html) == {
-        "name": "Fyll i det här fältet.",
+        "name": "Skriv ditt namn.",
         "email": "Skriv en e-postadress som namn@exempel.se.",
         "municipalities": "Välj minst en kommun, eller ”vet inte än”.",
         "timeframe": "Välj när du funderar på att flytta.",
     }
-    # The summary at the top links to each field.
-    summary = re.search(r'<div class="ts-error-summary".*?</div>', html, re.S).group(0)
-    for target in ("#name", "#email", "#municipalities-0", "#timeframe-0"):
-        assert f'href="{target}"' in summary
+    # The summary at the top names each field and what is wrong, and links to the field.
+    assert summary_in(html) == {
+        "name": "Namn: skriv ditt namn.",
+        "email": "E-post: skriv en e-postadress som namn@exempel.se.",
+        "municipalities-0": "Kommuner: välj minst en kommun, eller ”vet inte än”.",
+        "timeframe-0": "När: välj när du funderar på att flytta.",
+    }
     assert 'value="not-an-address"' in html and 'value="Trondheim"' in html and "Sjuksköterska" in html
     assert re.search(r'id="email"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="email"', html)
     assert rows(Household) == []
     english = submit(client, "/en/register/", data).get_data(as_text=True)
-    assert errors_in(english)["name"] == "Fill in this field."
+    assert errors_in(english)["name"] == "Enter your name."
+    assert summary_in(english)["name"] == "Name: enter your name."
+
+
+def test_no_field_is_asked_for_with_the_same_bare_words(client):
+    """Every field left empty says what to fill in, never "Fill in this field." again and again."""
+    for url in ("/en/register/", "/en/order-magazine/"):
+        html = submit(client, url, {"privacy": ""}, form=fetch_form(client, url)).get_data(as_text=True)
+        texts = list(summary_in(html).values())
+        assert len(texts) >= 4 and len(set(texts)) == len(texts), texts
+        assert not [t for t in texts if "Fill in this field" in t]
 
 
 @pytest.mark.parametrize("trap", ["honeypot", "too-fast"])
@@ -347,3 +370,65 @@ def test_the_notice_is_stored_again_if_the_database_lost_it(app, client, rows, u
     [notice] = rows(PrivacyNotice)
     [stored] = rows(Household if url == "/registrera/" else MagazineOrder)
     assert stored.privacy_version == notice.version
+
+
+def field_values(html: str) -> dict[str, str]:
+    """The values the form shows: text inputs' values and each select's chosen option."""
+    found = {name: unescape(value) for name, value in re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html)}
+    for name, options in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        found[name] = chosen.group(1) if chosen else ""
+    return found
+
+
+def test_the_order_receipt_offers_registering_with_the_details_carried_over(app, client, rows):
+    response = submit(client, "/en/order-magazine/", {**ORDER, "country": "NO", "postal_code": "0150", "city": "Oslo"})
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<a class="md-button" href="/en/register/?carry=1">Register your household</a>' in receipt
+    assert "Bo Berg" not in receipt and "bo@example.com" not in receipt  # nothing personal in the page's links
+    page = client.get("/en/register/?carry=1")
+    assert page.headers["Cache-Control"] == "no-store"
+    shown = field_values(page.get_data(as_text=True))
+    assert (shown["name"], shown["email"], shown["country"], shown["place"]) == (
+        "Bo Berg",
+        "bo@example.com",
+        "NO",
+        "Oslo",
+    )
+    # The form sends as any other: its own submission id, start time and CSRF token.
+    form = {k: v for k, v in shown.items() if k in ("csrf_token", "submission_id", "started")}
+    assert submit(client, "/en/register/", REGISTRATION, form=form).status_code == 303
+    # Without the link's parameter, in another browser, or long after, the form is empty.
+    assert "Bo Berg" not in client.get("/en/register/").get_data(as_text=True)
+    assert "Bo Berg" not in app.test_client().get("/en/register/?carry=1").get_data(as_text=True)
+
+
+def test_the_carried_details_expire_and_a_withdrawn_record_carries_nothing(app, client, rows):
+    submit(client, "/bestall-magasinet/", ORDER)
+    assert "Bo Berg" in client.get("/registrera/?carry=1").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["carry"] = {**session["carry"], "at": int(time.time()) - 31 * 60}
+    assert "Bo Berg" not in client.get("/registrera/?carry=1").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["carry"] = {**session["carry"], "at": int(time.time())}
+    assert "Bo Berg" in client.get("/registrera/?carry=1").get_data(as_text=True)
+    with app.app_context():
+        db.session().execute(update(MagazineOrder).values(withdrawn_at=datetime.now(UTC)))
+        db.session().commit()
+    assert "Bo Berg" not in client.get("/registrera/?carry=1").get_data(as_text=True)
+
+
+def test_the_registration_receipt_offers_the_magazine_with_the_details_carried_over(client, rows):
+    response = submit(client, "/registrera/", REGISTRATION)
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<a class="md-button" href="/bestall-magasinet/?carry=1">Beställ magasinet</a>' in receipt
+    page = client.get("/bestall-magasinet/?carry=1")
+    assert page.headers["Cache-Control"] == "no-store"
+    shown = field_values(page.get_data(as_text=True))
+    assert (shown["name"], shown["email"], shown["country"], shown["city"]) == (
+        "Anna Andersson",
+        "anna@example.com",
+        "NO",
+        "Trondheim",
+    )
+    assert shown["street"] == "" and shown["postal_code"] == ""  # a registration has no street address

@@ -350,3 +350,20 @@ def test_the_shell_searches_its_own_languages_index(built_site, lang):
     )
     assert config["base"] == routes.PREFIX[lang]
     assert (built_site / urljoin(config["base"], "search/search_index.json").lstrip("/")).is_file()
+
+
+def test_every_page_starts_with_a_skip_link_to_its_content_and_names_its_search_dialog(built_site):
+    """Material writes a skip link only on pages with a table of contents; ours is on every page
+    (the shell of the forms too), the first link in the body, in the page's language."""
+    pages = [*all_pages(built_site), *(built_site / p / shell.SHELL_DIR / "index.html" for p in ("", "en"))]
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        lang = "en" if "/en/" in f"/{path.relative_to(built_site).as_posix()}" else "sv"
+        # Material's own (on pages with a table of contents) is hidden by tasteget.css: Tab meets ours.
+        body = re.sub(r'<div data-md-component="skip">.*?</div>', "", html.split("<body", 1)[1], flags=re.S)
+        first_link = re.search(r"<a\b[^>]*>([^<]*)", body)
+        assert 'href="#ts-main"' in first_link.group(0), path
+        assert first_link.group(1).strip() == {"sv": "Gå till innehållet", "en": "Skip to content"}[lang], path
+        assert len(re.findall(r'\bid="ts-main"[^>]*tabindex="-1"', html)) == 1, path
+        name = {"sv": "Sök", "en": "Search"}[lang]
+        assert f'role="dialog" aria-label="{name}"' in html, path  # Lighthouse's aria-dialog-name

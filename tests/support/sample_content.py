@@ -31,6 +31,10 @@ magazine:
   description:
     sv: Ett tryckt magasin om livet här.
     en: A printed magazine about life here.
+  languages: [sv, en]
+  ships_abroad: false
+  price: {sv: Gratis, en: Free}
+  delivery: {sv: Inom två veckor, en: Within two weeks}
 after_registering:
   sv: En inflyttarvägledare hör av sig.
   en: A relocation guide will get in touch.
