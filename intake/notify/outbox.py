@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from intake.models import OutboxMessage
 from intake.notify.mail import parse_url
 
-ADDRESS_KINDS = ("mover_confirmation", "order_confirmation")  # sent to addresses typed into a form
+# Sent to addresses typed into a form (the link to the mover's own page: "send me my link").
+ADDRESS_KINDS = ("mover_confirmation", "order_confirmation", "mover_link")
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to_address, until handled
-EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED, PASSWORD_RESET_REQUESTED)
+MOVER_LINK_REQUESTED = "mover_link_requested"  # likewise: "send me my link" to the mover's own page
+EVENT_KINDS = (HOUSEHOLD_REGISTERED, ORDER_PLACED, PASSWORD_RESET_REQUESTED, MOVER_LINK_REQUESTED)
 # A guide's message to a household, written in the back office (Reply-To the guide).
 HOUSEHOLD_MESSAGE = "household_message"
 # A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.
