@@ -86,22 +86,17 @@ def _found(lang: str, token: str):
     if h is not None and (h.withdrawn_at is not None or h.erased_at is not None):
         return None, _nothing(lang, token)
     if h is None or reading.state == "invalid":
-        return None, _ask_page(
-            lang,
-            AskForm(formdata=None),
-            404,
-            _("This link does not work. Check that you copied all of it, or ask for a new one."),
-            token,
-        )
+        about = _("This link does not work. Check that you copied all of it, or ask for a new one.")
+        return None, _ask_page(lang, AskForm(formdata=None), 404, token=token, about_link=about)
     if reading.state == "expired" or reading.generation != (h.link_generation or 0):
-        notice = (
+        about = (
             _("This link has run out. Ask for a new one: we send it to the address you registered with.")
             if reading.state == "expired"
             else _(
                 "This link has been replaced by a newer one. Use the link in our latest e-mail, or ask for a new one."
             )
         )
-        return None, _ask_page(lang, AskForm(formdata=None), 410, notice, token)
+        return None, _ask_page(lang, AskForm(formdata=None), 410, token=token, about_link=about)
     return h, None
 
 
@@ -119,7 +114,14 @@ def _nothing(lang: str, token: str):
     )
 
 
-def _ask_page(lang: str, form: AskForm, status: int = 200, notice: str | None = None, token: str | None = None):
+def _ask_page(
+    lang: str,
+    form: AskForm,
+    status: int = 200,
+    notice: str | None = None,
+    token: str | None = None,
+    about_link: str | None = None,
+):
     other = routes.other(lang)
     return render_page(
         "mine_ask.html",
@@ -130,6 +132,7 @@ def _ask_page(lang: str, form: AskForm, status: int = 200, notice: str | None = 
         status=status,
         form=form,
         notice=notice,
+        about_link=about_link,
         action=mylink.ask_path(lang),
     )
 
@@ -186,11 +189,17 @@ def _guides(h: Household, site, lang: str) -> list[dict]:
     return emails.contacts_for(h.municipality_slugs, site, lang)
 
 
+def _children(h: Household) -> str:
+    count = h.children_count or len(h.children_ages or [])
+    if count and h.children_ages:
+        return _("%(count)d (aged %(ages)s)", count=count, ages=", ".join(str(age) for age in h.children_ages))
+    return str(count)
+
+
 def _sent_details(h: Household, site, lang: str) -> list[tuple[str, str]]:
     """What they sent, as they read it (the fields they cannot change here too)."""
     names = {slug: m.name for slug, m in site.municipalities.items()}
     rows = [
-        (_("Reference number"), h.reference),
         (_("Name"), h.name),
         (_("E-mail"), h.email),
         (_("Phone"), h.phone),
@@ -202,7 +211,7 @@ def _sent_details(h: Household, site, lang: str) -> list[tuple[str, str]]:
         (_("The work you are looking for"), h.work_sought),
         (_("Your partner's occupation or field"), h.partner_occupation),
         (_("The work your partner is looking for"), h.partner_work_sought),
-        (_("Children"), ", ".join(str(a) for a in h.children_ages) if h.children_ages else str(h.children_count or 0)),
+        (_("Children"), _children(h)),
         (_("Municipalities"), ", ".join(names.get(m, m) for m in h.municipality_slugs) or _("Not sure yet")),
         (_("What you are looking for"), ", ".join(choices.label(choices.SEEKS, s) for s in h.seeks or [])),
         (_("Rent or buy"), choices.label(choices.TENURES, h.housing_tenure) if h.housing_tenure else None),
