@@ -66,6 +66,7 @@ MESSAGE_KINDS = {
     "password_reset": _l("password link"),
     "webhook": _l("hand-off to the other CRM"),
     "mover_link": _l("link to the household's own page"),
+    "mover_address_changed": _l("new address, to the old one"),
     "guide_household_changed": _l("the household's changes, to its guides"),
 }
 # What a hand-off to the other CRM told it (its event, kept as the message's subject; WEBHOOKS.md).

@@ -5,6 +5,8 @@ household's timeline and its guides are told, in the caller's transaction.
   fields (`new`) with what they said before (`text`, erased with the household); the guides of the
   municipalities it keeps (the coordinator for "not sure yet") and its owner get an e-mail naming the
   fields, the reference and a link to the back office: never the values.
+- A new e-mail address: the old one is told (so that a link in the wrong hands cannot quietly move
+  the household's mail elsewhere), without the new address.
 - Municipalities: a step of their own; the guides of a municipality added are told of the household
   as of a new one (`emails.for_guides`), those of the ones it keeps as above.
 
@@ -73,6 +75,7 @@ def apply(session: Session, household: Household, values: dict, chosen: list[str
     (field names, and "municipalities")."""
     chosen = [m for m in dict.fromkeys(chosen) if m in site.municipalities]
     changed = changed_fields(household, values)
+    old_address = household.email
     if changed:
         with force_locale(current_app.config["STAFF_LANGUAGE"]):  # stored as staff read it
             before = "; ".join(f"{LABELS[name]}: {_shown(name, getattr(household, name))}" for name in changed)
@@ -95,7 +98,29 @@ def apply(session: Session, household: Household, values: dict, chosen: list[str
         add_event(session, household, None, PLACES, ", ".join(old) or None, ", ".join(chosen) or None)
     if household.quarantine_reason is None and (changed or moved):
         session.add_all(_tell(session, household, site, old, chosen, added, changed, moved))
+    if "email" in changed:
+        session.add(_old_address_told(household, old_address, site))
     return changed + (["municipalities"] if moved else [])
+
+
+def _old_address_told(household: Household, address: str, site) -> OutboxMessage:
+    lang = household.contact_language or household.form_language
+    with force_locale(lang):
+        subject = _(
+            "The e-mail address of your registration was changed (%(reference)s)", reference=household.reference
+        )
+    message = emails.compose(
+        "mover_address_changed",
+        address,
+        lang,
+        subject,
+        "mover_address_changed",
+        reference=household.reference,
+        campaign=site.region.campaign,
+        coordinator=site.region.coordinator.email,
+    )
+    message.household = household
+    return message
 
 
 def _tell(session, household, site, old, chosen, added, changed, moved) -> list[OutboxMessage]:

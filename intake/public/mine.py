@@ -1,4 +1,4 @@
-""" "My registration": the mover's own page, from the link in their e-mails (see `mylink`).
+"""The mover's own page, "My registration", from the link in their e-mails (see `mylink`).
 
 What they sent, their guide and how far they have come; they change their contact details,
 municipalities, timeframe, what they seek and occupations (the registration form's own fields and
@@ -47,7 +47,7 @@ class MineForm(RegistrationForm):
 
 
 class AskForm(FlaskForm):
-    """ "Send me my link": the address the mover registered with."""
+    """The form of "send me my link": the address the mover registered with."""
 
     email = EmailField(
         _l("The e-mail address you registered with"),

@@ -82,6 +82,7 @@ ALWAYS = {
     "household.erased",
     "order.placed",
     "mover_link",
+    "mover_address_changed",
     "guide_household_changed",
     "mover_details",
     "mover_places",

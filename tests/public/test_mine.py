@@ -8,8 +8,10 @@ import time
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
-from intake.models import AuditEntry, Household, HouseholdEvent, OutboxMessage
+from intake import db
+from intake.models import AuditEntry, Household, HouseholdEvent, OutboxMessage, User
 from intake.notify import outbox
 from intake.public import mylink
 
@@ -116,6 +118,9 @@ def test_the_mover_changes_details_and_places_and_the_guides_are_told_without_pe
     assert "e-post, telefon, yrke" in text and "Åre, Östersund → Åre, Berg" in text
     assert f"/crm/households/{reference}/" in text
     assert smtp.to("inflytt@ostersund.example") == []
+    [old] = smtp.to("anna@example.com")  # the old address hears of the change, not of the new address
+    assert old["Subject"] == f"The e-mail address of your registration was changed ({reference})"
+    assert CANARIES["email"] not in old.as_string() and "inflytt@region.example" in old.as_string()
     for message in (berg, are):
         raw = message.as_string()
         assert "Zqxw" not in raw and "999 88 77" not in raw and "anna@example.com" not in raw
@@ -203,3 +208,21 @@ def test_the_token_is_read_back_only_when_it_is_ours():
     assert mylink.read("s", "", 30).state == "invalid"
     other = mylink._serializer("s").dumps({"reference": "H"})  # ours, but not a link's shape
     assert mylink.read("s", other, 30).state == "invalid"
+
+
+def test_the_status_and_the_guide_as_far_as_they_concern_the_mover(mail_app, client, smtp, staff):
+    reference, page = _registered(mail_app, client, smtp)
+    staff("guide", "are", email="karin@are.example")
+    staff("coordinator", email="boss@region.example")
+    with mail_app.app_context():
+        session = db.session()
+        h = session.scalar(select(Household).where(Household.reference == reference))
+        guide = session.scalar(select(User).where(User.email == "karin@are.example"))
+        h.status, h.owner_id = "contacted", guide.id
+        session.add(HouseholdEvent(household_id=h.id, user_id=guide.id, kind="note", text="Intern anteckning Zqxw"))
+        session.commit()
+    html = client.get(page).get_data(as_text=True)
+    assert "A relocation guide has been in touch with you." in html
+    assert "Karin" in html and "karin@are.example" in html  # the owner: their guide now
+    assert "Zqxw" not in html and "boss@region.example" not in html and "Boss" not in html
+    assert "inflytt@ostersund.example" not in html  # the owner replaces the content's guides
