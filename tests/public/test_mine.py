@@ -5,18 +5,28 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import insert, inspect, select, text
+from sqlalchemy.orm import Session
 
 from intake import db
-from intake.models import AuditEntry, Household, HouseholdEvent, OutboxMessage, User
+from intake.models import AuditEntry, Household, HouseholdEvent, OutboxMessage, PrivacyNotice, User
 from intake.notify import outbox
 from intake.public import mylink
 
 from tests.notify.test_notify import CANARIES
-from tests.support.intake_helpers import REGISTRATION, deliver_all, errors_in, hidden_fields, submit
+from tests.support.intake_helpers import (
+    REGISTRATION,
+    deliver_all,
+    errors_in,
+    hidden_fields,
+    old_household_row,
+    submit,
+)
 
 LINK = re.compile(r"http://127\.0\.0\.1:8000(/(?:en/register/mine|registrera/mitt)/[\w.-]+/)")
 
@@ -226,3 +236,37 @@ def test_the_status_and_the_guide_as_far_as_they_concern_the_mover(mail_app, cli
     assert "Karin" in html and "karin@are.example" in html  # the owner: their guide now
     assert "Zqxw" not in html and "boss@region.example" not in html and "Boss" not in html
     assert "inflytt@ostersund.example" not in html  # the owner replaces the content's guides
+
+
+# --- the migration -------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_the_migration_numbers_the_links_of_households_already_there(unmigrated_database_url):
+    """Revision 0018: a household registered before it has link number 0, so the link in its
+    confirmation works; and back down, the households untouched."""
+    engine = db.make_engine(unmigrated_database_url)
+    db.upgrade(engine, "0017")
+    now = datetime.now(UTC)
+    columns = {c.name for c in Household.__table__.columns if not c.computed and c.name != "id"}
+    row = old_household_row("H-OLD-0001", now)
+    with engine.begin() as connection:
+        connection.execute(insert(PrivacyNotice), {"version": "v1", "language": "sv", "text": "x", "first_seen": now})
+        connection.execute(
+            insert(Household.__table__).values({k: v for k, v in row.items() if k in columns - {"link_generation"}})
+        )
+    db.upgrade(engine)
+    assert db.is_current(engine)
+    with Session(engine) as session:
+        assert session.scalar(select(Household.link_generation)) == 0
+    with engine.begin() as connection:
+        command.downgrade(db.alembic_config(connection), "0017")
+    with engine.connect() as connection:
+        assert "link_generation" not in {c["name"] for c in inspect(connection).get_columns("households")}
+        if connection.dialect.name == "sqlite":  # its reflection leaves expression indexes out
+            indexes = set(connection.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
+        else:
+            indexes = {i["name"] for i in inspect(connection).get_indexes("households")}
+        assert "ix_households_email_lower" in indexes  # a plain ALTER TABLE: no copy of the table
+        assert connection.scalar(select(Household.__table__.c.reference)) == "H-OLD-0001"
+    engine.dispose()
