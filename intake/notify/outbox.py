@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from intake.models import OutboxMessage
 from intake.notify.mail import parse_url
 
-# Sent to addresses typed into a form (the link to the mover's own page: "send me my link").
-ADDRESS_KINDS = ("mover_confirmation", "order_confirmation", "mover_link")
+# Sent to addresses typed into a form (the link to the mover's own page: "send me my link"; the
+# notice to the old address when the mover changes it there).
+ADDRESS_KINDS = ("mover_confirmation", "order_confirmation", "mover_link", "mover_address_changed")
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to_address, until handled

@@ -6,7 +6,7 @@ household's timeline and its guides are told, in the caller's transaction.
   municipalities it keeps (the coordinator for "not sure yet") and its owner get an e-mail naming the
   fields, the reference and a link to the back office: never the values.
 - A new e-mail address: the old one is told (so that a link in the wrong hands cannot quietly move
-  the household's mail elsewhere), without the new address.
+  the household's mail elsewhere), without the new address, within its daily share of messages.
 - Municipalities: a step of their own; the guides of a municipality added are told of the household
   as of a new one (`emails.for_guides`), those of the ones it keeps as above.
 
@@ -22,8 +22,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from intake import choices
-from intake.models import Household, HouseholdMunicipality, OutboxMessage
-from intake.notify import emails, routing
+from intake.models import Household, HouseholdMunicipality, OutboxMessage, utcnow
+from intake.notify import emails, outbox, routing
 from intake.pipeline.timeline import add_event
 from intake.public import occupations
 
@@ -98,7 +98,8 @@ def apply(session: Session, household: Household, values: dict, chosen: list[str
         add_event(session, household, None, PLACES, ", ".join(old) or None, ", ".join(chosen) or None)
     if household.quarantine_reason is None and (changed or moved):
         session.add_all(_tell(session, household, site, old, chosen, added, changed, moved))
-    if "email" in changed:
+    limit = current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]
+    if "email" in changed and outbox.sent_recently(session, old_address, utcnow()) < limit:
         session.add(_old_address_told(household, old_address, site))
     return changed + (["municipalities"] if moved else [])
 
