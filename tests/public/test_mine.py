@@ -270,3 +270,22 @@ def test_the_migration_numbers_the_links_of_households_already_there(unmigrated_
         assert "ix_households_email_lower" in indexes  # a plain ALTER TABLE: no copy of the table
         assert connection.scalar(select(Household.__table__.c.reference)) == "H-OLD-0001"
     engine.dispose()
+
+
+def test_not_sure_any_more_goes_to_the_coordinator_and_the_owner_hears_of_every_change(mail_app, client, smtp, staff):
+    reference, page = _registered(mail_app, client, smtp)
+    staff("guide", "are", email="karin@are.example")
+    with mail_app.app_context():
+        session = db.session()
+        h = session.scalar(select(Household).where(Household.reference == reference))
+        h.owner_id = session.scalar(select(User.id).where(User.email == "karin@are.example"))
+        session.commit()
+    smtp.received.clear()
+    assert _change(client, page, municipalities=["unsure"]).status_code == 303
+    deliver_all(mail_app)
+    told = sorted(address for m in smtp.received for address in m.envelope_to)
+    # The coordinator, who triages "not sure yet", and the owner; the guides of the municipalities it
+    # left are not told.
+    assert told == ["inflytt@region.example", "karin@are.example"]
+    for message in smtp.received:
+        assert "Åre, Östersund → Vet inte än" in message.get_body(("plain",)).get_content()
