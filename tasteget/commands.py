@@ -14,11 +14,16 @@ from tasteget.content import fields
 from tasteget.content.load import Report, check
 
 
-def print_report(report: Report, verbose: bool = True) -> None:
+def print_report(report: Report, verbose: bool = True, launch: bool = False) -> None:
+    """Errors, then warnings; with `launch`, what a launch cannot have is an error too."""
+    blockers = set(report.launch) if launch else set()
     for problem in report.errors:
         click.echo(str(problem))
+    for problem in report.launch if launch else []:
+        click.echo(str(problem))
     for problem in report.warnings:
-        click.echo(f"warning: {problem}")
+        if problem not in blockers:
+            click.echo(f"warning: {problem}")
     cov = report.coverage
     click.echo(f"Translation coverage: {cov.translated} of {cov.total} texts have English ({cov.percent:.0f} %).")
     if verbose and cov.missing:
@@ -47,6 +52,14 @@ def content_option(help_text: str):
     )
 
 
+LAUNCH_OPTION = click.option(
+    "--launch",
+    is_flag=True,
+    help="Fail while anything a launch cannot have remains: placeholder contacts, .example addresses, "
+    "a municipality without a photo or competence needs, no stories.",
+)
+
+
 @click.command("check")
 @content_option("Content folder.")
 @click.option(
@@ -58,25 +71,36 @@ def content_option(help_text: str):
     help="Folder that pictures are relative to.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not list each untranslated text.")
-def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
+@LAUNCH_OPTION
+def check_command(content_dir: Path, docs_dir: Path, quiet: bool, launch: bool) -> None:
     """Validate all content; list every error, warning and untranslated text.
 
-    Exits 1 when there is an error. Placeholder contacts are warnings: fill them in before launch.
+    Exits 1 when there is an error. Placeholder contacts, a municipality without a photo or
+    competence needs and no stories are warnings; with --launch they are errors.
     """
     if not content_dir.is_dir():
         raise click.ClickException(
             f"no content folder at {content_dir}/ (run from the project folder or pass --content)"
         )
     report = check(content_dir, docs_dir)
-    print_report(report, verbose=not quiet)
-    if report.errors:
-        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")
+    print_report(report, verbose=not quiet, launch=launch)
+    blockers = len(report.launch) if launch else 0
+    if report.errors or blockers:
+        warnings = len(report.warnings) - blockers
+        click.echo(f"{len(report.errors) + blockers} error(s), {warnings} warning(s).")
+        if blockers:
+            click.echo(f"Not ready for launch: {blockers} thing(s) above a launch cannot have.")
         sys.exit(1)
     site = report.site
     spaces = sum(len(m.coworking) for m in site.municipalities.values())
     click.echo(
         f"OK: {len(site.municipalities)} municipalities, {spaces} coworking spaces, "
         f"{len(site.stories)} stories, {len(site.messages)} messages; {len(report.warnings)} warning(s)."
+        + (
+            f" Not ready for launch: {len(report.launch)} of them (see `tasteget check --launch`)."
+            if report.launch
+            else ""
+        )
     )
 
 
@@ -87,13 +111,17 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: site_dir in mkdocs.yml); English goes in its en/.",
 )
-def build_command(root: Path, site_dir: Path | None) -> None:
-    """Check the content and build the site in both languages into site/ (English in site/en/)."""
+@LAUNCH_OPTION
+def build_command(root: Path, site_dir: Path | None, launch: bool) -> None:
+    """Check the content and build the site in both languages into site/ (English in site/en/).
+
+    With --launch (or TASTEGET_LAUNCH=true), the production build: it fails as `check --launch` does.
+    """
     from tasteget.site.build import BuildFailed, build_site  # MkDocs: loaded only by the commands that build
 
     _mkdocs_logging()
     try:
-        build_site(root, site_dir, progress=click.echo)
+        build_site(root, site_dir, progress=click.echo, launch=launch)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
 

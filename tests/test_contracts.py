@@ -180,6 +180,19 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
         mover.post("/registrera/mitt/", data={"csrf_token": token, "email": "anna.ny@example.com"}).status_code == 303
     )
     deliver_all(app)
+    # A registration held for being sent too fast (confirmed at once), deleted as a robot: the notice.
+    app.config["MIN_FILL_SECONDS"] = 3600
+    submit(client, "/en/register/", {**REGISTRATION, "email": "held@example.com", "municipalities": ["berg"]})
+    app.config["MIN_FILL_SECONDS"] = 0
+    deliver_all(app)
+    coordinator = app.test_client()
+    staff_login(coordinator, make_staff(app, "coord@staff.example", "coordinator"))
+    with app.app_context():
+        held = db.session().scalars(select(Household.reference).where(Household.quarantine_reason.is_not(None))).one()
+    token = hidden_fields(coordinator.get(f"/crm/households/{held}/").get_data(as_text=True))["csrf_token"]
+    delete = {"csrf_token": token, "action": "delete"}
+    assert coordinator.post(f"/crm/households/{held}/quarantine/", data=delete).status_code == 303
+    deliver_all(app)
     outbox = {m.message_id: m for m in rows(OutboxMessage)}
     return [(outbox[m["Message-ID"]].kind, outbox[m["Message-ID"]].language, m) for m in smtp.received]
 
@@ -226,6 +239,7 @@ def test_every_email_keeps_its_kind_headers_subject_and_link_paths(mail_app, cli
         site = content.site()
         names = {m.name: "<places>" for m in site.municipalities.values()}
         names[site.region.magazine.name] = "<magazine>"
+        names[site.region.campaign] = "<campaign>"  # after the magazine: in our content they share a name
     public_url = mail_app.config["PUBLIC_URL"].rstrip("/")
     sent = _send_every_kind_of_email(mail_app, client, rows, smtp)
     shapes = {"\n".join(_shape(kind, lang, message, public_url, names)) for kind, lang, message in sent}

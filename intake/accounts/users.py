@@ -115,12 +115,15 @@ def all_users(session: Session) -> list[User]:
 
 
 def recipients(session: Session):
-    """Active guides by municipality and active coordinators, as routing recipients."""
+    """Active guides by municipality and active coordinators, as routing recipients, oldest account
+    first (the first is the one a mover's reply goes to, see `emails.mover_contact`)."""
     from intake.notify.routing import Recipient
 
     guides: dict[str, list[Recipient]] = {}
     coordinators: list[Recipient] = []
-    for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(("guide", "coordinator")))):
+    for user in session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(("guide", "coordinator"))).order_by(User.id)
+    ):
         recipient = Recipient(user.email, user.name, user.role)
         if user.role == "coordinator":
             coordinators.append(recipient)

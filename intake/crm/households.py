@@ -404,7 +404,7 @@ def review_quarantine(reference: str):
     if not form.validate_on_submit() or h.quarantine_reason is None or action not in ("release", "delete"):
         abort(422)
     if action == "delete":
-        erasure.delete_robot(session, h)
+        triage.delete_robot(session, h, content.site())  # the address is told if it was confirmed
         session.commit()
         db.scrub(db.engine(), erasure.ERASED_TABLES)
         flash(_("Saved."), "saved")

@@ -58,6 +58,7 @@ MESSAGE_KINDS = {
     "household_message": _l("a guide's message to the household"),
     "mover_confirmation": _l("confirmation to the mover"),
     "order_confirmation": _l("order confirmation"),
+    "mover_removal": _l("removal notice to the mover"),
     "orders_summary": _l("daily summary of orders"),
     "dead_letter": _l("undelivered-message alert"),
     "reminder": _l("reminder: not contacted"),

@@ -65,8 +65,12 @@ def mail_test_command(address: str) -> None:
         message_id=new_message_id(config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >")),
         language="en",
     )
+    with app.app_context():  # as the worker sends: in the campaign's name
+        from intake.builtsite import content
+
+        campaign = content.site().region.campaign
     try:
-        with mail.transport(config) as transport:
+        with mail.transport(config, campaign) as transport:
             result = transport.send(message)
     except mail.MailConfigError as exc:
         raise click.ClickException(str(exc)) from None

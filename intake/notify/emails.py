@@ -8,6 +8,7 @@ words, the occupation as typed included: personal data stays in the CRM.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app, render_template
@@ -15,10 +16,12 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markdown import markdown
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake import choices
 from intake.accounts import users
+from intake.builtsite import content
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
 from intake.notify import followup, mime, outbox, routing, skills
 from intake.privacy import consent
@@ -41,8 +44,9 @@ def compose(
     kind: str, to: str, lang: str, subject: str, template: str, reply_to: str | None = None, **context
 ) -> OutboxMessage:
     """An e-mail to the address `to` (and no name: address headers carry addresses only; so does
-    `reply_to`, when replies go elsewhere than MAIL_FROM), checked as it will be sent: one that fails
-    the check (see `mime.verify`) is stored undelivered with the reason, never queued."""
+    `reply_to`, when replies go elsewhere than MAIL_FROM), checked as it will be sent (From MAIL_FROM
+    in the campaign's name): one that fails the check (see `mime.verify`) is stored undelivered with
+    the reason, never queued."""
     with force_locale(lang):
         message = OutboxMessage(
             kind=kind,
@@ -55,7 +59,7 @@ def compose(
             body_html=render_template(f"mail/{template}.html", **context),
         )
     try:
-        mime.build(mime.Outgoing.of(message), current_app.config["MAIL_FROM"])
+        mime.build(mime.Outgoing.of(message), current_app.config["MAIL_FROM"], content.site().region.campaign)
     except mime.UnsafeMessage as exc:
         message.status, message.attempts, message.last_error = "dead", 0, str(exc)
         log.error("a %s message failed the header check and was not queued: %s", kind, exc)
@@ -105,9 +109,11 @@ def recipients(session: Session, site):
 
 
 def for_new_household(session: Session, household: Household, site) -> list[OutboxMessage]:
-    """The guides' notifications and the mover's confirmation, for the caller to add and commit."""
+    """The guides' notifications and the mover's confirmation (unless they have had it: one held
+    back for being sent too fast was confirmed at once, see `confirmation`), for the caller to add
+    and commit."""
     messages = for_guides(session, household, site, household.municipality_slugs)
-    return messages + _confirmation(session, household, site)
+    return messages + confirmation(session, household, site)
 
 
 def for_guides(session: Session, household: Household, site, municipalities: list[str]) -> list[OutboxMessage]:
@@ -140,14 +146,80 @@ def for_guides(session: Session, household: Household, site, municipalities: lis
     return _told(session, site, messages, household.reference)
 
 
-def _confirmation(session: Session, household: Household, site) -> list[OutboxMessage]:
-    """The mover's confirmation, unless their address has had its share of messages today."""
+@dataclass(frozen=True)
+class Person:
+    """Someone a mover can reach: the Reply-To of what they are sent (the address only) and the
+    contact their confirmation names."""
+
+    name: str
+    email: str
+    role: str | None = None
+    phone: str | None = None
+
+
+def confirmed(session: Session, household: Household, sent_only: bool = False) -> bool:
+    """Whether the mover's confirmation was written for this household (`sent_only`: and sent)."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.household_id == household.id, OutboxMessage.kind == "mover_confirmation"
+    )
+    if sent_only:
+        query = query.where(OutboxMessage.status.in_(("sending", "sent")))
+    return session.scalar(query.limit(1)) is not None
+
+
+def mover_contact(session: Session, household: Household, site, lang: str) -> Person | None:
+    """The person a mover's replies go to: the household's owner (an active staff account) if it
+    has one; else the first guide of the first municipality it chose (a staff account where the
+    municipality has one, the content's guide otherwise, as the guides' notices are routed); else
+    the coordinator (an account, else the content's). None only when nobody has an address: replies
+    then go to MAIL_FROM."""
+    if household.owner is not None and household.owner.active:
+        return Person(household.owner.name, household.owner.email)
+    account_guides, account_coordinators = users.recipients(session)
+    first = next(iter(in_form_order(household.municipality_slugs, site)), None)
+    if first in account_guides and account_guides[first]:
+        return Person(account_guides[first][0].name, account_guides[first][0].email)
+    place = site.municipalities.get(first)
+    guide = next((g for g in place.guides if g.email), None) if place else None
+    if guide is not None:
+        return Person(guide.name, guide.email, guide.title.get(lang), guide.phone)
+    return coordinator_contact(session, site, lang, account_coordinators)
+
+
+def in_form_order(municipalities: list[str], site) -> list[str]:
+    """The municipalities in the form's order (the content's), as the mover saw and chose them: the
+    rows keep no order of their own. Any the content no longer has come last."""
+    known = [slug for slug in site.municipalities if slug in municipalities]
+    return known + sorted(set(municipalities) - set(known))
+
+
+def coordinator_contact(session: Session, site, lang: str, accounts=None) -> Person | None:
+    """The coordinator, as a mover reaches them: the first active account, else the content's."""
+    accounts = users.recipients(session)[1] if accounts is None else accounts
+    if accounts:
+        return Person(accounts[0].name, accounts[0].email)
+    c = site.region.coordinator
+    return Person(c.name or c.title.get(lang), c.email, c.organisation, c.phone) if c.email else None
+
+
+def confirmation(session: Session, household: Household, site) -> list[OutboxMessage]:
+    """The mover's confirmation, once per household (releasing one held in the quarantine, which
+    was confirmed when it came in, tells the guides only), and unless their address has had its
+    share of messages today. In the campaign's name, Reply-To a person (`mover_contact`), who is
+    named in it with what happens next and when."""
+    if confirmed(session, household):
+        return []
     region, days = site.region, site.region.response_days
     messages = []
     lang = household.contact_language or household.form_language
     if outbox.sent_recently(session, household.email, utcnow()) < current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+        person = mover_contact(session, household, site, lang)
         with force_locale(lang):
-            subject = _("We have your registration (%(reference)s)", reference=household.reference)
+            subject = _(
+                "%(campaign)s: we have your registration %(reference)s",
+                campaign=region.campaign,
+                reference=household.reference,
+            )
         messages.append(
             compose(
                 "mover_confirmation",
@@ -155,12 +227,14 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
                 lang,
                 subject,
                 "mover_confirmation",
+                reply_to=person.email if person else None,
                 name=household.name,
                 reference=household.reference,
                 next_steps=region.after_registering.get(lang).strip(),
                 next_steps_html=markdown_html(region.after_registering.get(lang)),
                 days=days,
-                contacts=contacts_for(household.municipality_slugs, site, lang),
+                contacts=contacts_for(in_form_order(household.municipality_slugs, site), site, lang),
+                person=person,
                 privacy_url=public_url(routes.url("privacy", lang)),
                 withdraw_url=public_url(
                     consent.withdraw_path(lang, consent.withdrawal_token(current_app.secret_key, household.reference))
@@ -172,6 +246,35 @@ def _confirmation(session: Session, household: Household, site) -> list[OutboxMe
     for message in messages:
         message.household = household
     return _told(session, site, messages, household.reference)
+
+
+def removal_notice(session: Session, household: Household, site) -> list[OutboxMessage]:
+    """Tell a mover whose registration was confirmed and then deleted from the quarantine as a robot
+    that it is gone (and that they may register again), unless their address has had its share of
+    messages today. Not attached to the household, which is deleted; Reply-To the coordinator, who
+    deleted it."""
+    if outbox.sent_recently(session, household.email, utcnow()) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+        return []
+    lang = household.contact_language or household.form_language
+    person = coordinator_contact(session, site, lang)
+    with force_locale(lang):
+        subject = _(
+            "%(campaign)s: your registration %(reference)s has been removed",
+            campaign=site.region.campaign,
+            reference=household.reference,
+        )
+    message = compose(
+        outbox.MOVER_REMOVAL,
+        household.email,
+        lang,
+        subject,
+        "mover_removal",
+        reply_to=person.email if person else None,
+        reference=household.reference,
+        register_url=public_url(routes.url("register", lang)),
+        privacy_url=public_url(routes.url("privacy", lang)),
+    )
+    return _told(session, site, [message], household.reference)
 
 
 def contacts_for(municipalities: list[str], site, lang: str) -> list[dict]:
@@ -206,14 +309,18 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
     lang = order.form_language
     with force_locale(lang):
         subject = _(
-            "Your order of %(magazine)s (%(reference)s)", magazine=site.region.magazine.name, reference=order.reference
+            "%(campaign)s: your magazine order %(reference)s", campaign=site.region.campaign, reference=order.reference
         )
+    # An order belongs to no household and so to no guide: replies go to the coordinator, who
+    # looks after the magazine's orders (their daily summary) and can pass a question on.
+    person = coordinator_contact(session, site, lang)
     message = compose(
         "order_confirmation",
         order.email,
         lang,
         subject,
         "order_confirmation",
+        reply_to=person.email if person else None,
         magazine=site.region.magazine.name,
         reference=order.reference,
         privacy_url=public_url(routes.url("privacy", lang)),

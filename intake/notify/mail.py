@@ -87,8 +87,8 @@ class SmtpTransport:
     """One SMTP connection for a batch of messages. Starting the session (greeting, STARTTLS, login)
     and then each message get `timeout` seconds each in all, however slowly the server answers."""
 
-    def __init__(self, settings: SmtpSettings, sender: str):
-        self.settings, self.sender = settings, sender
+    def __init__(self, settings: SmtpSettings, sender: str, campaign: str = ""):
+        self.settings, self.sender, self.campaign = settings, sender, campaign
         self.connection: smtplib.SMTP | None = None
         self.timeout = settings.timeout
         self.deadline = Deadline(settings.timeout)
@@ -112,7 +112,7 @@ class SmtpTransport:
         return self
 
     def send(self, outgoing: Outgoing) -> str:
-        message = build(outgoing, self.sender)
+        message = build(outgoing, self.sender, self.campaign)
         with self.deadline.attempt():
             self.connection.send_message(message)
         return "sent"
@@ -137,8 +137,8 @@ class FileTransport:
 
     timeout = 0.0  # no server to wait for
 
-    def __init__(self, folder: Path, sender: str):
-        self.folder, self.sender = Path(folder), sender
+    def __init__(self, folder: Path, sender: str, campaign: str = ""):
+        self.folder, self.sender, self.campaign = Path(folder), sender, campaign
 
     def __enter__(self):
         private_files.folder(self.folder)
@@ -146,7 +146,9 @@ class FileTransport:
 
     def send(self, outgoing: Outgoing) -> str:
         name = outgoing.message_id.strip("<>").split("@")[0] + ".eml"
-        private_files.write(self.folder / name, bytes(build(outgoing, self.sender)))  # names and addresses
+        private_files.write(
+            self.folder / name, bytes(build(outgoing, self.sender, self.campaign))
+        )  # names and addresses
         return "written"
 
     def __exit__(self, *exc):
@@ -160,12 +162,13 @@ def redacted(url: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
-def transport(config: dict):
-    """The transport MAIL_URL asks for: SMTP, or files in MAIL_DIR when it is unset."""
+def transport(config: dict, campaign: str = ""):
+    """The transport MAIL_URL asks for: SMTP, or files in MAIL_DIR when it is unset. Messages are
+    From MAIL_FROM in the name of `campaign` (unless MAIL_FROM names itself; see `mime.sender_address`)."""
     sender = config["MAIL_FROM"]
     if config.get("MAIL_URL"):
-        return SmtpTransport(parse_url(config["MAIL_URL"]), sender)
-    return FileTransport(Path(config["MAIL_DIR"]), sender)
+        return SmtpTransport(parse_url(config["MAIL_URL"]), sender, campaign)
+    return FileTransport(Path(config["MAIL_DIR"]), sender, campaign)
 
 
 ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")

@@ -55,13 +55,13 @@ class Outgoing:
         )
 
 
-def build(outgoing: Outgoing, sender: str) -> EmailMessage:
+def build(outgoing: Outgoing, sender: str, campaign: str = "") -> EmailMessage:
     """The MIME message: plain text and HTML, marked as automatic (unless staff wrote it), with a
-    stable Message-ID and a Reply-To when one is set (an address only); checked
-    with `verify`, so it raises UnsafeMessage rather than return a message that says anything else."""
+    stable Message-ID and a Reply-To when one is set (an address only); From is `sender` (MAIL_FROM)
+    in the campaign's name (see `sender_address`). Checked with `verify`, so it raises UnsafeMessage
+    rather than return a message that says anything else."""
     message = EmailMessage()
-    name, address = parseaddr(sender)
-    _set(message, "From", lambda: Address(display_name=name, addr_spec=address))  # MAIL_FROM, from the operator
+    _set(message, "From", lambda: sender_address(sender, campaign))
     _set(message, "To", lambda: Address(addr_spec=outgoing.to_address))
     if outgoing.reply_to:
         _set(message, "Reply-To", lambda: Address(addr_spec=outgoing.reply_to))
@@ -76,6 +76,14 @@ def build(outgoing: Outgoing, sender: str) -> EmailMessage:
     _set(message, "Content-Language", lambda: outgoing.language)
     verify(message)
     return message
+
+
+def sender_address(sender: str, campaign: str) -> Address:
+    """MAIL_FROM's address in the campaign's name (the `campaign` of the content, which the operator
+    and the communicators choose, never a form): a display name written in MAIL_FROM itself wins.
+    The headerregistry quotes or encodes the name as it needs (RFC 5322 / RFC 2047)."""
+    name, address = parseaddr(sender)
+    return Address(display_name=name or " ".join(campaign.split()), addr_spec=address)
 
 
 def _set(message: EmailMessage, field: str, value) -> None:

@@ -54,13 +54,19 @@ def answer_request(session: Session, event: OutboxMessage, site) -> list[OutboxM
 def message(session: Session, household: Household, lang: str, site) -> OutboxMessage:
     """The e-mail with the household's current link (see `answer_request`)."""
     with force_locale(lang):
-        subject = _("Your link to your registration (%(reference)s)", reference=household.reference)
+        subject = _(
+            "%(campaign)s: your link to your registration %(reference)s",
+            campaign=site.region.campaign,
+            reference=household.reference,
+        )
+    person = emails.mover_contact(session, household, site, lang)  # replies reach a person, as the confirmation's
     composed = emails.compose(
         "mover_link",
         household.email,
         lang,
         subject,
         "mover_link",
+        reply_to=person.email if person else None,
         reference=household.reference,
         link=mylink.url(household, lang),
         days=current_app.config["MY_REGISTRATION_LINK_DAYS"],

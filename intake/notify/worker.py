@@ -38,13 +38,14 @@ def send_due(app: Flask, worker: str | None = None, now: datetime | None = None)
     config = app.config
     with app.app_context():
         session = db.session()
+        campaign = content.site().region.campaign  # the name messages are sent in, read before any is claimed
         lease_ends = time.monotonic() + config["MAIL_LEASE_SECONDS"]
         batch = outbox.claim(session, worker, config["MAIL_BATCH"], config["MAIL_LEASE_SECONDS"], now or utcnow())
         if not batch:
             return 0
         waiting = list(batch)
         try:
-            with mail.transport(config) as transport:
+            with mail.transport(config, campaign) as transport:
                 while waiting and _in_time(lease_ends, transport.timeout):
                     _send_one(app, session, transport, waiting[0], worker)
                     waiting.pop(0)  # only now: a message whose sending broke the connection is failed below
@@ -65,7 +66,7 @@ def _in_time(lease_ends: float, attempt: float) -> bool:
 
 
 def expand_events(app: Flask, worker: str | None = None, now: datetime | None = None) -> int:
-    """Turn due events (a household registered, an order placed, a password link asked for) into the
+    """Turn due events (a household registered or held, an order placed, a password link asked for) into the
     e-mails about them, which are then due at once; return how many events were handled."""
     worker = worker or worker_name()
     config = app.config
@@ -91,6 +92,11 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
             outgoing = []
         elif event.kind == outbox.MOVER_LINK_REQUESTED:
             outgoing = mylinks.answer_request(session, event, site)
+        elif event.kind == outbox.HOUSEHOLD_HELD:
+            household = session.get(Household, event.household_id) if event.household_id else None
+            # Held in the quarantine (or released since): the mover's confirmation only, once.
+            told = household is not None and household.withdrawn_at is None and household.erased_at is None
+            outgoing = emails.confirmation(session, household, site) if told else []
         elif event.kind == outbox.HOUSEHOLD_REGISTERED:
             household = session.get(Household, event.household_id) if event.household_id else None
             told = (

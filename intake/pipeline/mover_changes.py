@@ -100,15 +100,20 @@ def apply(session: Session, household: Household, values: dict, chosen: list[str
         session.add_all(_tell(session, household, site, old, chosen, added, changed, moved))
     limit = current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]
     if "email" in changed and outbox.sent_recently(session, old_address, utcnow()) < limit:
-        session.add(_old_address_told(household, old_address, site))
+        session.add(_old_address_told(session, household, old_address, site))
     return changed + (["municipalities"] if moved else [])
 
 
-def _old_address_told(household: Household, address: str, site) -> OutboxMessage:
+def _old_address_told(session: Session, household: Household, address: str, site) -> OutboxMessage:
+    """The notice to the address the mover changed from, in the campaign's name, Reply-To a person
+    (`emails.mover_contact`, as the confirmation's)."""
     lang = household.contact_language or household.form_language
+    person = emails.mover_contact(session, household, site, lang)
     with force_locale(lang):
         subject = _(
-            "The e-mail address of your registration was changed (%(reference)s)", reference=household.reference
+            "%(campaign)s: new e-mail address for your registration %(reference)s",
+            campaign=site.region.campaign,
+            reference=household.reference,
         )
     message = emails.compose(
         "mover_address_changed",
@@ -116,9 +121,10 @@ def _old_address_told(household: Household, address: str, site) -> OutboxMessage
         lang,
         subject,
         "mover_address_changed",
+        reply_to=person.email if person else None,
         reference=household.reference,
         campaign=site.region.campaign,
-        coordinator=site.region.coordinator.email,
+        coordinator=person.email if person else site.region.coordinator.email,
     )
     message.household = household
     return message

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from intake.models import Household, HouseholdMunicipality, User
+from intake.notify import emails
 from intake.pipeline import news
 from intake.pipeline.timeline import add_event
+from intake.privacy import erasure
 
 
 def assign_municipalities(session: Session, household: Household, user: User, chosen: list[str], site) -> list[str]:
@@ -41,3 +43,17 @@ def release(session: Session, household: Household, user: User) -> None:
     add_event(session, household, user, "quarantine", household.quarantine_reason, None)
     household.quarantine_reason = None
     news.tell(session, household, news.Released())
+
+
+def delete_robot(session: Session, household: Household, site) -> None:
+    """Delete a quarantined household as a robot.
+
+    One held only for being sent too fast had its confirmation at once, so whoever owns the address
+    was told "we have your registration". Deleting it is allowed (refusing would leave the
+    coordinator only a robot's release to its guides), but not silently: its messages are erased
+    with it, and the address is told that the registration is gone and that a person who sent it
+    may register again (within the per-address daily limit, like the confirmation). Nothing is sent
+    when no confirmation went out (a pending one is erased unsent)."""
+    told = emails.removal_notice(session, household, site) if emails.confirmed(session, household, True) else []
+    erasure.delete_robot(session, household)
+    session.add_all(told)

@@ -101,4 +101,6 @@ def delete_robot(session: Session, h: Household, *, actor: str | None = None) ->
     if h.quarantine_reason is None:
         raise ValueError("only a quarantined household is deleted; any other is erased")
     audit.record(session, "erase", "household", h.reference, "quarantine: deleted as a robot", actor=actor)
+    # One held only for being sent too fast had its confirmation, which names the mover: it goes too.
+    _erase_messages(session, OutboxMessage.household_id == h.id)
     session.delete(h)

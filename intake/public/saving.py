@@ -143,8 +143,8 @@ def _occupation(name: str, typed: str | None, lang: str) -> dict:
 
 
 def save_household(form, lang: str, site) -> Saved:
-    """The household and the event that it registered (the worker tells its guides and the mover),
-    in one transaction."""
+    """The household and the event that it registered (the worker tells its guides and the mover;
+    for one held only for being sent too fast, the mover alone), in one transaction."""
     session = db.session()
     notice = privacy_notice(site, lang)
     chosen = [m for m in form.municipalities.data if m != choices.UNSURE]
@@ -178,8 +178,11 @@ def save_household(form, lang: str, site) -> Saved:
         if chosen:
             rows = [{"household_id": household_id, "municipality": slug} for slug in chosen]
             connection.execute(_INSERT_MUNICIPALITY, rows)
-        if values["quarantine_reason"] is None:  # the quarantine is told nobody until released
+        reason = values["quarantine_reason"]
+        if reason is None:
             connection.execute(_INSERT_EVENT, outbox.event_row(outbox.HOUSEHOLD_REGISTERED, household_id=household_id))
+        elif reason in abuse.CONFIRMED_WHILE_HELD:  # the mover hears at once, the guides once it is released
+            connection.execute(_INSERT_EVENT, outbox.event_row(outbox.HOUSEHOLD_HELD, household_id=household_id))
 
     def same(stored: Household) -> bool:
         return _same_data(stored, values) and sorted(stored.municipality_slugs) == sorted(chosen)

@@ -10,9 +10,20 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..occupations import barometer
-from . import needs, yamlfile
+from . import needs, pictures, yamlfile
 from .errors import Problem, field_path, problems_from
-from .schema import PLACEHOLDER_DOMAINS, AltText, Image, Localized, Message, Municipality, Page, Region, Story
+from .schema import (
+    PLACEHOLDER_DOMAINS,
+    AltText,
+    Image,
+    Localized,
+    Message,
+    Municipality,
+    Page,
+    Photo,
+    Region,
+    Story,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGS = ("sv", "en")
@@ -72,8 +83,11 @@ class Coverage:
 class Report:
     site: Site | None
     errors: list[Problem]
-    warnings: list[Problem]
+    warnings: list[Problem]  # every warning, those in `launch` included
     coverage: Coverage
+    # What a launch cannot have (placeholders, a municipality without a photo or needs, no stories):
+    # warnings for `tasteget check`, errors for `tasteget check --launch` and `build --launch`.
+    launch: list[Problem] = field(default_factory=list)
 
 
 class _Loader:
@@ -82,6 +96,7 @@ class _Loader:
         self.docs_dir = docs_dir
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.launch: list[Problem] = []
         self.docs: dict[str, yamlfile.Document] = {}
         self.valid: dict[str, BaseModel] = {}
         self.bodies: dict[str, Body] = {}
@@ -240,8 +255,10 @@ class _Loader:
                         coverage.missing.append(f"{name}:{line}: {field_path(loc)}")
                 elif isinstance(value, Image):
                     self.image(name, line, loc, value)
+                elif isinstance(value, Photo):
+                    self.photo(name, doc.line_of((*loc, "file")), loc, value)
                 elif getattr(value, "placeholder", False) or _reserved(getattr(value, "email", None)):
-                    self.warnings.append(
+                    self.not_for_launch(
                         Problem(name, line, field_path(loc), "placeholder contact: fill in before launch")
                     )
         for slug, body in self.bodies.items():
@@ -257,6 +274,42 @@ class _Loader:
                 coverage.missing.append(f"{self.rel(self.root / 'pages' / (name + '.en.md'))}: page")
         return coverage
 
+    def not_for_launch(self, problem: Problem) -> None:
+        self.warnings.append(problem)
+        self.launch.append(problem)
+
+    def launch_ready(self, site: Site | None) -> None:
+        """What a launch needs beyond valid content: a photo and needs per municipality, a story."""
+        if site is None:
+            return
+        folder = self.root / "municipalities"
+        for slug, m in site.municipalities.items():
+            name = self.rel(folder / f"{slug}.yml")
+            doc = self.docs.get(name)
+            line = doc.line_of if doc else (lambda loc: 1)
+            if not m.photos:
+                self.not_for_launch(
+                    Problem(name, line(("photos",)), "photos", "no photo: a launch needs one (file, alt, credit)")
+                )
+            if not m.work.in_demand:
+                self.not_for_launch(
+                    Problem(
+                        name,
+                        line(("work", "in_demand")),
+                        "work.in_demand",
+                        "no competence needs: a launch needs the occupations the municipality needs",
+                    )
+                )
+        if not site.stories:
+            self.not_for_launch(
+                Problem(
+                    self.rel(self.root / "stories"),
+                    1,
+                    "",
+                    "no stories: a launch needs at least one newcomer's story (<slug>.yml)",
+                )
+            )
+
     def barometer_age(self, today: date, data_dir: Path = barometer.DATA_DIR) -> None:
         """Warn when the vendored Yrkesbarometer's round is more than a year old."""
         problem = needs.stale_round_problem(barometer.load(data_dir).round, today)
@@ -271,6 +324,31 @@ class _Loader:
                     line,
                     field_path((*loc, "src")),
                     f'expected a file under {self.rel(self.docs_dir)}/, "{image.src}" does not exist',
+                )
+            )
+
+    def photo(self, name: str, line: int, loc, photo: Photo) -> None:
+        """The photo's file exists inside the content folder and is a picture of its kind."""
+        where = field_path((*loc, "file"))
+        path = self.root / photo.file
+        if not path.is_file():
+            self.errors.append(
+                Problem(
+                    name, line, where, f'expected a file under {self.rel(self.root)}/, "{photo.file}" does not exist'
+                )
+            )
+            return
+        problem = pictures.problem(path)
+        if problem:
+            self.errors.append(Problem(name, line, where, f'"{photo.file}" {problem}'))
+        elif (width := pictures.width(path)) < pictures.SHARP_WIDTH:
+            self.warnings.append(
+                Problem(
+                    name,
+                    line,
+                    where,
+                    f'"{photo.file}" is {width} px wide: give at least {pictures.SHARP_WIDTH} px (1600 is best) '
+                    "so it looks sharp on large screens",
                 )
             )
 
@@ -302,4 +380,5 @@ def check(root: Path, docs_dir: Path | None = None, today: date | None = None) -
     loader.barometer_age(today or date.today())
     if loader.errors:
         site = None
-    return Report(site, sorted(set(loader.errors)), loader.warnings, coverage)
+    loader.launch_ready(site)
+    return Report(site, sorted(set(loader.errors)), loader.warnings, coverage, sorted(loader.launch))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -99,6 +100,49 @@ class Image(Model):
         description="Path under `docs/`, e.g. `assets/images/are.jpg`.", examples=["assets/images/are.jpg"]
     )
     alt: AltText = Field(description="What the picture shows, in Swedish and English (both required).")
+
+
+PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+PHOTO_EXAMPLE = [
+    {
+        "file": "photos/brygga.jpg",
+        "alt": {
+            "sv": "Barn som badar från en brygga en sommarkväll.",
+            "en": "Children swimming from a jetty on a summer evening.",
+        },
+        "credit": "Foto: Förnamn Efternamn, CC BY 4.0",
+    }
+]
+
+
+def _photo_file(value: str) -> str:
+    path = PurePosixPath(value)
+    if path.is_absolute() or "\\" in value or ".." in path.parts:
+        raise ValueError(f'expected a path inside the content folder like photos/are.jpg, got "{value}"')
+    if path.suffix.lower() not in PHOTO_TYPES:
+        raise ValueError(f'expected a JPEG, PNG or WebP picture ({", ".join(PHOTO_TYPES)}), got "{value}"')
+    return value
+
+
+PhotoFile = Annotated[str, AfterValidator(_nonblank), AfterValidator(_photo_file)]
+
+
+class Photo(Model):
+    """A photo in content: the build makes its sizes and formats for the site (never shown as given)."""
+
+    file: PhotoFile = Field(
+        description=(
+            "The picture's file inside the content folder, e.g. `photos/brygga.jpg`: JPEG, PNG or WebP, at "
+            "least 1200 pixels wide (1600 is best; the check warns below 1200) to look sharp on large screens. "
+            "The build makes smaller sizes in modern formats and leaves out the camera's data (place, date)."
+        ),
+        examples=["photos/brygga.jpg"],
+    )
+    alt: AltText = Field(description="What the picture shows, in Swedish and English (both required).")
+    credit: Text = Field(
+        description="Who took it and under what licence or permission, shown under the picture.",
+        examples=["Foto: Förnamn Efternamn, CC BY 4.0"],
+    )
 
 
 class Link(Model):
@@ -294,6 +338,9 @@ class Coworking(Model):
     description: Localized | None = Field(None, description="A short description.")
     website: Url | None = Field(None, description="Web address.")
     trial_living: bool = Field(False, description="Offers trial living (prova-på-boende).")
+    photos: list[Photo] = Field(
+        [], description="Photos of the space, shown with it; fields as the municipality's `photos`."
+    )
 
 
 class Municipality(Model):
@@ -313,7 +360,14 @@ class Municipality(Model):
     guides: list[Guide] = Field(description="The relocation guide(s); at least one.", min_length=1)
     coworking: list[Coworking] = Field([], description="Coworking spaces in the municipality.")
     links: list[Link] = Field([], description="Further links.")
-    image: Image | None = Field(None, description="A picture for the page and for shared links.")
+    photos: list[Photo] = Field(
+        [],
+        description=(
+            "Photos of the municipality: the first is the page's large picture (and the picture of shared "
+            "links), the others follow the text. A launch needs at least one (`tasteget check --launch`)."
+        ),
+        examples=[PHOTO_EXAMPLE],
+    )
     targets: list[Target] = Field(
         [],
         description=(
@@ -356,6 +410,32 @@ class Fact(Model):
     label: Localized = Field(description="What it measures, e.g. “inhabitants (2024)”.")
 
 
+class StoryInvite(Model):
+    """How a newcomer offers their story: the story pages show it, with or without stories."""
+
+    text: Localized = Field(description="The invitation: who you would like to hear from and what happens next.")
+    email: Email | None = Field(
+        None,
+        description="Where to send a story: the address of the person who collects them.",
+        examples=["berattelser@region.example"],
+    )
+    link: HttpsUrl | None = Field(
+        None,
+        description="A short form for telling a story (https://), instead of or besides the e-mail address.",
+        examples=["https://region.example/berattelser/tipsa"],
+    )
+
+    @model_validator(mode="after")
+    def _has_a_way(self):
+        if not (self.email or self.link):
+            raise ValueError("no way to send a story: give an e-mail address, a link to a form or both")
+        return self
+
+
+class Stories(Model):
+    invite: StoryInvite = Field(description="The invitation to tell a story, on the stories pages.")
+
+
 class Region(Model):
     """`content/region.yml`: region-wide settings."""
 
@@ -381,6 +461,21 @@ class Region(Model):
         description="Data controller for the privacy notice.", examples=["Region Jämtland Härjedalen"]
     )
     image: Image | None = Field(None, description="Default picture for shared links.")
+    stories: Stories | None = Field(
+        None,
+        description="The stories pages: how newcomers offer theirs (without it, the coordinator's address).",
+        examples=[
+            {
+                "invite": {
+                    "text": {
+                        "sv": "Har du flyttat hit? Berätta hur det gick, så hör vi av oss.",
+                        "en": "Have you moved here? Tell us how it went and we will be in touch.",
+                    },
+                    "email": "berattelser@region.example",
+                }
+            }
+        ],
+    )
 
     @field_validator("coordinator")
     @classmethod
@@ -400,7 +495,14 @@ class Story(Model):
     year: int | None = Field(None, ge=1900, le=2100, description="Year they moved.", examples=[2022])
     title: Localized = Field(description="Headline.")
     text: Localized = Field(description="The story (Markdown).")
-    photo: Image | None = Field(None, description="Optional photo.")
+    photos: list[Photo] = Field(
+        [],
+        description=(
+            "Photos for the story, with the written consent of the people in them: the first at the top, "
+            "the others after the text."
+        ),
+        examples=[PHOTO_EXAMPLE],
+    )
 
 
 class Page(Model):

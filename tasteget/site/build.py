@@ -41,8 +41,10 @@ def build_site(
     site_dir: Path | None = None,
     site_url: str | None = None,
     progress: Callable[[str], None] = lambda line: None,
+    launch: bool = False,
 ) -> list[MkDocsConfig]:
-    """Build every language; return the configurations used (they list what to watch)."""
+    """Build every language; return the configurations used (they list what to watch). With `launch`
+    the build fails while the content has anything a launch cannot have (`tasteget check --launch`)."""
     configs = []
     # Swedish first: its build empties the site folder, then English fills its en/.
     for lang, name in LANG_CONFIGS.items():
@@ -57,6 +59,8 @@ def build_site(
         started = time.perf_counter()
         try:
             config = load_config(config_file=str(config_file), **overrides)
+            if launch:
+                config.extra["launch"] = True
             build(config)
         except Abort:
             raise BuildFailed(f"{name}: the site was not built; see the messages above") from None

@@ -5,6 +5,7 @@ it into `out_dir` as Markdown with its meta as YAML front matter, beside a copy 
 styles, scripts and pictures), so `out_dir` is a complete `docs_dir` for MkDocs or another engine.
 Files from an earlier run that are no longer generated are removed; a file whose bytes have not
 changed is not written again, so a watcher sees only what an edit changed. `docs_dir` is only read.
+The content's photos are encoded into `cache_dir` once (`photos.py`) and copied in beside the pages.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ import yaml
 
 from ..content.errors import Problem
 from ..content.load import Site, check
+from ..content.schema import Photo
+from . import photos
 from .pages import GeneratedPage, render
 
 
 class ContentErrors(Exception):
     """The content has errors, so nothing was written; `problems` lists them."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], heading: str = "the content has errors; fix them and build again"):
         self.problems = problems
-        super().__init__("the content has errors; fix them and build again:\n" + "\n".join(map(str, problems)))
+        super().__init__(f"{heading}:\n" + "\n".join(map(str, problems)))
+
+
+NOT_READY = "the content is not ready for launch (a build for launch was asked for); fill these in first"
 
 
 @dataclass
@@ -48,25 +54,57 @@ def page_text(page: GeneratedPage) -> str:
     return f"---\n{meta}---\n\n{page.markdown}"
 
 
-def generate(content_dir: Path, docs_dir: Path, out_dir: Path, lang: str) -> Generated:
-    """Write `lang`'s pages and a copy of `docs_dir` into `out_dir`; raise ContentErrors instead if the
-    content has errors (then `out_dir` is left as it was)."""
+def generate(
+    content_dir: Path,
+    docs_dir: Path,
+    out_dir: Path,
+    lang: str,
+    *,
+    launch: bool = False,
+    cache_dir: Path | None = None,
+) -> Generated:
+    """Write `lang`'s pages, their photos and a copy of `docs_dir` into `out_dir`; raise ContentErrors
+    instead if the content has errors, or with `launch` anything a launch cannot have (then `out_dir`
+    is left as it was). Photos are encoded into `cache_dir` (default: `photos/` beside `out_dir`)."""
     docs_dir, out_dir = Path(docs_dir).resolve(), Path(out_dir).resolve()
     if out_dir == docs_dir or docs_dir in out_dir.parents or out_dir in docs_dir.parents:
         raise ValueError(f"the pages are generated outside the docs folder, not in {out_dir}")
     report = check(Path(content_dir), docs_dir)
     if report.errors:
         raise ContentErrors(report.errors)
-    pages = render(report.site, lang)
+    if launch and report.launch:
+        raise ContentErrors(report.launch, NOT_READY)
     wanted: dict[str, bytes | Path] = {}
+    prepared: dict[str, photos.Prepared] = {}
+    for photo in site_photos(report.site):
+        if photo.file not in prepared:
+            source = Path(content_dir) / photo.file
+            prepared[photo.file], files = photos.prepare(source, Path(cache_dir or out_dir.parent / "photos"))
+            wanted.update(files)
+    pages = render(report.site, lang, prepared)
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
-        wanted[path.relative_to(docs_dir).as_posix()] = path
+        rel = path.relative_to(docs_dir).as_posix()
+        if rel in wanted:
+            raise ValueError(f"{path} has the path of a generated photo; remove it")
+        wanted[rel] = path
     for page in pages:
         if page.src_path in wanted:
             raise ValueError(f"{docs_dir / page.src_path} has the path of a generated page; remove it")
         wanted[page.src_path] = page_text(page).encode("utf-8")
     _sync(out_dir, wanted)
     return Generated(report.site, pages, out_dir)
+
+
+def site_photos(site: Site) -> list[Photo]:
+    """Every photo the pages show: the municipalities', their coworking spaces' and the stories'."""
+    out = []
+    for m in site.municipalities.values():
+        out += m.photos
+        for space in m.coworking:
+            out += space.photos
+    for story in site.stories.values():
+        out += story.photos
+    return out
 
 
 def _sync(out_dir: Path, wanted: dict[str, bytes | Path]) -> None:

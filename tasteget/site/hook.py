@@ -35,6 +35,7 @@ LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 # names no folder inside the code and a copy of it works beside the installed package.
 THEME = Path(__file__).resolve().parent / "theme"
 PAGES = Path("build") / "pages"  # under the project, beside mkdocs.yml
+PHOTOS = Path("build") / "photos"  # the photos' encoded sizes, kept from one build to the next
 
 # The build's configuration and its own docs_dir while it reads the generated folder, and the lock
 # that keeps two builds of one language (a preview and a test run, say) from writing it at once.
@@ -64,7 +65,14 @@ def on_config(config):
     out = pages_dir(config, lang)
     _acquire(out)
     try:
-        generated = generate(content, Path(config.docs_dir), out, lang)
+        generated = generate(
+            content,
+            Path(config.docs_dir),
+            out,
+            lang,
+            launch=_yes(config.extra.get("launch")),
+            cache_dir=Path(config.config_file_path).parent / PHOTOS,
+        )
     except (ContentErrors, ValueError) as exc:
         raise PluginError(str(exc)) from None
     _order = {page.src_path: i for i, page in enumerate(generated.pages)}
@@ -88,6 +96,13 @@ def on_config(config):
         "region": site.region.name,
     }
     return config
+
+
+def _yes(value) -> bool:
+    """`extra.launch`: true from `tasteget build --launch`, or TASTEGET_LAUNCH through mkdocs.yml."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def on_files(files, config):

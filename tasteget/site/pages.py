@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..content.load import Body, Site
-from ..content.schema import Localized
-from . import routes, shell, skills
+from ..content.schema import Localized, Photo
+from . import photos, routes, shell, skills
 from .labels import AMENITIES, LABELS, OUTLOOKS, STATUSES
 
 
@@ -33,8 +33,9 @@ def number(value: int, lang: str) -> str:
 
 
 class _Renderer:
-    def __init__(self, site: Site, lang: str):
+    def __init__(self, site: Site, lang: str, prepared: dict[str, photos.Prepared] | None = None):
         self.site, self.lang = site, lang
+        self.prepared = prepared or {}
         self.t = LABELS[lang]
         self.env = Environment(
             loader=PackageLoader("tasteget.site", "templates"),
@@ -57,6 +58,7 @@ class _Renderer:
             url=self.url,
             link=self.link,
             asset=self.asset,
+            picture=self.picture,
         )
         self.src = "index.md"
         self.needs = skills.site_needs(site)
@@ -108,6 +110,20 @@ class _Renderer:
     def asset(self, path: str) -> str:
         return posixpath.relpath(path, posixpath.dirname(self.src) or ".")
 
+    def root(self) -> str:
+        """The way up from the page being rendered to its site's root, for links in raw HTML
+        (MkDocs rewrites only Markdown's own): `kommuner/are.md` is served at `kommuner/are/`."""
+        parts = [p for p in self.src.removesuffix(".md").split("/") if p != "index"]
+        return "../" * len(parts)
+
+    def picture(self, photo: Photo, hero: bool = False, space: bool = False) -> str:
+        """The photo's `<picture>` with its sizes; the hero loads at once, every other one lazily, and
+        a coworking space's is shown smaller, in its card."""
+        if photo.file not in self.prepared:
+            raise ValueError(f"the photo {photo.file} was not prepared: render(site, lang, prepared) needs it")
+        sizes = photos.SPACE_SIZES if space else photos.SIZES
+        return photos.picture(self.prepared[photo.file], photo.alt.get(self.lang), self.root(), hero=hero, sizes=sizes)
+
     def page(
         self,
         template: str,
@@ -129,8 +145,10 @@ class _Renderer:
         return GeneratedPage(self.src, markdown, routes.url(section, other, slug), meta, source)
 
     def image_meta(self, image=None) -> dict:
-        """The picture a shared link shows: the page's own, else the region's."""
-        image = image or self.site.region.image
+        """The picture a shared link shows: the page's own (its first photo), else the region's."""
+        if isinstance(image, Photo) and image.file in self.prepared:
+            return {"image": self.prepared[image.file].share.path, "image_alt": image.alt.get(self.lang)}
+        image = self.site.region.image
         return {"image": image.src, "image_alt": image.alt.get(self.lang)} if image else {}
 
     def all(self) -> list[GeneratedPage]:
@@ -160,7 +178,7 @@ class _Renderer:
                     "municipalities",
                     slug,
                     description=self.plain(m.summary),
-                    image=m.image,
+                    image=next(iter(m.photos), None),
                     source=f"municipalities/{slug}.yml",
                     m=m,
                     body=site.bodies.get(slug),
@@ -174,7 +192,7 @@ class _Renderer:
                     "stories",
                     slug,
                     description=self.plain(story.title),
-                    image=story.photo,
+                    image=next(iter(story.photos), None),
                     source=f"stories/{slug}.yml",
                     story=story,
                 )
@@ -208,6 +226,6 @@ class _Renderer:
         return GeneratedPage(f"{shell.SHELL_DIR}.md", shell.SHELL_MARKDOWN, shell.ALTERNATE, meta)
 
 
-def render(site: Site, lang: str) -> list[GeneratedPage]:
-    """Every generated page of one language."""
-    return _Renderer(site, lang).all()
+def render(site: Site, lang: str, prepared: dict[str, photos.Prepared] | None = None) -> list[GeneratedPage]:
+    """Every generated page of one language; `prepared` holds the photos' sizes by file (`photos.prepare`)."""
+    return _Renderer(site, lang, prepared).all()

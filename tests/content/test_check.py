@@ -11,7 +11,7 @@ import pytest
 from tasteget.content.load import check
 
 from tests.support.helpers import ROOT, tasteget
-from tests.support.sample_content import write_story
+from tests.support.sample_content import add_photos, make_launch_ready, photo_yaml, write_photo, write_story
 
 MUNI = "municipalities/kommun-0000.yml"
 
@@ -34,9 +34,9 @@ def test_real_content_is_valid_and_fully_translated():
     assert report.errors == []
     assert len(report.site.municipalities) == 8
     assert report.coverage.percent == 100.0
-    # Guides and the coordinator are placeholders until real people are named.
+    # Guides, the coordinator and the stories' invitation are placeholders until real people are named.
     placeholders = [w for w in report.warnings if "fill in before launch" in w.message]
-    assert len(placeholders) == 9
+    assert len(placeholders) == 10
 
 
 BROKEN = [
@@ -65,7 +65,7 @@ BROKEN = [
         "seat: Kommun0000by\ncolour: red\n",
         "colour:",
         "colour: unknown field (expected one of: name, summary, population, area_km2, seat, localities, "
-        "travel, work, schools, housing, leisure, guides, coworking, links, image, targets)",
+        "travel, work, schools, housing, leisure, guides, coworking, links, photos, targets)",
     ),
     (
         "misspelt field",
@@ -158,20 +158,105 @@ BROKEN = [
         'localities: expected a list (lines starting with “- ”), got "Norrby"',
     ),
     (
-        "image without english alt",
+        "guide photo without english alt",
         MUNI,
-        "seat: Kommun0000by\n",
-        "seat: Kommun0000by\nimage:\n  src: assets/images/logo.svg\n  alt:\n    sv: En bild\n",
-        "  alt:",
-        "image.alt.en: required field is missing",
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n",
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n    photo:\n"
+        "      src: assets/images/logo.svg\n      alt:\n        sv: En bild\n",
+        "      alt:",
+        "guides[0].photo.alt.en: required field is missing",
     ),
     (
-        "image file missing",
+        "guide photo file missing",
+        MUNI,
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n",
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n    photo:\n"
+        "      src: assets/images/nope.jpg\n      alt: {sv: Bild, en: Picture}\n",
+        "    photo:",
+        'guides[0].photo.src: expected a file under {docs}/, "assets/images/nope.jpg" does not exist',
+    ),
+    (
+        "photo without english alt",
         MUNI,
         "seat: Kommun0000by\n",
-        "seat: Kommun0000by\nimage:\n  src: assets/images/nope.jpg\n  alt: {sv: Bild, en: Picture}\n",
-        "image:",
-        'image.src: expected a file under {docs}/, "assets/images/nope.jpg" does not exist',
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt:\n      sv: En sjö\n    credit: Anna Berg\n",
+        "    alt:",
+        "photos[0].alt.en: required field is missing",
+    ),
+    (
+        "photo without swedish alt",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: {en: A lake}\n    credit: Anna Berg\n",
+        "    alt:",
+        "photos[0].alt.sv: required field is missing",
+    ),
+    (
+        "photo alt as one text",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: En sjö\n    credit: Anna Berg\n",
+        "    alt:",
+        'photos[0].alt: expected a text per language (sv: …, en: …), got "En sjö"',
+    ),
+    (
+        "photo without credit",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: {sv: En sjö, en: A lake}\n",
+        "  - file:",
+        "photos[0].credit: required field is missing",
+    ),
+    (
+        "photo with an empty credit",
+        MUNI,
+        "seat: Kommun0000by\n",
+        'seat: Kommun0000by\nphotos:\n  - file: photos/sjon.jpg\n    alt: {sv: En sjö, en: A lake}\n    credit: " "\n',
+        "    credit:",
+        "photos[0].credit: expected text, got an empty value",
+    ),
+    (
+        "photo file missing",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/nope.jpg\n    alt: {sv: En sjö, en: A lake}\n"
+        "    credit: Anna Berg\n",
+        "  - file:",
+        'photos[0].file: expected a file under content/, "photos/nope.jpg" does not exist',
+    ),
+    (
+        "photo of the wrong type",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: photos/sjon.gif\n    alt: {sv: En sjö, en: A lake}\n"
+        "    credit: Anna Berg\n",
+        "  - file:",
+        'photos[0].file: expected a JPEG, PNG or WebP picture (.jpg, .jpeg, .png, .webp), got "photos/sjon.gif"',
+    ),
+    (
+        "photo outside the content folder",
+        MUNI,
+        "seat: Kommun0000by\n",
+        "seat: Kommun0000by\nphotos:\n  - file: ../sjon.jpg\n    alt: {sv: En sjö, en: A lake}\n"
+        "    credit: Anna Berg\n",
+        "  - file:",
+        'photos[0].file: expected a path inside the content folder like photos/are.jpg, got "../sjon.jpg"',
+    ),
+    (
+        "coworking photo without credit",
+        MUNI,
+        "    trial_living: true\n",
+        "    trial_living: true\n    photos:\n      - file: photos/kontor.jpg\n        alt: {sv: Ett kontor, en: An office}\n",
+        "      - file:",
+        "coworking[0].photos[0].credit: required field is missing",
+    ),
+    (
+        "story invitation without a way",
+        "region.yml",
+        "response_days: 3\n",
+        "response_days: 3\nstories:\n  invite:\n    text: {sv: Berätta, en: Tell us}\n",
+        "  invite:",
+        "stories.invite: no way to send a story: give an e-mail address, a link to a form or both",
     ),
     ("region missing field", "region.yml", "response_days: 3\n", "", None, "response_days: required field is missing"),
     (
@@ -388,3 +473,148 @@ def test_field_reference_is_up_to_date():
     assert result.stdout == committed, "run `make reference` and commit content/FIELDS.md"
     for field in ("`coworking[].desks`", "`guides[].email`", "`travel.to_centre`", "`response_days`"):
         assert field in committed
+
+
+def _with_photo(sample: Path, file: str) -> str:
+    return edit(sample, MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by\nphotos:\n" + photo_yaml(file))
+
+
+@pytest.mark.parametrize(
+    ("file", "make", "message"),
+    [
+        (
+            "photos/text.jpg",
+            lambda p: p.write_text("not a picture", encoding="utf-8"),
+            "is not a picture that can be read: expected a JPEG file",
+        ),
+        (
+            "photos/png.jpg",
+            lambda p: write_photo(p.parent, p.name, (40, 30), fmt="PNG"),
+            "is a PNG picture, not JPEG: give the file the ending of its kind",
+        ),
+        (
+            "photos/cut.webp",
+            lambda p: p.write_bytes(b"RIFF\x10\x00\x00\x00WEBPVP8 "),
+            "is not a picture that can be read: expected a WEBP file",
+        ),
+    ],
+    ids=["text", "png named jpg", "truncated webp"],
+)
+def test_a_photo_file_must_be_the_picture_its_name_says(sample, file, make, message):
+    text = _with_photo(sample, file)
+    (sample / file).parent.mkdir(parents=True, exist_ok=True)
+    make(sample / file)
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    line = line_of(text, "  - file:")
+    assert f'{sample / MUNI}:{line}: photos[0].file: "{file}" {message}' in result.stdout.splitlines(), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_photos_of_every_kind_pass(sample):
+    add_photos(sample, space="photos/space.png")
+    write_story(sample, "anna", "kommun-0001")
+    story = sample / "stories" / "anna.yml"
+    story.write_text(story.read_text(encoding="utf-8") + "photos:\n" + photo_yaml("photos/anna.webp"), encoding="utf-8")
+    write_photo(sample, "photos/anna.webp", (300, 400))
+    report = check(sample)
+    assert report.errors == []
+    m = report.site.municipalities["kommun-0000"]
+    assert [p.file for p in m.photos] == ["photos/hero.jpg"]
+    assert m.photos[0].alt.get("en").endswith("(English)") and m.photos[0].credit.startswith("Foto: ")
+    assert [p.file for p in m.coworking[0].photos] == ["photos/space.png"]
+    assert [p.file for p in report.site.stories["anna"].photos] == ["photos/anna.webp"]
+    # The story's photo is 300 px wide: shown, but soft on a large screen, so the check says so.
+    assert [str(w) for w in report.warnings if w.field.endswith("].file")] == [
+        f'{story}:{line_of(story.read_text(encoding="utf-8"), "  - file:")}: photos[0].file: "photos/anna.webp" is '
+        "300 px wide: give at least 1200 px (1600 is best) so it looks sharp on large screens"
+    ]
+    assert not any(w.field.endswith("].file") for w in report.launch)
+
+
+# The launch check --------------------------------------------------------------------------------
+
+
+def test_plain_check_warns_about_what_a_launch_cannot_have_and_passes(sample):
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert f"warning: {sample / MUNI}:1: photos: no photo: a launch needs one (file, alt, credit)" in lines
+    assert (
+        f"warning: {sample / 'stories'}:1: no stories: a launch needs at least one newcomer's story (<slug>.yml)"
+        in lines
+    )
+    # Two guides at .example addresses, the coordinator, two municipalities without a photo, no stories.
+    assert lines[-1].endswith("Not ready for launch: 6 of them (see `tasteget check --launch`).")
+
+
+def test_launch_check_fails_on_the_shipped_content_naming_each_file_and_field():
+    result = tasteget("check", "--launch", "--quiet")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    region = (ROOT / "content" / "region.yml").read_text(encoding="utf-8")
+    are = (ROOT / "content" / "municipalities" / "are.yml").read_text(encoding="utf-8")
+    for expected in [
+        f"content/region.yml:{line_of(region, 'coordinator:')}: coordinator: placeholder contact: fill in before launch",
+        f"content/region.yml:{line_of(region, '  invite:')}: stories.invite: placeholder contact: fill in before launch",
+        f"content/municipalities/are.yml:{line_of(are, '  - name:')}: guides[0]: placeholder contact: fill in before "
+        "launch",
+        "content/municipalities/are.yml:1: photos: no photo: a launch needs one (file, alt, credit)",
+        "content/municipalities/berg.yml:1: work.in_demand: no competence needs: a launch needs the occupations "
+        "the municipality needs",
+        "content/stories:1: no stories: a launch needs at least one newcomer's story (<slug>.yml)",
+    ]:
+        assert expected in lines, result.stdout
+    assert not any(line.startswith("warning: ") and "launch" in line for line in lines)
+    assert (
+        lines[-1]
+        == f"Not ready for launch: {len(check(ROOT / 'content', ROOT / 'docs').launch)} thing(s) above a launch cannot have."
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "message"),
+    [
+        (
+            "samordnare@provregionen.se",
+            "samordnare@provregionen.example",
+            "coordinator:",
+            "coordinator: placeholder contact: fill in before launch",
+        ),
+        (
+            "  name: Sam Ordnare\n",
+            "  name: Sam Ordnare\n  placeholder: true\n",
+            "coordinator:",
+            "coordinator: placeholder contact: fill in before launch",
+        ),
+    ],
+    ids=["example address", "placeholder coordinator"],
+)
+def test_launch_check_names_each_placeholder_left(sample, old, new, marker, message):
+    make_launch_ready(sample)
+    text = edit(sample, "region.yml", old, new)
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    assert f"{sample / 'region.yml'}:{line_of(text, marker)}: {message}" in result.stdout.splitlines()
+
+
+def test_launch_check_fails_on_a_municipality_without_needs(sample):
+    make_launch_ready(sample)
+    text = edit(sample, MUNI, '    - {ssyk: "2221"}\n', "")
+    edit(sample, MUNI, "  in_demand:\n", "  in_demand: []\n")
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    line = line_of(text, "  in_demand:")
+    assert result.stdout.splitlines()[0] == (
+        f"{sample / MUNI}:{line}: work.in_demand: no competence needs: a launch needs the occupations the "
+        "municipality needs"
+    )
+
+
+def test_launch_check_passes_on_complete_content(sample):
+    make_launch_ready(sample)
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 0, result.stdout
+    assert "OK: 2 municipalities" in result.stdout and "1 stories" in result.stdout
+    assert check(sample).launch == []

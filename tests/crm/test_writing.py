@@ -102,7 +102,7 @@ def test_a_guide_writes_from_a_template_edits_previews_and_the_household_receive
 
     deliver_all(mail_app)
     [received] = [m for m in smtp.to("anna@example.com") if m["Subject"].startswith("Welcome to")]
-    assert received["From"] == mail_app.config["MAIL_FROM"]
+    assert received["From"] == f"Ta Steget <{mail_app.config['MAIL_FROM']}>"  # in the campaign's name
     assert received["Reply-To"] == GUIDE  # the address only: no name in any address header
     assert received["Reply-To"].addresses[0].display_name == ""
     assert received["Content-Language"] == "en"

@@ -132,7 +132,7 @@ def test_guides_and_mover_get_the_right_message_in_the_right_language(mail_app, 
         assert f"http://127.0.0.1:8000/crm/households/{household.reference}/" in text
         assert message.get_body(("html",)) is not None
     [mover] = smtp.to("anna@example.com")
-    assert mover["Subject"] == f"We have your registration ({household.reference})"
+    assert mover["Subject"] == f"Ta Steget: we have your registration {household.reference}"
     assert mover["Content-Language"] == "en"
     text = mover.get_body(("plain",)).get_content()
     assert "Hello Anna Andersson," in text
@@ -147,7 +147,7 @@ def test_not_sure_goes_to_the_coordinator_and_the_mover_hears_in_swedish(mail_ap
     [coordinator] = smtp.to("inflytt@region.example")
     assert "en kommun som inte är vald än" in coordinator["Subject"]
     [mover] = smtp.to("anna@example.com")
-    assert mover["Subject"].startswith("Vi har fått er anmälan")
+    assert mover["Subject"].startswith("Ta Steget: vi har fått din anmälan H-")
 
 
 CANARIES = {
@@ -294,9 +294,9 @@ def test_a_hostile_name_neither_passes_the_forms_nor_reaches_a_header(mail_app, 
     deliver_all(mail_app)
     [household], [order] = rows(Household), rows(MagazineOrder)
     [mover] = smtp.to("anna@example.com")
-    _one_clean_message(mover, "anna@example.com", f"We have your registration ({household.reference})")
+    _one_clean_message(mover, "anna@example.com", f"Ta Steget: we have your registration {household.reference}")
     [orderer] = smtp.to("bo@example.com")
-    _one_clean_message(orderer, "bo@example.com", f"Your order of Ta Steget ({order.reference})")
+    _one_clean_message(orderer, "bo@example.com", f"Ta Steget: your magazine order {order.reference}")
     assert len(smtp.received) == 3  # and the guide's notification
     assert all(m.status == "sent" for m in emails(rows(OutboxMessage)))
 
@@ -542,7 +542,7 @@ def test_magazine_orders_confirm_by_mail_and_notify_no_guide(mail_app, client, r
     [confirmation] = smtp.received
     [order] = [o for o in rows(MagazineOrder) if o.email]
     assert confirmation.envelope_to == ["bo@example.com"]
-    assert confirmation["Subject"] == f"Your order of Ta Steget ({order.reference})"
+    assert confirmation["Subject"] == f"Ta Steget: your magazine order {order.reference}"
 
 
 def test_the_coordinator_gets_a_daily_summary_of_orders_once(mail_app, client, rows, smtp):
@@ -600,6 +600,7 @@ def test_mail_test_command(smtp, tmp_path, built_site):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Test message sent: to ops@example.com via smtp://127.0.0.1:{smtp.port}"
     assert smtp.to("ops@example.com")[0]["Auto-Submitted"] == "auto-generated"
+    assert smtp.to("ops@example.com")[0]["From"] == "Ta Steget <noreply@localhost>"  # as the worker sends
     smtp.stop()
     result = tasteget("mail", "test", "ops@example.com", env=env)
     assert result.returncode == 1

@@ -190,7 +190,7 @@ def test_errors_are_shown_next_to_each_field_in_the_pages_language_and_input_is_
         "name": "Fyll i det här fältet.",
         "email": "Skriv en e-postadress som namn@exempel.se.",
         "municipalities": "Välj minst en kommun, eller ”vet inte än”.",
-        "timeframe": "Välj när ni funderar på att flytta.",
+        "timeframe": "Välj när du funderar på att flytta.",
     }
     # The summary at the top links to each field.
     summary = re.search(r'<div class="ts-error-summary".*?</div>', html, re.S).group(0)

@@ -129,8 +129,9 @@ def test_the_mover_changes_details_and_places_and_the_guides_are_told_without_pe
     assert f"/crm/households/{reference}/" in text
     assert smtp.to("inflytt@ostersund.example") == []
     [old] = smtp.to("anna@example.com")  # the old address hears of the change, not of the new address
-    assert old["Subject"] == f"The e-mail address of your registration was changed ({reference})"
-    assert CANARIES["email"] not in old.as_string() and "inflytt@region.example" in old.as_string()
+    assert old["Subject"] == f"Ta Steget: new e-mail address for your registration {reference}"
+    assert old["Reply-To"] == "inflytt@berg.example"  # a person, as the confirmation's: Berg first in the form
+    assert CANARIES["email"] not in old.as_string() and "write to us at inflytt@berg.example" in old.as_string()
     for message in (berg, are):
         raw = message.as_string()
         assert "Zqxw" not in raw and "999 88 77" not in raw and "anna@example.com" not in raw
@@ -159,7 +160,8 @@ def test_a_new_link_from_the_page_ends_the_old_one(mail_app, client, smtp):
     smtp.received.clear()
     deliver_all(mail_app)
     [message] = smtp.to("anna@example.com")
-    assert message["Subject"].startswith("Your link to your registration")
+    assert message["Subject"].startswith("Ta Steget: your link to your registration")
+    assert message["Reply-To"] == "inflytt@are.example"
     new = _link(message)
     assert new != page
     assert client.get(new).status_code == 200

@@ -212,10 +212,25 @@ def test_search_uses_each_language(built_site):
     assert not any(d["location"].startswith("en/") for d in sv["docs"])
 
 
-def test_stories_page_has_a_helpful_empty_state(built_site):
-    text = (built_site / "berattelser" / "index.html").read_text(encoding="utf-8")
-    assert "Har du själv flyttat hit" in text
-    assert "Have you moved here" in (built_site / "en" / "stories" / "index.html").read_text(encoding="utf-8")
+def test_stories_page_invites_newcomers_to_tell_theirs(built_site):
+    """Not an empty page: the invitation from region.yml (`stories.invite`), with its address, in each language."""
+    invite = check(ROOT / "content").site.region.stories.invite
+    for url, lang, said in [
+        ("/berattelser/", "sv", "den första kan vara din"),
+        ("/en/stories/", "en", "the first could be yours"),
+    ]:
+        html = (built_site / url.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        assert said in html
+        assert invite.text.get(lang).split(" – ")[0] in html
+        assert f'href="mailto:{invite.email}"' in html
+
+
+def test_stories_page_falls_back_to_the_coordinator_without_an_invitation(sample):
+    site = check(sample).site
+    assert site.region.stories is None
+    page = next(p for p in render(site, "en") if p.src_path == routes.src_path("stories", "en"))
+    assert "Tell your story" in page.markdown
+    assert 'href="mailto:samordnare@prov.example"' in page.markdown
 
 
 def test_coworking_page_groups_spaces_and_works_without_javascript(built_site):

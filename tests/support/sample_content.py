@@ -140,3 +140,85 @@ def write_story(root: Path, slug: str, municipality: str) -> None:
         """),
         encoding="utf-8",
     )
+
+
+def write_photo(root: Path, rel: str, size: tuple[int, int] = (1600, 1067), gps: bool = True, fmt: str = "") -> Path:
+    """A generated photo-like picture (soft shapes and grain, never a real photo) at `root / rel`,
+    carrying camera data a published picture must not: EXIF with a GPS position and a camera model."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = size
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    sky = Image.new("RGB", size, (96, 150, 200))
+    image = Image.blend(image, sky, 0.6)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, height), (width * 0.3, height * 0.35), (width * 0.6, height), (0, height)], fill=(70, 90, 80))
+    draw.polygon(
+        [(width * 0.4, height), (width * 0.75, height * 0.25), (width, height * 0.7), (width, height)],
+        fill=(55, 75, 60),
+    )
+    draw.ellipse([width * 0.75, height * 0.08, width * 0.85, height * 0.08 + width * 0.1], fill=(240, 220, 150))
+    grain = Image.effect_noise(size, 40).convert("RGB").filter(ImageFilter.GaussianBlur(1))
+    image = Image.blend(image, grain, 0.15)
+    exif = Image.Exif()
+    exif[0x0110] = "Test Camera Model"  # Model
+    if gps:
+        exif[0x8825] = {1: "N", 2: (63.0, 10.0, 30.0), 3: "E", 4: (13.0, 4.0, 55.0)}  # GPSInfo
+    path = Path(root) / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kind = fmt or {"png": "PNG", "webp": "WEBP"}.get(path.suffix.lower().lstrip("."), "JPEG")
+    image.save(path, kind, exif=exif.tobytes(), **({"quality": 90} if kind == "JPEG" else {}))
+    return path
+
+
+PHOTO_YAML = """\
+  - file: {file}
+    alt:
+      sv: "{alt_sv}"
+      en: "{alt_en}"
+    credit: "{credit}"
+"""
+
+
+def photo_yaml(file: str, indent: str = "", alt: str = "Fjäll och sjö i kvällsljus") -> str:
+    text = PHOTO_YAML.format(
+        file=file, alt_sv=alt, alt_en=f"{alt} (English)", credit="Foto: Testbild genererad av testerna, CC0"
+    )
+    return "".join(indent + line + "\n" for line in text.splitlines())
+
+
+def add_photos(root: Path, slug: str = "kommun-0000", hero: str = "photos/hero.jpg", space: str | None = None) -> None:
+    """Give municipality `slug` a hero photo (and its first coworking space one), generated."""
+    root = Path(root)
+    write_photo(root, hero)
+    path = root / "municipalities" / f"{slug}.yml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("guides:\n", "photos:\n" + photo_yaml(hero) + "guides:\n", 1)
+    if space:
+        write_photo(root, space, size=(1200, 800))
+        text = text.replace(
+            "    trial_living:",
+            "    photos:\n" + photo_yaml(space, "  ", "Skrivbord vid ett fönster") + "    trial_living:",
+            1,
+        )
+    path.write_text(text, encoding="utf-8")
+
+
+def make_launch_ready(root: Path) -> Path:
+    """Everything a launch needs in a sample folder: named people at real-looking addresses, a photo
+    and needs for every municipality, a story (all generated) and the invitation to tell one."""
+    root = Path(root)
+    region = root / "region.yml"
+    text = region.read_text(encoding="utf-8").replace("samordnare@prov.example", "samordnare@provregionen.se")
+    text = text.replace("  placeholder: true\n", "  name: Sam Ordnare\n")
+    text += (
+        "stories:\n  invite:\n    text:\n      sv: Berätta din historia.\n      en: Tell your story.\n"
+        "    link: https://provregionen.se/berattelser/tipsa\n"
+    )
+    region.write_text(text, encoding="utf-8")
+    for path in sorted((root / "municipalities").glob("*.yml")):
+        slug = path.stem
+        path.write_text(path.read_text(encoding="utf-8").replace(f"@{slug}.example", f"@{slug}.se"), encoding="utf-8")
+        add_photos(root, slug, hero=f"photos/{slug}.jpg")
+    write_story(root, "anna", path.stem)
+    return root
