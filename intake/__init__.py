@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from intake import choices, crm, db, settings
     from intake.builtsite import content, serving
     from intake.notify import outbox, webhook
-    from intake.public import abuse, forms, views, withdrawal
+    from intake.public import abuse, forms, mine, views, withdrawal
     from intake.web import errors, headers, redaction
 
     app = errors.Intake(__name__, instance_relative_config=True)
@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["error_list"] = forms.error_list
     app.register_blueprint(views.bp)
     app.register_blueprint(withdrawal.bp)
+    app.register_blueprint(mine.bp)
     crm.init_app(app)
     serving.init_app(app)
     redaction.init_app(app)  # after every route is registered

@@ -159,6 +159,8 @@ class Household(Submission, Base):
     moved_to: Mapped[str | None] = mapped_column(String(60))
     moved_on: Mapped[date | None] = mapped_column(Date)
     closed_reason: Mapped[str | None] = mapped_column(String(200))
+    # The links to the mover's own page signed with an older number stop working (see public/mylink.py).
+    link_generation: Mapped[int] = mapped_column(Integer, server_default="0")
 
     municipalities: Mapped[list[HouseholdMunicipality]] = relationship(
         back_populates="household", cascade="all, delete-orphan", lazy="selectin"

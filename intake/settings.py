@@ -43,6 +43,7 @@ DEFAULTS = {
     "MAIL_BACKOFF_SECONDS": 30,
     "MAIL_BACKOFF_CAP_SECONDS": 3600,
     "MAIL_DAILY_LIMIT_PER_ADDRESS": 3,  # messages a day to one address typed into a form
+    "MY_REGISTRATION_LINK_DAYS": 30,  # how long a link to the mover's own page ("My registration") works
     "WORKER_POLL_SECONDS": 2,
     "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
     # The region's time zone: its day for "today" and the orders summary, and the times the back office
@@ -84,6 +85,7 @@ INTS = {
     "MAIL_BACKOFF_SECONDS",
     "MAIL_BACKOFF_CAP_SECONDS",
     "MAIL_DAILY_LIMIT_PER_ADDRESS",
+    "MY_REGISTRATION_LINK_DAYS",
     "WORKER_POLL_SECONDS",
     "WEBHOOK_TIMEOUT_SECONDS",
     "ORDERS_SUMMARY_HOUR",

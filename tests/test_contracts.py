@@ -113,6 +113,7 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     from intake.builtsite import content
     from intake.models import Household, MagazineOrder, OutboxMessage
     from intake.notify import emails, handoff, worker
+    from intake.public import mylink
 
     from tests.support.intake_helpers import (
         ORDER,
@@ -166,6 +167,18 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     token = hidden_fields(guide.get(write).get_data(as_text=True))["csrf_token"]
     preview = guide.post(write, data={"csrf_token": token, **message, "action": "preview"}).get_data(as_text=True)
     assert guide.post(write, data={**hidden_fields(preview), **message, "action": "send"}).status_code == 303
+    # The mover changes their details on their own page (its guides are told, and the old address of
+    # the new one), then asks for their link.
+    mover = app.test_client()
+    page = mylink.path("sv", mylink.token(app.secret_key, reference, 0))
+    token = hidden_fields(mover.get(page).get_data(as_text=True))["csrf_token"]
+    change = {"name": "Anna", "email": "anna.ny@example.com", "contact_channel": "email", "contact_language": "sv"}
+    change |= {"municipalities": ["berg"], "timeframe": "12m", "action": "update", "csrf_token": token}
+    assert mover.post(page, data=change).status_code == 303
+    token = hidden_fields(mover.get("/registrera/mitt/").get_data(as_text=True))["csrf_token"]
+    assert (
+        mover.post("/registrera/mitt/", data={"csrf_token": token, "email": "anna.ny@example.com"}).status_code == 303
+    )
     deliver_all(app)
     # A registration held for being sent too fast (confirmed at once), deleted as a robot: the notice.
     app.config["MIN_FILL_SECONDS"] = 3600

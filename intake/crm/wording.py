@@ -43,6 +43,8 @@ EVENT_KINDS = {
     "contact": _l("introduced to a contact"),
     "merge": _l("merged with a duplicate"),
     "message": _l("wrote to the household"),
+    "mover_details": _l("changed by the household"),
+    "mover_places": _l("municipalities changed by the household"),
 }
 # What an audit entry is about (AuditEntry.record), when it names no reference.
 RECORDS = {
@@ -64,6 +66,9 @@ MESSAGE_KINDS = {
     "settled_check": _l("has it settled?"),
     "password_reset": _l("password link"),
     "webhook": _l("hand-off to the other CRM"),
+    "mover_link": _l("link to the household's own page"),
+    "mover_address_changed": _l("new address, to the old one"),
+    "guide_household_changed": _l("the household's changes, to its guides"),
 }
 # What a hand-off to the other CRM told it (its event, kept as the message's subject; WEBHOOKS.md).
 HAND_OFFS = {
@@ -112,6 +117,14 @@ def places(slugs) -> str:
     if isinstance(slugs, str):
         slugs = slugs.split(", ")
     return ", ".join(place(s) for s in slugs if s) or "–"
+
+
+def changed_fields(keys: str | None) -> str:
+    """The fields a household changed on its own page ("email,timeframe", as the timeline keeps
+    them), named (see `pipeline.mover_changes.LABELS`)."""
+    from intake.pipeline.mover_changes import LABELS
+
+    return ", ".join(str(LABELS.get(key, key)) for key in (keys or "").split(",") if key) or "–"
 
 
 def _named(names: dict):
@@ -173,6 +186,7 @@ def init_app(app: Flask) -> None:
         status_name=status_name,
         quarantine_reason=_named(QUARANTINE_REASONS),
         event_kind=_named(EVENT_KINDS),
+        changed_fields=changed_fields,
         message_kind=_named(MESSAGE_KINDS),
         message_status=_named(MESSAGE_STATUSES),
         hand_off=_named(HAND_OFFS),

@@ -13,5 +13,6 @@ transaction of what caused it, and a worker sends it with retries.
     handoff       what another CRM is told (the webhook payloads of WEBHOOKS.md)
     webhook       signing and POSTing a hand-off
     dead_letters  what the outbox gave up on, and sending it again
+    mylinks       the worker's answer to "send me my link": a new link to the mover's own page
     commands      `tasteget worker`, `tasteget mail test`, `tasteget outbox list-dead|retry`
 """

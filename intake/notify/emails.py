@@ -25,6 +25,7 @@ from intake.builtsite import content
 from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
 from intake.notify import followup, mime, outbox, routing, skills
 from intake.privacy import consent
+from intake.public import mylink
 from tasteget.site import routes
 
 GUIDE_LANGUAGE = "sv"
@@ -238,6 +239,8 @@ def confirmation(session: Session, household: Household, site) -> list[OutboxMes
                 withdraw_url=public_url(
                     consent.withdraw_path(lang, consent.withdrawal_token(current_app.secret_key, household.reference))
                 ),
+                mine_url=mylink.url(household, lang),
+                mine_days=current_app.config["MY_REGISTRATION_LINK_DAYS"],
             )
         )
     for message in messages:

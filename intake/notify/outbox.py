@@ -19,14 +19,17 @@ from intake.notify.mail import parse_url
 
 # A confirmed registration deleted from the quarantine as a robot: the address is told it is gone.
 MOVER_REMOVAL = "mover_removal"
-ADDRESS_KINDS = ("mover_confirmation", "order_confirmation", MOVER_REMOVAL)  # sent to addresses typed into a form
+# Sent to addresses typed into a form (besides: the link to the mover's own page, "send me my link";
+# the notice to the old address when the mover changes it there).
+ADDRESS_KINDS = ("mover_confirmation", "order_confirmation", MOVER_REMOVAL, "mover_link", "mover_address_changed")
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 # A registration held in the quarantine only for being sent too fast: the mover is confirmed at
 # once, the guides are told when the coordinator releases it.
 HOUSEHOLD_HELD = "household_held"
 PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to_address, until handled
-EVENT_KINDS = (HOUSEHOLD_REGISTERED, HOUSEHOLD_HELD, ORDER_PLACED, PASSWORD_RESET_REQUESTED)
+MOVER_LINK_REQUESTED = "mover_link_requested"  # likewise: "send me my link" to the mover's own page
+EVENT_KINDS = (HOUSEHOLD_REGISTERED, HOUSEHOLD_HELD, ORDER_PLACED, PASSWORD_RESET_REQUESTED, MOVER_LINK_REQUESTED)
 # A guide's message to a household, written in the back office (Reply-To the guide).
 HOUSEHOLD_MESSAGE = "household_message"
 # A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.

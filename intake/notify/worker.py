@@ -22,7 +22,7 @@ from intake import db
 from intake.accounts import resets
 from intake.builtsite import content
 from intake.models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
-from intake.notify import emails, followup, handoff, mail, mime, outbox, webhook
+from intake.notify import emails, followup, handoff, mail, mime, mylinks, outbox, webhook
 
 log = logging.getLogger("intake.worker")  # a log name operators filter on: it stays when the module moves
 
@@ -90,6 +90,8 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
         if event.kind == outbox.PASSWORD_RESET_REQUESTED:
             resets.answer_request(session, event)
             outgoing = []
+        elif event.kind == outbox.MOVER_LINK_REQUESTED:
+            outgoing = mylinks.answer_request(session, event, site)
         elif event.kind == outbox.HOUSEHOLD_HELD:
             household = session.get(Household, event.household_id) if event.household_id else None
             # Held in the quarantine (or released since): the mover's confirmation only, once.

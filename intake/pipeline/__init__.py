@@ -12,8 +12,9 @@ a household once it has come in, as plain functions over a database session.
     duplicates a duplicate merged into the household it repeats; a withdrawn or erased household
                never is
     messages   a guide's message to a household: the outbox, the timeline, a first contact
+    mover_changes  the mover's own changes on "My registration": the timeline, the guides told
 
-Each function takes the session, the household, the acting staff user and the values, adds what
+Each function takes the session, the household, the acting staff user (none for the mover) and the values, adds what
 it changes to the session and leaves the commit to the caller; none reads the request, a form or
 the logged-in user. Who may see or do what stays with the caller (see `intake.crm.access`).
 """

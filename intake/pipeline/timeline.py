@@ -1,4 +1,5 @@
-"""The household's timeline: each step staff take, with the same change in the audit log."""
+"""The household's timeline: each step staff take (or the mover, on their own page), with the same
+change in the audit log."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from intake.models import Household, HouseholdEvent, User
 from intake.privacy import audit
 
 
-def add_event(session: Session, household: Household, user: User, kind: str, old=None, new=None, text=None) -> None:
-    """A step in the household's timeline, and the same change in the audit log (by reference)."""
-    session.add(HouseholdEvent(household_id=household.id, user_id=user.id, kind=kind, old=old, new=new, text=text))
-    audit.record(session, "change", "household", household.reference, kind, user=user)
+def add_event(
+    session: Session, household: Household, user: User | None, kind: str, old=None, new=None, text=None
+) -> None:
+    """A step in the household's timeline, and the same change in the audit log (by reference); with
+    no `user`, a step the mover took on their own page."""
+    user_id = user.id if user is not None else None
+    session.add(HouseholdEvent(household_id=household.id, user_id=user_id, kind=kind, old=old, new=new, text=text))
+    audit.record(session, "change", "household", household.reference, kind, user=user, actor=None if user else "mover")
 
 
 def claim_if_unowned(session: Session, household: Household, user: User) -> None:

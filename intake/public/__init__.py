@@ -6,5 +6,7 @@ saving      one transaction per submission, consent evidence included
 abuse       the rate limit, the honeypot, the minimum time to fill in, the quarantine
 campaign    what is kept of a link's `utm_*` values
 postal      postcodes by country
+mylink      the signed, expiring link to the mover's own page, and "send me my link"
+mine        "My registration": the mover's own page (blueprint `mine`)
 withdrawal  the mover withdraws a registration from the link in their confirmation (blueprint `withdrawal`)
 """

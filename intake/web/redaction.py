@@ -1,7 +1,7 @@
 """What an access log may say about a request: the one rule for every log the product writes.
 
 A view whose path carries a secret or points at a person (a reset or invite link, a withdrawal
-link, a receipt's reference) is marked `@private` next to its route; its path is logged as the
+link, the link to the mover's own page, a receipt's reference) is marked `@private` next to its route; its path is logged as the
 route's pattern (`/crm/password/reset/<token>/`). A query string's values are never logged, on any
 path: they are searches by name or e-mail, and the `next` link that carries them through a login.
 The same rule serves the development server's log (`tasteget serve`) and gunicorn's
@@ -19,6 +19,7 @@ from werkzeug.serving import WSGIRequestHandler
 
 _MARK = "_tasteget_private"
 HIDDEN = "<redacted>"
+_PUBLIC = ""  # the endpoint, in `_routes`, of a route that is logged as it is
 # The patterns of every private route this process serves, filled in by `init_app`: log lines are
 # written outside the request (by gunicorn, by the development server), so they cannot ask the app.
 _routes = Map(strict_slashes=False, merge_slashes=False)
@@ -40,11 +41,19 @@ def is_private_view(view) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register the patterns of the app's private routes (call it after every blueprint)."""
+    """Register the patterns of the app's private routes (call it after every blueprint), and of the
+    other routes under their fixed starts (`/registrera/mitt/skickad/` beside `/registrera/mitt/<token>/`),
+    which are logged as they are."""
     known = {rule.rule for rule in _routes.iter_rules()}
-    for rule in app.url_map.iter_rules():
+    rules = list(app.url_map.iter_rules())
+    for rule in rules:
         if rule.rule not in known and is_private_view(app.view_functions.get(rule.endpoint)):
             _routes.add(Rule(rule.rule, endpoint=rule.rule))
+            known.add(rule.rule)
+    starts = _starts()
+    for rule in rules:
+        if rule.rule not in known and any(rule.rule.startswith(start) for start in starts):
+            _routes.add(Rule(rule.rule, endpoint=_PUBLIC))
             known.add(rule.rule)
 
 
@@ -63,11 +72,11 @@ def path(raw: str) -> str:
         # route's fixed start is left out.
         start = next((s for s in _starts() if raw.startswith(s)), None)
         return raw if start is None else start + HIDDEN
-    return rule.rule
+    return raw if rule.endpoint == _PUBLIC else rule.rule
 
 
 def _starts() -> list[str]:
-    return [rule.rule.split("<", 1)[0] for rule in _routes.iter_rules()]
+    return [rule.rule.split("<", 1)[0] for rule in _routes.iter_rules() if rule.endpoint != _PUBLIC]
 
 
 def query(raw: str) -> str:

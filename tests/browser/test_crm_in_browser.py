@@ -81,7 +81,7 @@ def test_the_back_offices_skip_link_is_the_first_tab_and_moves_focus_to_the_cont
     page.wait_for_url("**/crm/households/")
     page.keyboard.press("Tab")
     link = page.locator(":focus")
-    assert (link.get_attribute("href"), link.inner_text()) == ("#main", "Hoppa till innehållet")
+    assert (link.get_attribute("href"), link.inner_text()) == ("#main", "Gå till innehållet")
     assert link.is_visible() and link.bounding_box()["x"] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"

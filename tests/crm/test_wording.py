@@ -81,6 +81,14 @@ ALWAYS = {
     "household.withdrawn",
     "household.erased",
     "order.placed",
+    "mover_link",
+    "mover_address_changed",
+    "guide_household_changed",
+    "mover_details",
+    "mover_places",
+    "contact_channel",
+    "work_sought",
+    "timeframe",
 }
 # In Swedish, the English keys (in English some of them are the words the labels use).
 SWEDISH_TOO = {
@@ -168,6 +176,8 @@ def office(request, app, client, staff):
             ("message", None, None),
             ("note_edited", "2026-12-06 23:30", None),
             ("note_removed", "2026-12-06 23:30", None),
+            ("mover_details", None, "email,contact_channel,work_sought,timeframe"),
+            ("mover_places", "are", "berg, krokom"),
         ):
             session.add(
                 HouseholdEvent(household_id=household.id, user_id=coordinator_user.id, kind=kind, old=old, new=new)

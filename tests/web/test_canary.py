@@ -1,6 +1,6 @@
 """No personal data in logs, error pages, staff-facing messages or the audit log.
 
-Unique canary values go in through every public form (and a staff note); then every line the
+Unique canary values go in through every public form, the mover's own page included (and a staff note); then every line the
 running service logged, every page it answered with an error, every stored message not addressed
 to the person themselves and every audit entry is searched for them.
 """
@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from intake.models import AuditEntry, OutboxMessage
+from intake.public import mylink
 
 from tests.support.helpers import ROOT, free_port, wait_for
 from tests.support.intake_helpers import (
@@ -48,7 +49,8 @@ ORDER_CANARIES = {
     "city": f"Kanariestad{MARK}",
     "email": f"order.{MARK.lower()}@example.com",
 }
-SECRETS = [*CANARIES.values(), *ORDER_CANARIES.values(), "999 13 57", MARK]
+NEW_EMAIL = f"ny.{MARK.lower()}@example.com"  # changed to on the mover's own page
+SECRETS = [*CANARIES.values(), *ORDER_CANARIES.values(), NEW_EMAIL, "999 13 57", MARK]
 
 
 def leaks(text: str) -> list[str]:
@@ -81,6 +83,14 @@ def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(t
             form = hidden_fields(mover.get(f"{base}/bestall-magasinet/").text)
             order = {**form, **ORDER, **ORDER_CANARIES}
             assert mover.post(f"{base}/bestall-magasinet/", data=order, allow_redirects=False).status_code == 303
+            # On their own page they change their details (a new address too) and ask for their link.
+            mine = base + mylink.path("sv", mylink.token("canary-secret", reference, 0))
+            token = hidden_fields(mover.get(mine).text)["csrf_token"]
+            change = {**REGISTRATION, **CANARIES, "occupation": f"Nyttyrke{MARK}", "email": NEW_EMAIL}
+            change |= {"municipalities": ["are", "berg"], "csrf_token": token, "action": "update"}
+            assert mover.post(mine, data=change, allow_redirects=False).status_code == 303
+            ask = {**hidden_fields(mover.get(f"{base}/registrera/mitt/").text), "email": NEW_EMAIL}
+            assert mover.post(f"{base}/registrera/mitt/", data=ask, allow_redirects=False).status_code == 303
             # Error pages: a form far too big, a forged withdrawal link, the back office logged out, a wrong address.
             huge = {**order, "message": "x" * 30000}
             error_pages.append(mover.post(f"{base}/bestall-magasinet/", data=huge))
@@ -89,6 +99,7 @@ def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(t
                 mover.post(f"{base}/crm/households/{reference}/notes/", data=CANARIES, allow_redirects=False)
             )
             error_pages.append(mover.get(f"{base}/registrera/tack/H-NONE-0000/", params={"q": "nothing"}))
+            error_pages.append(mover.post(f"{base}/registrera/mitt/x/", data=CANARIES))  # a forged link
         with requests.Session() as staff:
             login = hidden_fields(staff.get(f"{base}/crm/login/").text)
             staff.post(f"{base}/crm/login/", data={**login, "email": coordinator, "password": STAFF_PASSWORD})
@@ -106,7 +117,7 @@ def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(t
         server.terminate()
         server.wait(timeout=10)
 
-    assert [p.status_code for p in error_pages] == [413, 404, 302, 404]
+    assert [p.status_code for p in error_pages] == [413, 404, 302, 404, 404]
     for page in error_pages:
         assert leaks(page.text) == [], page.status_code
 
@@ -115,7 +126,7 @@ def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(t
     assert leaks(text) == []
 
     mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in (tmp_path / "mail").glob("*.eml")]
-    to_people = {CANARIES["email"], ORDER_CANARIES["email"]}
+    to_people = {CANARIES["email"], ORDER_CANARIES["email"], NEW_EMAIL}
     staff_mail = [m for m in mails if m["To"].addresses[0].addr_spec not in to_people]
     assert len(mails) >= 4 and staff_mail  # guides were told, the mover and the orderer confirmed
     for message in staff_mail:

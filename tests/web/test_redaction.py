@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from intake.privacy import consent
+from intake.public import mylink
 from intake.web import redaction
 
 from tests.support.helpers import ROOT, free_port, tasteget, wait_for
@@ -39,6 +40,14 @@ SECRET = "redaction-test-secret"
         ("/crm/password/reset/Zx9-tok_EN/more/", "/crm/password/reset/<redacted>"),  # a lengthened link
         ("/en/register/withdraw/eyJ.abc/", "/en/register/withdraw/<token>/"),
         ("/registrera/tack/H-ABCD-1234/", "/registrera/tack/<reference>/"),
+        # The mover's own page, its answers after a change, a link cut short or lengthened.
+        ("/registrera/mitt/WyJILUFC.axZk0A.ou_ml-q/", "/registrera/mitt/<token>/"),
+        ("/en/register/mine/WyJILUFC.axZk0A.ou_ml-q/?done=saved", "/en/register/mine/<token>/?done=<redacted>"),
+        ("/en/register/mine/WyJILUFC.axZk0A", "/en/register/mine/<token>/"),
+        ("/en/register/mine/WyJILUFC.axZk0A.ou/x/", "/en/register/mine/<redacted>"),
+        ("/registrera/mitt/", "/registrera/mitt/"),  # "send me my link": nothing to hide
+        ("/en/register/mine/", "/en/register/mine/"),
+        ("/registrera/mitt/skickad/", "/registrera/mitt/skickad/"),
         ("/crm/calendar/Zx9-tok_EN.ics", "/crm/calendar/<token>.ics"),  # a calendar feed's secret address
         ("/crm/calendar/Zx9-tok_EN.ics/more", "/crm/calendar/<redacted>"),
         ("/crm/calendar/Zx9-tok_EN", "/crm/calendar/<redacted>"),  # cut short, still a secret
@@ -63,6 +72,9 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
         reference = done.url.rstrip("/").rsplit("/", 1)[1]
         token = consent.withdrawal_token(SECRET, reference)
         assert mover.get(base + consent.withdraw_path("en", token)).status_code == 200
+        mine = mylink.token(SECRET, reference, 0)  # the link to their own page, as the confirmation's
+        assert mover.get(base + mylink.path("sv", mine)).status_code == 200
+        assert mover.get(f"{base}{mylink.path('en', mine)}?done=saved").status_code == 200
     search = f"{base}/crm/households/?q={quote(SEARCHED)}"
     with requests.Session() as staff:
         assert "/crm/login/?next=" in staff.get(search).url  # logged out: the search rides in `next`
@@ -85,7 +97,7 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
         made = staff.post(f"{base}/crm/week/calendar/", data={**week, "action": "new"}).text
         feed_path, feed_token = re.search(r'value="http://[^/"]+(/crm/calendar/([\w-]+)\.ics)"', made).groups()
     assert requests.get(base + feed_path).status_code == 200  # the phone's calendar app, no login
-    return [reset_token, token, reference, SEARCHED, quote(SEARCHED), "someone%2540example.se", feed_token]
+    return [reset_token, token, mine, reference, SEARCHED, quote(SEARCHED), "someone%2540example.se", feed_token]
 
 
 def _prepare(tmp_path: Path, built_site: Path) -> tuple[dict, str]:
@@ -103,6 +115,7 @@ def _check(log: str, secrets: list[str]) -> None:
     assert "/crm/password/reset/<token>/" in log and "/registrera/tack/<reference>/" in log  # it was logged
     assert "q=<redacted>" in log and "next=<redacted>" in log
     assert "/crm/calendar/<token>.ics" in log
+    assert "/registrera/mitt/<token>/" in log and "/en/register/mine/<token>/?done=<redacted>" in log
     for secret in secrets:
         assert secret not in log
 
