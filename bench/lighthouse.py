@@ -27,6 +27,7 @@ stderr. Install Lighthouse first (once; nothing of it is committed and no test n
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -44,6 +45,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -114,6 +116,9 @@ class PageResult:
     transferred: list[float] = field(default_factory=list)
     metrics: dict[str, list[float]] = field(default_factory=dict)
     failures: dict[str, Failure] = field(default_factory=dict)
+    requests: set[str] = field(default_factory=set)  # every URL the page fetched, in any run
+    gzipped: int | None = None  # the same-origin bodies of `requests`, each gzipped at level 6
+    other_hosts: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -181,12 +186,11 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def lighthouse_version() -> str:
-    node = shutil.which("node")
-    if not node:
-        raise BenchError(f"node is not installed (Lighthouse {LIGHTHOUSE_MAJOR} needs Node 18.16 or later)")
     package = NODE_DIR / "node_modules" / "lighthouse" / "package.json"
     if not LIGHTHOUSE.exists() or not package.is_file():
         raise BenchError(f"Lighthouse is not installed: run `{INSTALL}` in {REPO}")
+    if not shutil.which("node"):
+        raise BenchError(f"node is not installed (Lighthouse {LIGHTHOUSE_MAJOR} needs Node 18.16 or later)")
     version = json.loads(package.read_text(encoding="utf-8"))["version"]
     if version.split(".")[0] != LIGHTHOUSE_MAJOR:
         raise BenchError(f"Lighthouse {version} is installed, the benchmark pins {LIGHTHOUSE_MAJOR}.x: run `{INSTALL}`")
@@ -378,6 +382,22 @@ def record(result: PageResult, report: dict) -> None:
         seen = result.failures.setdefault(failure.audit, failure)
         seen.runs += 1
         seen.nodes.update(failure.nodes)
+    requests = report["audits"].get("network-requests", {}).get("details", {}).get("items", [])
+    result.requests.update(item["url"] for item in requests if urlsplit(item["url"]).scheme in ("http", "https"))
+
+
+def weigh_gzipped(base: str, result: PageResult) -> None:
+    """What a gzip-ing web server would send: each same-origin body fetched again and gzipped at level 6
+    (a typical nginx `gzip_comp_level`; the development server sends them raw). Another host is listed:
+    the site must never ask one."""
+    total = 0
+    for url in sorted(result.requests):
+        if urlsplit(url).netloc != urlsplit(base).netloc:
+            result.other_hosts.append(url)
+            continue
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            total += len(gzip.compress(answer.read(), compresslevel=6, mtime=0))
+    result.gzipped = total
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -408,14 +428,18 @@ def markdown(results: list[PageResult], runs: int, facts: dict[str, str], comman
         f"- Command: `{command}`",
         f"- Lighthouse {facts['lighthouse']} (axe-core {facts['axe']}), Node {facts['node']}, "
         f"{facts['chromium']} headless; mobile form factor, simulated throttling (Lighthouse's defaults)",
-        f"- Machine: {facts['machine']}; Lighthouse's benchmark index {facts['benchmark_index']} (median); "
+        f"- Machine: {facts['machine']}; Lighthouse's benchmark index (higher: a faster, less busy machine) median {facts['benchmark_index']}; "
         f"load average {facts['load']}",
-        "- Served by `tasteget serve` (Werkzeug, no compression): transferred bytes are raw, not gzipped.",
+        "- Served by `tasteget serve` (Werkzeug, no compression): Lighthouse's transferred bytes are raw. "
+        "*gzip KiB* is what a gzip-ing server would send: every same-origin response of the page, "
+        "fetched again and gzipped at level 6 (bodies only).",
         "",
         f"Medians of {runs} run{'s' if runs != 1 else ''} per page (the range in brackets when the runs differ).",
         "",
-        "| page | accessibility | performance | transferred KiB | " + " | ".join(METRICS.values()) + " |",
-        "|---|---:|---:|---:|" + "---:|" * len(METRICS),
+        "| page | accessibility | performance | transferred KiB | gzip KiB | requests | "
+        + " | ".join(METRICS.values())
+        + " |",
+        "|---|---:|---:|---:|---:|---:|" + "---:|" * len(METRICS),
     ]
     for r in results:
         cells = [
@@ -423,23 +447,33 @@ def markdown(results: list[PageResult], runs: int, facts: dict[str, str], comman
             score(r.accessibility),
             score(r.performance),
             f"{statistics.median(r.transferred) / 1024:.0f}",
+            "?" if r.gzipped is None else f"{r.gzipped / 1024:.0f}",
+            str(len(r.requests)),
             *(metric(audit, r.metrics[audit]) for audit in METRICS),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    others = sorted({url for r in results for url in r.other_hosts})
+    lines += ["", f"Requests to another host: {', '.join(others) if others else 'none'}."]
     lines += ["", "## Failing accessibility audits", ""]
     if not any(r.failures for r in results):
         lines.append("None: every accessibility audit passed (or was not applicable) on every page, in every run.")
+        return "\n".join(lines) + "\n"
+    # The same audit failing on the same nodes is the same finding: listed once, with its pages.
+    findings: dict[tuple, list[tuple[str, Failure]]] = {}
     for r in results:
-        if not r.failures:
-            lines.append(f"- `{r.path}`: none")
-            continue
         for failure in r.failures.values():
-            lines.append(
-                f"- `{r.path}`: **`{failure.audit}`** (weight {failure.weight}, failed in {failure.runs} of "
-                f"{runs} runs): {failure.title}"
-            )
-            for selector, detail in failure.nodes.items():
-                lines.append(f"    - `{selector}`: {detail}")
+            key = (failure.audit, tuple(sorted(failure.nodes.items())))
+            findings.setdefault(key, []).append((r.path, failure))
+    for (audit, nodes), pages in findings.items():
+        first = pages[0][1]
+        lines.append(f"- **`{audit}`** (weight {first.weight}): {first.title}")
+        where = ", ".join(f"`{path}` ({failure.runs} of {runs} runs)" for path, failure in pages)
+        lines.append(f"  - on {where}")
+        for selector, detail in nodes:
+            lines.append(f"  - `{selector}`: {detail}")
+    clean = [r.path for r in results if not r.failures]
+    if clean:
+        lines.append(f"- none on {', '.join(f'`{path}`' for path in clean)}")
     return "\n".join(lines) + "\n"
 
 
@@ -452,6 +486,8 @@ def summary(results: list[PageResult], runs: int, facts: dict[str, str]) -> dict
                 "accessibility": statistics.median(r.accessibility),
                 "performance": statistics.median(r.performance),
                 "transferred_bytes": statistics.median(r.transferred),
+                "gzipped_bytes": r.gzipped,
+                "requests": sorted(r.requests),
                 **{audit: statistics.median(values) for audit, values in r.metrics.items()},
                 "failing_accessibility_audits": {
                     f.audit: {"title": f.title, "runs": f.runs, "selectors": list(f.nodes)} for f in r.failures.values()
@@ -519,6 +555,8 @@ def measure(opts: argparse.Namespace, folder: Path, reports: Path) -> tuple[list
                     f"performance {r.performance[-1]:.0f}, {r.transferred[-1] / 1024:.0f} KiB "
                     f"({time.monotonic() - started:.0f} s)"
                 )
+        for result in results.values():
+            weigh_gzipped(base, result)
     finally:
         stop_product(server)
     facts["load"] += f", {load()} (end)"
@@ -527,7 +565,7 @@ def measure(opts: argparse.Namespace, folder: Path, reports: Path) -> tuple[list
     facts.update(
         chromium=chromium,
         axe=environment.get("credits", {}).get("axe-core", "?"),
-        benchmark_index=f"{statistics.median(index):.0f}" if index else "?",
+        benchmark_index=f"{statistics.median(index):.0f} (runs {min(index):.0f}–{max(index):.0f})" if index else "?",
         revision=revision(root),
     )
     return list(results.values()), facts
@@ -539,7 +577,6 @@ def interrupted(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     opts = options(argv)
-    signal.signal(signal.SIGTERM, interrupted)  # clean up (server, Chromium, temporary folder) as on Ctrl-C
     try:
         check_root(opts.root)
         version = lighthouse_version()
@@ -577,4 +614,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, interrupted)  # clean up (server, Chromium, temporary folder) as on Ctrl-C
     sys.exit(main())
