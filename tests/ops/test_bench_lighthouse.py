@@ -34,6 +34,21 @@ def test_lighthouse_12_is_pinned_exactly_and_the_lock_holds_that_version():
     assert lock["packages"][""]["dependencies"] == pinned
 
 
+def test_every_dependency_asked_for_at_latest_is_overridden_to_its_locked_version():
+    # @paulirish/trace_engine asks for "latest": without an override `npm ci` refuses the lock as soon
+    # as a newer version is published.
+    overrides = json.loads((BENCH / "package.json").read_text(encoding="utf-8"))["overrides"]
+    packages = json.loads((BENCH / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    latest = {
+        name
+        for package in packages.values()
+        for name, spec in package.get("dependencies", {}).items()
+        if spec == "latest"
+    }
+    assert latest and latest <= set(overrides)
+    assert all(overrides[name] == packages[f"node_modules/{name}"]["version"] for name in latest)
+
+
 def test_node_modules_is_never_committed():
     ignored = subprocess.run(
         ["git", "check-ignore", "-q", "bench/lighthouse/node_modules/lighthouse/package.json"], cwd=ROOT
