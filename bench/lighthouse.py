@@ -503,10 +503,13 @@ def git(root: Path, *args: str) -> str:
 
 
 def revision(root: Path) -> str:
-    rev = git(root, "rev-parse", "--short", "HEAD") or "unknown"
+    where = "" if root == REPO else f" in {root}"
+    rev = git(root, "rev-parse", "--short", "HEAD")
+    if not rev:
+        return f"not a Git checkout{where}"
     branch = git(root, "rev-parse", "--abbrev-ref", "HEAD")
     dirty = git(root, "status", "--porcelain", "--untracked-files=no")
-    return f"{rev}{f' ({branch})' if branch else ''}{' with uncommitted changes' if dirty else ''}"
+    return f"{rev}{f' ({branch})' if branch else ''}{' with uncommitted changes' if dirty else ''}{where}"
 
 
 def machine() -> str:
