@@ -20,6 +20,7 @@ stderr. Install Lighthouse first (once; nothing of it is committed and no test n
 
     npm ci --prefix bench/lighthouse
     .venv/bin/python bench/lighthouse.py [--runs N] [--pages home,register,...] [--write]
+        [--require-accessibility 100] [--reports DIR] [--root CHECKOUT]
 
 `--root DIR` measures another checkout (a worktree) with this script and this Lighthouse.
 """
@@ -155,6 +156,13 @@ def positive(text: str) -> int:
     return value
 
 
+def score_option(text: str) -> int:
+    value = positive(text)
+    if value > 100:
+        raise argparse.ArgumentTypeError(f"a score is at most 100, not {value}")
+    return value
+
+
 def options(argv: list[str] | None = None) -> argparse.Namespace:
     names = "\n".join(f"  {name:<16} {path}" for name, path in PAGES.items())
     groups = "\n".join(f"  {name:<16} {', '.join(members)}" for name, members in GROUPS.items())
@@ -171,6 +179,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"comma-separated names, groups or paths (default {DEFAULT_PAGES}: the four Swedish pages and their English twins)",
     )
     parser.add_argument("--write", action="store_true", help=f"also rewrite {RESULTS.relative_to(REPO)}")
+    parser.add_argument(
+        "--require-accessibility",
+        type=score_option,
+        metavar="SCORE",
+        help="exit with code 3 if a page's median accessibility score is below SCORE (e.g. 100)",
+    )
     parser.add_argument("--reports", type=Path, help="keep every run's Lighthouse JSON report and a summary.json here")
     parser.add_argument("--root", type=Path, default=REPO, help="the checkout to build and serve (default: this one)")
     parser.add_argument(
@@ -613,7 +627,19 @@ def main(argv: list[str] | None = None) -> int:
     if opts.write:
         RESULTS.write_text(text, encoding="utf-8")
         progress(f"wrote {RESULTS}")
-    return 0
+    return below_required(results, opts.require_accessibility)
+
+
+def below_required(results: list[PageResult], required: int | None) -> int:
+    """3 (and one line saying where) if a page's median accessibility is below `required`, else 0."""
+    if required is None:
+        return 0
+    below = [r for r in results if statistics.median(r.accessibility) < required]
+    if not below:
+        return 0
+    pages = ", ".join(f"{r.path} {statistics.median(r.accessibility):.0f}" for r in below)
+    print(f"lighthouse: accessibility below {required}: {pages}", file=sys.stderr)
+    return 3
 
 
 if __name__ == "__main__":

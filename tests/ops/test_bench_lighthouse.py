@@ -126,6 +126,17 @@ def test_failing_audits_are_named_with_their_nodes_and_counted_over_runs():
     assert "aria-label attribute does not exist or is empty" in text
 
 
+def test_a_required_accessibility_score_names_the_pages_below_it(capsys):
+    bench = bench_module()
+    home, form = bench.PageResult("/"), bench.PageResult("/registrera/")
+    bench.record(home, report(dialog_score=0))
+    bench.record(form, report(dialog_score=1))
+    assert bench.below_required([home, form], None) == 0
+    assert bench.below_required([form], 100) == 0
+    assert bench.below_required([home, form], 100) == 3
+    assert capsys.readouterr().err == "lighthouse: accessibility below 100: / 96\n"
+
+
 def test_without_lighthouse_installed_it_says_the_npm_command_in_one_line(tmp_path, monkeypatch, capsys):
     bench = bench_module()
     monkeypatch.setattr(bench, "NODE_DIR", tmp_path)
