@@ -548,6 +548,7 @@ def load() -> str:
 def measure(opts: argparse.Namespace, folder: Path, reports: Path) -> tuple[list[PageResult], dict[str, str]]:
     root = opts.root.resolve()
     env = product_env(root, folder)
+    measured = revision(root)  # before the build: what is committed later is not what was measured
     build_site(root, folder, env)
     base, server = start_product(root, folder, env)
     results = {path: PageResult(path) for path in opts.pages}
@@ -583,7 +584,7 @@ def measure(opts: argparse.Namespace, folder: Path, reports: Path) -> tuple[list
         chromium=chromium,
         axe=environment.get("credits", {}).get("axe-core", "?"),
         benchmark_index=f"{statistics.median(index):.0f} (runs {min(index):.0f}–{max(index):.0f})" if index else "?",
-        revision=revision(root),
+        revision=measured,
     )
     return list(results.values()), facts
 
