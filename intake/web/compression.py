@@ -15,6 +15,8 @@ private (the back office, a receipt or a withdrawal link: personal data beside a
 chose) nor made for this visitor alone (`Cache-Control: no-store`, e.g. a form filled in from the
 other form), and not an error answer to a POST (it shows what was typed). The forms reached from
 the site's own links, the busiest pages, are compressed; a campaign link's first page is not.
+The intake's own files (its scripts and styles, the occupation names) hold no secret and are the
+same for everyone: they are always compressed, once per file and version, at the highest level.
 The site's files are compressed at build time (`tasteget.site.precompress`) and never reach here.
 
 Not flask-compress: it decides by type and size only, and this rule is the whole point; gzip and
@@ -25,12 +27,15 @@ from __future__ import annotations
 
 import gzip
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from intake.web import headers
 from tasteget.site import precompress
 
 MIN_SIZE = 1024  # below this, the headers cost more than is saved
+# The same for every visitor and with no secret: the intake's static files, the occupation names.
+PUBLIC_FILES = frozenset({"static", "crm.static", "public.occupation_names"})
+TEXT_TYPES = frozenset({"text/css", "text/javascript", "application/javascript", "application/json", "image/svg+xml"})
 
 try:
     import brotli
@@ -38,15 +43,17 @@ except ImportError:
     brotli = None
 
 
-def _encoders() -> dict:
-    found = {"gzip": lambda data: gzip.compress(data, compresslevel=6, mtime=0)}
+def _encoders(gzip_level: int, brotli_quality: int) -> dict:
+    found = {"gzip": lambda data: gzip.compress(data, compresslevel=gzip_level, mtime=0)}
     if brotli is not None:
-        # Quality 5: nearly as small as 11 for a page of HTML, in about a millisecond.
-        found = {"br": lambda data: brotli.compress(data, mode=brotli.MODE_TEXT, quality=5), **found}
+        found = {"br": lambda data: brotli.compress(data, mode=brotli.MODE_TEXT, quality=brotli_quality), **found}
     return found
 
 
-ENCODERS = _encoders()
+# Pages: Brotli's quality 5 is nearly as small as 11 for a page of HTML, in about a millisecond.
+ENCODERS = _encoders(6, 5)
+# Files: compressed once per version and kept, so at the highest level, as the build does the site's.
+FILE_ENCODERS = _encoders(9, 11)
 
 
 def safe_to_compress(response: Response) -> bool:
@@ -65,6 +72,8 @@ def safe_to_compress(response: Response) -> bool:
 
 
 def compress(response: Response) -> Response:
+    if request.endpoint in PUBLIC_FILES:
+        return _compress_file(response)
     if not safe_to_compress(response):
         return response
     response.vary.add("Accept-Encoding")
@@ -72,12 +81,43 @@ def compress(response: Response) -> Response:
     data = response.get_data()
     if encoding is None or len(data) < MIN_SIZE:
         return response
-    response.set_data(ENCODERS[encoding](data))
+    return _encoded(response, encoding, ENCODERS[encoding](data))
+
+
+def _compress_file(response: Response) -> Response:
+    """A public file, compressed once per version (its ETag) and encoding, and kept in memory: the
+    intake's files are few and small. Not a 304 (no body) or a range (a range is of the file)."""
+    if response.mimetype not in TEXT_TYPES or "Content-Encoding" in response.headers:
+        return response
+    response.vary.add("Accept-Encoding")
+    etag, _weak = response.get_etag()
+    encoding = precompress.negotiate(request.headers.get("Accept-Encoding"), FILE_ENCODERS)
+    if response.status_code != 200 or encoding is None or not etag or request.range is not None:
+        return response
+    cache = current_app.extensions.setdefault("compressed_files", {})
+    key = (request.path, etag, encoding)
+    source = response.response  # the open file, closed here once it is not sent
+    if key not in cache:
+        response.direct_passthrough = False  # read the file's body here
+        data = response.get_data()
+        cache[key] = FILE_ENCODERS[encoding](data) if len(data) >= MIN_SIZE else None
+    if cache[key] is None:
+        return response
+    response.headers.pop("Accept-Ranges", None)
+    _encoded(response, encoding, cache[key])
+    if hasattr(source, "close"):
+        source.close()
+    return response
+
+
+def _encoded(response: Response, encoding: str, data: bytes) -> Response:
+    response.direct_passthrough = False
+    response.set_data(data)
     response.headers["Content-Encoding"] = encoding
     etag, weak = response.get_etag()
     if etag:
-        response.set_etag(f"{etag}-{encoding}", weak)
-    return response
+        response.set_etag(f"{etag}-{encoding}", weak)  # another representation, another tag
+    return response.make_conditional(request)  # a browser's If-None-Match names this tag
 
 
 def init_app(app: Flask) -> None:
