@@ -180,6 +180,12 @@ def run(checkout: Path, folder: Path, runs: int) -> dict[str, dict]:
     return result
 
 
+def revision(ref: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", ref], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 def kb(n: float) -> str:
     return f"{n / 1024:.1f}"
 
@@ -190,9 +196,9 @@ def report(before: dict, after: dict, ref: str, runs: int) -> str:
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} (Python {platform.python_version()}),",
         f"median of {runs} rounds, `Accept-Encoding: br, gzip`, bodies as sent (headers not counted).",
-        f"Before: `{ref}`; after: this working tree. Command:",
+        f"Before: `{ref}` ({revision(ref)}); after: this working tree ({revision('HEAD')}). Command:",
         "",
-        "    .venv/bin/python bench/compression.py --write",
+        "    .venv/bin/python bench/compression.py " + " ".join(sys.argv[1:]),
         "",
         "| page | path | document before KB | document after KB (encoding) | page and its files before KB | after KB | files |",
         "|---|---|---:|---:|---:|---:|---:|",
