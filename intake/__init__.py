@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from intake.builtsite import content, serving
     from intake.notify import outbox, webhook
     from intake.public import abuse, forms, mine, views, withdrawal
-    from intake.web import errors, headers, redaction
+    from intake.web import compression, errors, headers, redaction
 
     app = errors.Intake(__name__, instance_relative_config=True)
     app.config.from_mapping(settings.DEFAULTS)
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     content.init_app(app)
     db.init_app(app)
     abuse.init_app(app)
+    compression.init_app(app)  # before headers: after-request functions run last first, and it runs last
     headers.init_app(app)
     errors.init_app(app)
     app.jinja_env.globals["country_options"] = choices.country_options

@@ -1,20 +1,21 @@
 """The built static site for every path the intake does not own, its 404 pages, and /healthz.
 
-In production a web server serves the site itself; this keeps `make run` to one port.
+In production a web server serves the site itself; this keeps `make run` to one port, and sends the
+build's gzip and Brotli copies (`tasteget.site.precompress`) as nginx's `gzip_static` would.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory
+from flask import Blueprint, current_app, jsonify, redirect, request, send_file, send_from_directory
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake import db
 from intake.builtsite.shell import render_page
 from intake.public import abuse
-from tasteget.site import routes
+from tasteget.site import precompress, routes
 from tasteget.site.shell import SHELL_DIR
 
 bp = Blueprint("site", __name__)
@@ -64,7 +65,37 @@ def static_site(path: str):
         target = target / "index.html"
     if not target.is_file():
         return not_found()
-    return send_from_directory(site_dir, str(target.relative_to(site_dir)))
+    if not precompress.is_text(target):
+        return send_from_directory(site_dir, str(target.relative_to(site_dir)))
+    response = _compressed(target) or send_from_directory(site_dir, str(target.relative_to(site_dir)))
+    response.vary.add("Accept-Encoding")  # on the file itself too: a cache must ask again for another client
+    return response
+
+
+def _compressed(target: Path):
+    """The build's copy of `target` in the best encoding the client accepts, or None: when it accepts
+    none, when there is no copy, when the copy is not this file's (its time differs: left from another
+    build), or for a Range request (a range is of the file itself, so that is what is sent)."""
+    if request.range is not None or "Accept-Encoding" not in request.headers:
+        return None
+    try:
+        mtime = target.stat().st_mtime_ns
+        copies = {
+            encoding: path
+            for encoding in precompress.SUFFIXES
+            if (path := precompress.copy_path(target, encoding)).is_file() and path.stat().st_mtime_ns == mtime
+        }
+    except OSError:  # a rebuild removing the files meanwhile: the file itself, or its 404
+        return None
+    encoding = precompress.negotiate(request.headers["Accept-Encoding"], copies)
+    if encoding is None:
+        return None
+    # The copy's own ETag (its size and time), which the file's differs from, and conditional requests
+    # answered as for the file; no ranges of the compressed bytes.
+    response = send_file(copies[encoding], download_name=target.name, conditional=True)  # the file's type
+    response.headers["Content-Encoding"] = encoding
+    response.headers.pop("Accept-Ranges", None)
+    return response
 
 
 def not_found(_error=None):

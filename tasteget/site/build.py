@@ -21,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer
 
+from . import precompress
 from .csp import write_snippet
 from .routes import PREFIX
 from .stamp import write as write_stamp
@@ -30,6 +31,7 @@ LANG_CONFIGS = {"sv": "mkdocs.yml", "en": "mkdocs.en.yml"}
 # mkdocs.yml beside the installed package) that path is not there.
 HOOK = Path(__file__).resolve().with_name("hook.py")
 log = logging.getLogger("mkdocs.tasteget")
+COMPRESSED = Path("build") / "compressed"  # the copies' bytes by content, kept for the next build
 
 
 class BuildFailed(Exception):
@@ -42,9 +44,11 @@ def build_site(
     site_url: str | None = None,
     progress: Callable[[str], None] = lambda line: None,
     launch: bool = False,
+    compress: bool = True,
 ) -> list[MkDocsConfig]:
     """Build every language; return the configurations used (they list what to watch). With `launch`
-    the build fails while the content has anything a launch cannot have (`tasteget check --launch`)."""
+    the build fails while the content has anything a launch cannot have (`tasteget check --launch`);
+    with `compress` every text file gets its gzip and Brotli copies (`precompress`)."""
     configs = []
     # Swedish first: its build empties the site folder, then English fills its en/.
     for lang, name in LANG_CONFIGS.items():
@@ -71,6 +75,17 @@ def build_site(
     # The security headers need every language's pages, so they are written once both are built.
     snippet = write_snippet(Path(configs[0].site_dir))
     progress(f"Wrote the security headers for the web server to {snippet}.")
+    if compress:
+        # Before the stamp: a running intake sends a new page's copies as soon as it sees the new build
+        # (and never an old copy beside a new file: MkDocs empties the folder first, and a copy is
+        # sent only while its time is its file's).
+        started = time.perf_counter()
+        written = precompress.compress_site(Path(configs[0].site_dir), root / COMPRESSED)
+        progress(
+            f"Compressed {written.files} text files ({written.copies} copies, "
+            f"{written.original_bytes // 1024} KB to {written.smallest_bytes // 1024} KB) "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
     # Last: a running intake reloads its page shell and content when this changes.
     write_stamp(Path(configs[0].site_dir))
     return configs
@@ -83,7 +98,7 @@ def preview(root: Path, host: str, port: int) -> None:
 
     def builder() -> list[MkDocsConfig]:
         try:
-            return build_site(root, site_dir, url, progress=log.info)
+            return build_site(root, site_dir, url, progress=log.info, compress=False)  # served uncompressed
         except BuildFailed as exc:
             # Keep serving the last good build; the content errors are already in the log.
             log.error(str(exc))
