@@ -13,13 +13,14 @@ from alembic import command
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from intake import db
+from intake import db, settings
 from intake.models import AuditEntry, Household, HouseholdEvent, OutboxMessage, PrivacyNotice, User
 from intake.notify import outbox
 from intake.public import abuse, mylink
 
 from tests.notify.test_mover_mail import _coordinator, _review
 from tests.notify.test_notify import CANARIES
+from tests.support.helpers import ROOT
 from tests.support.intake_helpers import (
     REGISTRATION,
     deliver_all,
@@ -321,6 +322,14 @@ def test_a_held_registration_has_its_page_changes_tell_nobody_and_once_deleted_i
     html = answer.get_data(as_text=True)
     assert answer.status_code == 404 and "There is nothing to show here." in html
     assert "ask for a new one" not in html and reference not in html and "Anna" not in html
+
+
+def test_the_privacy_notice_describes_the_page_and_how_long_its_link_works():
+    days = settings.DEFAULTS["MY_REGISTRATION_LINK_DAYS"]
+    pages = ROOT / "content" / "pages"
+    for lang, name, lasts in (("sv", "Min anmälan", f"{days} dagar"), ("en", "My registration", f"{days} days")):
+        text = " ".join((pages / f"privacy.{lang}.md").read_text(encoding="utf-8").split())
+        assert name in text and lasts in text and mylink.ask_path(lang) in text
 
 
 # --- the migration -------------------------------------------------------------------------------
