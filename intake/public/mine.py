@@ -185,8 +185,11 @@ def _contacts(h: Household, site, lang: str):
     who will get in touch, in the form's order, as the confirmation lists them."""
     person = emails.mover_contact(db.session(), h, site, lang)
     listed = emails.contacts_for(emails.in_form_order(h.municipality_slugs, site), site, lang)
-    others = [c for c in listed if person is None or (c["email"] or "").lower() != person.email.lower()]
-    return person, others
+    if person is None:
+        return None, listed
+    same = [c for c in listed if (c["email"] or "").lower() == person.email.lower()]
+    others = [c for c in listed if c not in same]
+    return (same[0] if same else person), others  # as listed where it is (with the municipality's name)
 
 
 def _children(h: Household) -> str:
