@@ -2,9 +2,10 @@
 the registration receipt offers the magazine, each with what this browser just sent filled in.
 
 Nothing personal travels in a link or a log: the session (signed, this browser's, as the forms'
-CSRF token) remembers only which record this browser sent and when; the other form reads the
-record from the database, and only within `MAX_AGE` of sending it. A withdrawn or erased record
-carries nothing over."""
+CSRF token) remembers only which record of each form this browser sent and when; the other form
+reads the record from the database, and only within `MAX_AGE` of sending it. A withdrawn or erased
+record carries nothing over. A household registered within `MAX_AGE` also keeps the order's receipt
+from offering a second registration (`sent`)."""
 
 from __future__ import annotations
 
