@@ -1,5 +1,6 @@
 """*Du* throughout: the Swedish texts a mover reads (the forms, the receipts, the e-mails, the guides'
-messages they start from, and the site's content that the forms and e-mails show) address the
+messages they start from, the site's content that the forms and e-mails show, and the site's own
+labels) address the
 reader as *du*, never as *ni*. Staff texts are scanned too: the back office says *du* as well.
 Stories are left out: they are a person's own words, quoted."""
 
@@ -9,6 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from tasteget.content import yamlfile
+from tasteget.site.labels import LABELS
 
 from tests.support.helpers import ROOT
 from tests.support.swedish import ni_forms
@@ -73,4 +75,22 @@ def test_the_contents_swedish_texts_say_du():
         if forms := ni_forms(path.read_text(encoding="utf-8")):
             found[str(path.relative_to(CONTENT))] = forms
     assert len(files) > 10
+    assert found == {}
+
+
+def _texts(value, path=()):
+    """Every text in the site's labels, with its key (some labels are dicts of texts)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _texts(inner, (*path, key))
+    elif isinstance(value, list | tuple):
+        for i, inner in enumerate(value):
+            yield from _texts(inner, (*path, i))
+    elif isinstance(value, str):
+        yield ".".join(map(str, path)), value
+
+
+def test_the_sites_own_swedish_labels_say_du():
+    found = {where: forms for where, text in _texts(LABELS["sv"]) if (forms := ni_forms(text))}
+    assert len(LABELS["sv"]) > 50
     assert found == {}

@@ -14,6 +14,7 @@ from functools import lru_cache
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markdown import markdown
 from markupsafe import Markup
 from sqlalchemy import select
@@ -186,6 +187,42 @@ def mover_contact(session: Session, household: Household, site, lang: str) -> Pe
     return coordinator_contact(session, site, lang, account_coordinators)
 
 
+def to_mover(
+    session: Session,
+    site,
+    kind: str,
+    lang: str,
+    subject,
+    household: Household | None = None,
+    to: str | None = None,
+    template: str | None = None,
+    **context,
+) -> OutboxMessage:
+    """An e-mail to a mover (at `to`, else the household's address; `template` defaults to `kind`)
+    in the campaign's name, with `subject` (a lazy string naming the campaign and the reference) in
+    their language and Reply-To a person: the household's contact (`mover_contact`), or the
+    coordinator for a mover without a household (`household` None: one deleted, an order). The
+    person is in the template's context as `person`; the message is attached to the household."""
+    person = (
+        mover_contact(session, household, site, lang)
+        if household is not None
+        else coordinator_contact(session, site, lang)
+    )
+    message = compose(
+        kind,
+        to or household.email,
+        lang,
+        subject,
+        template or kind,
+        reply_to=person.email if person else None,
+        person=person,
+        **context,
+    )
+    if household is not None:
+        message.household = household
+    return message
+
+
 def in_form_order(municipalities: list[str], site) -> list[str]:
     """The municipalities in the form's order (the content's), as the mover saw and chose them: the
     rows keep no order of their own. Any the content no longer has come last."""
@@ -213,28 +250,25 @@ def confirmation(session: Session, household: Household, site) -> list[OutboxMes
     messages = []
     lang = household.contact_language or household.form_language
     if outbox.sent_recently(session, household.email, utcnow()) < current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
-        person = mover_contact(session, household, site, lang)
-        with force_locale(lang):
-            subject = _(
-                "%(campaign)s: we have your registration %(reference)s",
-                campaign=region.campaign,
-                reference=household.reference,
-            )
+        subject = _l(
+            "%(campaign)s: we have your registration %(reference)s",
+            campaign=region.campaign,
+            reference=household.reference,
+        )
         messages.append(
-            compose(
+            to_mover(
+                session,
+                site,
                 "mover_confirmation",
-                household.email,
                 lang,
                 subject,
-                "mover_confirmation",
-                reply_to=person.email if person else None,
+                household=household,
                 name=household.name,
                 reference=household.reference,
                 next_steps=region.after_registering.get(lang).strip(),
                 next_steps_html=markdown_html(region.after_registering.get(lang)),
                 days=days,
                 contacts=contacts_for(in_form_order(household.municipality_slugs, site), site, lang),
-                person=person,
                 privacy_url=public_url(routes.url("privacy", lang)),
                 withdraw_url=public_url(
                     consent.withdraw_path(lang, consent.withdrawal_token(current_app.secret_key, household.reference))
@@ -256,20 +290,19 @@ def removal_notice(session: Session, household: Household, site) -> list[OutboxM
     if outbox.sent_recently(session, household.email, utcnow()) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
         return []
     lang = household.contact_language or household.form_language
-    person = coordinator_contact(session, site, lang)
-    with force_locale(lang):
-        subject = _(
-            "%(campaign)s: your registration %(reference)s has been removed",
-            campaign=site.region.campaign,
-            reference=household.reference,
-        )
-    message = compose(
+    subject = _l(
+        "%(campaign)s: your registration %(reference)s has been removed",
+        campaign=site.region.campaign,
+        reference=household.reference,
+    )
+    message = to_mover(
+        session,
+        site,
         outbox.MOVER_REMOVAL,
-        household.email,
         lang,
         subject,
-        "mover_removal",
-        reply_to=person.email if person else None,
+        template="mover_removal",
+        to=household.email,
         reference=household.reference,
         register_url=public_url(routes.url("register", lang)),
         privacy_url=public_url(routes.url("privacy", lang)),
@@ -307,20 +340,18 @@ def for_new_order(session: Session, order: MagazineOrder, site) -> list[OutboxMe
     if outbox.sent_recently(session, order.email, utcnow()) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
         return []
     lang = order.form_language
-    with force_locale(lang):
-        subject = _(
-            "%(campaign)s: your magazine order %(reference)s", campaign=site.region.campaign, reference=order.reference
-        )
+    subject = _l(
+        "%(campaign)s: your magazine order %(reference)s", campaign=site.region.campaign, reference=order.reference
+    )
     # An order belongs to no household and so to no guide: replies go to the coordinator, who
     # looks after the magazine's orders (their daily summary) and can pass a question on.
-    person = coordinator_contact(session, site, lang)
-    message = compose(
+    message = to_mover(
+        session,
+        site,
         "order_confirmation",
-        order.email,
         lang,
         subject,
-        "order_confirmation",
-        reply_to=person.email if person else None,
+        to=order.email,
         magazine=site.region.magazine.name,
         reference=order.reference,
         privacy_url=public_url(routes.url("privacy", lang)),

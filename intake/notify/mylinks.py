@@ -9,18 +9,16 @@ address's daily share of messages (`MAIL_DAILY_LIMIT_PER_ADDRESS`). The typed ad
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from intake.models import Household, OutboxMessage, utcnow
 from intake.notify import emails, outbox
-from intake.public import mylink
+from intake.public import abuse, mylink
 from tasteget.site import routes
 
 MOST = 5  # links in answer to one request (an address shared by a few households)
-ABUSE = "too-fast"  # held only for being sent fast: a person in a hurry, who had a confirmation too
 
 
 def answer_request(session: Session, event: OutboxMessage, site) -> list[OutboxMessage]:
@@ -35,7 +33,10 @@ def answer_request(session: Session, event: OutboxMessage, site) -> list[OutboxM
             func.lower(Household.email) == address.lower(),
             Household.withdrawn_at.is_(None),
             Household.erased_at.is_(None),
-            or_(Household.quarantine_reason.is_(None), Household.quarantine_reason == ABUSE),
+            or_(
+                Household.quarantine_reason.is_(None),
+                Household.quarantine_reason.in_(abuse.CONFIRMED_WHILE_HELD),  # a person in a hurry, confirmed too
+            ),
         )
         .order_by(Household.created_at.desc(), Household.id.desc())
         .limit(MOST)
@@ -53,25 +54,21 @@ def answer_request(session: Session, event: OutboxMessage, site) -> list[OutboxM
 
 def message(session: Session, household: Household, lang: str, site) -> OutboxMessage:
     """The e-mail with the household's current link (see `answer_request`)."""
-    with force_locale(lang):
-        subject = _(
-            "%(campaign)s: your link to your registration %(reference)s",
-            campaign=site.region.campaign,
-            reference=household.reference,
-        )
-    person = emails.mover_contact(session, household, site, lang)  # replies reach a person, as the confirmation's
-    composed = emails.compose(
+    subject = _l(
+        "%(campaign)s: your link to your registration %(reference)s",
+        campaign=site.region.campaign,
+        reference=household.reference,
+    )
+    return emails.to_mover(
+        session,
+        site,
         "mover_link",
-        household.email,
         lang,
         subject,
-        "mover_link",
-        reply_to=person.email if person else None,
+        household=household,
         reference=household.reference,
         link=mylink.url(household, lang),
         days=current_app.config["MY_REGISTRATION_LINK_DAYS"],
         ask_url=emails.public_url(mylink.ask_path(lang)),
         campaign=site.region.campaign,
     )
-    composed.household = household
-    return composed

@@ -6,7 +6,9 @@ household's timeline and its guides are told, in the caller's transaction.
   municipalities it keeps (the coordinator for "not sure yet") and its owner get an e-mail naming the
   fields, the reference and a link to the back office: never the values.
 - A new e-mail address: the old one is told (so that a link in the wrong hands cannot quietly move
-  the household's mail elsewhere), without the new address, within its daily share of messages.
+  the household's mail elsewhere), without the new address, even past its daily share of messages
+  (`MAIL_DAILY_LIMIT_PER_ADDRESS`): once per real change, which only a valid link can make. It is
+  counted in that share all the same.
 - Municipalities: a step of their own; the guides of a municipality added are told of the household
   as of a new one (`emails.for_guides`), those of the ones it keeps as above.
 
@@ -22,8 +24,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from intake import choices
-from intake.models import Household, HouseholdMunicipality, OutboxMessage, utcnow
-from intake.notify import emails, outbox, routing
+from intake.models import Household, HouseholdMunicipality, OutboxMessage
+from intake.notify import emails, routing
 from intake.pipeline.timeline import add_event
 from intake.public import occupations
 
@@ -95,39 +97,36 @@ def apply(session: Session, household: Household, values: dict, chosen: list[str
             HouseholdMunicipality(municipality=m) for m in added
         ]
         household.unsure = not chosen
-        add_event(session, household, None, PLACES, ", ".join(old) or None, ", ".join(chosen) or None)
+        with force_locale(current_app.config["STAFF_LANGUAGE"]):  # "not sure yet" as staff triage writes it
+            unsure = _("Not sure yet")
+        add_event(session, household, None, PLACES, ", ".join(old) or unsure, ", ".join(chosen) or unsure)
     if household.quarantine_reason is None and (changed or moved):
         session.add_all(_tell(session, household, site, old, chosen, added, changed, moved))
-    limit = current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]
-    if "email" in changed and outbox.sent_recently(session, old_address, utcnow()) < limit:
+    if "email" in changed:  # whatever the address's daily share: only a valid link can change it, once
         session.add(_old_address_told(session, household, old_address, site))
     return changed + (["municipalities"] if moved else [])
 
 
 def _old_address_told(session: Session, household: Household, address: str, site) -> OutboxMessage:
     """The notice to the address the mover changed from, in the campaign's name, Reply-To a person
-    (`emails.mover_contact`, as the confirmation's)."""
-    lang = household.contact_language or household.form_language
-    person = emails.mover_contact(session, household, site, lang)
-    with force_locale(lang):
-        subject = _(
-            "%(campaign)s: new e-mail address for your registration %(reference)s",
-            campaign=site.region.campaign,
-            reference=household.reference,
-        )
-    message = emails.compose(
+    (`emails.to_mover`, as the confirmation's)."""
+    subject = _l(
+        "%(campaign)s: new e-mail address for your registration %(reference)s",
+        campaign=site.region.campaign,
+        reference=household.reference,
+    )
+    return emails.to_mover(
+        session,
+        site,
         "mover_address_changed",
-        address,
-        lang,
+        household.contact_language or household.form_language,
         subject,
-        "mover_address_changed",
-        reply_to=person.email if person else None,
+        household=household,
+        to=address,
         reference=household.reference,
         campaign=site.region.campaign,
-        coordinator=person.email if person else site.region.coordinator.email,
+        coordinator=site.region.coordinator.email,
     )
-    message.household = household
-    return message
 
 
 def _tell(session, household, site, old, chosen, added, changed, moved) -> list[OutboxMessage]:

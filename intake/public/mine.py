@@ -25,7 +25,7 @@ from intake.notify import emails
 from intake.pipeline import mover_changes
 from intake.privacy import consent
 from intake.public import abuse, mylink, occupations
-from intake.public.forms import REQUIRED, RegistrationForm, no_encoded_word, select_choices
+from intake.public.forms import RegistrationForm, no_encoded_word, select_choices
 from intake.web import errors, redaction
 from tasteget.site import routes
 
@@ -52,7 +52,7 @@ class AskForm(FlaskForm):
     email = EmailField(
         _l("The e-mail address you registered with"),
         [
-            InputRequired(REQUIRED),
+            InputRequired(_l("Enter your e-mail address.")),
             Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
             Email(_l("Enter an e-mail address like name@example.com.")),
             no_encoded_word,
@@ -83,8 +83,8 @@ def _found(lang: str, token: str):
     h = None
     if reading.reference is not None:
         h = db.session().scalar(select(Household).where(Household.reference == reading.reference))
-    if h is not None and (h.withdrawn_at is not None or h.erased_at is not None):
-        return None, _nothing(lang, token)
+    if reading.state != "invalid" and (h is None or h.withdrawn_at is not None or h.erased_at is not None):
+        return None, _nothing(lang, token)  # ours, to a registration withdrawn, erased or deleted since
     if h is None or reading.state == "invalid":
         about = _("This link does not work. Check that you copied all of it, or ask for a new one.")
         return None, _ask_page(lang, AskForm(formdata=None), 404, token=token, about_link=about)
@@ -180,13 +180,16 @@ def _current(h: Household) -> dict:
     return values
 
 
-def _guides(h: Household, site, lang: str) -> list[dict]:
-    """Their guide: the household's owner where it has one, else the chosen municipalities' guides
-    from the content (the coordinator for "not sure yet")."""
-    owner = h.owner
-    if owner is not None and owner.active:
-        return [{"name": owner.name, "email": owner.email}]
-    return emails.contacts_for(h.municipality_slugs, site, lang)
+def _contacts(h: Household, site, lang: str):
+    """Their contact person, as the e-mails' Reply-To (`emails.mover_contact`), and the other people
+    who will get in touch, in the form's order, as the confirmation lists them."""
+    person = emails.mover_contact(db.session(), h, site, lang)
+    listed = emails.contacts_for(emails.in_form_order(h.municipality_slugs, site), site, lang)
+    if person is None:
+        return None, listed
+    same = [c for c in listed if (c["email"] or "").lower() == person.email.lower()]
+    others = [c for c in listed if c not in same]
+    return (same[0] if same else person), others  # as listed where it is (with the municipality's name)
 
 
 def _children(h: Household) -> str:
@@ -205,7 +208,7 @@ def _sent_details(h: Household, site, lang: str) -> list[tuple[str, str]]:
         (_("Phone"), h.phone),
         (_("How we contact you"), choices.label(choices.CHANNELS, h.contact_channel)),
         (_("Language"), choices.label(choices.LANGUAGES, h.contact_language)),
-        (_("Country you live in now"), dict(choices.countries(lang)).get(h.country, h.country)),
+        (_("Country you live in now"), choices.country_name(h.country, lang)),
         (_("Town or place you live in now"), h.place),
         (_("Your occupation or field"), h.occupation),
         (_("The work you are looking for"), h.work_sought),
@@ -266,6 +269,7 @@ def _view(lang: str, token: str):
 
 def _page(lang: str, token: str, h: Household, site, form, status: int = 200, notice: str | None = None):
     done = request.args.get("done") if request.method == "GET" else None
+    person, guides = _contacts(h, site, lang)
     done_texts = {
         "saved": _("Your changes are saved, and your guide has been told."),
         "unchanged": _("Nothing was changed."),
@@ -284,8 +288,8 @@ def _page(lang: str, token: str, h: Household, site, form, status: int = 200, no
         reference=h.reference,
         email=h.email,
         status_text=_status_text(h.status, site.region.response_days),
-        guides=_guides(h, site, lang),
-        owned=h.owner is not None and h.owner.active,
+        person=person,
+        guides=guides,
         details=_sent_details(h, site, lang),
         withdraw_url=consent.withdraw_path(lang, consent.withdrawal_token(current_app.secret_key, h.reference)),
         privacy_url=routes.url("privacy", lang),

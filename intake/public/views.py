@@ -316,7 +316,7 @@ def order_receipt(lang: str, reference: str):
         next_steps=None,
         contacts=[],
         home_url=routes.url("home", lang),
-        offer=_offer("register", lang, content.site()),
+        offer=None if carry.sent("household") else _offer("register", lang, content.site()),
     )
 
 

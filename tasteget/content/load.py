@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -14,6 +16,7 @@ from . import needs, pictures, yamlfile
 from .errors import Problem, field_path, problems_from
 from .schema import (
     PLACEHOLDER_DOMAINS,
+    WEB_ADDRESS_CHECKS,
     AltText,
     Image,
     Localized,
@@ -262,6 +265,18 @@ class _Loader:
                     self.not_for_launch(
                         Problem(name, line, field_path(loc), "placeholder contact: fill in before launch")
                     )
+                for address in _web_addresses(value):
+                    host = urlsplit(getattr(value, address)).hostname or ""
+                    if _reserved(host):
+                        where = (*loc, address)
+                        self.not_for_launch(
+                            Problem(
+                                name,
+                                doc.line_of(where),
+                                field_path(where),
+                                f'placeholder web address ("{host}"): fill in before launch',
+                            )
+                        )
         for slug, body in self.bodies.items():
             if body.sv:
                 coverage.total += 1
@@ -369,8 +384,31 @@ class _Loader:
             )
 
 
-def _reserved(email: str | None) -> bool:
-    return bool(email) and email.lower().endswith(PLACEHOLDER_DOMAINS)
+def _reserved(address: str | None) -> bool:
+    """Whether an e-mail address or a host name is in a domain reserved for examples and tests."""
+    return bool(address) and address.lower().endswith(PLACEHOLDER_DOMAINS)
+
+
+def _web_addresses(obj) -> list[str]:
+    """The names of `obj`'s fields that hold a web address (`Url`, `HttpsUrl`) and have one."""
+    if not isinstance(obj, BaseModel):
+        return []
+    return [
+        name
+        for name, info in type(obj).model_fields.items()
+        if _checks(info.annotation, info.metadata) & set(WEB_ADDRESS_CHECKS) and getattr(obj, name)
+    ]
+
+
+def _checks(annotation, metadata=()) -> set:
+    """The functions validating a field's value (`AfterValidator`s), however it is wrapped (`| None`)."""
+    found = {m.func for m in metadata if hasattr(m, "func")}
+    for inner in typing.get_args(annotation):
+        if hasattr(inner, "func"):
+            found.add(inner.func)
+        elif inner is not annotation:
+            found |= _checks(inner)
+    return found
 
 
 def _walk(obj, loc=()):

@@ -65,6 +65,7 @@ Text = Annotated[str, AfterValidator(_nonblank)]
 Email = Annotated[str, AfterValidator(_email)]
 Url = Annotated[str, AfterValidator(_url)]
 HttpsUrl = Annotated[str, AfterValidator(_https)]
+WEB_ADDRESS_CHECKS = (_url, _https)  # a field checked by one holds a web address (`check --launch` reads its host)
 County = Annotated[str, AfterValidator(_county)]
 
 

@@ -5,7 +5,9 @@ it into `out_dir` as Markdown with its meta as YAML front matter, beside a copy 
 styles, scripts and pictures), so `out_dir` is a complete `docs_dir` for MkDocs or another engine.
 Files from an earlier run that are no longer generated are removed; a file whose bytes have not
 changed is not written again, so a watcher sees only what an edit changed. `docs_dir` is only read.
-The content's photos are encoded into `cache_dir` once (`photos.py`) and copied in beside the pages.
+The content's photos are encoded into `cache_dir` once (`photos.py`) and copied in beside the root
+language's pages only: the other languages' pages point up to them (`pages.UP_TO_PHOTOS`), so a
+visitor switching language does not download the same picture again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import yaml
 from ..content.errors import Problem
 from ..content.load import Site, check
 from ..content.schema import Photo
-from . import photos
+from . import photos, routes
 from .pages import GeneratedPage, render
 
 
@@ -80,7 +82,8 @@ def generate(
         if photo.file not in prepared:
             source = Path(content_dir) / photo.file
             prepared[photo.file], files = photos.prepare(source, Path(cache_dir or out_dir.parent / "photos"))
-            wanted.update(files)
+            if routes.PREFIX[lang] == "/":  # once, at the site's root: the other languages point there
+                wanted.update(files)
     pages = render(report.site, lang, prepared)
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(docs_dir).as_posix()

@@ -81,6 +81,7 @@ def on_config(config):
     site = generated.site
     # The region's content owns the site's name; English is the same site under /en/.
     config.site_name = site.region.campaign
+    root_url = (config.site_url or "").rstrip("/").removesuffix(routes.PREFIX[lang].rstrip("/")) + "/"
     if lang != "sv" and config.site_url and not config.site_url.endswith(routes.PREFIX[lang]):
         config.site_url = config.site_url.rstrip("/") + routes.PREFIX[lang]
     other = routes.other(lang)
@@ -94,6 +95,7 @@ def on_config(config):
         "accessibility": routes.url("accessibility", lang),
         "home": routes.url("home", lang),
         "region": site.region.name,
+        "root_url": root_url,  # the site's root, where the photos are (`pages.UP_TO_PHOTOS`)
     }
     return config
 

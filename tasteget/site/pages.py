@@ -122,7 +122,8 @@ class _Renderer:
         if photo.file not in self.prepared:
             raise ValueError(f"the photo {photo.file} was not prepared: render(site, lang, prepared) needs it")
         sizes = photos.SPACE_SIZES if space else photos.SIZES
-        return photos.picture(self.prepared[photo.file], photo.alt.get(self.lang), self.root(), hero=hero, sizes=sizes)
+        base = self.root() + UP_TO_PHOTOS[self.lang]
+        return photos.picture(self.prepared[photo.file], photo.alt.get(self.lang), base, hero=hero, sizes=sizes)
 
     def page(
         self,
@@ -147,7 +148,8 @@ class _Renderer:
     def image_meta(self, image=None) -> dict:
         """The picture a shared link shows: the page's own (its first photo), else the region's."""
         if isinstance(image, Photo) and image.file in self.prepared:
-            return {"image": self.prepared[image.file].share.path, "image_alt": image.alt.get(self.lang)}
+            # From the site's root, where the photos are (`UP_TO_PHOTOS`): the theme adds the root's address.
+            return {"image": "/" + self.prepared[image.file].share.path, "image_alt": image.alt.get(self.lang)}
         image = self.site.region.image
         return {"image": image.src, "image_alt": image.alt.get(self.lang)} if image else {}
 
@@ -224,6 +226,11 @@ class _Renderer:
             **self.image_meta(),
         }
         return GeneratedPage(f"{shell.SHELL_DIR}.md", shell.SHELL_MARKDOWN, shell.ALTERNATE, meta)
+
+
+# The photos are written once, into the root language's site (`generate`), and every language's
+# pages use those: from a language's root (e.g. `/en/`), the way up to the site's root.
+UP_TO_PHOTOS = {lang: "../" * (routes.PREFIX[lang].count("/") - 1) for lang in routes.LANGS}
 
 
 def render(site: Site, lang: str, prepared: dict[str, photos.Prepared] | None = None) -> list[GeneratedPage]:

@@ -600,6 +600,35 @@ def test_launch_check_names_each_placeholder_left(sample, old, new, marker, mess
     assert f"{sample / 'region.yml'}:{line_of(text, marker)}: {message}" in result.stdout.splitlines()
 
 
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "marker", "message"),
+    [
+        (
+            "region.yml",
+            "https://provregionen.se/berattelser/tipsa",
+            "https://prov.example/berattelser/tipsa",
+            "    link:",
+            'stories.invite.link: placeholder web address ("prov.example"): fill in before launch',
+        ),
+        (
+            MUNI,
+            "    desks: 2\n",
+            "    desks: 2\n    website: https://kontor.example/boka\n",
+            "    website:",
+            'coworking[0].website: placeholder web address ("kontor.example"): fill in before launch',
+        ),
+    ],
+    ids=["story form", "coworking website"],
+)
+def test_launch_check_names_each_placeholder_web_address(sample, rel, old, new, marker, message):
+    make_launch_ready(sample)
+    assert tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs")).returncode == 0
+    text = edit(sample, rel, old, new)
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    assert f"{sample / rel}:{line_of(text, marker)}: {message}" in result.stdout.splitlines()
+
+
 def test_launch_check_fails_on_a_municipality_without_needs(sample):
     make_launch_ready(sample)
     text = edit(sample, MUNI, '    - {ssyk: "2221"}\n', "")

@@ -4,6 +4,7 @@ their contact is; and a registration held only for being sent too fast, confirme
 
 from __future__ import annotations
 
+import re
 from email import policy
 from email.parser import BytesParser
 
@@ -66,6 +67,9 @@ def test_the_confirmation_comes_in_the_campaigns_name_with_its_reference_and_rep
     assert "Reply to this e-mail to reach Inflyttarvägledare." in text
     html = mover.get_body(("html",)).get_content()
     assert '<a href="mailto:inflytt@are.example">inflytt@are.example</a>' in html
+    privacy = re.search(r'href="http://127\.0\.0\.1:8000(/[^"]*privacy[^"]*)"', html).group(1)
+    with client.get(privacy) as answer:  # a link that answers: the privacy notice, in their language
+        assert answer.status_code == 200 and "Privacy" in answer.get_data(as_text=True)
     # The guides' notices are in the campaign's name too, and have no Reply-To (nobody to answer).
     for guide in smtp.to("inflytt@are.example") + smtp.to("inflytt@ostersund.example"):
         assert _addresses(guide, "From") == [("Ta Steget", "noreply@localhost")] and guide["Reply-To"] is None
@@ -212,6 +216,8 @@ def test_deleting_a_confirmed_registration_erases_it_and_tells_the_address(mail_
     assert _addresses(notice, "Reply-To") == [("", "coord@staff.example")]  # who deleted it
     text = _text(notice)
     assert "Vi har tagit bort din anmälan" in text and "http://127.0.0.1:8000/registrera/" in text
+    register = re.search(r"http://127\.0\.0\.1:8000(/\S*registrera/)", text).group(1)
+    assert client.get(register).status_code == 200  # a link that answers: the form, to register again
     assert "Anna" not in text  # it names nobody: the details are gone
     assert ni_forms(notice["Subject"] + text) == []
     # The confirmation, which named the mover, is erased with the household; the notice is not kept

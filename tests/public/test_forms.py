@@ -407,10 +407,13 @@ def test_the_carried_details_expire_and_a_withdrawn_record_carries_nothing(app, 
     submit(client, "/bestall-magasinet/", ORDER)
     assert "Bo Berg" in client.get("/registrera/?carry=1").get_data(as_text=True)
     with client.session_transaction() as session:
-        session["carry"] = {**session["carry"], "at": int(time.time()) - 31 * 60}
+        session["carry"] = {
+            **session["carry"],
+            "order": {**session["carry"]["order"], "at": int(time.time()) - 31 * 60},
+        }
     assert "Bo Berg" not in client.get("/registrera/?carry=1").get_data(as_text=True)
     with client.session_transaction() as session:
-        session["carry"] = {**session["carry"], "at": int(time.time())}
+        session["carry"] = {**session["carry"], "order": {**session["carry"]["order"], "at": int(time.time())}}
     assert "Bo Berg" in client.get("/registrera/?carry=1").get_data(as_text=True)
     with app.app_context():
         db.session().execute(update(MagazineOrder).values(withdrawn_at=datetime.now(UTC)))
@@ -432,3 +435,16 @@ def test_the_registration_receipt_offers_the_magazine_with_the_details_carried_o
         "Trondheim",
     )
     assert shown["street"] == "" and shown["postal_code"] == ""  # a registration has no street address
+    # Ordered: the order's receipt offers no second registration (a duplicate household), and the
+    # household is still remembered beside the order.
+    form = {k: v for k, v in shown.items() if k in ("csrf_token", "submission_id", "started")}
+    ordered = submit(client, "/bestall-magasinet/", {**ORDER, "name": "Anna Andersson"}, form=form)
+    order_receipt = client.get(ordered.headers["Location"]).get_data(as_text=True)
+    assert "Tack för din beställning" in order_receipt and "?carry=1" not in order_receipt
+    assert "Anna Andersson" in client.get("/bestall-magasinet/?carry=1").get_data(as_text=True)
+    # Long after registering, the offer is back (a household registered in another life of the session).
+    with client.session_transaction() as session:
+        marks = session["carry"]
+        session["carry"] = {**marks, "household": {**marks["household"], "at": int(time.time()) - 31 * 60}}
+    again = submit(client, "/bestall-magasinet/", {**ORDER, "street": "Bygatan 2"})
+    assert "/registrera/?carry=1" in client.get(again.headers["Location"]).get_data(as_text=True)

@@ -13,12 +13,14 @@ from alembic import command
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from intake import db
+from intake import db, settings
 from intake.models import AuditEntry, Household, HouseholdEvent, OutboxMessage, PrivacyNotice, User
 from intake.notify import outbox
-from intake.public import mylink
+from intake.public import abuse, mylink
 
+from tests.notify.test_mover_mail import _coordinator, _review
 from tests.notify.test_notify import CANARIES
+from tests.support.helpers import ROOT
 from tests.support.intake_helpers import (
     REGISTRATION,
     deliver_all,
@@ -196,6 +198,43 @@ def test_send_me_my_link_answers_the_same_for_any_address_within_the_daily_limit
     # Bad input: an error next to the field, what was typed kept.
     bad = _ask(client, "anna@", "en")
     assert bad.status_code == 422 and errors_in(bad.get_data(as_text=True))["email"].startswith("Enter an e-mail")
+    empty = _ask(client, "", "en")  # the field's own words, as the registration form's, not "Fill in this field"
+    assert empty.status_code == 422 and errors_in(empty.get_data(as_text=True))["email"] == "Enter your e-mail address."
+    swedish = errors_in(_ask(client, "").get_data(as_text=True))["email"]
+    assert swedish == "Skriv din e-postadress."
+
+
+def test_the_old_address_hears_of_a_new_one_even_past_its_daily_share(mail_app, client, rows, smtp):
+    """Confirmation and two new links: the address has had its three messages today. A link in the
+    wrong hands must not quietly move the household's mail all the same."""
+    _reference, _page = _registered(mail_app, client, smtp)
+    for _ in range(2):
+        assert _ask(client, "anna@example.com").status_code == 303
+        deliver_all(mail_app)
+    confirmation, _first, second = smtp.to("anna@example.com")
+    page = _link(second)
+    smtp.received.clear()
+    assert _change(client, page, email="anna.new@example.com").status_code == 303
+    deliver_all(mail_app)
+    [notice] = smtp.to("anna@example.com")
+    assert "new e-mail address for your registration" in notice["Subject"]
+    with mail_app.app_context():
+        now = datetime.now(UTC)
+        assert outbox.sent_recently(db.session(), "anna@example.com", now) == 4  # counted all the same
+
+
+def test_a_link_goes_to_one_held_only_for_a_reason_the_quarantine_confirms(mail_app, client, smtp, monkeypatch):
+    """ "Send me my link" follows the quarantine's own rule (`abuse.CONFIRMED_WHILE_HELD`)."""
+    mail_app.config["MIN_FILL_SECONDS"] = 3600  # held for being sent too fast: confirmed, so linked
+    _registered(mail_app, client, smtp)
+    smtp.received.clear()
+    assert _ask(client, "anna@example.com").status_code == 303
+    deliver_all(mail_app)
+    assert len(smtp.to("anna@example.com")) == 1
+    monkeypatch.setattr(abuse, "CONFIRMED_WHILE_HELD", ())  # were it no longer confirmed: no link either
+    assert _ask(client, "anna@example.com").status_code == 303
+    deliver_all(mail_app)
+    assert len(smtp.to("anna@example.com")) == 1
 
 
 @pytest.mark.parametrize("how", ["withdrawn", "erased"])
@@ -235,9 +274,62 @@ def test_the_status_and_the_guide_as_far_as_they_concern_the_mover(mail_app, cli
         session.commit()
     html = client.get(page).get_data(as_text=True)
     assert "A relocation guide has been in touch with you." in html
-    assert "Karin" in html and "karin@are.example" in html  # the owner: their guide now
     assert "Zqxw" not in html and "boss@region.example" not in html and "Boss" not in html
-    assert "inflytt@ostersund.example" not in html  # the owner replaces the content's guides
+    assert _contact_person(html) == "karin@are.example"  # the owner: their contact now, as the e-mails' Reply-To
+
+
+def _contact_person(html: str) -> str:
+    section = html.split('id="mine-guide"', 1)[1].split("</ul>", 1)[0]
+    return re.search(r'href="mailto:([^"]+)"', section).group(1)
+
+
+def test_the_contact_person_is_the_one_the_e_mails_reply_to_and_the_guides_come_in_the_form_order(
+    mail_app, client, smtp, staff
+):
+    """Åre has a guide account: replies go to it (`mover_contact`), so the page names it first; the
+    content's guides follow in the form's order (Åre before Östersund), as the confirmation lists them."""
+    staff("guide", "are", email="karin@are.example")
+    _reference, page = _registered(mail_app, client, smtp, municipalities=["ostersund", "are"])
+    [confirmation] = smtp.to("anna@example.com")
+    assert confirmation["Reply-To"] == "karin@are.example"
+    html = client.get(page).get_data(as_text=True)
+    assert _contact_person(html) == "karin@are.example"
+    assert "Your contact person" in html
+    assert html.index("inflytt@are.example") < html.index("inflytt@ostersund.example")
+
+
+def test_a_held_registration_has_its_page_changes_tell_nobody_and_once_deleted_its_link_shows_nothing(
+    mail_app, client, rows, smtp
+):
+    """The seam of the quarantine and My registration: one held for being sent too fast was confirmed
+    with its link, which works; what the mover changes while it is held reaches no guide; deleting it
+    tells the mover, and the link (still correctly signed) then answers the neutral page."""
+    mail_app.config["MIN_FILL_SECONDS"] = 3600  # every form is "too fast"
+    reference, page = _registered(mail_app, client, smtp)
+    [h] = rows(Household)
+    assert h.quarantine_reason == "too-fast"
+    assert client.get(page).status_code == 200
+    smtp.received.clear()
+    assert _change(client, page, phone="070-123 45 67", timeframe="12m", municipalities=["berg"]).status_code == 303
+    deliver_all(mail_app)
+    assert smtp.received == []  # nobody told: not the guides of Berg, Åre or Östersund, not the coordinator
+    assert {e.kind for e in rows(HouseholdEvent)} >= {"mover_details", "mover_places"}  # on its timeline all the same
+    assert _review(_coordinator(mail_app), reference, "delete").status_code == 303
+    deliver_all(mail_app)
+    [notice] = smtp.received
+    assert notice.envelope_to == ["anna@example.com"] and "has been removed" in notice["Subject"]
+    answer = client.get(page)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 404 and "There is nothing to show here." in html
+    assert "ask for a new one" not in html and reference not in html and "Anna" not in html
+
+
+def test_the_privacy_notice_describes_the_page_and_how_long_its_link_works():
+    days = settings.DEFAULTS["MY_REGISTRATION_LINK_DAYS"]
+    pages = ROOT / "content" / "pages"
+    for lang, name, lasts in (("sv", "Min anmälan", f"{days} dagar"), ("en", "My registration", f"{days} days")):
+        text = " ".join((pages / f"privacy.{lang}.md").read_text(encoding="utf-8").split())
+        assert name in text and lasts in text and mylink.ask_path(lang) in text
 
 
 # --- the migration -------------------------------------------------------------------------------
@@ -291,3 +383,7 @@ def test_not_sure_any_more_goes_to_the_coordinator_and_the_owner_hears_of_every_
     assert told == ["inflytt@region.example", "karin@are.example"]
     for message in smtp.received:
         assert "Åre, Östersund → Vet inte än" in message.get_body(("plain",)).get_content()
+    # The timeline reads as the guides' e-mail, in the words staff triage uses ("not sure yet").
+    coordinator = _coordinator(mail_app)
+    timeline = coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
+    assert "Åre, Östersund → Vet inte än" in timeline and "→ –" not in timeline

@@ -42,6 +42,20 @@ def test_every_page_is_written_with_its_meta_as_front_matter_mkdocs_reads_back(s
     assert {k: v for k, v in tree(out).items() if not k.endswith(".md")} == tree(DOCS)
 
 
+def test_the_stories_invitation_without_its_own_escapes_the_coordinators_name(sample, tmp_path):
+    """No `stories.invite` in region.yml: the stories page names the coordinator, as text, not markup."""
+    region = sample / "region.yml"
+    region.write_text(
+        region.read_text(encoding="utf-8").replace("  placeholder: true\n", "  name: Sam <b>Ordnare</b> & Co\n"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "pages"
+    generate(sample, DOCS, out, "sv")
+    html = (out / routes.src_path("stories", "sv")).read_text(encoding="utf-8")
+    assert '<a href="mailto:samordnare@prov.example">Sam &lt;b&gt;Ordnare&lt;/b&gt; &amp; Co</a>' in html
+    assert "<b>Ordnare" not in html
+
+
 def test_pages_no_longer_generated_are_removed_and_unchanged_ones_not_rewritten(sample, tmp_path):
     write_story(sample, "anna", "kommun-0001")
     out = tmp_path / "pages"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from PIL import Image, features
 
-from tasteget.site import photos, routes
+from tasteget.site import pages, photos, routes
 
 from tests.support.helpers import ROOT, tasteget
 from tests.support.sample_content import add_photos, make_launch_ready, photo_yaml, write_photo, write_story
@@ -183,7 +184,11 @@ def test_the_municipality_page_shows_its_hero_eagerly_and_the_rest_lazily(photo_
             listed = urls(srcset)
             assert [w for _, w in listed] == sorted(w for _, w in listed) and listed[-1][1] == size[0]
             for url, width in listed:
-                assert url.startswith("../../assets/photos/") and url.endswith(f"-{width}.{ext}")
+                up = "../../" + pages.UP_TO_PHOTOS[lang]  # the same files for both languages, at the root
+                assert url.startswith(up + "assets/photos/") and url.endswith(f"-{width}.{ext}")
+                assert urljoin(f"{routes.url('municipalities', lang, 'kommun-0000')}", url).startswith(
+                    "/assets/photos/"
+                )
                 built = lang_root / "municipalities" / "kommun-0000" / url  # resolved as the browser does
                 with Image.open(built.resolve()) as out:
                     assert out.width == width
@@ -196,7 +201,7 @@ def test_the_municipality_page_shows_its_hero_eagerly_and_the_rest_lazily(photo_
     # The hero comes right after the heading and summary, before the facts; shared links show it.
     assert html.index("<picture>") < html.index('id="fakta"' if lang == "sv" else 'id="facts"')
     og = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
-    assert re.search(r"/assets/photos/hero-[0-9a-f]{12}-1200\.jpg$", og)
+    assert re.fullmatch(r"http://127\.0\.0\.1:8000/assets/photos/hero-[0-9a-f]{12}-1200\.jpg", og)  # no /en/
 
 
 def test_the_story_page_shows_its_photos_and_the_invitation(photo_site):
@@ -226,12 +231,12 @@ def test_the_coworking_page_shows_the_space_photo_lazily(photo_site):
     assert space["img"]["src"].startswith("../assets/photos/space-")
 
 
-def test_photos_are_copied_once_per_language_and_nothing_else(photo_site):
-    for lang in routes.LANGS:
-        folder = photo_site / routes.PREFIX[lang].lstrip("/") / "assets" / "photos"
-        names = sorted(p.name for p in folder.iterdir())
-        # hero 4 widths, space 3 (1200 px), anna 4 (1400), anna-2 3 (1000): each in three formats.
-        assert len(names) == (4 + 3 + 4 + 3) * 3, names
+def test_photos_are_written_once_for_both_languages_and_nothing_else(photo_site):
+    """At the site's root, where the English pages point too: switching language downloads no picture again."""
+    names = sorted(p.name for p in (photo_site / "assets" / "photos").iterdir())
+    # hero 4 widths, space 3 (1200 px), anna 4 (1400), anna-2 3 (1000): each in three formats.
+    assert len(names) == (4 + 3 + 4 + 3) * 3, names
+    assert not (photo_site / "en" / "assets" / "photos").exists()
     assert not (ROOT / "content" / "photos").exists()  # none shipped
 
 
