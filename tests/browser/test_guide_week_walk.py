@@ -90,7 +90,7 @@ def test_a_guides_week_from_login_to_a_cancelled_erasure(live, app, client, rows
     deliver_all(app)
     recipient = next(h.email for h in rows(Household) if h.reference == first)
     [received] = [m for m in smtp.to(recipient) if m["Subject"] == subject]
-    assert received["Reply-To"] == guide and received["From"] == app.config["MAIL_FROM"]
+    assert received["Reply-To"] == guide and received["From"] == f"Ta Steget <{app.config['MAIL_FROM']}>"
     assert received["Content-Language"] == "sv"
 
     # Plan a visit on it.

@@ -77,7 +77,7 @@ def test_a_guide_writes_to_a_household_and_the_message_arrives(live, app, client
     # Read at the SMTP server: From the campaign, Reply-To the guide, in English, with the edit.
     deliver_all(app)
     [received] = [m for m in smtp.to("anna@example.com") if m["Subject"] == "A visit in March?"]
-    assert received["From"] == app.config["MAIL_FROM"] and received["Reply-To"] == guide
+    assert received["From"] == f"Ta Steget <{app.config['MAIL_FROM']}>" and received["Reply-To"] == guide
     assert received["Content-Language"] == "en"
     body = received.get_body(("plain",)).get_content()
     assert "Would you and the children like to come and look around?" in body
