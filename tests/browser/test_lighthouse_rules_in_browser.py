@@ -1,5 +1,5 @@
 """The accessibility rules Lighthouse counts beyond WCAG's (axe's best practice), on the pages its
-score is reported for: the site, a municipality, both forms empty and with errors, a receipt."""
+score is reported for: the site, a municipality, both forms empty and with errors, a receipt, My registration."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.browser.axe import LIGHTHOUSE_EXTRA, axe_report
+from tests.browser.test_mine_in_browser import registered
 from tests.support.intake_helpers import ORDER, submit
 
 PAGES = ["/", "/en/", "/kommuner/are/", "/en/municipalities/are/", "/kompetensbehov/", "/en/coworking/"]
@@ -36,4 +37,11 @@ def test_a_receipt_passes_lighthouses_extra_rules(live, client):
     response = submit(client, "/en/order-magazine/", ORDER)
     assert re.search(r"/thanks/M-", response.headers["Location"])
     live.goto(response.headers["Location"])
+    assert axe_report(live, LIGHTHOUSE_EXTRA) == ""
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_my_registration_passes_lighthouses_extra_rules(live, app, rows, lang):
+    live.set_viewport_size({"width": 412, "height": 823})
+    live.goto(registered(app, rows, lang))
     assert axe_report(live, LIGHTHOUSE_EXTRA) == ""

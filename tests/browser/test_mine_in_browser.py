@@ -26,7 +26,7 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def _registered(app, rows, lang: str) -> str:
+def registered(app, rows, lang: str) -> str:
     """Register (contact language `lang`) and return the path of the link in the confirmation."""
     client = app.test_client()
     assert submit(client, "/registrera/", {**REGISTRATION, "contact_language": lang}).status_code == 303
@@ -47,7 +47,7 @@ def _no_horizontal_scroll(page) -> None:
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_page_reads_well_on_a_phone_and_a_desktop(live, app, rows, lang):
     page = live
-    link = _registered(app, rows, lang)
+    link = registered(app, rows, lang)
     for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
         page.goto(link)
@@ -62,7 +62,7 @@ def test_the_page_reads_well_on_a_phone_and_a_desktop(live, app, rows, lang):
 def test_a_change_by_keyboard_alone_on_a_phone(live, app, rows):
     page = live
     page.set_viewport_size(PHONE)
-    page.goto(_registered(app, rows, "en"))
+    page.goto(registered(app, rows, "en"))
     page.locator("#phone").focus()
     page.keyboard.press("Control+A")
     page.keyboard.type("+47 912 34 567")
@@ -89,13 +89,15 @@ def test_a_change_by_keyboard_alone_on_a_phone(live, app, rows):
 def test_an_error_is_shown_next_to_its_field_and_the_summary_leads_there(live, app, rows):
     page = live
     page.set_viewport_size(PHONE)
-    page.goto(_registered(app, rows, "sv"))
+    page.goto(registered(app, rows, "sv"))
     page.get_by_role("textbox", name="E-post", exact=True).fill("anna@")
     page.get_by_label("Berg").check()
     page.get_by_label("Vet inte än").check()
     page.get_by_role("button", name="Spara mina ändringar").click()
     summary = page.locator("#error-summary")
     summary.wait_for(state="visible")
+    # The summary takes focus once its script has run (and only then do its links move focus).
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
     assert page.locator("#email-error").is_visible()
     assert page.locator("#email").input_value() == "anna@"  # what was typed, kept
     assert page.get_by_label("Berg").is_checked()
@@ -109,7 +111,7 @@ def test_an_error_is_shown_next_to_its_field_and_the_summary_leads_there(live, a
 def test_a_new_link_and_the_withdrawal(live, app, rows):
     page = live
     page.set_viewport_size(PHONE)
-    link = _registered(app, rows, "en")
+    link = registered(app, rows, "en")
     page.goto(link)
     page.get_by_role("button", name="Send me a new link").click()
     page.wait_for_url(re.compile(r".*\?done=link$"))
