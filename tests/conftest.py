@@ -149,6 +149,7 @@ class SmtpServer:
                     await asyncio.sleep(server.delay)
                 message = BytesParser(policy=policy.default).parsebytes(envelope.content)
                 message.envelope_to = list(envelope.rcpt_tos)
+                message.accepted_at = time.time()
                 server.received.append(message)
                 return "250 Message accepted for delivery"
 

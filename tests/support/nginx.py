@@ -185,16 +185,16 @@ class Nginx:
         return subprocess.run(self._command("-t"), capture_output=True, text=True)
 
     def start(self) -> None:
-        log = (self.prefix / "master.log").open("w")
-        self.process = subprocess.Popen(self._command(), stdout=log, stderr=subprocess.STDOUT)
+        with (self.prefix / "master.log").open("w") as log:
+            self.process = subprocess.Popen(self._command(), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while not (self.prefix / "nginx.pid").is_file():
             assert self.process.poll() is None, (self.prefix / "error.log").read_text()
             assert time.monotonic() < deadline, "nginx did not start"
             time.sleep(0.05)
 
-    def reload(self) -> None:
-        subprocess.run(self._command("-s", "reload"), check=True, capture_output=True)
+    def reload_command(self) -> list[str]:
+        return self._command("-s", "reload")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
