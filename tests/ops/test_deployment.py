@@ -373,6 +373,12 @@ def test_the_shipped_deployment_under_load_and_faults(
             s.get(f"{base}/registrera/mitt/hemligtoken123456789/")
             s.get(f"{base}/crm/households/?q=hemlig-sokning")
 
+        # The purge timer's service, as its unit runs it.
+        purged = subprocess.run(
+            unit_command("tasteget-purge.service", venv), cwd=elsewhere, env=env, capture_output=True, text=True
+        )
+        assert purged.returncode == 0, purged.stdout + purged.stderr
+
         # A backup, by the unit's script: pg_dump for PostgreSQL.
         if shutil.which("pg_dump"):
             backups = tmp_path / "backups"

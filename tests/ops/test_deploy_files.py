@@ -1,11 +1,15 @@
 """The shipped deployment (deploy/) against the app: nginx routes every path the intake answers to
 it and serves the rest from the built site under the build's headers; the environment file lists
-every setting at its default. tests/ops/test_deployment.py runs it all for real."""
+every setting at its default; the backup script backs SQLite up. tests/ops/test_deployment.py runs
+it all for real."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from werkzeug.routing import Map
@@ -13,7 +17,8 @@ from werkzeug.routing import Map
 from intake import create_app, settings
 from tasteget.site import csp
 
-from tests.support import nginx
+from tests.support import installed, nginx
+from tests.support.helpers import ROOT
 from tests.support.intake_helpers import intake_config
 
 # A value for each kind of URL variable, so a route's pattern becomes a path a browser would ask for.
@@ -176,3 +181,22 @@ def test_nginx_accepts_the_shipped_site(tmp_path, brotli):
     )
     result = server.check()
     assert result.returncode == 0, result.stderr
+
+
+def test_the_backup_script_backs_sqlite_up_with_tasteget_backup(tmp_path):
+    database = tmp_path / "crm.db"
+    env = installed.environment(
+        DATABASE_URL=f"sqlite:///{database}",
+        SECRET_KEY="test-secret",
+        SITE_DIR=str(tmp_path),
+        CONTENT_DIR=str(ROOT / "content"),
+        BACKUP_DIR=str(tmp_path / "backups"),
+        PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        PYTHONPATH=str(ROOT),
+    )
+    subprocess.run([sys.executable, "-m", "intake", "db", "upgrade"], env=env, check=True, capture_output=True)
+    result = subprocess.run([nginx.DEPLOY / "tasteget-backup"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (backup,) = (tmp_path / "backups").glob("crm-*.db")
+    assert result.stdout.startswith("Backed up 0 households") and str(backup) in result.stdout
+    assert backup.stat().st_mode & 0o077 == 0  # the owner's only
