@@ -333,22 +333,23 @@ def test_the_shipped_deployment_under_load_and_faults(
                 thread.join(timeout=60)
         load = time.monotonic() - load_started
 
-        # The rate limit, counted in Redis for both instances: nginx sends the posts of one client
-        # address to one instance and the other in turn, so a count per process would let twice as many in.
-        limited = []
+        # The rate limit, counted in Redis for both instances: nginx takes turns, so the posts of one
+        # client address (the forms fetched first, else every post would land on the same instance)
+        # go to both, and a count per process would let more in.
+        limited, before = [], {port: len(deployed.log(f"web-{port}")) for port in web_ports}
         with session() as s:
-            for i in range(FORMS_PER_MINUTE + 1):
-                page = s.get(f"{base}/registrera/", timeout=30)
-                form = hidden_fields(page.text)
+            forms = [hidden_fields(s.get(f"{base}/registrera/", timeout=30).text) for _ in range(FORMS_PER_MINUTE + 1)]
+            for i, form in enumerate(forms):
                 email = f"limit-{i}-{uuid.uuid4().hex[:6]}@example.com"
-                done = s.post(
-                    f"{base}/registrera/", data={**form, **REGISTRATION, "email": email}, allow_redirects=False
-                )
+                data = {**form, **REGISTRATION, "email": email}
+                done = s.post(f"{base}/registrera/", data=data, allow_redirects=False, timeout=30)
                 record.check(done, "POST /registrera/ (rate limit)")
                 limited.append(done.status_code)
                 if done.status_code == 303:
                     record.acknowledged[form["submission_id"]] = ("household", email)
         assert limited == [303] * FORMS_PER_MINUTE + [429], limited
+        posts = {port: deployed.log(f"web-{port}")[before[port] :].count("POST /registrera/") for port in web_ports}
+        assert sum(posts.values()) == FORMS_PER_MINUTE + 1 and all(posts.values()), posts  # both instances counted
 
         # HTTP is sent to HTTPS; hashed assets are kept a year, pages checked again; an unknown path
         # is the site's 404 page, under the same headers.
@@ -426,7 +427,7 @@ def test_the_shipped_deployment_under_load_and_faults(
             f"({len(received)} distinct Message-IDs, {len(duplicates)} sent twice)"
             f"\n  requests nginx retried on the other instance: {dict(collections.Counter(retried))}"
             f"\n  failed requests per fault: {collections.Counter(phase for phase, *_ in record.failures)}"
-            f"\n  rate limit: {limited}"
+            f"\n  rate limit: {limited}, the posts answered by each instance: {list(posts.values())}"
         )
 
         logged = server.access_log.read_text() + "".join(deployed.log(name) for name in deployed.processes)
