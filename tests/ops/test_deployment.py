@@ -14,6 +14,7 @@ the security headers and every static text file comes compressed. The counts are
 from __future__ import annotations
 
 import collections
+import importlib.util
 import os
 import re
 import shlex
@@ -348,7 +349,12 @@ def test_the_shipped_deployment_under_load_and_faults(
                 if done.status_code == 303:
                     record.acknowledged[form["submission_id"]] = ("household", email)
         assert limited == [303] * FORMS_PER_MINUTE + [429], limited
-        posts = {port: deployed.log(f"web-{port}")[before[port] :].count("POST /registrera/") for port in web_ports}
+        deadline = time.monotonic() + 10
+        while True:  # gunicorn writes its access line once the answer is on its way: wait for the last
+            posts = {port: deployed.log(f"web-{port}")[before[port] :].count("POST /registrera/") for port in web_ports}
+            if sum(posts.values()) >= FORMS_PER_MINUTE + 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert sum(posts.values()) == FORMS_PER_MINUTE + 1 and all(posts.values()), posts  # both instances counted
 
         # HTTP is sent to HTTPS; hashed assets are kept a year, pages checked again; an unknown path
@@ -365,6 +371,19 @@ def test_the_shipped_deployment_under_load_and_faults(
             record.check(asset, f"GET /{bundle}")
             assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
             assert asset.headers.get("Content-Encoding") in ("gzip", "br")
+            # One policy: nginx's from the build's snippet, the intake's from the same built site,
+            # still the same after the rebuild.
+            form_page = s.get(f"{base}/registrera/")
+            record.check(form_page, "GET /registrera/")
+            assert form_page.headers["Content-Security-Policy"] == home.headers["Content-Security-Policy"]
+            assert "'sha256-" in home.headers["Content-Security-Policy"]
+            # TODO(issue 18, after prod-compress is merged): drop the condition. The intake compresses
+            # a form page only where nothing in it comes from the request (BREACH); nginx adds nothing.
+            if importlib.util.find_spec("intake.web.compression"):
+                assert form_page.headers.get("Content-Encoding") in ("gzip", "br")
+                campaign = s.get(f"{base}/registrera/?utm_source=test")
+                record.check(campaign, "GET /registrera/?utm_source=test")
+                assert "Content-Encoding" not in campaign.headers
             missing = s.get(f"{base}/no-such-page/")
             record.check(missing, "GET /no-such-page/")
             assert missing.status_code == 404 and "<html" in missing.text
@@ -434,9 +453,7 @@ def test_the_shipped_deployment_under_load_and_faults(
         assert "hemlig" not in logged and "GET /kommuner/ HTTP" in logged
         assert record.failures == []  # no 5xx, no error, in any phase
         assert record.missing_headers == []
-        # TODO(issue 18, prod-compress): once the intake compresses its own pages where safe, assert
-        # Content-Encoding on its answers too; until then only the static site's files are checked.
-        assert record.uncompressed == []
+        assert record.uncompressed == []  # the static site's text files (the intake's pages: above)
         assert [s for s in record.acknowledged if stored[s] != 1] == []  # every acknowledged one, once
         assert set(stored) == set(record.acknowledged)  # and nothing stored that was not acknowledged
         assert [row for row in outbox if row.status != "sent"] == []
