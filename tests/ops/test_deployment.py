@@ -201,7 +201,7 @@ def test_the_shipped_deployment_under_load_and_faults(
         MAIL_FROM="noreply@tasteget.example.se",
         PUBLIC_URL=f"{base}/",
         MIN_FILL_SECONDS="0",  # the clients fill the forms in faster than a person
-        MAIL_LEASE_SECONDS="5",  # a killed worker's messages go back to the queue soon
+        MAIL_LEASE_SECONDS="8",  # a killed worker's messages go back to the queue soon (and outlast a pause below)
         WEBHOOK_TIMEOUT_SECONDS="2",
         WORKER_POLL_SECONDS="1",
     )
