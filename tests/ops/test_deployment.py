@@ -152,6 +152,7 @@ class Deployment:
         for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+                os.killpg(process.pid, signal.SIGCONT)  # should a failed test have left it paused
         for process in self.processes.values():
             try:
                 process.wait(timeout=15)
@@ -236,12 +237,12 @@ def test_the_shipped_deployment_under_load_and_faults(
         upstreams=web_ports,
     )
     deployed = Deployment(venv, elsewhere, env, logs)
-    for port in web_ports:
-        deployed.web(port)
-    for n in (1, 2):
-        deployed.worker(n)
-    server.start()
     try:
+        for port in web_ports:
+            deployed.web(port)
+        for n in (1, 2):
+            deployed.worker(n)
+        server.start()
         for port in web_ports:
             wait_healthy(f"http://127.0.0.1:{port}/healthz")
         set_up = time.monotonic() - started
