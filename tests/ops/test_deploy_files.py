@@ -139,6 +139,9 @@ def test_the_environment_file_lists_every_setting_with_its_default():
             assert value == as_environment(settings.DEFAULTS[key]), key
     # What it sets is what the code reads from the environment, of the right type.
     settings.from_environment({key: value for key, (value, is_set) in listed.items() if is_set})
+    # Uncommented as they are, the defaults read back as the code's own values, of the same type.
+    defaults = {key: value for key, (value, is_set) in listed.items() if not is_set and value}
+    assert settings.from_environment(defaults) == {key: settings.DEFAULTS[key] for key in defaults}
 
 
 @pytest.mark.skipif(not nginx.installed(), reason="nginx is not installed (Debian: apt-get install nginx)")
