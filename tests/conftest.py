@@ -128,6 +128,7 @@ class SmtpServer:
         self.received: list[EmailMessage] = []
         self.refuse: set[str] = set()  # recipients the server answers 550
         self.delay = 0.0  # seconds each message takes to be accepted (a slow server)
+        self.on_accept = None  # called with each message once it is kept, before the client hears 250
         self.controller = None
 
     @property
@@ -149,7 +150,10 @@ class SmtpServer:
                     await asyncio.sleep(server.delay)
                 message = BytesParser(policy=policy.default).parsebytes(envelope.content)
                 message.envelope_to = list(envelope.rcpt_tos)
+                message.accepted_at = time.time()
                 server.received.append(message)
+                if server.on_accept is not None:
+                    server.on_accept(message)
                 return "250 Message accepted for delivery"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
