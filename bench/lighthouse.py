@@ -36,6 +36,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -68,6 +69,7 @@ CHROME_FLAGS = [
 PAGES = {
     "home": "/",
     "municipality": "/kommuner/are/",
+    "skills": "/kompetensbehov/",
     "register": "/registrera/",
     "order": "/bestall-magasinet/",
     "en-home": "/en/",
@@ -80,6 +82,9 @@ GROUPS = {
     "en": ["en-home", "en-municipality", "en-register", "en-order"],
 }
 GROUPS["all"] = GROUPS["sv"] + GROUPS["en"]
+# Issue 18's pages through nginx: the municipality page carries a generated hero photo there.
+GROUPS["nginx"] = ["home", "municipality", "skills", "register", "order"]
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 DEFAULT_PAGES = "all"
 RUN_TIMEOUT = 240  # seconds for one Lighthouse run; a normal one takes 10-20 s
 METRICS = {  # audit id -> (column, unit conversion)
@@ -117,6 +122,9 @@ class PageResult:
     transferred: list[float] = field(default_factory=list)
     metrics: dict[str, list[float]] = field(default_factory=dict)
     failures: dict[str, Failure] = field(default_factory=dict)
+    best_practices: list[float] = field(default_factory=list)  # --through-nginx only
+    seo: list[float] = field(default_factory=list)  # --through-nginx only
+    other_failures: dict[str, Failure] = field(default_factory=dict)  # best-practices and SEO audits
     requests: set[str] = field(default_factory=set)  # every URL the page fetched, in any run
     gzipped: int | None = None  # the same-origin bodies of `requests`, each gzipped at level 6
     other_hosts: list[str] = field(default_factory=list)
@@ -171,12 +179,18 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         epilog=f"pages by name:\n{names}\ngroups:\n{groups}\n\nInstall Lighthouse first: {INSTALL}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--through-nginx",
+        action="store_true",
+        help="serve through deploy/nginx/tasteget.conf (Debian's nginx, HTTPS with a self-signed certificate) "
+        "in front of one gunicorn, with a generated hero photo on the municipality page; all four categories",
+    )
     parser.add_argument("--runs", type=positive, default=5, help="Lighthouse runs per page (default 5)")
     parser.add_argument(
         "--pages",
         type=parse_pages,
-        default=parse_pages(DEFAULT_PAGES),
-        help=f"comma-separated names, groups or paths (default {DEFAULT_PAGES}: the four Swedish pages and their English twins)",
+        help=f"comma-separated names, groups or paths (default {DEFAULT_PAGES}: the four Swedish pages and their "
+        "English twins; with --through-nginx: nginx)",
     )
     parser.add_argument("--write", action="store_true", help=f"also rewrite {RESULTS.relative_to(REPO)}")
     parser.add_argument(
@@ -192,7 +206,10 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("CHROME_PATH") or "/usr/bin/chromium",
         help="the Chromium to run (default: CHROME_PATH or /usr/bin/chromium)",
     )
-    return parser.parse_args(argv)
+    opts = parser.parse_args(argv)
+    if opts.pages is None:
+        opts.pages = parse_pages("nginx" if opts.through_nginx else DEFAULT_PAGES)
+    return opts
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -306,10 +323,77 @@ def stop_product(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def start_through_nginx(root: Path, folder: Path, env: dict[str, str]) -> tuple[str, list]:
+    """The deployment as deploy/ ships it, on loopback: the site built from a copy of content/ whose
+    municipality page has a generated hero photo (bench/photo_weight.py's), one gunicorn started as
+    deploy/systemd/tasteget-web@.service starts it (one worker: enough for one browser), SQLite, and
+    Debian's nginx on deploy/nginx/tasteget.conf with a self-signed certificate, both as
+    tests/ops/test_deployment.py runs them (its helpers)."""
+    sys.path.insert(0, str(root))
+    sys.path.insert(0, str(HERE))
+    from photo_weight import content_with_photo
+
+    from tests.ops.test_deployment import certificate
+    from tests.support import nginx
+
+    if not nginx.installed():
+        raise BenchError("nginx is not installed (Debian: apt-get install nginx)")
+    content = content_with_photo(folder)
+    env.update(TASTEGET_CONTENT=str(content), CONTENT_DIR=str(content))
+    build_site(root, folder, env)
+    done = subprocess.run([*TASTEGET, "db", "upgrade"], cwd=root, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise BenchError(f"tasteget db upgrade failed: {last_line(done.stderr or done.stdout)}")
+    key, cert = certificate(folder)
+    web, https_port, http_port = free_port(), free_port(), free_port()
+    base = f"https://127.0.0.1:{https_port}"
+    env.update(TRUSTED_PROXIES="1", PUBLIC_URL=f"{base}/")
+    log = (folder / "gunicorn.log").open("w")
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:intake.gunicorn_conf", "--workers", "1"]
+        + ["--bind", f"127.0.0.1:{web}", "intake.wsgi:app"],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    server = nginx.Nginx(
+        folder / "nginx",
+        site_dir=folder / "site",
+        certificate=cert,
+        key=key,
+        https_port=https_port,
+        http_port=http_port,
+        upstreams=[web],
+    )
+    try:
+        server.start()
+    except AssertionError as exc:
+        stop_product(gunicorn)
+        raise BenchError(f"nginx did not start: {last_line(str(exc))}") from None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if gunicorn.poll() is not None:
+            server.stop()
+            raise BenchError(f"gunicorn stopped: {last_line((folder / 'gunicorn.log').read_text())}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2, context=UNVERIFIED):
+                return base, [gunicorn, server]
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    stop_product(gunicorn)
+    server.stop()
+    raise BenchError(f"nothing answered on {base}/healthz within 60 s")
+
+
+UNVERIFIED = ssl._create_unverified_context()  # the self-signed certificate of --through-nginx
+
+
 def check_pages(base: str, paths: list[str]) -> None:
     for path in paths:
         try:
-            with urllib.request.urlopen(base + path, timeout=10):
+            with urllib.request.urlopen(base + path, timeout=10, context=UNVERIFIED):
                 pass
         except urllib.error.HTTPError as exc:
             raise BenchError(f"{path} answers {exc.code}: check --pages") from None
@@ -330,14 +414,16 @@ def stop_lighthouse(lighthouse: subprocess.Popen) -> None:
         lighthouse.communicate()
 
 
-def run_lighthouse(url: str, chrome: str, output: Path) -> dict:
+def run_lighthouse(url: str, chrome: str, output: Path, categories=("accessibility", "performance")) -> dict:
+    # A self-signed certificate (--through-nginx): Chromium is told to accept it.
+    flags = CHROME_FLAGS + (["--ignore-certificate-errors"] if url.startswith("https://127.0.0.1") else [])
     command = [
         "node",
         str(LIGHTHOUSE),
         url,
         f"--chrome-path={chrome}",
-        "--chrome-flags=" + " ".join(CHROME_FLAGS),
-        "--only-categories=accessibility,performance",
+        "--chrome-flags=" + " ".join(flags),
+        "--only-categories=" + ",".join(categories),
         "--output=json",
         f"--output-path={output}",
         "--quiet",
@@ -360,16 +446,16 @@ def run_lighthouse(url: str, chrome: str, output: Path) -> dict:
     error = report.get("runtimeError")
     if error:
         raise BenchError(f"Lighthouse could not load {url}: {error.get('code')}: {error.get('message')}")
-    for name in ("accessibility", "performance"):
+    for name in categories:
         if report["categories"][name]["score"] is None:
             raise BenchError(f"Lighthouse gave no {name} score for {url}: {report.get('runWarnings')}")
     return report
 
 
-def failing_audits(report: dict) -> list[Failure]:
-    """The accessibility audits that failed (or could not run) in one report, with their nodes."""
+def failing_audits(report: dict, category: str = "accessibility") -> list[Failure]:
+    """The audits of `category` that failed (or could not run) in one report, with their nodes."""
     failures = []
-    for ref in report["categories"]["accessibility"]["auditRefs"]:
+    for ref in report["categories"][category]["auditRefs"]:
         audit = report["audits"][ref["id"]]
         mode = audit["scoreDisplayMode"]
         failed = mode in ("binary", "numeric") and audit["score"] is not None and audit["score"] < 1
@@ -379,6 +465,10 @@ def failing_audits(report: dict) -> list[Failure]:
         if mode == "error":
             failure.nodes["(audit error)"] = audit.get("errorMessage", "")
         for item in (audit.get("details") or {}).get("items", []):
+            if "node" not in item and category != "accessibility":  # a URL or a console message
+                what = item.get("url") or item.get("description") or item.get("source") or json.dumps(item)[:200]
+                failure.nodes[str(what)[:200]] = audit.get("displayValue", "") or audit.get("explanation", "")
+                continue
             node = item.get("node") or {}
             explanation = " / ".join(line.strip() for line in node.get("explanation", "").splitlines() if line.strip())
             failure.nodes[node.get("selector", "?")] = f"`{node.get('snippet', '')}` — {explanation}"
@@ -396,6 +486,14 @@ def record(result: PageResult, report: dict) -> None:
         seen = result.failures.setdefault(failure.audit, failure)
         seen.runs += 1
         seen.nodes.update(failure.nodes)
+    for category, scores in (("best-practices", result.best_practices), ("seo", result.seo)):
+        if category not in report["categories"]:
+            continue
+        scores.append(report["categories"][category]["score"] * 100)
+        for failure in failing_audits(report, category):
+            seen = result.other_failures.setdefault(failure.audit, failure)
+            seen.runs += 1
+            seen.nodes.update(failure.nodes)
     requests = report["audits"].get("network-requests", {}).get("details", {}).get("items", [])
     result.requests.update(item["url"] for item in requests if urlsplit(item["url"]).scheme in ("http", "https"))
 
@@ -409,7 +507,7 @@ def weigh_gzipped(base: str, result: PageResult) -> None:
         if urlsplit(url).netloc != urlsplit(base).netloc:
             result.other_hosts.append(url)
             continue
-        with urllib.request.urlopen(url, timeout=10) as answer:
+        with urllib.request.urlopen(url, timeout=10, context=UNVERIFIED) as answer:
             total += len(gzip.compress(answer.read(), compresslevel=6, mtime=0))
     result.gzipped = total
 
@@ -491,6 +589,73 @@ def markdown(results: list[PageResult], runs: int, facts: dict[str, str], comman
     return "\n".join(lines) + "\n"
 
 
+NGINX_SECTION = "## Through nginx"
+
+
+def markdown_nginx(results: list[PageResult], runs: int, facts: dict[str, str], command: str) -> str:
+    """The --through-nginx section: all four categories, the bytes nginx really sent."""
+    lines = [
+        NGINX_SECTION,
+        "",
+        "Served as deployed: Debian's nginx on `deploy/nginx/tasteget.conf` (its paths and ports substituted as "
+        "tests/ops/test_deployment.py does; HTTP/2, TLS with a self-signed certificate that Chromium is told to "
+        "accept with `--ignore-certificate-errors`; the build's gzip copies, Brotli where the module is installed) "
+        "in front of one gunicorn (one worker) with SQLite. The municipality page carries a generated hero photo "
+        "(bench/photo_weight.py's, in a temporary copy of content/; none is committed). *transferred KiB* is what "
+        "nginx sent (Lighthouse's `total-byte-weight`: compressed text, headers included).",
+        "",
+        f"- Date: {facts['date']}",
+        f"- Revision: {facts['revision']}",
+        f"- Command: `{command}`",
+        f"- Lighthouse {facts['lighthouse']}, Node {facts['node']}, {facts['chromium']} headless; mobile form factor, "
+        "simulated throttling (Lighthouse's defaults)",
+        f"- Machine: {facts['machine']}; benchmark index median {facts['benchmark_index']}; load average {facts['load']}",
+        "",
+        f"Medians of {runs} run{'s' if runs != 1 else ''} per page (the range in brackets when the runs differ).",
+        "",
+        "| page | performance | accessibility | best practices | SEO | transferred KiB | requests | "
+        + " | ".join(METRICS.values())
+        + " |",
+        "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(METRICS),
+    ]
+    for r in results:
+        cells = [
+            f"`{r.path}`",
+            score(r.performance),
+            score(r.accessibility),
+            score(r.best_practices),
+            score(r.seo),
+            f"{statistics.median(r.transferred) / 1024:.0f}",
+            str(len(r.requests)),
+            *(metric(audit, r.metrics[audit]) for audit in METRICS),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    others = sorted({url for r in results for url in r.other_hosts})
+    lines += ["", f"Requests to another host: {', '.join(others) if others else 'none'}.", ""]
+    lines += ["### Failing audits (accessibility, best practices, SEO)", ""]
+    found = False
+    for r in results:
+        for failure in [*r.failures.values(), *r.other_failures.values()]:
+            found = True
+            lines.append(f"- `{r.path}` **`{failure.audit}`** ({failure.runs} of {runs} runs): {failure.title}")
+            for what, detail in list(failure.nodes.items())[:5]:
+                lines.append(f"  - `{what}`{': ' + detail if detail else ''}")
+    if not found:
+        lines.append("None on any page in any run.")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(text: str, through_nginx: bool) -> None:
+    """Rewrite bench/LIGHTHOUSE_RESULTS.md: the --through-nginx section at its end, kept when the
+    `tasteget serve` part is rewritten and the other way round."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
+    served, _, nginx_part = old.partition(NGINX_SECTION)
+    if through_nginx:
+        RESULTS.write_text(served.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+    else:
+        RESULTS.write_text(text + ("\n" + NGINX_SECTION + nginx_part if nginx_part else ""), encoding="utf-8")
+
+
 def summary(results: list[PageResult], runs: int, facts: dict[str, str]) -> dict:
     return {
         "facts": facts,
@@ -549,8 +714,13 @@ def measure(opts: argparse.Namespace, folder: Path, reports: Path) -> tuple[list
     root = opts.root.resolve()
     env = product_env(root, folder)
     measured = revision(root)  # before the build: what is committed later is not what was measured
-    build_site(root, folder, env)
-    base, server = start_product(root, folder, env)
+    if opts.through_nginx:
+        base, servers = start_through_nginx(root, folder, env)
+        categories = CATEGORIES
+    else:
+        build_site(root, folder, env)
+        base, server = start_product(root, folder, env)
+        servers, categories = [server], ("accessibility", "performance")
     results = {path: PageResult(path) for path in opts.pages}
     facts = {"load": load() + " (start)"}
     index, environment = [], {}
@@ -563,7 +733,7 @@ def measure(opts: argparse.Namespace, folder: Path, reports: Path) -> tuple[list
                 done += 1
                 started = time.monotonic()
                 name = "home" if path == "/" else path.strip("/").replace("/", "_")
-                report = run_lighthouse(base + path, opts.chrome_path, reports / f"{name}.{run}.json")
+                report = run_lighthouse(base + path, opts.chrome_path, reports / f"{name}.{run}.json", categories)
                 record(results[path], report)
                 environment = report["environment"]
                 index.append(environment.get("benchmarkIndex", 0))
@@ -576,7 +746,8 @@ def measure(opts: argparse.Namespace, folder: Path, reports: Path) -> tuple[list
         for result in results.values():
             weigh_gzipped(base, result)
     finally:
-        stop_product(server)
+        for server in servers:
+            stop_product(server) if isinstance(server, subprocess.Popen) else server.stop()
     facts["load"] += f", {load()} (end)"
     chromium = environment.get("hostUserAgent", "")
     chromium = next((p.replace("HeadlessChrome", "Chromium") for p in chromium.split() if "Chrome/" in p), "Chromium")
@@ -620,13 +791,13 @@ def main(argv: list[str] | None = None) -> int:
     command = "python bench/lighthouse.py" + " ".join(["", *(argv if argv is not None else sys.argv[1:])]).replace(
         " --write", ""
     )
-    text = markdown(results, opts.runs, facts, command)
+    text = (markdown_nginx if opts.through_nginx else markdown)(results, opts.runs, facts, command)
     print(text, end="")
     if opts.reports:
         (opts.reports / "summary.json").write_text(json.dumps(summary(results, opts.runs, facts), indent=2) + "\n")
         progress(f"reports and summary.json in {opts.reports}")
     if opts.write:
-        RESULTS.write_text(text, encoding="utf-8")
+        write_results(text, opts.through_nginx)
         progress(f"wrote {RESULTS}")
     return below_required(results, opts.require_accessibility)
 

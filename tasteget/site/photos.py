@@ -159,7 +159,9 @@ def picture(prepared: Prepared, alt: str, base: str, *, hero: bool = False, size
         for ext, mime, _ in FORMATS
         if ext != FALLBACK
     ]
-    loading = 'loading="eager" fetchpriority="high"' if hero else 'loading="lazy"'
+    # The hero loads at once, at the browser's own priority: `fetchpriority="high"` made it share a
+    # slow link with the stylesheets and held the first paint back (bench/SLOW_LINK_RESULTS.md).
+    loading = 'loading="eager"' if hero else 'loading="lazy"'
     img = (
         f'<img src="{base}{prepared.fallback.path}" srcset="{srcset(prepared.of(FALLBACK), base)}" '
         f'sizes="{sizes}" width="{prepared.width}" height="{prepared.height}" alt="{escape(alt)}" '
