@@ -153,7 +153,9 @@ def test_the_error_summary_takes_focus_names_each_field_and_links_to_it(live, wi
     page.locator("form.ts-form button[type=submit]").click()
     summary = page.locator(".ts-error-summary")
     summary.wait_for()
-    assert focused(page) == "error-summary"  # a screen reader reads it; Tab goes on from it
+    # Its deferred script gives it focus (a screen reader reads it; Tab goes on from it): wait for
+    # that, rather than racing the script; a summary that never takes focus fails here.
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
     assert summary.get_attribute("role") == "alert" and summary.get_attribute("tabindex") == "-1"
     links = summary.locator("a")
     assert links.all_inner_texts()[:3] == [
