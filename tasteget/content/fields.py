@@ -15,7 +15,19 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from .errors import unwrap
-from .schema import MESSAGE_EXAMPLE, PLACEHOLDERS, Email, Localized, Message, Municipality, Page, Region, Story, Url
+from .schema import (
+    MESSAGE_EXAMPLE,
+    PLACEHOLDERS,
+    Email,
+    Event,
+    Localized,
+    Message,
+    Municipality,
+    Page,
+    Region,
+    Story,
+    Url,
+)
 
 FILES: list[tuple[str, type[BaseModel], str]] = [
     ("content/region.yml", Region, "Region-wide settings: one file."),
@@ -36,6 +48,13 @@ FILES: list[tuple[str, type[BaseModel], str]] = [
         "Words in braces are filled in when the guide picks the message: "
         + "; ".join(f"`{{{name}}}` {about}" for name, about in PLACEHOLDERS.items())
         + ". No other placeholder exists: a name or anything else someone typed is never filled in.",
+    ),
+    (
+        "content/events/<slug>.yml",
+        Event,
+        "One file per event: an information evening, a try-out weekend, a job fair or a newcomers' meetup. "
+        "The file name is the slug in the event's address (`/evenemang/<slug>/`). Past events stay as an "
+        "archive: leave their files in place.",
     ),
     (
         "content/pages/<name>.<lang>.md",

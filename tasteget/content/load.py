@@ -18,6 +18,7 @@ from .schema import (
     PLACEHOLDER_DOMAINS,
     WEB_ADDRESS_CHECKS,
     AltText,
+    Event,
     Image,
     Localized,
     Magazine,
@@ -70,6 +71,8 @@ class Site:
     pages: dict[str, TextPage]
     # The messages a guide starts from when writing to a household (`content/messages/<slug>.yml`).
     messages: dict[str, Message] = field(default_factory=dict)
+    # Events (`content/events/<slug>.yml`) by slug, in the order they start; past ones are kept.
+    events: dict[str, Event] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,11 +216,33 @@ class _Loader:
             if message is not None:
                 messages[slug] = message
 
+        events = {}
+        for slug, path in self.slugged(self.root / "events").items():
+            event = self.model(path, Event)
+            if event is None:
+                continue
+            unknown = [slug for slug in event.municipalities if slug not in bodies]
+            if unknown:
+                doc = self.docs[self.rel(path)]
+                known = ", ".join(sorted(bodies)) or "none"
+                index = event.municipalities.index(unknown[0])
+                self.errors.append(
+                    Problem(
+                        self.rel(path),
+                        doc.line_of(("municipalities", index)),
+                        f"municipalities[{index}]",
+                        f'unknown municipality "{unknown[0]}" (expected one of: {known})',
+                    )
+                )
+            else:
+                events[slug] = event
+
         pages = self.pages = {name: self.page(name) for name in REQUIRED_PAGES}
         if self.errors or region is None:
             return None
         ordered = dict(sorted(municipalities.items(), key=lambda kv: kv[1].name))
-        return Site(region, ordered, bodies, stories, pages, messages)
+        by_start = dict(sorted(events.items(), key=lambda kv: (kv[1].starts_at(), kv[0])))
+        return Site(region, ordered, bodies, stories, pages, messages, by_start)
 
     def page(self, name: str) -> TextPage:
         page = TextPage()

@@ -8,10 +8,11 @@ the reference shows.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -537,6 +538,122 @@ class Story(Model):
         ),
         examples=[PHOTO_EXAMPLE],
     )
+
+
+# Events --------------------------------------------------------------------------------------------
+
+EVENT_KINDS = ("information_evening", "tryout_weekend", "job_fair", "newcomer_meetup")
+EVENT_AUDIENCES = ("movers", "newcomers", "both")
+TIME_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _clock(value: str) -> str:
+    if not TIME_PATTERN.match(value):
+        raise ValueError(f'expected a time of day as HH:MM in quotes, like "18:30", got "{value}"')
+    return value
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'expected a time zone name like "Europe/Stockholm", got "{value}"') from None
+    return value
+
+
+Clock = Annotated[str, AfterValidator(_clock)]
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
+
+
+class Event(Model):
+    """`content/events/<slug>.yml`: an information evening, a try-out weekend, a job fair or a newcomers'
+    meetup. The slug (file name) is the event's address; past events stay as an archive."""
+
+    title: Localized = Field(description="The event's name.")
+    kind: Literal[EVENT_KINDS] = Field(  # type: ignore[valid-type]
+        description="information_evening, tryout_weekend, job_fair or newcomer_meetup.",
+        examples=["information_evening"],
+    )
+    audience: Literal[EVENT_AUDIENCES] = Field(  # type: ignore[valid-type]
+        "movers",
+        description="Who it is for: movers (thinking of moving here), newcomers (moved here) or both.",
+        examples=["movers"],
+    )
+    description: Localized = Field(description="What happens and for whom (Markdown).")
+    starts_on: date = Field(description="The day it starts, as YYYY-MM-DD.", examples=["2027-03-11"])
+    start: Clock = Field(description="When it starts, as HH:MM in quotes.", examples=["18:00"])
+    end: Clock | None = Field(None, description="When it ends, as HH:MM in quotes.", examples=["20:00"])
+    ends_on: date | None = Field(
+        None, description="The last day, for an event of several days (a try-out weekend).", examples=["2027-03-13"]
+    )
+    time_zone: TimeZone = Field(
+        "Europe/Stockholm", description="The time zone of the times, as an IANA name.", examples=["Europe/Stockholm"]
+    )
+    online: bool = Field(False, description="true for an event online; the link is sent to those signed up.")
+    place: Localized | None = Field(None, description="Where: the venue and its address (required unless online).")
+    municipalities: list[Text] = Field(
+        [],
+        description="Slugs of the municipalities it concerns (their pages list it); none for the whole region.",
+        examples=[["are", "krokom"]],
+    )
+    capacity: int | None = Field(
+        None, gt=0, description="How many people can come (places count people); none for no limit.", examples=[40]
+    )
+    sign_up: bool = Field(True, description="true when people sign up through the site.")
+    sign_up_until: date | None = Field(
+        None,
+        description="The last day to sign up, as YYYY-MM-DD; without it, until the day before the event.",
+        examples=["2027-03-09"],
+    )
+    contact: Email | None = Field(
+        None,
+        description="Who answers questions about the event; sign-ups reach the guides, not this address.",
+        examples=["evenemang@region.example"],
+    )
+    ask_needs: bool = Field(
+        True,
+        description=(
+            "true to ask for needs for the day (accessibility, diet), under a consent line of their own: "
+            "the answers are erased a set number of days after the event."
+        ),
+    )
+    photos: list[Photo] = Field([], description="Photos of the event or the place; fields as a municipality's.")
+
+    @model_validator(mode="after")
+    def _when_and_where(self):
+        if not self.online and self.place is None:
+            raise ValueError("no place: give place (the venue and address) or set online: true")
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError(f"ends_on ({self.ends_on}) is before starts_on ({self.starts_on})")
+        if self.end is not None and self.ends_on in (None, self.starts_on) and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) is not after start ({self.start}) on the same day")
+        if self.sign_up_until is not None and self.sign_up_until > self.starts_on:
+            raise ValueError(f"sign_up_until ({self.sign_up_until}) is after starts_on ({self.starts_on})")
+        return self
+
+    def starts_at(self) -> datetime:
+        """When it starts, in its time zone."""
+        hour, minute = map(int, self.start.split(":"))
+        return datetime.combine(self.starts_on, time(hour, minute), ZoneInfo(self.time_zone))
+
+    def ends_at(self) -> datetime:
+        """When it ends: its end time on its last day, else three hours after it starts (for calendars)."""
+        if self.end is None:
+            return self.starts_at() + timedelta(hours=3)
+        hour, minute = map(int, self.end.split(":"))
+        return datetime.combine(self.ends_on or self.starts_on, time(hour, minute), ZoneInfo(self.time_zone))
+
+    def last_sign_up_day(self) -> date:
+        """The last day on which one can sign up."""
+        return self.sign_up_until or self.starts_on - timedelta(days=1)
+
+    def is_past(self, now: datetime) -> bool:
+        """Whether it has ended at `now` (an aware datetime)."""
+        return self.ends_at() <= now
+
+    def open_for_sign_up(self, today: date) -> bool:
+        """Whether one can sign up on `today` (the event's own calendar day)."""
+        return self.sign_up and today <= self.last_sign_up_day()
 
 
 class Page(Model):
