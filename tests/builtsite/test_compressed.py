@@ -5,10 +5,7 @@ requests as for the file itself."""
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
-import subprocess
-import sys
 
 import brotli
 import pytest
@@ -16,7 +13,7 @@ import requests
 
 from tasteget.site import precompress
 
-from tests.support.helpers import ROOT, free_port, wait_for
+from tests.support.helpers import serving
 
 HOME = "/"
 SEARCH = "/search/search_index.json"
@@ -101,24 +98,8 @@ def test_a_copy_left_from_another_build_is_never_sent(app, built_site, tmp_path)
 
 def test_tasteget_serve_sends_them_over_the_network(tmp_path, built_site):
     """A real server and a real HTTP client, which decodes what it is sent."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
-        "SECRET_KEY": "x",
-        "SITE_DIR": str(built_site),
-        "MAIL_DIR": str(tmp_path / "mail"),
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "intake", "serve", "--port", str(port), "--no-worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        assert wait_for(f"{base}/healthz", '"status":"ok"', seconds=30)
+    with serving(tmp_path, built_site, "--no-worker") as server:
+        base = server.base
         for path, encoding in ((HOME, "br"), (SEARCH, "br"), ("/en/", "br")):
             response = requests.get(base + path, headers={"Accept-Encoding": "br, gzip"}, stream=True)
             sent = response.raw.read(decode_content=False)  # the bytes on the wire
@@ -134,6 +115,3 @@ def test_tasteget_serve_sends_them_over_the_network(tmp_path, built_site):
         # The intake's own form page, compressed too (it reflects nothing from the request).
         response = requests.get(base + "/registrera/", headers={"Accept-Encoding": "br, gzip"})
         assert response.headers["Content-Encoding"] == "br" and "csrf_token" in response.text
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -25,7 +25,7 @@ from intake import create_app, db, settings
 from intake.models import Base, Household
 from tasteget.site import stamp
 
-from tests.support.helpers import ROOT, free_port, tasteget, tasteget_process, wait_for
+from tests.support.helpers import ROOT, free_port, serving, tasteget, tasteget_process, wait_for
 from tests.support.intake_helpers import REGISTRATION, fetch_form, hidden_fields, intake_config, submit
 
 
@@ -250,27 +250,13 @@ def test_a_development_server_links_to_its_own_address(host, port, url):
 
 
 def test_serve_runs_the_worker_so_mail_appears_without_a_second_command(tmp_path, built_site):
-    port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k != "PUBLIC_URL"},  # unset: links point at this server
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
-        "SECRET_KEY": "x",
-        "SITE_DIR": str(built_site),
-        "MAIL_DIR": str(tmp_path / "mail"),
+        "PUBLIC_URL": None,  # unset: links point at this server
         "MIN_FILL_SECONDS": "0",
         "WORKER_POLL_SECONDS": "1",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "intake", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        assert wait_for(f"{base}/healthz", '"status":"ok"', seconds=30)
+    with serving(tmp_path, built_site, env=env, keep_log=True) as server:
+        base, port = server.base, server.base.rsplit(":", 1)[1]
         with requests.Session() as browser:
             form = hidden_fields(browser.get(f"{base}/registrera/").text)
             response = browser.post(f"{base}/registrera/", data={**form, **REGISTRATION}, allow_redirects=False)
@@ -279,9 +265,7 @@ def test_serve_runs_the_worker_so_mail_appears_without_a_second_command(tmp_path
         while time.monotonic() < deadline and len(list((tmp_path / "mail").glob("*.eml"))) < 3:
             time.sleep(0.2)
         assert len(list((tmp_path / "mail").glob("*.eml"))) == 3  # two guides and the mover
-    finally:
-        server.terminate()
-        _, log = server.communicate(timeout=10)
+    log = server.log
     assert "written" in log
     for canary in ("Anna", "anna@example.com", "Trondheim", "070-123"):
         assert canary not in log

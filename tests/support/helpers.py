@@ -129,3 +129,44 @@ def load_example_receiver():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@dataclass
+class Served:
+    """A running `tasteget serve`: its address, and what it logged once it has stopped."""
+
+    base: str
+    process: subprocess.Popen
+    log: str = ""
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path, site_dir: Path, *args: str, env: dict | None = None, keep_log: bool = False):
+    """Run the real `tasteget serve` on a free port over `site_dir`, with its own SQLite file and mail
+    folder under `tmp_path`, until the block ends; with `keep_log` its stderr is kept in `.log`."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'crm.db'}",
+        "SECRET_KEY": "x",
+        "SITE_DIR": str(site_dir),
+        "MAIL_DIR": str(tmp_path / "mail"),
+        **(env or {}),
+    }
+    environment = {name: value for name, value in environment.items() if value is not None}  # None unsets
+    process = subprocess.Popen(
+        [sys.executable, "-m", "intake", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if keep_log else subprocess.DEVNULL,
+        text=True,
+    )
+    served = Served(f"http://127.0.0.1:{port}", process)
+    try:
+        assert wait_for(f"{served.base}/healthz", '"status":"ok"', seconds=30), "tasteget serve did not start"
+        yield served
+    finally:
+        process.terminate()
+        _, log = process.communicate(timeout=10)
+        served.log = log or ""
