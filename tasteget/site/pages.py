@@ -185,7 +185,10 @@ class _Renderer:
             ),
             self.page("stories.md.j2", "stories", description=self.t["stories_description"]),
             self.page(
-                "events.md.j2", "events", description=self.t["events_description"], feed=routes.events_feed(self.lang)
+                "events.md.j2",
+                "events",
+                description=self.t["events_description"],
+                feed=routes.PREFIX[self.lang] + routes.events_feed(self.lang),
             ),
         ]
         for slug, m in site.municipalities.items():
@@ -230,7 +233,7 @@ class _Renderer:
                     is_past=slug in self.past,
                     open_for_sign_up=event.open_for_sign_up(events.local_today(event, self.now)),
                     sign_up_url=routes.sign_up_url(self.lang, slug),
-                    calendar=routes.event_ics(self.lang, slug),
+                    calendar=routes.PREFIX[self.lang] + routes.event_ics(self.lang, slug),
                 )
             )
         for name, text_page in site.pages.items():
