@@ -78,7 +78,7 @@ def test_an_unknown_municipality_is_an_error_with_its_line(sample):
     path = write_event(sample, "fel", date(2027, 3, 1), municipalities=["kommun-0000", "atlantis"])
     report = check(sample, today=TODAY)
     assert [str(e) for e in report.errors] == [
-        f"{path}:{line_of(path, '- atlantis')}: municipalities[1]: unknown municipality \"atlantis\" "
+        f'{path}:{line_of(path, "- atlantis")}: municipalities[1]: unknown municipality "atlantis" '
         "(expected one of: kommun-0000, kommun-0001)"
     ]
 
