@@ -111,7 +111,10 @@ def generate(
 
 
 def event_calendars(site: Site, lang: str, site_url: str, now: datetime) -> dict[str, bytes]:
-    """Each event's calendar file beside its page, and the calendar of every event, by path."""
+    """Each event's calendar file beside its page, and the calendar of every event, by path; none
+    without events (a calendar holds at least one, RFC 5545, and the events page links none then)."""
+    if not site.events:
+        return {}
     root = site_url.rstrip("/")
     files = {routes.events_feed(lang): ical.feed(site.events, site_url, lang, now=now)}
     for slug, event in site.events.items():

@@ -173,6 +173,11 @@ def test_each_event_gets_its_calendar_file_and_the_feed_beside_its_page(three, t
         assert len(feed.walk("VEVENT")) == 3
 
 
+def test_without_events_no_calendar_is_written(sample, tmp_path):
+    generate(sample, ROOT / "docs", tmp_path / "out", "sv", now=NOW)
+    assert list((tmp_path / "out").rglob("*.ics")) == []
+
+
 def test_an_event_named_as_the_feed_is_refused(sample, tmp_path):
     write_event(sample, "evenemang", date(2027, 3, 1))
     with pytest.raises(ValueError, match='events/evenemang.yml: "evenemang" is the name of the calendar'):
