@@ -19,6 +19,7 @@ from tasteget.site.pages import render
 from tests.browser.conftest import snippet_headers
 from tests.site.test_site import Page, read, sitemap
 from tests.support.helpers import ROOT, tasteget
+from tests.support.sample_content import write_photo
 from tests.support.sample_events import write_event
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
@@ -119,7 +120,8 @@ def test_a_past_event_says_it_has_been_and_an_event_without_sign_up_says_none_is
     write_event(sample, "fritt", date(2027, 3, 1), sign_up=False, capacity=None)
     found = pages(sample, "sv")
     past = found[routes.src_path("events", "sv", "forr")]
-    assert "Det här evenemanget har redan varit." in past
+    assert past.index("Det här evenemanget har redan varit.") < past.index("<dl")
+    assert "<dd>40</dd>" not in past and "Anmäl dig senast" not in past  # places and sign-up no longer matter
     assert "anmal/" not in past and ".ics" not in past
     free = found[routes.src_path("events", "sv", "fritt")]
     assert "Ingen anmälan behövs." in free and "anmal/" not in free and "Anmäl dig senast" not in free
@@ -171,6 +173,25 @@ def test_each_event_gets_its_calendar_file_and_the_feed_beside_its_page(three, t
             assert str(event["url"]) == "https://flytta.example" + routes.url("events", lang, slug)
         feed = Calendar.from_ical((out / routes.events_feed(lang)).read_bytes())
         assert len(feed.walk("VEVENT")) == 3
+
+
+def test_an_events_photos_are_shown_as_on_other_pages_the_first_at_the_top(sample, tmp_path):
+    for name in ("sal.jpg", "fika.jpg"):
+        write_photo(sample, f"photos/{name}")
+    photos = [
+        {"file": f"photos/{name}", "alt": {"sv": f"Bild {name}", "en": f"Picture {name}"}, "credit": "Foto: Testbild"}
+        for name in ("sal.jpg", "fika.jpg")
+    ]
+    write_event(sample, "kvall", date(2027, 3, 11), photos=photos)
+    out = tmp_path / "out"
+    generate(sample, ROOT / "docs", out, "en", now=NOW, cache_dir=tmp_path / "cache")
+    page = (out / routes.src_path("events", "en", "kvall")).read_text(encoding="utf-8")
+    hero, other = (
+        re.search(rf'<img [^>]*alt="Picture {name}"[^>]*>', page).group(0) for name in ("sal.jpg", "fika.jpg")
+    )
+    assert 'loading="eager"' in hero and 'loading="lazy"' in other
+    assert page.index(hero) < page.index("<dl") < page.index("We talk about") < page.index(other)
+    assert "image: /" in page.split("---", 2)[1]  # a shared link shows the event's first photo
 
 
 def test_without_events_no_calendar_is_written(sample, tmp_path):
