@@ -89,3 +89,4 @@ def test_tasteget_check_prints_an_event_warning_and_passes(sample):
     result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"warning: {path}:{line_of(path, 'capacity:')}: capacity: capacity without sign-up" in result.stdout
+    assert ", 1 events; " in result.stdout
