@@ -9,9 +9,13 @@ wherever it is.
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import markdown
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
@@ -72,8 +76,45 @@ def _vevent(event: Event, slug: str, url: str, lang: str, now: datetime) -> VEve
     component.add("dtstart", event.starts_at())
     component.add("dtend", event.ends_at())
     component.add("summary", event.title.get(lang).strip())
-    component.add("description", f"{event.description.get(lang).strip()}\n\n{url}")
+    component.add("description", f"{plain_text(event.description.get(lang))}\n\n{url}")
     place = event.place.get(lang).strip() if event.place else t["event_online"]
     component.add("location", place)
     component.add("url", url)
     return component
+
+
+class _Text(HTMLParser):
+    """The text of rendered Markdown: paragraphs and list items on lines of their own, a link's address
+    after its text."""
+
+    BLOCKS = {"p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "pre"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n" if tag != "li" and tag != "br" else "\n")
+        if tag == "li":
+            self.parts.append("- ")
+        if tag == "a":
+            self.href = dict(attrs).get("href")
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.href:
+            self.parts.append(f" ({self.href})")
+            self.href = None
+
+    def handle_data(self, data):
+        if data.strip() or "\n" not in data:  # not the line breaks between the HTML's own tags
+            self.parts.append(data)
+
+
+def plain_text(text: str) -> str:
+    """A Markdown text as a calendar app shows it: plain, without `**` or `[...]( )`."""
+    parser = _Text()
+    parser.feed(markdown.markdown(html.escape(text, quote=False)))
+    lines = "".join(parser.parts).strip()
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", lines))

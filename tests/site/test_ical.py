@@ -37,8 +37,8 @@ def test_one_event_in_its_time_zone_is_right_in_utc_and_carries_its_facts(sample
     assert end.astimezone(UTC) == datetime(2027, 3, 11, 19, 0, tzinfo=UTC)
     assert str(event["uid"]) == "event-var-kvall@flytta.example"
     assert str(event["summary"]) == "Informationskväll var-kvall"
-    assert str(event["description"]).startswith("Vi berättar om **jobb**, boende och skola.")
-    assert str(event["description"]).endswith(URL)
+    # The Markdown as plain text, as a calendar app shows it, then the page's address.
+    assert str(event["description"]) == f"Vi berättar om jobb, boende och skola.\n\nFika finns.\n\n{URL}"
     assert str(event["location"]) == "Biblioteket, Storgatan 1"
     assert str(event["url"]) == URL
     assert event.decoded("dtstamp") == NOW
@@ -78,6 +78,13 @@ def test_an_online_event_over_days_in_another_zone_and_one_without_an_end(sample
     assert str(helg["location"]) == "Online"
     _, kvall = only_event(ical.event_calendar(found["kvall"], "kvall", URL, "sv", now=NOW))
     assert kvall.decoded("dtend") - kvall.decoded("dtstart") == timedelta(hours=3)
+
+
+def test_a_description_in_markdown_reads_as_plain_text_with_its_links_addresses():
+    text = "Ta med:\n\n- **kläder** för väder & vind\n- [anmälan](https://flytta.example/a/)\n\nFrågor? <b>Ring</b>."
+    assert ical.plain_text(text) == (
+        "Ta med:\n\n- kläder för väder & vind\n- anmälan (https://flytta.example/a/)\n\nFrågor? <b>Ring</b>."
+    )
 
 
 def test_the_feed_holds_every_event_with_page_addresses_in_its_language(sample):
