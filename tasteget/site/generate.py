@@ -128,7 +128,7 @@ def event_calendars(site: Site, lang: str, site_url: str, now: datetime) -> dict
 
 
 def site_photos(site: Site) -> list[Photo]:
-    """Every photo the pages show: the municipalities', their coworking spaces' and the stories'."""
+    """Every photo the pages show: the municipalities', their coworking spaces', the stories' and the events'."""
     out = []
     for m in site.municipalities.values():
         out += m.photos
