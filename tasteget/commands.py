@@ -95,7 +95,8 @@ def check_command(content_dir: Path, docs_dir: Path, quiet: bool, launch: bool) 
     spaces = sum(len(m.coworking) for m in site.municipalities.values())
     click.echo(
         f"OK: {len(site.municipalities)} municipalities, {spaces} coworking spaces, "
-        f"{len(site.stories)} stories, {len(site.messages)} messages; {len(report.warnings)} warning(s)."
+        f"{len(site.stories)} stories, {len(site.messages)} messages, {len(site.events)} events; "
+        f"{len(report.warnings)} warning(s)."
         + (
             f" Not ready for launch: {len(report.launch)} of them (see `tasteget check --launch`)."
             if report.launch

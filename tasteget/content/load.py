@@ -366,6 +366,45 @@ class _Loader:
                     )
                 )
 
+    def event_dates(self, today: date) -> None:
+        """Warn about what would surprise a reader of an event still to come: a sign-up that has
+        already closed, places nobody is counted against, an online event whose link reaches no one.
+        Past events are kept as the archive, without a word."""
+        for name, obj in self.valid.items():
+            if not isinstance(obj, Event) or obj.ends_at().date() < today:
+                continue
+            line = self.docs[name].line_of
+            if obj.sign_up and obj.sign_up_until is not None and obj.sign_up_until < today:
+                self.warnings.append(
+                    Problem(
+                        name,
+                        line(("sign_up_until",)),
+                        "sign_up_until",
+                        f"the last day to sign up ({obj.sign_up_until}) has passed but the event is still to "
+                        f"come ({obj.starts_on}): the page says sign-up is closed; move the date if that is a mistake",
+                    )
+                )
+            if not obj.sign_up and obj.capacity is not None:
+                self.warnings.append(
+                    Problem(
+                        name,
+                        line(("capacity",)),
+                        "capacity",
+                        "capacity without sign-up (sign_up: false): nobody is counted against the places; "
+                        "remove capacity or set sign_up: true",
+                    )
+                )
+            if obj.online and not obj.sign_up:
+                self.warnings.append(
+                    Problem(
+                        name,
+                        line(("online",)),
+                        "online",
+                        "online without sign-up (sign_up: false): the link is sent to those signed up, so "
+                        "nobody gets it; set sign_up: true or give the link in the description",
+                    )
+                )
+
     def barometer_age(self, today: date, data_dir: Path = barometer.DATA_DIR) -> None:
         """Warn when the vendored Yrkesbarometer's round is more than a year old."""
         problem = needs.stale_round_problem(barometer.load(data_dir).round, today)
@@ -452,11 +491,13 @@ def _walk(obj, loc=()):
 
 def check(root: Path, docs_dir: Path | None = None, today: date | None = None) -> Report:
     """Validate all content under `root`; the site is None when there are errors. `today` (the
-    machine's date by default) is what the Yrkesbarometer round's age is measured against."""
+    machine's date by default) is what the Yrkesbarometer round's age and the events' dates are
+    measured against."""
     loader = _Loader(Path(root), Path(docs_dir) if docs_dir else None)
     site = loader.load()
     coverage = loader.review()
     loader.magazine_facts()
+    loader.event_dates(today or date.today())
     loader.barometer_age(today or date.today())
     if loader.errors:
         site = None

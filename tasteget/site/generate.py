@@ -5,6 +5,8 @@ it into `out_dir` as Markdown with its meta as YAML front matter, beside a copy 
 styles, scripts and pictures), so `out_dir` is a complete `docs_dir` for MkDocs or another engine.
 Files from an earlier run that are no longer generated are removed; a file whose bytes have not
 changed is not written again, so a watcher sees only what an edit changed. `docs_dir` is only read.
+Each event's calendar file and the calendar of every event (`ical.py`) are written beside the events'
+pages, in the page's language; their links and identities need the site's address, `site_url`.
 The content's photos are encoded into `cache_dir` once (`photos.py`) and copied in beside the root
 language's pages only: the other languages' pages point up to them (`pages.UP_TO_PHOTOS`), so a
 visitor switching language does not download the same picture again.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -21,7 +24,7 @@ import yaml
 from ..content.errors import Problem
 from ..content.load import Site, check
 from ..content.schema import Photo
-from . import photos, routes
+from . import ical, photos, routes
 from .pages import GeneratedPage, render
 
 
@@ -64,10 +67,13 @@ def generate(
     *,
     launch: bool = False,
     cache_dir: Path | None = None,
+    site_url: str = "http://127.0.0.1:8000/",
+    now: datetime | None = None,
 ) -> Generated:
-    """Write `lang`'s pages, their photos and a copy of `docs_dir` into `out_dir`; raise ContentErrors
-    instead if the content has errors, or with `launch` anything a launch cannot have (then `out_dir`
-    is left as it was). Photos are encoded into `cache_dir` (default: `photos/` beside `out_dir`)."""
+    """Write `lang`'s pages, their photos, the events' calendars and a copy of `docs_dir` into
+    `out_dir`; raise ContentErrors instead if the content has errors, or with `launch` anything a
+    launch cannot have (then `out_dir` is left as it was). Photos are encoded into `cache_dir`
+    (default: `photos/` beside `out_dir`); `now` (the build's moment) tells upcoming events from past."""
     docs_dir, out_dir = Path(docs_dir).resolve(), Path(out_dir).resolve()
     if out_dir == docs_dir or docs_dir in out_dir.parents or out_dir in docs_dir.parents:
         raise ValueError(f"the pages are generated outside the docs folder, not in {out_dir}")
@@ -84,7 +90,9 @@ def generate(
             prepared[photo.file], files = photos.prepare(source, Path(cache_dir or out_dir.parent / "photos"))
             if routes.PREFIX[lang] == "/":  # once, at the site's root: the other languages point there
                 wanted.update(files)
-    pages = render(report.site, lang, prepared)
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    pages = render(report.site, lang, prepared, now)
+    calendars = event_calendars(report.site, lang, site_url, now)
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(docs_dir).as_posix()
         if rel in wanted:
@@ -94,12 +102,33 @@ def generate(
         if page.src_path in wanted:
             raise ValueError(f"{docs_dir / page.src_path} has the path of a generated page; remove it")
         wanted[page.src_path] = page_text(page).encode("utf-8")
+    for rel, data in calendars.items():
+        if rel in wanted:
+            raise ValueError(f"{rel}: a calendar file has the path of another file; rename the event's file")
+        wanted[rel] = data
     _sync(out_dir, wanted)
     return Generated(report.site, pages, out_dir)
 
 
+def event_calendars(site: Site, lang: str, site_url: str, now: datetime) -> dict[str, bytes]:
+    """Each event's calendar file beside its page, and the calendar of every event, by path; none
+    without events (a calendar holds at least one, RFC 5545, and the events page links none then)."""
+    if not site.events:
+        return {}
+    root = site_url.rstrip("/")
+    files = {routes.events_feed(lang): ical.feed(site.events, site_url, lang, now=now)}
+    for slug, event in site.events.items():
+        rel = routes.event_ics(lang, slug)
+        if rel in files:
+            raise ValueError(
+                f'events/{slug}.yml: "{slug}" is the name of the calendar of every event; give the file another name'
+            )
+        files[rel] = ical.event_calendar(event, slug, root + routes.url("events", lang, slug), lang, now=now)
+    return files
+
+
 def site_photos(site: Site) -> list[Photo]:
-    """Every photo the pages show: the municipalities', their coworking spaces' and the stories'."""
+    """Every photo the pages show: the municipalities', their coworking spaces', the stories' and the events'."""
     out = []
     for m in site.municipalities.values():
         out += m.photos
@@ -107,6 +136,8 @@ def site_photos(site: Site) -> list[Photo]:
             out += space.photos
     for story in site.stories.values():
         out += story.photos
+    for event in site.events.values():
+        out += event.photos
     return out
 
 

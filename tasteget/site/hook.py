@@ -63,6 +63,7 @@ def on_config(config):
     if str(content) not in config.watch:
         config.watch.append(str(content))  # `mkdocs serve` reloads on content edits
     out = pages_dir(config, lang)
+    root_url = (config.site_url or "").rstrip("/").removesuffix(routes.PREFIX[lang].rstrip("/")) + "/"
     _acquire(out)
     try:
         generated = generate(
@@ -72,6 +73,7 @@ def on_config(config):
             lang,
             launch=_yes(config.extra.get("launch")),
             cache_dir=Path(config.config_file_path).parent / PHOTOS,
+            site_url=root_url,
         )
     except (ContentErrors, ValueError) as exc:
         raise PluginError(str(exc)) from None
@@ -81,7 +83,6 @@ def on_config(config):
     site = generated.site
     # The region's content owns the site's name; English is the same site under /en/.
     config.site_name = site.region.campaign
-    root_url = (config.site_url or "").rstrip("/").removesuffix(routes.PREFIX[lang].rstrip("/")) + "/"
     if lang != "sv" and config.site_url and not config.site_url.endswith(routes.PREFIX[lang]):
         config.site_url = config.site_url.rstrip("/") + routes.PREFIX[lang]
     other = routes.other(lang)

@@ -301,6 +301,102 @@ AMENITIES: dict[str, dict[str, str]] = {
     },
 }
 
+# The events' pages and calendars (`events.md.j2`, `event.md.j2`, `ical.py`).
+EVENT_LABELS: dict[str, dict[str, str]] = {
+    "sv": {
+        "events": "Evenemang",
+        "events_title": "Evenemang",
+        "events_description": "Informationskvällar, prova-på-helger, jobbmässor och träffar för nyinflyttade, på plats och online.",
+        "events_intro": "Träffa oss, kommunerna och andra som har flyttat hit: på plats eller online.",
+        "events_upcoming": "Kommande evenemang",
+        "events_past": "Tidigare evenemang",
+        "events_empty": "Just nu finns inga evenemang inplanerade. Nya evenemang visas här när de är bestämda.",
+        "events_empty_register": "Vill du veta mer redan nu? Anmäl ditt intresse, så hör en inflyttarvägledare av sig.",
+        "events_feed": "Prenumerera på alla evenemang i din kalender",
+        "events_feed_name": "Evenemang ({host})",
+        "events_here": "Evenemang i {name}",
+        "events_all": "Alla evenemang",
+        "event_when": "När",
+        "event_where": "Var",
+        "event_online": "Online",
+        "event_online_note": "Online. Länken skickas till dig som har anmält dig.",
+        "event_municipalities": "Kommuner",
+        "event_whole_region": "Hela {region}",
+        "event_kind": "Typ",
+        "event_audience": "För vem",
+        "event_capacity": "Platser",
+        "event_sign_up_until": "Anmäl dig senast",
+        "event_contact": "Frågor",
+        "event_add_to_calendar": "Lägg till i kalendern",
+        "event_sign_up": "Anmäl dig",
+        "event_sign_up_closed": "Anmälan är stängd.",
+        "event_no_sign_up": "Ingen anmälan behövs.",
+        "event_is_past": "Det här evenemanget har redan varit.",
+        "event_time_zone": "{time} ({zone})",
+    },
+    "en": {
+        "events": "Events",
+        "events_title": "Events",
+        "events_description": "Information evenings, try-out weekends, job fairs and meetups for newcomers, in person and online.",
+        "events_intro": "Meet us, the municipalities and others who have moved here: in person or online.",
+        "events_upcoming": "Upcoming events",
+        "events_past": "Past events",
+        "events_empty": "There are no events planned right now. New events appear here once they are set.",
+        "events_empty_register": "Want to know more now? Register your interest, and a relocation guide will get in touch.",
+        "events_feed": "Subscribe to all events in your calendar",
+        "events_feed_name": "Events ({host})",
+        "events_here": "Events in {name}",
+        "events_all": "All events",
+        "event_when": "When",
+        "event_where": "Where",
+        "event_online": "Online",
+        "event_online_note": "Online. The link is sent to you when you have signed up.",
+        "event_municipalities": "Municipalities",
+        "event_whole_region": "All of {region}",
+        "event_kind": "Type",
+        "event_audience": "For",
+        "event_capacity": "Places",
+        "event_sign_up_until": "Sign up by",
+        "event_contact": "Questions",
+        "event_add_to_calendar": "Add to calendar",
+        "event_sign_up": "Sign up",
+        "event_sign_up_closed": "Sign-up is closed.",
+        "event_no_sign_up": "No need to sign up.",
+        "event_is_past": "This event has already taken place.",
+        "event_time_zone": "{time} ({zone})",
+    },
+}
+for _lang, _extra in EVENT_LABELS.items():
+    LABELS[_lang].update(_extra)
+
+EVENT_KINDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "information_evening": "Informationskväll",
+        "tryout_weekend": "Prova-på-helg",
+        "job_fair": "Jobbmässa",
+        "newcomer_meetup": "Träff för nyinflyttade",
+    },
+    "en": {
+        "information_evening": "Information evening",
+        "tryout_weekend": "Try-out weekend",
+        "job_fair": "Job fair",
+        "newcomer_meetup": "Newcomers' meetup",
+    },
+}
+
+EVENT_AUDIENCES: dict[str, dict[str, str]] = {
+    "sv": {
+        "movers": "Dig som funderar på att flytta hit",
+        "newcomers": "Dig som har flyttat hit",
+        "both": "Dig som funderar på att flytta hit och dig som redan har flyttat hit",
+    },
+    "en": {
+        "movers": "People thinking of moving here",
+        "newcomers": "People who have moved here",
+        "both": "People thinking of moving here and those who already have",
+    },
+}
+
 
 def labels(lang: str) -> dict[str, str]:
     return LABELS[lang]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..content.load import Body, Site
 from ..content.schema import Localized, Photo
-from . import photos, routes, shell, skills
-from .labels import AMENITIES, LABELS, OUTLOOKS, STATUSES
+from . import events, photos, routes, shell, skills
+from .labels import AMENITIES, EVENT_AUDIENCES, EVENT_KINDS, LABELS, OUTLOOKS, STATUSES
 
 
 @dataclass
@@ -33,9 +34,13 @@ def number(value: int, lang: str) -> str:
 
 
 class _Renderer:
-    def __init__(self, site: Site, lang: str, prepared: dict[str, photos.Prepared] | None = None):
+    def __init__(
+        self, site: Site, lang: str, prepared: dict[str, photos.Prepared] | None = None, now: datetime | None = None
+    ):
         self.site, self.lang = site, lang
         self.prepared = prepared or {}
+        self.now = now or datetime.now(UTC)
+        self.upcoming, self.past = events.split(site.events, self.now)
         self.t = LABELS[lang]
         self.env = Environment(
             loader=PackageLoader("tasteget.site", "templates"),
@@ -59,6 +64,14 @@ class _Renderer:
             link=self.link,
             asset=self.asset,
             picture=self.picture,
+            event_kinds=EVENT_KINDS[lang],
+            event_audiences=EVENT_AUDIENCES[lang],
+            when=lambda event: events.when(event, lang),
+            event_day=lambda event: events.date_only(event, lang),
+            sign_up_day=lambda event: events.day(event.last_sign_up_day(), lang),
+            municipality_names=lambda event: ", ".join(site.municipalities[s].name for s in event.municipalities),
+            upcoming=self.upcoming,
+            past=self.past,
         )
         self.src = "index.md"
         self.needs = skills.site_needs(site)
@@ -171,9 +184,16 @@ class _Renderer:
                 spaces=spaces,
             ),
             self.page("stories.md.j2", "stories", description=self.t["stories_description"]),
+            self.page(
+                "events.md.j2",
+                "events",
+                description=self.t["events_description"],
+                feed=routes.PREFIX[self.lang] + routes.events_feed(self.lang),
+            ),
         ]
         for slug, m in site.municipalities.items():
             stories = {s: st for s, st in site.stories.items() if st.municipality == slug}
+            coming = {s: e for s, e in self.upcoming.items() if slug in e.municipalities}
             pages.append(
                 self.page(
                     "municipality.md.j2",
@@ -185,6 +205,7 @@ class _Renderer:
                     m=m,
                     body=site.bodies.get(slug),
                     stories=stories,
+                    events=coming,
                 )
             )
         for slug, story in site.stories.items():
@@ -197,6 +218,22 @@ class _Renderer:
                     image=next(iter(story.photos), None),
                     source=f"stories/{slug}.yml",
                     story=story,
+                )
+            )
+        for slug, event in site.events.items():
+            pages.append(
+                self.page(
+                    "event.md.j2",
+                    "events",
+                    slug,
+                    description=self.plain(event.title) + ": " + events.when(event, self.lang),
+                    image=next(iter(event.photos), None),
+                    source=f"events/{slug}.yml",
+                    event=event,
+                    is_past=slug in self.past,
+                    open_for_sign_up=event.open_for_sign_up(events.local_today(event, self.now)),
+                    sign_up_url=routes.sign_up_url(self.lang, slug),
+                    calendar=routes.PREFIX[self.lang] + routes.event_ics(self.lang, slug),
                 )
             )
         for name, text_page in site.pages.items():
@@ -233,6 +270,9 @@ class _Renderer:
 UP_TO_PHOTOS = {lang: "../" * (routes.PREFIX[lang].count("/") - 1) for lang in routes.LANGS}
 
 
-def render(site: Site, lang: str, prepared: dict[str, photos.Prepared] | None = None) -> list[GeneratedPage]:
-    """Every generated page of one language; `prepared` holds the photos' sizes by file (`photos.prepare`)."""
-    return _Renderer(site, lang, prepared).all()
+def render(
+    site: Site, lang: str, prepared: dict[str, photos.Prepared] | None = None, now: datetime | None = None
+) -> list[GeneratedPage]:
+    """Every generated page of one language; `prepared` holds the photos' sizes by file (`photos.prepare`),
+    `now` (the build's moment by default) tells upcoming events from past ones."""
+    return _Renderer(site, lang, prepared, now).all()

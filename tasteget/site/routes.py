@@ -11,12 +11,17 @@ SECTIONS = {
     "skills": {"sv": "kompetensbehov", "en": "skills-in-demand"},
     "coworking": {"sv": "coworking", "en": "coworking"},
     "stories": {"sv": "berattelser", "en": "stories"},
+    "events": {"sv": "evenemang", "en": "events"},
     "privacy": {"sv": "integritet", "en": "privacy"},
     "accessibility": {"sv": "tillganglighet", "en": "accessibility"},
     # Served by the intake service; the site links to them but generates no page there.
     "register": {"sv": "registrera", "en": "register"},
     "order": {"sv": "bestall-magasinet", "en": "order-magazine"},
 }
+# An event's sign-up form, under its page (served by the intake): /evenemang/<slug>/anmal/.
+SIGN_UP = {"sv": "anmal", "en": "sign-up"}
+# The calendar of every event, in the events section: /evenemang/evenemang.ics.
+EVENTS_FEED = {"sv": "evenemang.ics", "en": "events.ics"}
 
 
 def url(section: str, lang: str, slug: str | None = None) -> str:
@@ -41,3 +46,18 @@ def other(lang: str) -> str:
 def versions(lang: str, here: str, there: str) -> dict[str, str]:
     """One page in every language, in `LANGS` order: `here` in `lang`, `there` in the other."""
     return {code: here if code == lang else there for code in LANGS}
+
+
+def sign_up_url(lang: str, slug: str) -> str:
+    """The absolute path of an event's sign-up form in a language (the intake serves it)."""
+    return url("events", lang, slug) + SIGN_UP[lang] + "/"
+
+
+def event_ics(lang: str, slug: str) -> str:
+    """An event's calendar file inside one language's build, beside its page: `evenemang/<slug>.ics`."""
+    return f"{SECTIONS['events'][lang]}/{slug}.ics"
+
+
+def events_feed(lang: str) -> str:
+    """The calendar of every event inside one language's build: `evenemang/evenemang.ics`."""
+    return f"{SECTIONS['events'][lang]}/{EVENTS_FEED[lang]}"

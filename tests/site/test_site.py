@@ -19,7 +19,7 @@ from tests.support.helpers import ROOT, tasteget
 from tests.support.sample_content import write_sample, write_story
 
 SLUGS = ["are", "berg", "bracke", "harjedalen", "krokom", "ostersund", "ragunda", "stromsund"]
-SECTION_PAGES = ["home", "municipalities", "skills", "coworking", "stories", "privacy", "accessibility"]
+SECTION_PAGES = ["home", "municipalities", "skills", "coworking", "stories", "events", "privacy", "accessibility"]
 
 
 class Page(HTMLParser):

@@ -1,0 +1,92 @@
+"""Events in `tasteget check`: kept when past, warned about where a communicator would want to know."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tasteget.content.load import check
+
+from tests.support.helpers import ROOT, tasteget
+from tests.support.sample_events import write_event
+
+TODAY = date(2027, 2, 1)
+
+
+def line_of(path, marker: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    return text[: text.index(marker)].count("\n") + 1
+
+
+def event_warnings(report) -> list[str]:
+    return [str(w) for w in report.warnings if "/events/" in w.path]
+
+
+def test_events_load_in_the_order_they_start_and_past_ones_are_kept_without_a_word(sample):
+    write_event(sample, "var", date(2027, 4, 2))
+    write_event(sample, "vinter", date(2027, 2, 10), sign_up_until="2027-02-05")
+    write_event(sample, "forra-aret", date(2026, 3, 5), sign_up_until="2026-03-01")
+    report = check(sample, today=TODAY)
+    assert report.errors == []
+    assert list(report.site.events) == ["forra-aret", "vinter", "var"]
+    assert event_warnings(report) == []
+
+
+def test_sign_up_without_capacity_is_fine(sample):
+    write_event(sample, "oppen", date(2027, 3, 1), capacity=None)
+    report = check(sample, today=TODAY)
+    assert report.errors == []
+    assert report.site.events["oppen"].capacity is None
+    assert event_warnings(report) == []
+
+
+def test_a_last_sign_up_day_past_for_an_event_still_to_come_is_a_warning_with_its_line(sample):
+    path = write_event(sample, "stangd", date(2027, 3, 1), sign_up_until="2027-01-20")
+    report = check(sample, today=TODAY)
+    assert report.errors == []
+    assert event_warnings(report) == [
+        f"{path}:{line_of(path, 'sign_up_until:')}: sign_up_until: the last day to sign up (2027-01-20) has passed "
+        "but the event is still to come (2027-03-01): the page says sign-up is closed; move the date if that is a "
+        "mistake"
+    ]
+    # The day itself is still a day to sign up on.
+    assert event_warnings(check(sample, today=date(2027, 1, 20))) == []
+
+
+def test_places_or_an_online_link_nobody_signs_up_for_are_warnings(sample):
+    counted = write_event(sample, "fika", date(2027, 3, 1), sign_up=False)
+    online = write_event(sample, "webb", date(2027, 3, 2), sign_up=False, capacity=None, online=True, place=None)
+    report = check(sample, today=TODAY)
+    assert report.errors == []
+    assert event_warnings(report) == [
+        f"{counted}:{line_of(counted, 'capacity:')}: capacity: capacity without sign-up (sign_up: false): nobody is "
+        "counted against the places; remove capacity or set sign_up: true",
+        f"{online}:{line_of(online, 'online:')}: online: online without sign-up (sign_up: false): the link is sent "
+        "to those signed up, so nobody gets it; set sign_up: true or give the link in the description",
+    ]
+
+
+def test_an_event_without_english_counts_in_the_translation_coverage(sample):
+    before = check(sample, today=TODAY).coverage
+    path = write_event(sample, "svenska", date(2027, 3, 1), title={"sv": "Bara svenska"})
+    coverage = check(sample, today=TODAY).coverage
+    assert coverage.total == before.total + 3  # title, description, place
+    assert coverage.translated == before.translated + 2
+    assert coverage.missing[-1:] == [f"{path}:1: title"]
+
+
+def test_an_unknown_municipality_is_an_error_with_its_line(sample):
+    path = write_event(sample, "fel", date(2027, 3, 1), municipalities=["kommun-0000", "atlantis"])
+    report = check(sample, today=TODAY)
+    assert [str(e) for e in report.errors] == [
+        f'{path}:{line_of(path, "- atlantis")}: municipalities[1]: unknown municipality "atlantis" '
+        "(expected one of: kommun-0000, kommun-0001)"
+    ]
+
+
+def test_tasteget_check_prints_an_event_warning_and_passes(sample):
+    soon = date.today() + timedelta(days=60)
+    path = write_event(sample, "snart", soon, sign_up=False)
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"warning: {path}:{line_of(path, 'capacity:')}: capacity: capacity without sign-up" in result.stdout
+    assert ", 1 events; " in result.stdout
