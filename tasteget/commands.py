@@ -25,7 +25,7 @@ def print_report(report: Report, verbose: bool = True, launch: bool = False) -> 
         if problem not in blockers:
             click.echo(f"warning: {problem}")
     cov = report.coverage
-    click.echo(f"Translation coverage: {cov.translated} of {cov.total} texts have English ({cov.percent:.0f} %).")
+    click.echo(f"Translation coverage: {cov.translated} of {cov.total} texts have English ({cov.shown_percent} %).")
     if verbose and cov.missing:
         click.echo("Missing English (shown in Swedish with a note):")
         for item in cov.missing:

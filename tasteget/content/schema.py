@@ -25,39 +25,62 @@ URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 PLACEHOLDER_DOMAINS = (".example", ".test", ".invalid")
 
 
+class Invalid(ValueError):
+    """A value the schema refuses, with the message in Swedish too (`errors.explain` reads `sv`)."""
+
+    def __init__(self, message: str, sv: str):
+        super().__init__(message)
+        self.sv = sv
+
+
 def _email(value: str) -> str:
     if not EMAIL_PATTERN.match(value):
-        raise ValueError(f'expected an e-mail address like name@example.se, got "{value}"')
+        raise Invalid(
+            f'expected an e-mail address like name@example.se, got "{value}"',
+            f'här ska det stå en e-postadress som namn@exempel.se, men det står "{value}"',
+        )
     return value
 
 
 def _url(value: str) -> str:
     if not URL_PATTERN.match(value):
-        raise ValueError(f'expected a web address starting with https://, got "{value}"')
+        raise Invalid(
+            f'expected a web address starting with https://, got "{value}"',
+            f'här ska det stå en webbadress som börjar med https://, men det står "{value}"',
+        )
     return value
 
 
 def _https(value: str) -> str:
     if not (value.startswith("https://") and URL_PATTERN.match(value)):
-        raise ValueError(f'expected a web address starting with https://, got "{value}"')
+        raise Invalid(
+            f'expected a web address starting with https://, got "{value}"',
+            f'här ska det stå en webbadress som börjar med https://, men det står "{value}"',
+        )
     return value
 
 
 def _nonblank(value: str) -> str:
     if not value.strip():
-        raise ValueError("expected text, got an empty value")
+        raise Invalid("expected text, got an empty value", "här ska det stå text, men fältet är tomt")
     return value
 
 
 def _county(value: str) -> str:
     if not (len(value) == 2 and value.isdigit() and "01" <= value <= "25"):
-        raise ValueError(f'expected a two-digit county (län) code from "01" to "25", like "23", got "{value}"')
+        raise Invalid(
+            f'expected a two-digit county (län) code from "01" to "25", like "23", got "{value}"',
+            f'här ska det stå en länskod med två siffror från "01" till "25", till exempel "23", men det står "{value}"',
+        )
     return value
 
 
 def _reachable(contact):
     if not (contact.email or contact.phone):
-        raise ValueError("no way to contact: give a phone or an e-mail address")
+        raise Invalid(
+            "no way to contact: give a phone or an e-mail address",
+            "det går inte att få kontakt: ange ett telefonnummer eller en e-postadress",
+        )
     return contact
 
 
@@ -119,9 +142,15 @@ PHOTO_EXAMPLE = [
 def _photo_file(value: str) -> str:
     path = PurePosixPath(value)
     if path.is_absolute() or "\\" in value or ".." in path.parts:
-        raise ValueError(f'expected a path inside the content folder like photos/are.jpg, got "{value}"')
+        raise Invalid(
+            f'expected a path inside the content folder like photos/are.jpg, got "{value}"',
+            f'här ska det stå en sökväg i innehållsmappen som photos/are.jpg, men det står "{value}"',
+        )
     if path.suffix.lower() not in PHOTO_TYPES:
-        raise ValueError(f'expected a JPEG, PNG or WebP picture ({", ".join(PHOTO_TYPES)}), got "{value}"')
+        raise Invalid(
+            f'expected a JPEG, PNG or WebP picture ({", ".join(PHOTO_TYPES)}), got "{value}"',
+            f'här ska det stå en JPEG-, PNG- eller WebP-bild ({", ".join(PHOTO_TYPES)}), men det står "{value}"',
+        )
     return value
 
 
@@ -229,7 +258,10 @@ class Need(Model):
     @model_validator(mode="after")
     def _names_an_occupation(self):
         if self.ssyk is None and self.occupation is None:
-            raise ValueError('name the occupation: give ssyk (a code like "2221"), occupation (a concept id) or both')
+            raise Invalid(
+                'name the occupation: give ssyk (a code like "2221"), occupation (a concept id) or both',
+                'ange yrket: skriv ssyk (en kod som "2221"), occupation (ett begrepps-id) eller båda',
+            )
         return self
 
     @property
@@ -278,7 +310,10 @@ class Target(Model):
     @model_validator(mode="after")
     def _sets_a_figure(self):
         if self.households_moved is None and self.households_with_needed_skills is None:
-            raise ValueError("no target figure: give households_moved, households_with_needed_skills or both")
+            raise Invalid(
+                "no target figure: give households_moved, households_with_needed_skills or both",
+                "målet saknar siffra: ange households_moved, households_with_needed_skills eller båda",
+            )
         moved, skilled = self.households_moved, self.households_with_needed_skills
         if moved is not None and skilled is not None and skilled > moved:
             raise ValueError(
@@ -462,7 +497,10 @@ class StoryInvite(Model):
     @model_validator(mode="after")
     def _has_a_way(self):
         if not (self.email or self.link):
-            raise ValueError("no way to send a story: give an e-mail address, a link to a form or both")
+            raise Invalid(
+                "no way to send a story: give an e-mail address, a link to a form or both",
+                "det går inte att skicka en berättelse: ange en e-postadress, en länk till ett formulär eller båda",
+            )
         return self
 
 
@@ -515,7 +553,10 @@ class Region(Model):
     @classmethod
     def _coordinator_has_email(cls, value: Contact) -> Contact:
         if not value.email:
-            raise ValueError("needs an e-mail address: new households go there when no guide can be e-mailed")
+            raise Invalid(
+                "needs an e-mail address: new households go there when no guide can be e-mailed",
+                "behöver en e-postadress: nya hushåll skickas dit när ingen vägledare kan nås via e-post",
+            )
         return value
 
 

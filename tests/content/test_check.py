@@ -77,22 +77,6 @@ BROKEN = [
         'sete: unknown field; did you mean "seat"?',
     ),
     (
-        "yaml syntax",
-        MUNI,
-        "seat: Kommun0000by\n",
-        "seat: Kommun0000by: centrum\n",
-        "seat:",
-        "YAML syntax error: mapping values are not allowed here",
-    ),
-    (
-        "duplicate key",
-        MUNI,
-        "seat: Kommun0000by\n",
-        "seat: Kommun0000by\nseat: Annanby\n",
-        "seat: Annanby",
-        "YAML syntax error: this key appears twice; each field may be given once",
-    ),
-    (
         "yaml 1.1 yes",
         MUNI,
         "    drop_in: true\n",
