@@ -384,18 +384,109 @@ class Municipality(Model):
 
     name: Text = Field(description="Municipality name.", examples=["Åre"])
     summary: Localized = Field(description="One or two sentences: the page description and the home page card.")
-    population: Population | None = Field(None, description="Population with its year.")
+    population: Population | None = Field(
+        None,
+        description="Population with its year.",
+        examples=[{"count": 12300, "year": 2024, "approximate": True}],
+    )
     area_km2: int | None = Field(None, gt=0, description="Land area in km².", examples=[2633])
     seat: Text = Field(description="The municipal seat.", examples=["Järpen"])
     localities: list[Text] = Field([], description="Other localities and villages.", examples=[["Åre", "Duved"]])
-    travel: Travel = Field(Travel(), description="Travel and connections.")
-    work: Work = Field(Work(), description="Work, employers and competence needs.")
+    travel: Travel = Field(
+        Travel(),
+        description="Travel and connections.",
+        examples=[
+            {
+                "to_centre": {"sv": "1 timme med tåg eller bil.", "en": "1 hour by train or car."},
+                "to_airport": {"sv": "45 minuter till flygplatsen.", "en": "45 minutes to the airport."},
+                "roads": ["E14"],
+                "rail": ["Mittbanan"],
+            }
+        ],
+    )
+    work: Work = Field(
+        Work(),
+        description="Work, employers and competence needs.",
+        examples=[
+            {
+                "industries": {
+                    "sv": "Turism, handel och offentlig sektor.",
+                    "en": "Tourism, trade and the public sector.",
+                },
+                "employers": ["Åre kommun", "Holiday Club"],
+                "in_demand": [{"ssyk": "2221", "sector": "public"}, {"ssyk": "5120"}],
+            }
+        ],
+    )
     schools: Localized | None = Field(None, description="Schools and childcare.")
-    housing: Housing = Field(Housing(), description="Finding a home.")
+    housing: Housing = Field(
+        Housing(),
+        description="Finding a home.",
+        examples=[
+            {
+                "text": {"sv": "Ställ dig i bostadskön tidigt.", "en": "Join the housing queue early."},
+                "rental_companies": [
+                    {
+                        "title": {"sv": "Kommunens bostadsbolag", "en": "The municipal housing company"},
+                        "url": "https://bostad.are.example/",
+                    }
+                ],
+                "plot_queue": {"title": {"sv": "Tomtkön", "en": "The plot queue"}, "url": "https://are.example/tomter"},
+                "house_inventory": {
+                    "title": {"sv": "Tomma hus", "en": "Empty houses"},
+                    "url": "https://are.example/tomma-hus",
+                },
+            }
+        ],
+    )
     leisure: Localized | None = Field(None, description="Leisure and nature.")
-    guides: list[Guide] = Field(description="The relocation guide(s); at least one.", min_length=1)
-    coworking: list[Coworking] = Field([], description="Coworking spaces in the municipality.")
-    links: list[Link] = Field([], description="Further links.")
+    guides: list[Guide] = Field(
+        description="The relocation guide(s); at least one.",
+        min_length=1,
+        examples=[
+            [
+                {
+                    "name": "Inflyttarvägledare",
+                    "title": {"sv": "Inflyttarvägledare", "en": "Relocation guide"},
+                    "phone": "063-14 30 00",
+                    "email": "inflytt@are.example",
+                    "photo": {
+                        "src": "assets/images/inflytt-are.jpg",
+                        "alt": {"sv": "Porträtt av vägledaren.", "en": "Portrait of the guide."},
+                    },
+                    "placeholder": True,
+                }
+            ]
+        ],
+    )
+    coworking: list[Coworking] = Field(
+        [],
+        description="Coworking spaces in the municipality.",
+        examples=[
+            [
+                {
+                    "name": "House Be",
+                    "locality": "Åre",
+                    "address": "Årevägen 1",
+                    "desks": 12,
+                    "drop_in": True,
+                    "amenities": ["wifi", "kitchen", "meeting_room"],
+                    "price": {"sv": "Från 1 500 kr i månaden.", "en": "From SEK 1,500 a month."},
+                    "description": {"sv": "Kontor mitt i byn.", "en": "Offices in the village centre."},
+                    "website": "https://housebe.example/",
+                    "trial_living": False,
+                    "photos": PHOTO_EXAMPLE,
+                }
+            ]
+        ],
+    )
+    links: list[Link] = Field(
+        [],
+        description="Further links.",
+        examples=[
+            [{"title": {"sv": "Kommunens webbplats", "en": "The municipality's website"}, "url": "https://are.se/"}]
+        ],
+    )
     photos: list[Photo] = Field(
         [],
         description=(
@@ -524,15 +615,59 @@ class Region(Model):
     )
     tagline: Localized = Field(description="The campaign's message, the home page's heading.")
     intro: Localized = Field(description="Why this region: the home page's opening text (Markdown).")
-    facts: list[Fact] = Field([], description="Key figures for the home page.")
-    coordinator: Contact = Field(description="The regional coordinator, who answers when no guide does.")
-    magazine: Magazine = Field(description="The printed magazine movers can order.")
+    facts: list[Fact] = Field(
+        [],
+        description="Key figures for the home page.",
+        examples=[
+            [
+                {
+                    "value": {"sv": "ca 132 700", "en": "approx. 132,700"},
+                    "label": {"sv": "invånare (2024)", "en": "inhabitants (2024)"},
+                }
+            ]
+        ],
+    )
+    coordinator: Contact = Field(
+        description="The regional coordinator, who answers when no guide does.",
+        examples=[
+            {
+                "title": {"sv": "Regional samordnare", "en": "Regional coordinator"},
+                "name": "Förnamn Efternamn",
+                "organisation": "Region Jämtland Härjedalen",
+                "email": "samordnare@region.example",
+                "phone": "063-14 30 00",
+                "placeholder": True,
+            }
+        ],
+    )
+    magazine: Magazine = Field(
+        description="The printed magazine movers can order.",
+        examples=[
+            {
+                "name": "Ta Steget",
+                "description": {"sv": "Ett tryckt magasin om livet här.", "en": "A printed magazine about life here."},
+                "languages": ["sv", "en"],
+                "ships_abroad": True,
+                "price": {"sv": "Gratis", "en": "Free"},
+                "delivery": {"sv": "Inom två veckor i Sverige.", "en": "Within two weeks in Sweden."},
+            }
+        ],
+    )
     after_registering: Localized = Field(description="What happens after a household registers.")
     response_days: int = Field(gt=0, description="Working days within which a guide gets in touch.", examples=[3])
     controller: Text = Field(
         description="Data controller for the privacy notice.", examples=["Region Jämtland Härjedalen"]
     )
-    image: Image | None = Field(None, description="Default picture for shared links.")
+    image: Image | None = Field(
+        None,
+        description="Default picture for shared links.",
+        examples=[
+            {
+                "src": "assets/images/share.png",
+                "alt": {"sv": "Kampanjens namn på grön botten.", "en": "The campaign's name on green."},
+            }
+        ],
+    )
     stories: Stories | None = Field(
         None,
         description="The stories pages: how newcomers offer theirs (without it, the coordinator's address).",
