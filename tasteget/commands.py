@@ -152,7 +152,7 @@ def csp_command(site_dir: Path) -> None:
 @click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
 def preview_command(root: Path, host: str, port: int) -> None:
     """Serve both languages with live reload: pages rebuild when a content file changes."""
-    from tasteget.site.build import preview
+    from tasteget.site.preview import preview
 
     _mkdocs_logging(logging.INFO)
     try:
