@@ -18,8 +18,12 @@ HEADING = "Innehållet har fel – sidan nedan är den senaste som fungerade"
 HEADING_ALONE = "Innehållet har fel – ingen sida har kunnat byggas ännu"
 HINT = "Rätta felen och spara filen: sidan laddas om av sig själv när felen är borta."
 FAILED = "Webbplatsen kunde inte byggas"
+JUMP = "Innehållet har fel – gå till felen överst på sidan"
 
 CSS = """\
+/* A reload keeps the reader's place: without this Chrome would scroll the banner out of sight. */
+html, body { overflow-anchor: none; }
+body { margin: 0; padding-bottom: 3.5rem; }
 .tasteget-problems {
   box-sizing: border-box; margin: 0; padding: 1rem 1.25rem 1.25rem;
   background: #fff4f2; color: #1c1b1b; border-bottom: 0.3rem solid #a4161a;
@@ -41,6 +45,15 @@ CSS = """\
   background: #f3e6e4; color: #1c1b1b; padding: 0 0.2em; border-radius: 0.15em;
 }
 .tasteget-problems .what { margin: 0.25rem 0 0; }
+/* Wherever the reader is on the page, a strip at the bottom says there are errors and leads to them. */
+.tasteget-problems .jump {
+  position: fixed; left: 0; right: 0; bottom: 0; margin: 0; max-width: none; z-index: 10;
+  background: #7a0d10; text-align: center;
+}
+.tasteget-problems .jump a {
+  display: block; padding: 0.75rem 1rem; color: #fff; font-weight: 700; text-decoration: underline;
+}
+.tasteget-problems .jump a:focus-visible { outline: 0.2rem solid #fff; outline-offset: -0.35rem; }
 """
 
 
@@ -64,8 +77,10 @@ def banner(problems: Sequence[Problem], failure: str = "", alone: bool = False) 
         heading = FAILED
         items = f'<li><p class="what">{escape(failure)}</p></li>'
     return (
-        f'<section class="tasteget-problems" aria-labelledby="tasteget-problems" lang="sv">'
-        f'<{level} id="tasteget-problems">{heading}</{level}><p>{HINT}</p><ul>{items}</ul></section>'
+        f'<section class="tasteget-problems" id="innehallsfel" aria-labelledby="tasteget-problems" lang="sv">'
+        f'<{level} id="tasteget-problems">{heading}</{level}><p>{HINT}</p><ul>{items}</ul>'
+        + ("" if alone else f'<p class="jump"><a href="#innehallsfel">{JUMP}</a></p>')
+        + "</section>"
     )
 
 

@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tasteget.content import yamlfile
 from tasteget.content.errors import ENGLISH, Problem
 from tasteget.content.load import check
 from tasteget.content.swedish import SWEDISH, in_swedish
+from tasteget.site import banner
+
+from tests.content.test_syntax import BROKEN as SYNTAX
+from tests.support.swedish import ni_forms
 
 MUNI = "municipalities/kommun-0000.yml"
 
@@ -185,3 +190,14 @@ def test_coverage_counts_a_file_that_fails_validation_as_missing(sample):
     coverage = check(sample).coverage
     assert coverage.translated < coverage.total
     assert any(item.startswith(f"{sample / MUNI}: has errors") for item in coverage.missing)
+
+
+def test_the_swedish_wording_says_du():
+    texts = [*SWEDISH.values(), banner.HEADING, banner.HEADING_ALONE, banner.HINT, banner.FAILED, banner.JUMP]
+    for case in SYNTAX:
+        try:
+            yamlfile.parse(case[1])
+        except yamlfile.YamlSyntaxError as error:
+            texts.append(error.message_sv)
+    assert len(texts) > len(SWEDISH) + len(SYNTAX)
+    assert [text for text in texts if ni_forms(text)] == []

@@ -81,7 +81,9 @@ def test_every_page_carries_the_banner_while_the_content_is_broken_and_not_after
     status, html = _get(server, "/")
     assert status == "200 OK"
     top = html.index("<body class='x'>") + len("<body class='x'>")
-    assert html[top:].startswith('<section class="tasteget-problems" aria-labelledby="tasteget-problems" lang="sv">')
+    assert html[top:].startswith(
+        '<section class="tasteget-problems" id="innehallsfel" aria-labelledby="tasteget-problems" lang="sv">'
+    )
     assert '<h2 id="tasteget-problems">Innehållet har fel – sidan nedan är den senaste som fungerade</h2>' in html
     assert "<code>content/municipalities/are.yml</code>, rad 12, kolumn 31, fältet <code>summary.sv</code>" in html
     assert "ett kolon följt av mellanslag inne i en text" in html and "<h1>Åre</h1>" in html  # the last good page
