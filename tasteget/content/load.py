@@ -126,7 +126,7 @@ class _Loader:
         try:
             doc = yamlfile.parse(path.read_text(encoding="utf-8") if text is None else text, offset)
         except yamlfile.YamlSyntaxError as exc:
-            self.errors.append(Problem(name, exc.line, "", exc.message, exc.column, exc.message_sv))
+            self.errors.append(Problem(name, exc.line, exc.field, exc.message, exc.column, exc.message_sv))
             self.broken.append(name)
             return None
         except (OSError, UnicodeDecodeError) as exc:

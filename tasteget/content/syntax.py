@@ -28,10 +28,12 @@ class Explained:
     column: int
     en: str
     sv: str
+    field: str = ""
 
 
 def explain(exc: MarkedYAMLError, text: str) -> Explained:
-    """The likely mistake behind the parser's error, and its fix."""
+    """The likely mistake behind the parser's error, its fix, and the field of its line where the
+    line's indentation can be trusted (not for a tab or an indent that lines up with nothing)."""
     lines = text.split("\n")
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
@@ -48,6 +50,7 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
             column + 1,
             f'the field "{key}" is given twice{at_en}: keep one of them (each field may be given once)',
             f'fältet "{key}" finns två gånger{at_sv}: behåll bara det ena (varje fält får finnas en gång)',
+            field_at(text, line + 1),
         )
     if "\\t" in problem or "\t" in _indent_of(here):
         tab = here.find("\t")
@@ -66,6 +69,7 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
                 opened.column + 1,
                 f"this quote ({quote}) is never closed: end the text with the same quote mark",
                 f"citattecknet ({quote}) här stängs aldrig: avsluta texten med samma citattecken",
+                field_at(text, opened.line + 1),
             )
         if "escape" in problem:
             backslash = here.rfind("\\", 0, column + 1)
@@ -76,6 +80,7 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
                 "backslash, or put the text in single quotes ('…') instead",
                 "ett omvänt snedstreck (\\) inom dubbla citattecken inleder ett specialtecken: skriv \\\\ "
                 "för ett snedstreck, eller sätt texten inom enkla citattecken ('…') i stället",
+                field_at(text, line + 1),
             )
     if problem == "mapping values are not allowed here":
         match = _KEY_LINE.match(here)
@@ -87,6 +92,7 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
                 f"a colon followed by a space inside a text: put the whole text in quotes, e.g. {example}",
                 f"ett kolon följt av mellanslag inne i en text: sätt hela texten inom citattecken, "
                 f"till exempel {example}",
+                field_at(text, line + 1),
             )
         above = _line_above(lines, line)
         if above is not None and _NO_SPACE.match(lines[above]):
@@ -105,6 +111,7 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
                 column + 1,
                 "the text goes on after its closing quote: put all of the text inside the quotes",
                 "texten fortsätter efter det avslutande citattecknet: sätt hela texten inom citattecknen",
+                field_at(text, line + 1),
             )
         return _misaligned(lines, line)
     if found := _BAD_START.search(problem):
@@ -117,6 +124,7 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
             f'a text that starts with "{char}" must be in quotes' + (f", e.g. {example}" if example else ""),
             f'en text som börjar med "{char}" måste stå inom citattecken'
             + (f", till exempel {example}" if example else ""),
+            field_at(text, line + 1),
         )
     return Explained(
         line + 1,
@@ -208,3 +216,62 @@ def _first_key_line(lines: list[str], start: int, line: int, column: int, key: s
         if rest.startswith(f"{key}:") or rest.startswith(f'"{key}":') or rest.startswith(f"'{key}':"):
             return i
     return None
+
+
+def field_at(text: str, line: int) -> str:
+    """The field that a (1-based) line gives, named as the check names it (`guides[0].title.sv`),
+    read from the indentation of the lines above; "" when the line gives no field."""
+    lines = text.split("\n")
+    index = line - 1
+    match = _KEY_LINE.match(lines[index]) if 0 <= index < len(lines) else None
+    if match is None:
+        return ""
+    parts, lead = [match["key"].strip()], match["lead"]
+    while True:
+        if "-" in lead:
+            # The field starts a list item: its number, then the field that holds the list.
+            count, index = _item_number(lines, index, lead.rindex("-"))
+            parts.insert(0, f"[{count}]")
+        else:
+            index = _holder(lines, index, len(lead))
+        if index < 0:
+            break
+        match = _KEY_LINE.match(lines[index])
+        if match is None:
+            return ""
+        if "-" in match["lead"] and len(match["lead"]) == len(lead) and "-" not in lead:
+            lead = match["lead"]  # the first field of the same list item: go on from its line
+            continue
+        parts.insert(0, match["key"].strip())
+        lead = match["lead"]
+    return "".join(part if part.startswith("[") else f".{part}" for part in parts).lstrip(".")
+
+
+def _content_lines_above(lines: list[str], index: int):
+    for above in range(index - 1, -1, -1):
+        if lines[above].strip() and not lines[above].lstrip().startswith("#"):
+            yield above
+
+
+def _holder(lines: list[str], index: int, column: int) -> int:
+    """The line of the field holding the one at `column` (or of its list item's first field), or -1."""
+    for above in _content_lines_above(lines, index):
+        match = _KEY_LINE.match(lines[above])
+        key_column = _key_column(lines[above])
+        if key_column < column or (key_column == column and match and "-" in match["lead"]):
+            return above
+    return -1
+
+
+def _item_number(lines: list[str], index: int, dash: int) -> tuple[int, int]:
+    """How many list items come before the one starting at `index`, and the line holding the list."""
+    count = 0
+    for above in _content_lines_above(lines, index):
+        text = lines[above]
+        indent = len(_indent_of(text))
+        starts_item = text.lstrip().startswith("-")
+        if indent < dash or (indent == dash and not starts_item):
+            return count, above
+        if indent == dash and starts_item:
+            count += 1
+    return count, -1

@@ -30,13 +30,14 @@ CORE_TAG = "tag:yaml.org,2002:"
 
 
 class YamlSyntaxError(Exception):
-    """A file that is not valid YAML: the 1-based line (and column, 0 when not known) and what to do,
-    in English and Swedish."""
+    """A file that is not valid YAML: the 1-based line (and column, 0 when not known), the field when
+    the line shows it, and what to do, in English and Swedish."""
 
-    def __init__(self, line: int, message: str, message_sv: str = "", column: int = 0):
+    def __init__(self, line: int, message: str, message_sv: str = "", column: int = 0, field: str = ""):
         super().__init__(message)
         self.line = line
         self.column = column
+        self.field = field
         self.message = message
         self.message_sv = message_sv
 
@@ -64,7 +65,7 @@ def parse(text: str, line_offset: int = 0) -> Document:
         raw = yaml.load(text)
     except MarkedYAMLError as exc:
         said = syntax.explain(exc, text)
-        raise YamlSyntaxError(said.line + line_offset, said.en, said.sv, said.column) from None
+        raise YamlSyntaxError(said.line + line_offset, said.en, said.sv, said.column, said.field) from None
     doc = Document(data=None, line_offset=line_offset)
     doc.data = _plain(raw, (), doc.lines, 1)
     return doc

@@ -67,7 +67,7 @@ def test_a_broken_file_shows_a_banner_on_the_open_page_until_it_is_fixed(browser
         assert page.evaluate("window.scrollY") == 0
 
         text = banner.inner_text()
-        assert str(muni) in text and "rad 3, kolumn 17" in text, text
+        assert f"{muni}, rad 3, kolumn 17, fältet summary.sv" in text, text
         assert "ett kolon följt av mellanslag inne i en text: sätt hela texten inom citattecken" in text
         assert page.get_by_role("heading", level=1).inner_text() == "Kommun0000"  # the last good page below
         box = banner.bounding_box()

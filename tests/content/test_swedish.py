@@ -140,7 +140,7 @@ BROKEN = [
         MUNI,
         "seat: Kommun0000by\n",
         "seat: Kommun0000by: centrum\n",
-        "",
+        "seat",
         'sätt hela texten inom citattecken, till exempel seat: "Kommun0000by: centrum"',
     ),
 ]
@@ -196,7 +196,7 @@ def test_the_swedish_wording_says_du():
     texts = [*SWEDISH.values(), banner.HEADING, banner.HEADING_ALONE, banner.HINT, banner.FAILED, banner.JUMP]
     for case in SYNTAX:
         try:
-            yamlfile.parse(case[1])
+            yamlfile.parse(case[2])
         except yamlfile.YamlSyntaxError as error:
             texts.append(error.message_sv)
     assert len(texts) > len(SWEDISH) + len(SYNTAX)

@@ -13,9 +13,10 @@ from tests.support.helpers import ROOT, tasteget
 MUNI = "municipalities/kommun-0000.yml"
 
 BROKEN = [
-    # id, YAML, line, column, English, Swedish
+    # id, the field named, YAML, line, column, English, Swedish
     (
         "colon inside a sentence",
+        "summary.sv",
         "name: Åre\nsummary:\n  sv: Fjällen: nära\n  en: Mountains\n",
         3,
         14,
@@ -24,6 +25,7 @@ BROKEN = [
     ),
     (
         "colon in a text that holds a double quote",
+        "seat",
         'name: Åre\nseat: Byn "Ön": mitt i\n',
         2,
         15,
@@ -32,6 +34,7 @@ BROKEN = [
     ),
     (
         "tab for indenting",
+        "",
         "name: Åre\nsummary:\n\tsv: Text\n",
         3,
         1,
@@ -40,6 +43,7 @@ BROKEN = [
     ),
     (
         "line indented under a value",
+        "",
         "name: Åre\nseat: Järpen\n  area_km2: 3\n",
         3,
         3,
@@ -49,6 +53,7 @@ BROKEN = [
     ),
     (
         "field in a list item indented too far",
+        "",
         "guides:\n  - name: Anna\n     title: x\n",
         3,
         6,
@@ -57,6 +62,7 @@ BROKEN = [
     ),
     (
         "indent that lines up with nothing",
+        "",
         "summary:\n  sv: Text\n en: Text\n",
         3,
         2,
@@ -66,6 +72,7 @@ BROKEN = [
     ),
     (
         "unclosed double quote",
+        "summary.sv",
         'name: Åre\nsummary:\n  sv: "Fjällen nära\n  en: Mountains\nseat: Järpen\n',
         3,
         7,
@@ -74,6 +81,7 @@ BROKEN = [
     ),
     (
         "unclosed single quote",
+        "name",
         "name: 'Åre\nseat: Järpen\n",
         1,
         7,
@@ -82,6 +90,7 @@ BROKEN = [
     ),
     (
         "duplicated key",
+        "name",
         "name: Åre\nseat: Järpen\nname: Duved\n",
         3,
         1,
@@ -90,6 +99,7 @@ BROKEN = [
     ),
     (
         "duplicated nested key",
+        "summary.sv",
         "summary:\n  sv: Ett\n  en: One\n  sv: Två\n",
         4,
         3,
@@ -98,6 +108,7 @@ BROKEN = [
     ),
     (
         "text after a closing quote",
+        "name",
         'name: "Åre" kommun\n',
         1,
         13,
@@ -106,6 +117,7 @@ BROKEN = [
     ),
     (
         "no space after a colon",
+        "",
         "name:Åre\nseat: Järpen\n",
         1,
         6,
@@ -114,6 +126,7 @@ BROKEN = [
     ),
     (
         "text starting with a reserved character",
+        "name",
         "name: @are\n",
         1,
         7,
@@ -122,6 +135,7 @@ BROKEN = [
     ),
     (
         "backslash inside double quotes",
+        "name",
         'name: "C:\\mapp"\n',
         1,
         10,
@@ -130,6 +144,7 @@ BROKEN = [
     ),
     (
         "anything else keeps the parser's words, after the plain ones",
+        "",
         "localities: [Åre, Duved\nseat: x\n",
         2,
         5,
@@ -141,13 +156,13 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "column", "english", "swedish"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN]
+    ("field", "text", "line", "column", "english", "swedish"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN]
 )
-def test_a_syntax_error_names_the_mistake_its_fix_and_where(text, line, column, english, swedish):
+def test_a_syntax_error_names_the_mistake_its_fix_and_where(field, text, line, column, english, swedish):
     with pytest.raises(yamlfile.YamlSyntaxError) as raised:
         yamlfile.parse(text)
     error = raised.value
-    assert (error.line, error.column) == (line, column)
+    assert (error.line, error.column, error.field) == (line, column, field)
     assert english in error.message
     assert swedish in error.message_sv
     if "parser says" not in english:
@@ -170,12 +185,12 @@ def test_front_matter_lines_count_from_the_top_of_the_page(sample):
     [
         (
             "seat: Kommun0000by: centrum\n",
-            ":8:19: a colon followed by a space inside a text: put the whole text in quotes, "
+            ":8:19: seat: a colon followed by a space inside a text: put the whole text in quotes, "
             'e.g. seat: "Kommun0000by: centrum"',
         ),
         (
             "seat: Kommun0000by\nseat: Annanby\n",
-            ':9:1: the field "seat" is given twice, first on line 8: keep one of them (each field may be given once)',
+            ':9:1: seat: the field "seat" is given twice, first on line 8: keep one of them (each field may be given once)',
         ),
     ],
     ids=["colon", "duplicate key"],

@@ -140,7 +140,7 @@ def test_preview_shows_the_problems_when_the_first_build_fails_and_the_site_once
         url = f"http://127.0.0.1:{port}/kommuner/kommun-0000/"
         assert wait_for(url, "ingen sida har kunnat byggas ännu")
         html = fetch(url)
-        assert f"<code>{muni}</code>, rad 8, kolumn 19" in html
+        assert f"<code>{muni}</code>, rad 8, kolumn 19, fältet <code>seat</code>" in html
         assert "till exempel seat: &quot;Kommun0000by: centrum&quot;" in html
         muni.write_text(good, encoding="utf-8")
         assert wait_for(url, "Kommun0000 är en kommun")
