@@ -151,7 +151,8 @@ def csp_command(site_dir: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
 def preview_command(root: Path, host: str, port: int) -> None:
-    """Serve both languages with live reload: pages rebuild when a content file changes."""
+    """Serve both languages with live reload: pages rebuild when a content file changes, and while a
+    file has errors every page shows them at the top (in Swedish), above the last good page."""
     from tasteget.site.preview import preview
 
     _mkdocs_logging(logging.INFO)
