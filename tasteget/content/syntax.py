@@ -104,6 +104,46 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
             )
         if above is not None and len(_indent_of(here)) > _key_column(lines[above]):
             return _indented_under_value(line, here, lines[above])
+    if "could not find expected ':'" in problem and exc.context_mark is not None:
+        start = exc.context_mark
+        return Explained(
+            start.line + 1,
+            start.column + 1,
+            "this line is not a field (name: value): if it goes on from the text above, put that whole "
+            'text in quotes or write it after "|" on lines of its own, indented further',
+            "raden är inte ett fält (namn: värde): om den fortsätter texten ovanför, sätt hela texten inom "
+            "citattecken eller skriv den efter ”|” på egna rader, längre indragna",
+        )
+    if "while parsing a flow" in (exc.context or "") and exc.context_mark is not None:
+        opened = exc.context_mark
+        end = "]" if "sequence" in exc.context else "}"
+        return Explained(
+            opened.line + 1,
+            opened.column + 1,
+            f'the brackets opened here are not closed where expected: end them with "{end}" on the same '
+            'line, and put a text holding ", " or ": " in quotes',
+            f'klamrarna som öppnas här stängs inte där de ska: avsluta med "{end}" på samma rad, och sätt '
+            'en text som innehåller ", " eller ": " inom citattecken',
+            field_at(text, opened.line + 1),
+        )
+    if "expected <block end>" in problem and "'-'" in problem:
+        return Explained(
+            line + 1,
+            column + 1,
+            'a list item ("- ") among fields: a field holds either fields (name: value) or a list of items, '
+            "not both; check how far this line is indented",
+            "en listpost (”- ”) bland fält: ett fält innehåller antingen fält (namn: värde) eller en lista, "
+            "inte båda; kontrollera hur långt raden är indragen",
+        )
+    if "expected <block end>" in problem and "'?'" in problem:
+        return Explained(
+            line + 1,
+            column + 1,
+            'a field among the items of a list: start it with "- " if it begins a new item, or indent it '
+            "as far as the fields of the item above",
+            "ett fält bland posterna i en lista: börja raden med ”- ” om den inleder en ny post, eller dra "
+            "in den lika långt som fälten i posten ovanför",
+        )
     if "expected <block end>" in problem:
         if "<scalar>" in problem and _closed_quote_before(here, column):
             return Explained(
@@ -113,7 +153,7 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
                 "texten fortsätter efter det avslutande citattecknet: sätt hela texten inom citattecknen",
                 field_at(text, line + 1),
             )
-        return _misaligned(lines, line)
+        return _misaligned(lines, line) or _unknown(line, column, problem)
     if found := _BAD_START.search(problem):
         char = found["char"]
         match = _KEY_LINE.match(here)
@@ -126,6 +166,11 @@ def explain(exc: MarkedYAMLError, text: str) -> Explained:
             + (f", till exempel {example}" if example else ""),
             field_at(text, line + 1),
         )
+    return _unknown(line, column, problem)
+
+
+def _unknown(line: int, column: int, problem: str) -> Explained:
+    """A mistake not recognised: where to look, then the parser's own words."""
     return Explained(
         line + 1,
         column + 1,
@@ -181,8 +226,9 @@ def _indented_under_value(line: int, here: str, above: str) -> Explained:
     )
 
 
-def _misaligned(lines: list[str], line: int) -> Explained:
-    """A line whose indentation lines up with no field above it: name the indents that would."""
+def _misaligned(lines: list[str], line: int) -> Explained | None:
+    """A line whose indentation lines up with no field above it: name the indents that would (None
+    when it does line up with one)."""
     here = lines[line] if line < len(lines) else ""
     indent = len(_indent_of(here))
     levels: list[int] = []
@@ -195,6 +241,8 @@ def _misaligned(lines: list[str], line: int) -> Explained:
             levels.append(column)
         if column == 0:
             break
+    if indent in levels:
+        return None
     choices = " or ".join(str(n) for n in sorted(set(levels)))
     choices_sv = " eller ".join(str(n) for n in sorted(set(levels)))
     spaces = "space" if indent == 1 else "spaces"
