@@ -430,6 +430,32 @@ def test_missing_english_is_reported_as_coverage(sample):
     assert report.coverage.missing == [f"{sample / MUNI}:{line}: travel.to_centre"]
 
 
+def test_coverage_counts_a_broken_file_as_missing(sample):
+    whole = check(sample).coverage
+    assert whole.percent == 100.0
+    edit(sample, MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by: centrum\n")
+    broken = check(sample).coverage
+    assert broken.percent < 100.0 and broken.shown_percent < 100
+    assert f"{sample / MUNI}: has errors, so its translations cannot be counted" in broken.missing
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("Translation coverage:")]
+    assert not line.endswith("(100 %).") and f"  {sample / MUNI}: has errors" in result.stdout
+
+
+def test_coverage_is_rounded_down_so_100_means_every_text():
+    from tasteget.content.load import Coverage
+
+    assert Coverage(total=1000, translated=999).shown_percent == 99
+    assert Coverage(total=3, translated=3).shown_percent == 100
+
+
+def test_coverage_counts_a_file_that_fails_validation_as_missing(sample):
+    edit(sample, MUNI, "    desks: 2\n", "    desks: many\n")
+    coverage = check(sample).coverage
+    assert coverage.translated < coverage.total
+    assert any(item.startswith(f"{sample / MUNI}: has errors") for item in coverage.missing)
+
+
 def test_placeholder_contacts_warn_without_failing(sample):
     result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
     assert result.returncode == 0, result.stdout

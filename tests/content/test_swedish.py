@@ -176,22 +176,6 @@ def test_a_problem_without_swedish_wording_is_shown_in_english_with_where_in_swe
     assert str(problem) == "content/region.yml:12:3: lan: something new"
 
 
-def test_coverage_counts_a_broken_file_as_missing(sample):
-    whole = check(sample).coverage
-    assert whole.percent == 100.0
-    edit(sample, MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by: centrum\n")
-    broken = check(sample).coverage
-    assert broken.percent < 100.0 and broken.shown_percent < 100
-    assert f"{sample / MUNI}: has errors, so its translations cannot be counted" in broken.missing
-
-
-def test_coverage_counts_a_file_that_fails_validation_as_missing(sample):
-    edit(sample, MUNI, "    desks: 2\n", "    desks: many\n")
-    coverage = check(sample).coverage
-    assert coverage.translated < coverage.total
-    assert any(item.startswith(f"{sample / MUNI}: has errors") for item in coverage.missing)
-
-
 def test_the_swedish_wording_says_du():
     texts = [*SWEDISH.values(), banner.HEADING, banner.HEADING_ALONE, banner.HINT, banner.FAILED, banner.JUMP]
     for case in SYNTAX:
