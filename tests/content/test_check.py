@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasteget.content.load import check
+from tasteget.content.load import Coverage, check
 
 from tests.support.helpers import ROOT, tasteget
 from tests.support.sample_content import add_photos, make_launch_ready, photo_yaml, write_photo, write_story
@@ -443,8 +443,6 @@ def test_coverage_counts_a_broken_file_as_missing(sample):
 
 
 def test_coverage_is_rounded_down_so_100_means_every_text():
-    from tasteget.content.load import Coverage
-
     assert Coverage(total=1000, translated=999).shown_percent == 99
     assert Coverage(total=3, translated=3).shown_percent == 100
 
