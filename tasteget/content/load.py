@@ -435,7 +435,10 @@ class _Loader:
             return
         problem = pictures.problem(path)
         if problem:
-            self.errors.append(Problem(name, line, where, f'"{photo.file}" {problem}'))
+            english, swedish = problem
+            self.errors.append(
+                Problem(name, line, where, f'"{photo.file}" {english}', message_sv=f'"{photo.file}" {swedish}')
+            )
         elif (width := pictures.width(path)) < pictures.SHARP_WIDTH:
             self.warnings.append(
                 Problem(

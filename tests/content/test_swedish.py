@@ -15,6 +15,7 @@ from tasteget.content.swedish import SWEDISH, in_swedish
 from tasteget.site import banner
 
 from tests.content.test_syntax import BROKEN as SYNTAX
+from tests.support.sample_content import photo_yaml, write_photo
 from tests.support.swedish import ni_forms
 
 MUNI = "municipalities/kommun-0000.yml"
@@ -185,3 +186,14 @@ def test_the_swedish_wording_says_du():
             texts.append(error.message_sv)
     assert len(texts) > len(SWEDISH) + len(SYNTAX)
     assert [text for text in texts if ni_forms(text)] == []
+
+
+def test_a_photo_of_the_wrong_kind_reads_in_swedish(sample):
+    write_photo(sample, "photos/brygga.jpg", fmt="PNG")
+    edit(sample, MUNI, "guides:\n", "photos:\n" + photo_yaml("photos/brygga.jpg") + "guides:\n")
+    [problem] = check(sample).errors
+    assert problem.field == "photos[0].file"
+    assert (
+        problem.message_sv
+        == '"photos/brygga.jpg" är en PNG-bild, inte JPEG: ge filen den ändelse som hör till dess sort'
+    )
