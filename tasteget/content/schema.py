@@ -316,9 +316,11 @@ class Target(Model):
             )
         moved, skilled = self.households_moved, self.households_with_needed_skills
         if moved is not None and skilled is not None and skilled > moved:
-            raise ValueError(
+            raise Invalid(
                 f"households_with_needed_skills ({skilled}) is more than households_moved ({moved}): "
-                "it counts some of the households moved"
+                "it counts some of the households moved",
+                f"households_with_needed_skills ({skilled}) är fler än households_moved ({moved}): "
+                "det räknar några av hushållen som flyttat",
             )
         return self
 
@@ -510,7 +512,11 @@ class Municipality(Model):
         years = [t.year for t in value]
         twice = sorted({y for y in years if years.count(y) > 1})
         if twice:
-            raise ValueError(f"more than one target for {', '.join(map(str, twice))}: give one per year")
+            years = ", ".join(map(str, twice))
+            raise Invalid(
+                f"more than one target for {years}: give one per year",
+                f"mer än ett mål för {years}: ange ett per år",
+            )
         return value
 
 
@@ -530,7 +536,10 @@ class Contact(Model):
 def _language_codes(value: list[str]) -> list[str]:
     unknown = [code for code in value if not re.fullmatch(r"[a-z]{2}", code)]
     if unknown:
-        raise ValueError(f'"{unknown[0]}" is not a language code: use two letters, e.g. sv or en')
+        raise Invalid(
+            f'"{unknown[0]}" is not a language code: use two letters, e.g. sv or en',
+            f'"{unknown[0]}" är ingen språkkod: använd två bokstäver, till exempel sv eller en',
+        )
     return value
 
 
@@ -743,21 +752,31 @@ def _placeholders(value: str) -> str:
     unknown = [name for name in PLACEHOLDER.findall(value) if name not in PLACEHOLDERS]
     if unknown:
         known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-        raise ValueError(f'unknown placeholder "{{{unknown[0]}}}": use one of {known}')
+        raise Invalid(
+            f'unknown placeholder "{{{unknown[0]}}}": use one of {known}',
+            f'okänd platshållare "{{{unknown[0]}}}": använd någon av {known}',
+        )
     return value
 
 
 def _one_line(value: str) -> str:
     if "\n" in value.strip() or "\r" in value:
-        raise ValueError("a subject is one line: remove the line break")
+        raise Invalid("a subject is one line: remove the line break", "en ämnesrad är en rad: ta bort radbrytningen")
     if len(value.strip()) > MESSAGE_SUBJECT_MAX:
-        raise ValueError(f"a subject has at most {MESSAGE_SUBJECT_MAX} characters, this one {len(value.strip())}")
+        length = len(value.strip())
+        raise Invalid(
+            f"a subject has at most {MESSAGE_SUBJECT_MAX} characters, this one {length}",
+            f"en ämnesrad har högst {MESSAGE_SUBJECT_MAX} tecken, den här {length}",
+        )
     return value.strip()
 
 
 def _not_too_long(value: str) -> str:
     if len(value) > MESSAGE_TEXT_MAX:
-        raise ValueError(f"a message has at most {MESSAGE_TEXT_MAX} characters, this one {len(value)}")
+        raise Invalid(
+            f"a message has at most {MESSAGE_TEXT_MAX} characters, this one {len(value)}",
+            f"ett meddelande har högst {MESSAGE_TEXT_MAX} tecken, det här {len(value)}",
+        )
     return value
 
 

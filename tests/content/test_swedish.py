@@ -137,6 +137,14 @@ BROKEN = [
         "behöver en e-postadress",
     ),
     (
+        "language code",
+        "region.yml",
+        "  languages: [sv, en]\n",
+        "  languages: [sv, eng]\n",
+        "magazine.languages",
+        '"eng" är ingen språkkod: använd två bokstäver, till exempel sv eller en',
+    ),
+    (
         "syntax",
         MUNI,
         "seat: Kommun0000by\n",
