@@ -54,6 +54,8 @@ def describe(key: str, values: dict[str, Any]) -> str:
     """A validation error (`errors.explain`'s key and values) in Swedish, or "" when not translated."""
     if "value" in values:
         values = {**values, "value": show(values["value"])}
+    if "expected" in values:  # pydantic's list of choices: 'public', 'private' or 'both'
+        values = {**values, "expected": str(values["expected"]).replace(" or ", " eller ")}
     return SWEDISH.get(key, "").format(**values)
 
 

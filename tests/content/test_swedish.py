@@ -78,7 +78,15 @@ BROKEN = [
         "    amenities: [",
         "    amenities: [sauna, ",
         "coworking[0].amenities[0]",
-        "här ska det stå något av",
+        "här ska det stå något av 'meeting_room', 'phone_room',",
+    ),
+    (
+        "one of, with eller",
+        MUNI,
+        '  - {ssyk: "2221"}',
+        '  - {ssyk: "2221", sector: state}',
+        "work.in_demand[0].sector",
+        "här ska det stå något av 'public', 'private' eller 'both', men det står \"state\"",
     ),
     (
         "at least one",
