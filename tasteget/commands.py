@@ -25,7 +25,7 @@ def print_report(report: Report, verbose: bool = True, launch: bool = False) -> 
         if problem not in blockers:
             click.echo(f"warning: {problem}")
     cov = report.coverage
-    click.echo(f"Translation coverage: {cov.translated} of {cov.total} texts have English ({cov.percent:.0f} %).")
+    click.echo(f"Translation coverage: {cov.translated} of {cov.total} texts have English ({cov.shown_percent} %).")
     if verbose and cov.missing:
         click.echo("Missing English (shown in Swedish with a note):")
         for item in cov.missing:
@@ -152,8 +152,9 @@ def csp_command(site_dir: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, envvar="PORT", type=int, help="Port (or PORT).")
 def preview_command(root: Path, host: str, port: int) -> None:
-    """Serve both languages with live reload: pages rebuild when a content file changes."""
-    from tasteget.site.build import preview
+    """Serve both languages with live reload: pages rebuild when a content file changes, and while a
+    file has errors every page shows them at the top (in Swedish), above the last good page."""
+    from tasteget.site.preview import preview
 
     _mkdocs_logging(logging.INFO)
     try:

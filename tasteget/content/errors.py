@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import types
 import typing
@@ -10,18 +11,25 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import swedish
 from .yamlfile import Document, Loc
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem in a content file: where (`column` 0 when only the line is known) and what is
+    expected, in English (`message`, the command line's) and Swedish (`message_sv`, when translated;
+    `swedish.in_swedish` shows it)."""
+
     path: str
     line: int
     field: str
     message: str
+    column: int = 0
+    message_sv: str = dataclasses.field(default="", compare=False)
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:"
+        where = f"{self.path}:{self.line}:{self.column}:" if self.column else f"{self.path}:{self.line}:"
         return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
 
 
@@ -75,53 +83,86 @@ def model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def describe(model: type[BaseModel], error: dict) -> str:
+def explain(model: type[BaseModel], error: dict) -> tuple[str, dict[str, Any]]:
+    """What went wrong, as a message key and its values, for any language's wording (`ENGLISH`)."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx", {})
     loc = error["loc"]
     if kind == "missing":
-        return "required field is missing"
+        return "missing", {}
     if kind == "extra_forbidden":
         allowed = list(model_at(model, loc[:-1]).model_fields) if model_at(model, loc[:-1]) else []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         if close:
-            return f'unknown field; did you mean "{close[0]}"?'
-        return f"unknown field (expected one of: {', '.join(allowed)})"
+            return "did_you_mean", {"name": close[0]}
+        return "unknown_field", {"allowed": ", ".join(allowed)}
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {show(value)}"
+        return "whole_number", {"value": value}
     if kind == "bool_type":
-        return f"expected true or false, got {show(value)}"
+        return "true_false", {"value": value}
     if kind == "string_type":
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return f"expected text, got the number {show(value)}: put it in quotes to keep it as written"
-        return f"expected text, got {show(value)}"
+            return "text_not_number", {"value": value}
+        return "text", {"value": value}
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
-        return f"expected a date as YYYY-MM-DD, got {show(value)}"
+        return "date", {"value": value}
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         target = model_at(model, loc)
         if target is not None and set(target.model_fields) == {"sv", "en"}:
-            return f"expected a text per language (sv: …, en: …), got {show(value)}"
-        return f"expected a mapping of fields, got {show(value)}"
+            return "per_language", {"value": value}
+        return "mapping", {"value": value}
     if kind == "list_type":
-        return f"expected a list (lines starting with “- ”), got {show(value)}"
+        return "list", {"value": value}
     if kind in ("enum", "literal_error"):
-        return f"expected one of {ctx.get('expected', '')}, got {show(value)}"
+        return "one_of", {"expected": ctx.get("expected", ""), "value": value}
     if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} item(s), got none"
+        return "too_short", {"min": ctx.get("min_length")}
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        bound = {
-            "greater_than": "more than",
-            "greater_than_equal": "at least",
-            "less_than": "less than",
-            "less_than_equal": "at most",
-        }[kind]
-        limit = next(iter(ctx.values()))
-        return f"expected a number {bound} {limit}, got {show(value)}"
+        return kind, {"limit": next(iter(ctx.values())), "value": value}
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return error["msg"]
+        reason = ctx.get("error", error["msg"])
+        return "value_error", {"en": str(reason), "sv": getattr(reason, "sv", "")}
+    return "other", {"msg": error["msg"]}
+
+
+ENGLISH = {
+    "missing": "required field is missing",
+    "did_you_mean": 'unknown field; did you mean "{name}"?',
+    "unknown_field": "unknown field (expected one of: {allowed})",
+    "whole_number": "expected a whole number, got {value}",
+    "true_false": "expected true or false, got {value}",
+    "text_not_number": "expected text, got the number {value}: put it in quotes to keep it as written",
+    "text": "expected text, got {value}",
+    "date": "expected a date as YYYY-MM-DD, got {value}",
+    "per_language": "expected a text per language (sv: …, en: …), got {value}",
+    "mapping": "expected a mapping of fields, got {value}",
+    "list": "expected a list (lines starting with “- ”), got {value}",
+    "one_of": "expected one of {expected}, got {value}",
+    "too_short": "expected at least {min} item(s), got none",
+    "greater_than": "expected a number more than {limit}, got {value}",
+    "greater_than_equal": "expected a number at least {limit}, got {value}",
+    "less_than": "expected a number less than {limit}, got {value}",
+    "less_than_equal": "expected a number at most {limit}, got {value}",
+    "value_error": "{en}",
+    "other": "{msg}",
+}
+
+
+def describe(model: type[BaseModel], error: dict) -> str:
+    """The validation error in English: what is expected and what the file has."""
+    key, values = explain(model, error)
+    if "value" in values:
+        values = {**values, "value": show(values["value"])}
+    return ENGLISH[key].format(**values)
 
 
 def problems_from(exc: ValidationError, model: type[BaseModel], doc: Document, path: str) -> list[Problem]:
     return [
-        Problem(path, doc.line_of(err["loc"]), field_path(err["loc"]), describe(model, err)) for err in exc.errors()
+        Problem(
+            path,
+            doc.line_of(err["loc"]),
+            field_path(err["loc"]),
+            describe(model, err),
+            message_sv=swedish.describe(*explain(model, err)),
+        )
+        for err in exc.errors()
     ]

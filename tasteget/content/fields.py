@@ -10,6 +10,7 @@ import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
@@ -64,6 +65,12 @@ FILES: list[tuple[str, type[BaseModel], str]] = [
     ),
 ]
 
+LOCALIZED_EXAMPLE = {
+    "summary": {
+        "sv": "Åre är en fjällkommun med jobb året runt.",
+        "en": "Åre is a mountain municipality with jobs all year round.",
+    }
+}
 # Files shown with a whole example, after their fields.
 WHOLE_FILES = {"content/messages/<slug>.yml": MESSAGE_EXAMPLE}
 
@@ -101,8 +108,28 @@ def _is_list(annotation: Any) -> bool:
 
 
 def _structured(example: Any) -> bool:
-    """An example of fields (a mapping, or a list of mappings) is shown as a YAML block, not in the table."""
-    return isinstance(example, dict) or (isinstance(example, list) and any(isinstance(e, dict) for e in example))
+    """An example of fields or of a list is shown as a YAML block, not in the table: a list's lines
+    starting with "- " are what a first guess gets wrong."""
+    return isinstance(example, dict | list)
+
+
+def _is_model(annotation: Any) -> bool:
+    nested = unwrap(annotation)
+    return isinstance(nested, type) and issubclass(nested, BaseModel) and not issubclass(nested, Localized)
+
+
+def wants_example(info: FieldInfo) -> bool:
+    """Whether the reference must show the field as a YAML block: a list, or fields of its own (texts
+    per language are shown once, at the top)."""
+    return _is_list(info.annotation) or _is_model(info.annotation)
+
+
+def walk(model: type[BaseModel], keys: tuple[str, ...] = ()):
+    """(keys, field info) for every field of `model` and of the models inside it, depth first."""
+    for name, info in model.model_fields.items():
+        yield (*keys, name), info
+        if _is_model(info.annotation):
+            yield from walk(unwrap(info.annotation), (*keys, name))
 
 
 def _quoted(value: Any) -> Any:
@@ -111,7 +138,7 @@ def _quoted(value: Any) -> Any:
         return {k: _quoted(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_quoted(v) for v in value]
-    if isinstance(value, str) and value.replace(".", "").replace("-", "").isdigit():
+    if isinstance(value, str) and value.replace(".", "").replace("-", "").replace(" ", "").isdigit():
         return DoubleQuotedScalarString(value)
     return value
 
@@ -185,7 +212,13 @@ def markdown() -> str:
         "",
         "Every content file, its fields and what `tasteget check` expects. Texts per language are written",
         "as `sv:` and `en:` under the field; a missing `en` shows the Swedish text with a note. Put phone",
-        "numbers and anything that looks like a number in quotes.",
+        "numbers and anything that looks like a number in quotes, and a text with a colon and a space",
+        "(`: `) in it too. Every list and every field with fields of its own has a whole example below",
+        "its table. A text per language, e.g. a municipality's `summary`:",
+        "",
+        "```yaml",
+        example_block([], LOCALIZED_EXAMPLE).rstrip("\n"),
+        "```",
         "",
     ]
     for path, model, about in FILES:

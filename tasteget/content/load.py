@@ -85,6 +85,11 @@ class Coverage:
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
+    @property
+    def shown_percent(self) -> int:
+        """The percentage rounded down: 100 only when every text has English."""
+        return self.translated * 100 // self.total if self.total else 100
+
 
 @dataclass
 class Report:
@@ -108,6 +113,7 @@ class _Loader:
         self.valid: dict[str, BaseModel] = {}
         self.bodies: dict[str, Body] = {}
         self.pages: dict[str, TextPage] = {}
+        self.broken: list[str] = []  # files that were read but are not valid: their texts cannot be counted
 
     def rel(self, path: Path) -> str:
         """The path as the user typed it relative to here, or absolute when outside."""
@@ -123,18 +129,32 @@ class _Loader:
         try:
             doc = yamlfile.parse(path.read_text(encoding="utf-8") if text is None else text, offset)
         except yamlfile.YamlSyntaxError as exc:
-            self.errors.append(Problem(name, exc.line, "", exc.message))
+            self.errors.append(Problem(name, exc.line, exc.field, exc.message, exc.column, exc.message_sv))
+            self.broken.append(name)
             return None
         except (OSError, UnicodeDecodeError) as exc:
-            self.errors.append(Problem(name, 1, "", f"cannot read the file: {exc}"))
+            self.errors.append(
+                Problem(name, 1, "", f"cannot read the file: {exc}", message_sv=f"filen kan inte läsas: {exc}")
+            )
+            self.broken.append(name)
             return None
         if not isinstance(doc.data, dict):
-            self.errors.append(Problem(name, 1 + offset, "", "expected a mapping of fields (name: value)"))
+            self.errors.append(
+                Problem(
+                    name,
+                    1 + offset,
+                    "",
+                    "expected a mapping of fields (name: value)",
+                    message_sv="här ska det stå fält (namn: värde) på egna rader",
+                )
+            )
+            self.broken.append(name)
             return None
         try:
             obj = cls.model_validate(doc.data)
         except ValidationError as exc:
             self.errors.extend(problems_from(exc, cls, doc, name))
+            self.broken.append(name)
             return None
         self.docs[name] = doc
         self.valid[name] = obj
@@ -152,11 +172,19 @@ class _Loader:
                         "",
                         f'file name "{slug}" is not a valid '
                         "slug: use lower-case a-z, digits and hyphens (e.g. are.yml)",
+                        message_sv=f'filnamnet "{slug}" går inte att använda i en adress: använd små bokstäver '
+                        "a-z, siffror och bindestreck (till exempel are.yml)",
                     )
                 )
             elif slug in found:
                 self.errors.append(
-                    Problem(self.rel(path), 1, "", f'duplicate slug "{slug}": also {self.rel(found[slug])}')
+                    Problem(
+                        self.rel(path),
+                        1,
+                        "",
+                        f'duplicate slug "{slug}": also {self.rel(found[slug])}',
+                        message_sv=f'namnet "{slug}" finns två gånger: också {self.rel(found[slug])}',
+                    )
                 )
             else:
                 found[slug] = path
@@ -172,7 +200,13 @@ class _Loader:
             region = self.model(region_path, Region)
         else:
             self.errors.append(
-                Problem(self.rel(region_path), 1, "", "file is missing: region-wide settings are required")
+                Problem(
+                    self.rel(region_path),
+                    1,
+                    "",
+                    "file is missing: region-wide settings are required",
+                    message_sv="filen saknas: inställningarna för hela regionen måste finnas",
+                )
             )
 
         municipalities, bodies = {}, self.bodies
@@ -186,7 +220,13 @@ class _Loader:
             slug = md.name.split(".")[0]
             if slug not in bodies:
                 self.errors.append(
-                    Problem(self.rel(md), 1, "", f"body text without a municipality: expected {slug}.yml beside it")
+                    Problem(
+                        self.rel(md),
+                        1,
+                        "",
+                        f"body text without a municipality: expected {slug}.yml beside it",
+                        message_sv=f"brödtext utan kommun: {slug}.yml ska ligga bredvid",
+                    )
                 )
         if not municipalities and not any(e.path.startswith(self.rel(folder)) for e in self.errors):
             self.errors.append(Problem(self.rel(folder), 1, "", "no municipalities: expected <slug>.yml files"))
@@ -205,6 +245,7 @@ class _Loader:
                         doc.line_of(("municipality",)),
                         "municipality",
                         f'unknown municipality "{story.municipality}" (expected one of: {known})',
+                        message_sv=f'okänd kommun "{story.municipality}" (någon av: {known})',
                     )
                 )
             else:
@@ -251,14 +292,26 @@ class _Loader:
             if not path.exists():
                 if lang == "sv":
                     self.errors.append(
-                        Problem(self.rel(path), 1, "", "file is missing: the site links to it from every page")
+                        Problem(
+                            self.rel(path),
+                            1,
+                            "",
+                            "file is missing: the site links to it from every page",
+                            message_sv="filen saknas: varje sida på webbplatsen länkar till den",
+                        )
                     )
                 continue
             text = path.read_text(encoding="utf-8")
             match = FRONT_MATTER.match(text)
             if not match:
                 self.errors.append(
-                    Problem(self.rel(path), 1, "", "expected front matter between --- lines with title and description")
+                    Problem(
+                        self.rel(path),
+                        1,
+                        "",
+                        "expected front matter between --- lines with title and description",
+                        message_sv="överst ska title och description stå mellan två rader med ---",
+                    )
                 )
                 continue
             meta = self.model(path, Page, match.group(1), offset=1)
@@ -308,6 +361,12 @@ class _Loader:
                 coverage.translated += bool(body.en)
                 if not body.en:
                     coverage.missing.append(f"{self.rel(self.root / 'municipalities' / (slug + '.en.md'))}: body text")
+        for name in self.broken:
+            # A file with errors may hold any number of texts: it counts as one text not translated,
+            # so coverage never reads 100 % while a file is broken.
+            if not name.endswith(".md"):
+                coverage.total += 1
+                coverage.missing.append(f"{name}: has errors, so its translations cannot be counted")
         for name, page in self.pages.items():
             coverage.total += 1
             coverage.translated += "en" in page.meta
@@ -419,6 +478,7 @@ class _Loader:
                     line,
                     field_path((*loc, "src")),
                     f'expected a file under {self.rel(self.docs_dir)}/, "{image.src}" does not exist',
+                    message_sv=f'här ska det stå en fil i {self.rel(self.docs_dir)}/, men "{image.src}" finns inte',
                 )
             )
 
@@ -429,13 +489,20 @@ class _Loader:
         if not path.is_file():
             self.errors.append(
                 Problem(
-                    name, line, where, f'expected a file under {self.rel(self.root)}/, "{photo.file}" does not exist'
+                    name,
+                    line,
+                    where,
+                    f'expected a file under {self.rel(self.root)}/, "{photo.file}" does not exist',
+                    message_sv=f'här ska det stå en fil i {self.rel(self.root)}/, men "{photo.file}" finns inte',
                 )
             )
             return
         problem = pictures.problem(path)
         if problem:
-            self.errors.append(Problem(name, line, where, f'"{photo.file}" {problem}'))
+            english, swedish = problem
+            self.errors.append(
+                Problem(name, line, where, f'"{photo.file}" {english}', message_sv=f'"{photo.file}" {swedish}')
+            )
         elif (width := pictures.width(path)) < pictures.SHARP_WIDTH:
             self.warnings.append(
                 Problem(

@@ -16,8 +16,9 @@ SHARP_WIDTH = 1200
 ORIENTATION = 0x0112  # the EXIF tag; 5 to 8 mean the picture is stored on its side
 
 
-def problem(path: Path) -> str | None:
-    """What is wrong with the picture at `path` (as the rest of a sentence after its name), or None."""
+def problem(path: Path) -> tuple[str, str] | None:
+    """What is wrong with the picture at `path` (as the rest of a sentence after its name), in English
+    and Swedish, or None."""
     from PIL import Image
 
     expected = FORMATS.get(path.suffix.lower())
@@ -29,11 +30,21 @@ def problem(path: Path) -> str | None:
                 image.verify()
     except Image.DecompressionBombError:
         # Pillow refuses more than twice its MAX_IMAGE_PIXELS (a decompression bomb): far beyond a photo.
-        return f"is too large: give a picture of at most {2 * Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+        most = 2 * Image.MAX_IMAGE_PIXELS // 1_000_000
+        return (
+            f"is too large: give a picture of at most {most} megapixels",
+            f"är för stor: ge en bild på högst {most} megapixlar",
+        )
     except (OSError, SyntaxError, ValueError):
-        return f"is not a picture that can be read: expected a {expected} file"
+        return (
+            f"is not a picture that can be read: expected a {expected} file",
+            f"är inte en bild som går att läsa: här ska det vara en {expected}-fil",
+        )
     if found != expected:
-        return f"is a {found} picture, not {expected}: give the file the ending of its kind"
+        return (
+            f"is a {found} picture, not {expected}: give the file the ending of its kind",
+            f"är en {found}-bild, inte {expected}: ge filen den ändelse som hör till dess sort",
+        )
     return None
 
 

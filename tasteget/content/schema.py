@@ -26,39 +26,62 @@ URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 PLACEHOLDER_DOMAINS = (".example", ".test", ".invalid")
 
 
+class Invalid(ValueError):
+    """A value the schema refuses, with the message in Swedish too (`errors.explain` reads `sv`)."""
+
+    def __init__(self, message: str, sv: str):
+        super().__init__(message)
+        self.sv = sv
+
+
 def _email(value: str) -> str:
     if not EMAIL_PATTERN.match(value):
-        raise ValueError(f'expected an e-mail address like name@example.se, got "{value}"')
+        raise Invalid(
+            f'expected an e-mail address like name@example.se, got "{value}"',
+            f'här ska det stå en e-postadress som namn@exempel.se, men det står "{value}"',
+        )
     return value
 
 
 def _url(value: str) -> str:
     if not URL_PATTERN.match(value):
-        raise ValueError(f'expected a web address starting with https://, got "{value}"')
+        raise Invalid(
+            f'expected a web address starting with https://, got "{value}"',
+            f'här ska det stå en webbadress som börjar med https://, men det står "{value}"',
+        )
     return value
 
 
 def _https(value: str) -> str:
     if not (value.startswith("https://") and URL_PATTERN.match(value)):
-        raise ValueError(f'expected a web address starting with https://, got "{value}"')
+        raise Invalid(
+            f'expected a web address starting with https://, got "{value}"',
+            f'här ska det stå en webbadress som börjar med https://, men det står "{value}"',
+        )
     return value
 
 
 def _nonblank(value: str) -> str:
     if not value.strip():
-        raise ValueError("expected text, got an empty value")
+        raise Invalid("expected text, got an empty value", "här ska det stå text, men fältet är tomt")
     return value
 
 
 def _county(value: str) -> str:
     if not (len(value) == 2 and value.isdigit() and "01" <= value <= "25"):
-        raise ValueError(f'expected a two-digit county (län) code from "01" to "25", like "23", got "{value}"')
+        raise Invalid(
+            f'expected a two-digit county (län) code from "01" to "25", like "23", got "{value}"',
+            f'här ska det stå en länskod med två siffror från "01" till "25", till exempel "23", men det står "{value}"',
+        )
     return value
 
 
 def _reachable(contact):
     if not (contact.email or contact.phone):
-        raise ValueError("no way to contact: give a phone or an e-mail address")
+        raise Invalid(
+            "no way to contact: give a phone or an e-mail address",
+            "det går inte att få kontakt: ange ett telefonnummer eller en e-postadress",
+        )
     return contact
 
 
@@ -120,9 +143,15 @@ PHOTO_EXAMPLE = [
 def _photo_file(value: str) -> str:
     path = PurePosixPath(value)
     if path.is_absolute() or "\\" in value or ".." in path.parts:
-        raise ValueError(f'expected a path inside the content folder like photos/are.jpg, got "{value}"')
+        raise Invalid(
+            f'expected a path inside the content folder like photos/are.jpg, got "{value}"',
+            f'här ska det stå en sökväg i innehållsmappen som photos/are.jpg, men det står "{value}"',
+        )
     if path.suffix.lower() not in PHOTO_TYPES:
-        raise ValueError(f'expected a JPEG, PNG or WebP picture ({", ".join(PHOTO_TYPES)}), got "{value}"')
+        raise Invalid(
+            f'expected a JPEG, PNG or WebP picture ({", ".join(PHOTO_TYPES)}), got "{value}"',
+            f'här ska det stå en JPEG-, PNG- eller WebP-bild ({", ".join(PHOTO_TYPES)}), men det står "{value}"',
+        )
     return value
 
 
@@ -230,7 +259,10 @@ class Need(Model):
     @model_validator(mode="after")
     def _names_an_occupation(self):
         if self.ssyk is None and self.occupation is None:
-            raise ValueError('name the occupation: give ssyk (a code like "2221"), occupation (a concept id) or both')
+            raise Invalid(
+                'name the occupation: give ssyk (a code like "2221"), occupation (a concept id) or both',
+                'ange yrket: skriv ssyk (en kod som "2221"), occupation (ett begrepps-id) eller båda',
+            )
         return self
 
     @property
@@ -279,12 +311,17 @@ class Target(Model):
     @model_validator(mode="after")
     def _sets_a_figure(self):
         if self.households_moved is None and self.households_with_needed_skills is None:
-            raise ValueError("no target figure: give households_moved, households_with_needed_skills or both")
+            raise Invalid(
+                "no target figure: give households_moved, households_with_needed_skills or both",
+                "målet saknar siffra: ange households_moved, households_with_needed_skills eller båda",
+            )
         moved, skilled = self.households_moved, self.households_with_needed_skills
         if moved is not None and skilled is not None and skilled > moved:
-            raise ValueError(
+            raise Invalid(
                 f"households_with_needed_skills ({skilled}) is more than households_moved ({moved}): "
-                "it counts some of the households moved"
+                "it counts some of the households moved",
+                f"households_with_needed_skills ({skilled}) är fler än households_moved ({moved}): "
+                "det räknar några av hushållen som flyttat",
             )
         return self
 
@@ -350,18 +387,109 @@ class Municipality(Model):
 
     name: Text = Field(description="Municipality name.", examples=["Åre"])
     summary: Localized = Field(description="One or two sentences: the page description and the home page card.")
-    population: Population | None = Field(None, description="Population with its year.")
+    population: Population | None = Field(
+        None,
+        description="Population with its year.",
+        examples=[{"count": 12300, "year": 2024, "approximate": True}],
+    )
     area_km2: int | None = Field(None, gt=0, description="Land area in km².", examples=[2633])
     seat: Text = Field(description="The municipal seat.", examples=["Järpen"])
     localities: list[Text] = Field([], description="Other localities and villages.", examples=[["Åre", "Duved"]])
-    travel: Travel = Field(Travel(), description="Travel and connections.")
-    work: Work = Field(Work(), description="Work, employers and competence needs.")
+    travel: Travel = Field(
+        Travel(),
+        description="Travel and connections.",
+        examples=[
+            {
+                "to_centre": {"sv": "1 timme med tåg eller bil.", "en": "1 hour by train or car."},
+                "to_airport": {"sv": "45 minuter till flygplatsen.", "en": "45 minutes to the airport."},
+                "roads": ["E14"],
+                "rail": ["Mittbanan"],
+            }
+        ],
+    )
+    work: Work = Field(
+        Work(),
+        description="Work, employers and competence needs.",
+        examples=[
+            {
+                "industries": {
+                    "sv": "Turism, handel och offentlig sektor.",
+                    "en": "Tourism, trade and the public sector.",
+                },
+                "employers": ["Åre kommun", "Holiday Club"],
+                "in_demand": [{"ssyk": "2221", "sector": "public"}, {"ssyk": "5120"}],
+            }
+        ],
+    )
     schools: Localized | None = Field(None, description="Schools and childcare.")
-    housing: Housing = Field(Housing(), description="Finding a home.")
+    housing: Housing = Field(
+        Housing(),
+        description="Finding a home.",
+        examples=[
+            {
+                "text": {"sv": "Ställ dig i bostadskön tidigt.", "en": "Join the housing queue early."},
+                "rental_companies": [
+                    {
+                        "title": {"sv": "Kommunens bostadsbolag", "en": "The municipal housing company"},
+                        "url": "https://bostad.are.example/",
+                    }
+                ],
+                "plot_queue": {"title": {"sv": "Tomtkön", "en": "The plot queue"}, "url": "https://are.example/tomter"},
+                "house_inventory": {
+                    "title": {"sv": "Tomma hus", "en": "Empty houses"},
+                    "url": "https://are.example/tomma-hus",
+                },
+            }
+        ],
+    )
     leisure: Localized | None = Field(None, description="Leisure and nature.")
-    guides: list[Guide] = Field(description="The relocation guide(s); at least one.", min_length=1)
-    coworking: list[Coworking] = Field([], description="Coworking spaces in the municipality.")
-    links: list[Link] = Field([], description="Further links.")
+    guides: list[Guide] = Field(
+        description="The relocation guide(s); at least one.",
+        min_length=1,
+        examples=[
+            [
+                {
+                    "name": "Inflyttarvägledare",
+                    "title": {"sv": "Inflyttarvägledare", "en": "Relocation guide"},
+                    "phone": "063-14 30 00",
+                    "email": "inflytt@are.example",
+                    "photo": {
+                        "src": "assets/images/inflytt-are.jpg",
+                        "alt": {"sv": "Porträtt av vägledaren.", "en": "Portrait of the guide."},
+                    },
+                    "placeholder": True,
+                }
+            ]
+        ],
+    )
+    coworking: list[Coworking] = Field(
+        [],
+        description="Coworking spaces in the municipality.",
+        examples=[
+            [
+                {
+                    "name": "House Be",
+                    "locality": "Åre",
+                    "address": "Årevägen 1",
+                    "desks": 12,
+                    "drop_in": True,
+                    "amenities": ["wifi", "kitchen", "meeting_room"],
+                    "price": {"sv": "Från 1 500 kr i månaden.", "en": "From SEK 1,500 a month."},
+                    "description": {"sv": "Kontor mitt i byn.", "en": "Offices in the village centre."},
+                    "website": "https://housebe.example/",
+                    "trial_living": False,
+                    "photos": PHOTO_EXAMPLE,
+                }
+            ]
+        ],
+    )
+    links: list[Link] = Field(
+        [],
+        description="Further links.",
+        examples=[
+            [{"title": {"sv": "Kommunens webbplats", "en": "The municipality's website"}, "url": "https://are.se/"}]
+        ],
+    )
     photos: list[Photo] = Field(
         [],
         description=(
@@ -385,7 +513,11 @@ class Municipality(Model):
         years = [t.year for t in value]
         twice = sorted({y for y in years if years.count(y) > 1})
         if twice:
-            raise ValueError(f"more than one target for {', '.join(map(str, twice))}: give one per year")
+            years = ", ".join(map(str, twice))
+            raise Invalid(
+                f"more than one target for {years}: give one per year",
+                f"mer än ett mål för {years}: ange ett per år",
+            )
         return value
 
 
@@ -405,7 +537,10 @@ class Contact(Model):
 def _language_codes(value: list[str]) -> list[str]:
     unknown = [code for code in value if not re.fullmatch(r"[a-z]{2}", code)]
     if unknown:
-        raise ValueError(f'"{unknown[0]}" is not a language code: use two letters, e.g. sv or en')
+        raise Invalid(
+            f'"{unknown[0]}" is not a language code: use two letters, e.g. sv or en',
+            f'"{unknown[0]}" är ingen språkkod: använd två bokstäver, till exempel sv eller en',
+        )
     return value
 
 
@@ -463,7 +598,10 @@ class StoryInvite(Model):
     @model_validator(mode="after")
     def _has_a_way(self):
         if not (self.email or self.link):
-            raise ValueError("no way to send a story: give an e-mail address, a link to a form or both")
+            raise Invalid(
+                "no way to send a story: give an e-mail address, a link to a form or both",
+                "det går inte att skicka en berättelse: ange en e-postadress, en länk till ett formulär eller båda",
+            )
         return self
 
 
@@ -487,15 +625,59 @@ class Region(Model):
     )
     tagline: Localized = Field(description="The campaign's message, the home page's heading.")
     intro: Localized = Field(description="Why this region: the home page's opening text (Markdown).")
-    facts: list[Fact] = Field([], description="Key figures for the home page.")
-    coordinator: Contact = Field(description="The regional coordinator, who answers when no guide does.")
-    magazine: Magazine = Field(description="The printed magazine movers can order.")
+    facts: list[Fact] = Field(
+        [],
+        description="Key figures for the home page.",
+        examples=[
+            [
+                {
+                    "value": {"sv": "ca 132 700", "en": "approx. 132,700"},
+                    "label": {"sv": "invånare (2024)", "en": "inhabitants (2024)"},
+                }
+            ]
+        ],
+    )
+    coordinator: Contact = Field(
+        description="The regional coordinator, who answers when no guide does.",
+        examples=[
+            {
+                "title": {"sv": "Regional samordnare", "en": "Regional coordinator"},
+                "name": "Förnamn Efternamn",
+                "organisation": "Region Jämtland Härjedalen",
+                "email": "samordnare@region.example",
+                "phone": "063-14 30 00",
+                "placeholder": True,
+            }
+        ],
+    )
+    magazine: Magazine = Field(
+        description="The printed magazine movers can order.",
+        examples=[
+            {
+                "name": "Ta Steget",
+                "description": {"sv": "Ett tryckt magasin om livet här.", "en": "A printed magazine about life here."},
+                "languages": ["sv", "en"],
+                "ships_abroad": True,
+                "price": {"sv": "Gratis", "en": "Free"},
+                "delivery": {"sv": "Inom två veckor i Sverige.", "en": "Within two weeks in Sweden."},
+            }
+        ],
+    )
     after_registering: Localized = Field(description="What happens after a household registers.")
     response_days: int = Field(gt=0, description="Working days within which a guide gets in touch.", examples=[3])
     controller: Text = Field(
         description="Data controller for the privacy notice.", examples=["Region Jämtland Härjedalen"]
     )
-    image: Image | None = Field(None, description="Default picture for shared links.")
+    image: Image | None = Field(
+        None,
+        description="Default picture for shared links.",
+        examples=[
+            {
+                "src": "assets/images/share.png",
+                "alt": {"sv": "Kampanjens namn på grön botten.", "en": "The campaign's name on green."},
+            }
+        ],
+    )
     stories: Stories | None = Field(
         None,
         description="The stories pages: how newcomers offer theirs (without it, the coordinator's address).",
@@ -516,7 +698,10 @@ class Region(Model):
     @classmethod
     def _coordinator_has_email(cls, value: Contact) -> Contact:
         if not value.email:
-            raise ValueError("needs an e-mail address: new households go there when no guide can be e-mailed")
+            raise Invalid(
+                "needs an e-mail address: new households go there when no guide can be e-mailed",
+                "behöver en e-postadress: nya hushåll skickas dit när ingen vägledare kan nås via e-post",
+            )
         return value
 
 
@@ -684,21 +869,31 @@ def _placeholders(value: str) -> str:
     unknown = [name for name in PLACEHOLDER.findall(value) if name not in PLACEHOLDERS]
     if unknown:
         known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-        raise ValueError(f'unknown placeholder "{{{unknown[0]}}}": use one of {known}')
+        raise Invalid(
+            f'unknown placeholder "{{{unknown[0]}}}": use one of {known}',
+            f'okänd platshållare "{{{unknown[0]}}}": använd någon av {known}',
+        )
     return value
 
 
 def _one_line(value: str) -> str:
     if "\n" in value.strip() or "\r" in value:
-        raise ValueError("a subject is one line: remove the line break")
+        raise Invalid("a subject is one line: remove the line break", "en ämnesrad är en rad: ta bort radbrytningen")
     if len(value.strip()) > MESSAGE_SUBJECT_MAX:
-        raise ValueError(f"a subject has at most {MESSAGE_SUBJECT_MAX} characters, this one {len(value.strip())}")
+        length = len(value.strip())
+        raise Invalid(
+            f"a subject has at most {MESSAGE_SUBJECT_MAX} characters, this one {length}",
+            f"en ämnesrad har högst {MESSAGE_SUBJECT_MAX} tecken, den här {length}",
+        )
     return value.strip()
 
 
 def _not_too_long(value: str) -> str:
     if len(value) > MESSAGE_TEXT_MAX:
-        raise ValueError(f"a message has at most {MESSAGE_TEXT_MAX} characters, this one {len(value)}")
+        raise Invalid(
+            f"a message has at most {MESSAGE_TEXT_MAX} characters, this one {len(value)}",
+            f"ett meddelande har högst {MESSAGE_TEXT_MAX} tecken, det här {len(value)}",
+        )
     return value
 
 

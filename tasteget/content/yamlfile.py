@@ -18,6 +18,8 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.nodes import ScalarNode
 
+from . import syntax
+
 Loc = tuple[str | int, ...]
 
 # Content nests four levels at most; far deeper input would exhaust the loader's recursion.
@@ -28,12 +30,16 @@ CORE_TAG = "tag:yaml.org,2002:"
 
 
 class YamlSyntaxError(Exception):
-    """A file that is not valid YAML, with the 1-based line of the problem."""
+    """A file that is not valid YAML: the 1-based line (and column, 0 when not known), the field when
+    the line shows it, and what to do, in English and Swedish."""
 
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, message_sv: str = "", column: int = 0, field: str = ""):
         super().__init__(message)
         self.line = line
+        self.column = column
+        self.field = field
         self.message = message
+        self.message_sv = message_sv
 
 
 @dataclass
@@ -58,12 +64,8 @@ def parse(text: str, line_offset: int = 0) -> Document:
         _screen(yaml, text, line_offset)
         raw = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "duplicate key" in str(exc):
-            problem = "this key appears twice; each field may be given once"
-        raise YamlSyntaxError(line, f"YAML syntax error: {problem}") from None
+        said = syntax.explain(exc, text)
+        raise YamlSyntaxError(said.line + line_offset, said.en, said.sv, said.column, said.field) from None
     doc = Document(data=None, line_offset=line_offset)
     doc.data = _plain(raw, (), doc.lines, 1)
     return doc
@@ -79,21 +81,36 @@ def _screen(yaml: YAML, text: str, line_offset: int) -> None:
     for event in yaml.parse(text):
         line = event.start_mark.line + 1 + line_offset
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise YamlSyntaxError(line, "anchors and aliases (&, *) are not allowed: write the value out in full")
+            raise YamlSyntaxError(
+                line,
+                "anchors and aliases (&, *) are not allowed: write the value out in full",
+                "ankare och alias (&, *) är inte tillåtna: skriv ut hela värdet",
+            )
         tag = getattr(event, "tag", None)
         if tag:
             shown = "!!" + tag.removeprefix(CORE_TAG) if tag.startswith(CORE_TAG) else tag
-            raise YamlSyntaxError(line, f'tag "{shown}" is not allowed: write the value plainly (text in quotes)')
+            raise YamlSyntaxError(
+                line,
+                f'tag "{shown}" is not allowed: write the value plainly (text in quotes)',
+                f'taggen "{shown}" är inte tillåten: skriv värdet som det är (text inom citattecken)',
+            )
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YamlSyntaxError(line, f"nested more than {MAX_DEPTH} levels deep: content needs only a few")
+                raise YamlSyntaxError(
+                    line,
+                    f"nested more than {MAX_DEPTH} levels deep: content needs only a few",
+                    f"mer än {MAX_DEPTH} nivåer djupt: innehållet behöver bara några få",
+                )
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
         elif isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
             # A plain << is YAML's merge key, which copies another mapping in (its keys have no line).
             raise YamlSyntaxError(
-                line, 'the merge key "<<" is not allowed: write each field out in full ("<<" in quotes if it is text)'
+                line,
+                'the merge key "<<" is not allowed: write each field out in full ("<<" in quotes if it is text)',
+                'sammanslagningsnyckeln "<<" är inte tillåten: skriv ut varje fält ("<<" inom citattecken om det '
+                "är text)",
             )
         elif (
             isinstance(event, ScalarEvent)
@@ -101,7 +118,9 @@ def _screen(yaml: YAML, text: str, line_offset: int) -> None:
             and yaml.resolver.resolve(ScalarNode, event.value, event.implicit) == CORE_TAG + "int"
         ):
             raise YamlSyntaxError(
-                line, f"a number of more than {MAX_NUMBER} characters: put it in quotes if it is text"
+                line,
+                f"a number of more than {MAX_NUMBER} characters: put it in quotes if it is text",
+                f"ett tal med mer än {MAX_NUMBER} tecken: sätt det inom citattecken om det är text",
             )
 
 

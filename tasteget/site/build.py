@@ -1,4 +1,4 @@
-"""Build the site in every language, and preview it with live reload while content is edited.
+"""Build the site in every language (the live preview, `preview.py`, rebuilds with this too).
 
 Each language is its own MkDocs build (its own search language and navigation): Swedish from
 mkdocs.yml into the site folder, English from mkdocs.en.yml into its `en/`. Before each build the
@@ -9,8 +9,6 @@ hook generates that language's pages into `build/pages/<lang>/` and the build re
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +17,6 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
-from mkdocs.livereload import LiveReloadServer
 
 from . import precompress
 from .csp import write_snippet
@@ -89,40 +86,3 @@ def build_site(
     # Last: a running intake reloads its page shell and content when this changes.
     write_stamp(Path(configs[0].site_dir))
     return configs
-
-
-def preview(root: Path, host: str, port: int) -> None:
-    """Serve both languages at http://host:port/ and rebuild when content, theme or config change."""
-    site_dir = Path(tempfile.mkdtemp(prefix="tasteget-preview-"))
-    url = f"http://{host}:{port}/"
-
-    def builder() -> list[MkDocsConfig]:
-        try:
-            return build_site(root, site_dir, url, progress=log.info, compress=False)  # served uncompressed
-        except BuildFailed as exc:
-            # Keep serving the last good build; the content errors are already in the log.
-            log.error(str(exc))
-            return []
-
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
-    server.error_handler = lambda code: _error_page(site_dir, code)
-    configs = builder()
-    watched = {root / name for name in LANG_CONFIGS.values()}
-    for config in configs:
-        # docs_dir is docs/ again once a build is done (the hook points it at the generated pages
-        # only while MkDocs reads them), so the folder each build rewrites is not watched.
-        watched |= {Path(config.docs_dir), *map(Path, config.watch), *map(Path, config.theme.dirs[:1])}
-    for path in sorted(watched):
-        server.watch(str(path))
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        log.info("Stopped.")
-    finally:
-        server.shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
-
-
-def _error_page(site_dir: Path, code: int) -> bytes | None:
-    page = site_dir / f"{code}.html"
-    return page.read_bytes() if page.is_file() else None

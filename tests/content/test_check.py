@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasteget.content.load import check
+from tasteget.content.load import Coverage, check
 
 from tests.support.helpers import ROOT, tasteget
 from tests.support.sample_content import add_photos, make_launch_ready, photo_yaml, write_photo, write_story
@@ -75,22 +75,6 @@ BROKEN = [
         "sete: Kommun0000by\n",
         "sete:",
         'sete: unknown field; did you mean "seat"?',
-    ),
-    (
-        "yaml syntax",
-        MUNI,
-        "seat: Kommun0000by\n",
-        "seat: Kommun0000by: centrum\n",
-        "seat:",
-        "YAML syntax error: mapping values are not allowed here",
-    ),
-    (
-        "duplicate key",
-        MUNI,
-        "seat: Kommun0000by\n",
-        "seat: Kommun0000by\nseat: Annanby\n",
-        "seat: Annanby",
-        "YAML syntax error: this key appears twice; each field may be given once",
     ),
     (
         "yaml 1.1 yes",
@@ -444,6 +428,30 @@ def test_missing_english_is_reported_as_coverage(sample):
     assert report.coverage.translated == report.coverage.total - 1
     line = line_of(text, "  to_centre:")
     assert report.coverage.missing == [f"{sample / MUNI}:{line}: travel.to_centre"]
+
+
+def test_coverage_counts_a_broken_file_as_missing(sample):
+    whole = check(sample).coverage
+    assert whole.percent == 100.0
+    edit(sample, MUNI, "seat: Kommun0000by\n", "seat: Kommun0000by: centrum\n")
+    broken = check(sample).coverage
+    assert broken.percent < 100.0 and broken.shown_percent < 100
+    assert f"{sample / MUNI}: has errors, so its translations cannot be counted" in broken.missing
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("Translation coverage:")]
+    assert not line.endswith("(100 %).") and f"  {sample / MUNI}: has errors" in result.stdout
+
+
+def test_coverage_is_rounded_down_so_100_means_every_text():
+    assert Coverage(total=1000, translated=999).shown_percent == 99
+    assert Coverage(total=3, translated=3).shown_percent == 100
+
+
+def test_coverage_counts_a_file_that_fails_validation_as_missing(sample):
+    edit(sample, MUNI, "    desks: 2\n", "    desks: many\n")
+    coverage = check(sample).coverage
+    assert coverage.translated < coverage.total
+    assert any(item.startswith(f"{sample / MUNI}: has errors") for item in coverage.missing)
 
 
 def test_placeholder_contacts_warn_without_failing(sample):
