@@ -734,7 +734,10 @@ TIME_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 def _clock(value: str) -> str:
     if not TIME_PATTERN.match(value):
-        raise ValueError(f'expected a time of day as HH:MM in quotes, like "18:30", got "{value}"')
+        raise Invalid(
+            f'expected a time of day as HH:MM in quotes, like "18:30", got "{value}"',
+            f'här ska det stå en tid som TT:MM inom citattecken, som "18:30", men det står "{value}"',
+        )
     return value
 
 
@@ -742,7 +745,10 @@ def _time_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f'expected a time zone name like "Europe/Stockholm", got "{value}"') from None
+        raise Invalid(
+            f'expected a time zone name like "Europe/Stockholm", got "{value}"',
+            f'här ska det stå en tidszon som "Europe/Stockholm", men det står "{value}"',
+        ) from None
     return value
 
 
@@ -802,18 +808,33 @@ class Event(Model):
             "the answers are erased a set number of days after the event."
         ),
     )
-    photos: list[Photo] = Field([], description="Photos of the event or the place; fields as a municipality's.")
+    photos: list[Photo] = Field(
+        [], description="Photos of the event or the place; fields as a municipality's.", examples=[PHOTO_EXAMPLE]
+    )
 
     @model_validator(mode="after")
     def _when_and_where(self):
         if not self.online and self.place is None:
-            raise ValueError("no place: give place (the venue and address) or set online: true")
+            raise Invalid(
+                "no place: give place (the venue and address) or set online: true",
+                "plats saknas: skriv place (lokalen och adressen) eller online: true",
+            )
         if self.ends_on is not None and self.ends_on < self.starts_on:
-            raise ValueError(f"ends_on ({self.ends_on}) is before starts_on ({self.starts_on})")
+            raise Invalid(
+                f"ends_on ({self.ends_on}) is before starts_on ({self.starts_on})",
+                f"ends_on ({self.ends_on}) är före starts_on ({self.starts_on})",
+            )
         if self.end is not None and self.ends_on in (None, self.starts_on) and self.end <= self.start:
-            raise ValueError(f"end ({self.end}) is not after start ({self.start}) on the same day")
+            raise Invalid(
+                f"end ({self.end}) is not after start ({self.start}) on the same day",
+                f"end ({self.end}) är inte efter start ({self.start}) samma dag",
+            )
         if self.sign_up_until is not None and self.sign_up_until > self.starts_on:
-            raise ValueError(f"sign_up_until ({self.sign_up_until}) is after starts_on ({self.starts_on})")
+            raise Invalid(
+                f"sign_up_until ({self.sign_up_until}) is after starts_on ({self.starts_on})",
+                f"sign_up_until ({self.sign_up_until}) är efter starts_on ({self.starts_on}): sista anmälningsdag "
+                "kan inte vara efter evenemanget",
+            )
         return self
 
     def starts_at(self) -> datetime:
