@@ -273,6 +273,7 @@ class _Loader:
                         doc.line_of(("municipalities", index)),
                         f"municipalities[{index}]",
                         f'unknown municipality "{unknown[0]}" (expected one of: {known})',
+                        message_sv=f'okänd kommun "{unknown[0]}" (någon av: {known})',
                     )
                 )
             else:
