@@ -446,12 +446,8 @@ class Backend:
             raise refused
         target = self.content.joinpath(*pure.parts[1:])
         # A symlink, at the file or any folder above it, must not lead out of the folder.
-        inside = self.content.joinpath(*base[1:]).resolve()
-        existing = target
-        while not os.path.lexists(existing) and existing != self.content:
-            existing = existing.parent
-        real = existing.resolve()
-        if real != inside and inside not in real.parents:
+        real, inside = _real(target), _real(self.content.joinpath(*base[1:]))
+        if not (real.is_relative_to(inside) and real.is_relative_to(self.content)):
             raise refused
         return target
 
@@ -776,6 +772,14 @@ def _loopback(address: str) -> bool:
         return ipaddress.ip_address(address.split("%")[0]).is_loopback
     except ValueError:
         return False
+
+
+def _real(path: Path) -> Path:
+    """Where `path` really is: its symlinks followed as far as it exists (a file to be written may not)."""
+    existing = path
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    return existing.resolve() / path.relative_to(existing)
 
 
 def _folders(root: Path) -> list[Path]:

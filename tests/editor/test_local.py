@@ -1,0 +1,557 @@
+"""The editor's local backend: Decap's proxy protocol over the content, every save checked, merged and committed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import logging
+import subprocess
+import threading
+from pathlib import Path
+from wsgiref.simple_server import WSGIServer, make_server
+
+import pytest
+import requests
+from ruamel.yaml import YAML
+
+from tasteget.content import yamlfile
+from tasteget.content.load import check
+from tasteget.editor import local
+
+from tests.editor.conftest import BROWSER, Browser, decap, git, persist, raw
+from tests.support.sample_content import write_photo
+
+ARE = "content/municipalities/are.yml"
+COMMENTED = "# Källa: SCB, 2021 års siffror.\n"
+
+
+def text_of(root: Path, rel: str) -> str:
+    return (root / rel).read_text(encoding="utf-8")
+
+
+def errors(root: Path) -> list:
+    return check(root / "content", root / "docs").errors
+
+
+def with_comments(root: Path) -> str:
+    """are.yml with a communicator's comments, above a field and after a value."""
+    path = root / ARE
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("population:", COMMENTED + "population:").replace(
+        "seat: Järpen\n", "seat: Järpen  # centralorten\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def decap_yaml(data) -> str:
+    """Data written plainly in block style, as Decap writes a file it has read (no comments, no quotes kept)."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+
+def test_lists_a_folder_as_decap_asks(client, project):
+    answer = decap(client, "entriesByFolder", {"folder": "content/municipalities", "extension": "yml", "depth": 1})
+    assert answer.status_code == 200
+    entries = answer.get_json()
+    paths = [e["file"]["path"] for e in entries]
+    assert paths == sorted(
+        f"content/municipalities/{p.name}" for p in (project / "content/municipalities").glob("*.yml")
+    )
+    assert len(paths) == 8
+    are = entries[paths.index(ARE)]
+    data = (project / ARE).read_bytes()
+    assert are["data"] == data.decode("utf-8")
+    assert are["file"]["id"] == hashlib.sha256(data).hexdigest()
+
+
+def test_gets_an_entry_and_names_a_missing_one(client, project):
+    entry = decap(client, "getEntry", {"path": ARE}).get_json()
+    assert entry["data"] == text_of(project, ARE)
+    assert entry["file"]["path"] == ARE
+    missing = decap(client, "getEntry", {"path": "content/municipalities/nowhere.yml"}).get_json()
+    assert missing == {"data": None, "file": {"path": "content/municipalities/nowhere.yml", "label": None, "id": None}}
+    files = decap(client, "entriesByFiles", {"files": [{"path": "content/region.yml", "label": "Regionen"}]}).get_json()
+    assert files[0]["file"]["label"] == "Regionen"
+    assert files[0]["data"] == text_of(project, "content/region.yml")
+
+
+def test_info_and_deploy_preview(client, checkout):
+    assert decap(client, "info").get_json() == {"repo": "project", "publish_modes": ["simple"], "type": "local_git"}
+    assert decap(client, "getDeployPreview", {"collection": "kommuner", "slug": "are"}).get_json() is None
+    refused = decap(client, "unpublishedEntries", {})
+    assert refused.status_code == 422
+    assert "unpublishedEntries" in refused.get_json()["error"]
+
+
+# Saving -----------------------------------------------------------------------------------------
+
+
+def test_a_valid_save_keeps_comments_and_untouched_text_and_passes_the_check(client, project):
+    before = with_comments(project)
+    answer = decap(client, "persistEntry", persist(ARE, raw("are-edited.yml")))
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json() == {"message": "entry persisted"}
+    after = text_of(project, ARE)
+    # The communicator's comments, the folded English summary and the flow-style lines as written.
+    assert COMMENTED in after
+    assert "seat: Järpen  # centralorten\n" in after
+    for untouched in (
+        "population: {count: 12300, year: 2021, approximate: true}\n",
+        "localities: [Åre, Mörsil, Duved, Undersåker, Hallen, Storlien]\n",
+        "  en: >-\n    Åre welcomes around 400,000 visitors a year, and tourism accounts for about a quarter of all jobs.\n",
+        "    title: {sv: Inflyttarvägledare, en: Relocation guide}\n",
+    ):
+        assert untouched in before and untouched in after
+    assert before.split("work:")[0].split("summary:")[0] == after.split("summary:")[0]
+    # The change: the summary rewrapped as the file wraps it, the need's code in quotes, the new space.
+    assert "vid E14 och Mittbanan. Här finns plats för fler: kom och se." in " ".join(after.split())
+    assert '  in_demand:\n    - ssyk: "2221"\n' in after
+    assert "  - name: Hallens kontorshotell\n    locality: Hallen\n    desks: 6\n    drop_in: true\n" in after
+    assert "    amenities: [wifi, kitchen]\n" in after or "    amenities:\n      - wifi\n" in after
+    # Fields Decap sends blank are left out, as a person writes the file.
+    assert 'sv: ""' not in after and "photos: []" not in after and "note:" not in after
+    assert "\n\ncoworking:\n" in after and "\n\nguides:\n" in after  # the blank lines between sections
+    assert errors(project) == []
+    assert yamlfile.parse(after).data["work"]["in_demand"] == [{"ssyk": "2221"}]
+
+
+def test_an_invalid_save_is_refused_with_file_line_and_field_and_writes_nothing(client, project):
+    before = (project / ARE).read_bytes()
+    answer = decap(client, "persistEntry", persist(ARE, raw("are-invalid.yml")))
+    assert answer.status_code == 422
+    message = answer.get_json()["error"]
+    assert message.startswith("Sparades inte")
+    assert ARE in message and "coworking[0].desks" in message and "expected a whole number" in message
+    line = int(message.split(f"{ARE}:")[1].split(":")[0])
+    assert line > 1
+    assert (project / ARE).read_bytes() == before
+
+
+def test_errors_already_in_other_files_do_not_block_a_save(client, project):
+    berg = project / "content/municipalities/berg.yml"
+    berg.write_text(
+        berg.read_text(encoding="utf-8").replace("name: Berg", "name: Berg\nunknown_field: 1"), encoding="utf-8"
+    )
+    assert errors(project)
+    answer = decap(client, "persistEntry", persist(ARE, raw("are-edited.yml")))
+    assert answer.status_code == 200, answer.get_json()
+    assert "Hallens kontorshotell" in text_of(project, ARE)
+
+
+def test_a_save_that_breaks_another_file_is_refused(client, project):
+    """Removing a photo's file the municipality shows: the error is in the municipality's file."""
+    write_photo(project / "content", "photos/fjall.jpg")
+    are = project / ARE
+    are.write_text(
+        are.read_text(encoding="utf-8")
+        + "photos:\n  - file: photos/fjall.jpg\n    alt: {sv: Fjäll, en: Fells}\n    credit: Foto Test\n",
+        encoding="utf-8",
+    )
+    assert errors(project) == []
+    answer = decap(
+        client, "deleteFiles", {"paths": ["content/photos/fjall.jpg"], "options": {"commitMessage": "Delete"}}
+    )
+    assert answer.status_code == 422
+    assert ARE in answer.get_json()["error"] and "photos[0].file" in answer.get_json()["error"]
+    assert (project / "content/photos/fjall.jpg").is_file()
+
+
+def test_a_new_municipality(client, project):
+    path = "content/municipalities/nyby.yml"
+    answer = decap(client, "persistEntry", persist(path, raw("nyby-new.yml"), "Create Kommuner “nyby”", new=True))
+    assert answer.status_code == 200, answer.get_json()
+    text = text_of(project, path)
+    assert text.startswith("name: Nyby\nsummary:\n  sv: Nyby är en liten kommun vid sjön.\n")
+    assert '    - ssyk: "2221"\n' in text
+    assert "coworking" not in text and "rail" not in text and "employers" not in text
+    assert errors(project) == []
+    again = decap(client, "persistEntry", persist(path, raw("nyby-new.yml"), new=True))
+    assert again.status_code == 422 and "finns redan" in again.get_json()["error"]
+
+
+def test_saving_unchanged_data_leaves_every_file_as_it_was(client, checkout):
+    """Decap writes each file its own way (no comments, other quotes); what the file says stays as written."""
+    files = sorted(checkout.glob("content/**/*.yml"))
+    assert len(files) > 10
+    for path in files:
+        rel = str(path.relative_to(checkout))
+        data = yamlfile.load(path).data
+        answer = decap(client, "persistEntry", persist(rel, decap_yaml(data), f"Update {rel}"))
+        assert answer.status_code == 200, (rel, answer.get_json())
+    assert git(checkout, "status", "--porcelain") == ""
+    assert git(checkout, "rev-list", "--count", "HEAD").strip() == "1"  # nothing changed, nothing committed
+
+
+def test_a_page_keeps_its_front_matter_format_and_body(client, project):
+    path = "content/pages/privacy.sv.md"
+    before = text_of(project, path)
+    answer = decap(client, "persistEntry", persist(path, raw("privacy-edited.sv.md"), "Update Sidor “privacy”"))
+    assert answer.status_code == 200, answer.get_json()
+    after = text_of(project, path)
+    assert after.startswith('---\ntitle: Integritetspolicy för Ta Steget\ndescription: "Så behandlar Region')
+    assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]
+    assert after.replace("Integritetspolicy för Ta Steget", "Integritetspolicy", 1) == before
+    assert errors(project) == []
+
+
+def test_an_invalid_page_is_refused(client, project):
+    path = "content/pages/privacy.sv.md"
+    before = (project / path).read_bytes()
+    text = raw("privacy-edited.sv.md").replace("updated: 2026-11-27", "updated: igår")
+    answer = decap(client, "persistEntry", persist(path, text))
+    assert answer.status_code == 422
+    assert f"{path}:4: updated: expected a date" in answer.get_json()["error"]
+    assert (project / path).read_bytes() == before
+
+
+def test_the_preview_check_names_problems_and_writes_nothing(client, project):
+    before = (project / ARE).read_bytes()
+    headers = {"Content-Type": "application/json", **BROWSER}
+    ok = client.post(local.CHECK, data=json.dumps({"path": ARE, "raw": raw("are-edited.yml")}), headers=headers)
+    assert ok.status_code == 200 and ok.get_json() == {"problems": []}
+    bad = client.post(local.CHECK, data=json.dumps({"path": ARE, "raw": raw("are-invalid.yml")}), headers=headers)
+    [problem] = bad.get_json()["problems"]
+    assert problem["field"] == "coworking[0].desks"
+    assert problem["line"] > 1 and "column" in problem
+    assert problem["message"].startswith("expected a whole number")
+    broken = client.post(local.CHECK, data=json.dumps({"path": ARE, "raw": "name: Åre\nseat: a: b\n"}), headers=headers)
+    [syntax] = broken.get_json()["problems"]
+    assert syntax["line"] == 2 and "YAML" in syntax["message"]
+    assert (project / ARE).read_bytes() == before
+
+
+def test_a_list_indented_flush_with_its_key_stays_so():
+    old = "# note\nname: X\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n"
+    new = local.merge_yaml(old, "name: Y\nroads:\n  - E14\n  - E45\nwork:\n  employers:\n    - A\n    - B\n")
+    assert new == "# note\nname: Y\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n  - B\n"
+
+
+def test_removing_a_list_item_keeps_the_others_comments():
+    old = "spaces:\n  - name: A  # first\n  - name: B\n  - name: C  # third\n"
+    assert (
+        local.merge_yaml(old, "spaces:\n  - name: A\n  - name: C\n")
+        == "spaces:\n  - name: A  # first\n  - name: C  # third\n"
+    )
+
+
+# Photos and deleting -----------------------------------------------------------------------------
+
+
+def photo_asset(tmp_path: Path, name: str = "fjall.jpg", fmt: str = "") -> dict:
+    picture = write_photo(tmp_path / "upload", name, fmt=fmt)
+    return {
+        "path": f"content/photos/{name}",
+        "content": base64.b64encode(picture.read_bytes()).decode(),
+        "encoding": "base64",
+    }
+
+
+def test_uploads_and_lists_photos(client, project, tmp_path):
+    asset = photo_asset(tmp_path)
+    answer = decap(
+        client, "persistMedia", {"asset": asset, "options": {"commitMessage": "Upload “content/photos/fjall.jpg”"}}
+    )
+    assert answer.status_code == 200, answer.get_json()
+    stored = project / "content/photos/fjall.jpg"
+    assert stored.read_bytes() == base64.b64decode(asset["content"])
+    file = answer.get_json()
+    assert file == {
+        "id": hashlib.sha256(stored.read_bytes()).hexdigest(),
+        "content": asset["content"],
+        "encoding": "base64",
+        "path": "content/photos/fjall.jpg",
+        "name": "fjall.jpg",
+    }
+    assert decap(client, "getMedia", {"mediaFolder": "content/photos"}).get_json() == [file]
+    assert decap(client, "getMediaFile", {"path": "content/photos/fjall.jpg"}).get_json() == file
+
+
+def test_a_photo_saved_with_its_entry(client, project, tmp_path):
+    text = (
+        raw("are-edited.yml")
+        + "photos:\n  - file: photos/fjall.jpg\n    alt:\n      sv: Fjäll\n      en: Fells\n    credit: Foto Test\n"
+    )
+    answer = decap(client, "persistEntry", persist(ARE, text, assets=[photo_asset(tmp_path)]))
+    assert answer.status_code == 200, answer.get_json()
+    assert (project / "content/photos/fjall.jpg").is_file()
+    assert errors(project) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "status", "says"),
+    [
+        ("fjall.jpg", "PNG", 422, "is a PNG picture, not JPEG"),
+        ("fjall.gif", "PNG", 422, "JPEG, PNG eller WebP"),
+        ("../fjall.jpg", "", 403, "content/photos/"),
+    ],
+    ids=["wrong kind", "wrong ending", "outside photos"],
+)
+def test_refuses_a_photo(client, project, tmp_path, name, fmt, status, says):
+    asset = photo_asset(tmp_path, "x.png" if fmt == "PNG" else "x.jpg", fmt=fmt)
+    asset["path"] = f"content/photos/{name}"
+    answer = decap(client, "persistMedia", {"asset": asset, "options": {"commitMessage": "Upload"}})
+    assert answer.status_code == status
+    assert says in answer.get_json()["error"]
+    assert not (project / "content/photos").exists() and not (project / "content/fjall.jpg").exists()
+
+
+def test_refuses_a_body_over_the_limit(client, project, tmp_path, monkeypatch):
+    monkeypatch.setattr(local, "MAX_BODY", 10_000)
+    answer = decap(client, "persistMedia", {"asset": photo_asset(tmp_path), "options": {"commitMessage": "Upload"}})
+    assert answer.status_code == 413
+    assert "MB" in answer.get_json()["error"]
+    assert not (project / "content/photos").exists()
+
+
+def test_deletes_a_municipality_with_its_body_texts(client, checkout):
+    answer = decap(client, "deleteFiles", {"paths": [ARE], "options": {"commitMessage": "Delete Kommuner “are”"}})
+    assert answer.status_code == 200, answer.get_json()
+    assert not list((checkout / "content/municipalities").glob("are.*"))
+    assert errors(checkout) == []
+    changed = git(checkout, "show", "--name-status", "--format=%s", "HEAD").split()
+    assert changed[:4] == ["Delete", "Kommuner", "“are”", "D"] or "D" in changed
+    assert sorted(p for p in changed if p.startswith("content/")) == [
+        "content/municipalities/are.en.md",
+        "content/municipalities/are.md",
+        "content/municipalities/are.yml",
+    ]
+
+
+def test_delete_file_one_at_a_time(client, project):
+    answer = decap(
+        client, "deleteFile", {"path": "content/messages/settled.yml", "options": {"commitMessage": "Delete"}}
+    )
+    assert answer.status_code == 200
+    assert not (project / "content/messages/settled.yml").exists()
+
+
+# Refusals ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../secret.yml",
+        "content/../pyproject.toml",
+        "content/municipalities/../../x.yml",
+        "/etc/passwd.yml",
+        "C:/content/x.yml",
+        "content\\..\\x.yml",
+        "docs/index.md",
+        "",
+    ],
+)
+def test_refuses_a_path_outside_the_content(client, project, path):
+    answer = decap(client, "persistEntry", persist(path, "name: x\n"))
+    assert answer.status_code == 403, answer.get_json()
+    assert "content/" in answer.get_json()["error"]
+    assert decap(client, "getEntry", {"path": path}).status_code == 403
+    assert not (project / "x.yml").exists() and not (project.parent / "secret.yml").exists()
+
+
+def test_refuses_a_symlink_out_of_the_content(client, project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yml").write_text("name: secret\n", encoding="utf-8")
+    (project / "content/municipalities/link.yml").symlink_to(outside / "secret.yml")
+    (project / "content/elsewhere").symlink_to(outside)
+    assert decap(client, "getEntry", {"path": "content/municipalities/link.yml"}).status_code == 403
+    listed = decap(client, "entriesByFolder", {"folder": "content/municipalities", "extension": "yml", "depth": 1})
+    assert "secret" not in json.dumps(listed.get_json())
+    written = decap(client, "persistEntry", persist("content/elsewhere/x.yml", "name: x\n"))
+    assert written.status_code == 403
+    assert decap(client, "persistEntry", persist("content/municipalities/link.yml", "name: x\n")).status_code == 403
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.yml"]
+    assert (outside / "secret.yml").read_text(encoding="utf-8") == "name: secret\n"
+
+
+def test_refuses_other_files_than_content_text(client, project):
+    answer = decap(client, "persistEntry", persist("content/municipalities/are.py", "x = 1\n"))
+    assert answer.status_code == 422
+    assert not (project / "content/municipalities/are.py").exists()
+
+
+REFUSALS = [
+    # id, what changes in the request, status
+    ("text/plain", {"headers": {"Content-Type": "text/plain"}}, 415),
+    ("form", {"headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415),
+    ("GET", {"method": "GET"}, 405),
+    ("other host", {"headers": {"Host": "evil.example"}}, 403),
+    ("rebinding", {"headers": {"Host": "attacker.example:80"}}, 403),
+    ("other port", {"headers": {"Host": "localhost:8001", "Origin": "http://localhost:8001"}}, 403),
+    ("other origin", {"headers": {"Origin": "http://evil.example"}}, 403),
+    ("null origin", {"headers": {"Origin": "null"}}, 403),
+    ("https origin", {"headers": {"Origin": "https://localhost"}}, 403),
+    ("cross-site fetch", {"headers": {"Sec-Fetch-Site": "cross-site"}}, 403),
+    ("another computer", {"environ_base": {"REMOTE_ADDR": "192.168.1.20"}}, 403),
+    ("not JSON", {"data": "name: x"}, 400),
+]
+
+
+@pytest.mark.parametrize(("change", "status"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS])
+def test_refuses_what_is_not_a_same_origin_json_post_from_here(client, project, change, status):
+    before = (project / ARE).read_bytes()
+    body = {
+        "branch": "main",
+        "action": "persistEntry",
+        "params": {"branch": "main", **persist(ARE, raw("are-edited.yml"))},
+    }
+    headers = {"Content-Type": "application/json; charset=utf-8", **BROWSER, **change.get("headers", {})}
+    answer = client.open(
+        local.DECAP,
+        method=change.get("method", "POST"),
+        data=change.get("data", json.dumps(body)),
+        headers=headers,
+        environ_base=change.get("environ_base"),
+    )
+    assert answer.status_code == status
+    assert answer.get_json()["error"]
+    assert (project / ARE).read_bytes() == before
+
+
+def test_a_request_without_origin_from_here_is_answered(client):
+    """A same-origin fetch may leave Origin out (and tools never send it): the host and the address decide."""
+    answer = client.post(
+        local.DECAP,
+        data=json.dumps({"branch": "main", "action": "getEntry", "params": {"branch": "main", "path": ARE}}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 200
+
+
+def test_never_logs_file_contents(client, project, caplog):
+    caplog.set_level(logging.DEBUG)
+    decap(client, "persistEntry", persist(ARE, raw("are-edited.yml")))
+    decap(client, "persistEntry", persist(ARE, raw("are-invalid.yml")))
+    decap(client, "getEntry", {"path": ARE})
+    assert caplog.text  # it does say what it did
+    assert "Hallens" not in caplog.text and "många" not in caplog.text and "Järpen" not in caplog.text
+
+
+# Git ---------------------------------------------------------------------------------------------
+
+
+def last_commit(root: Path) -> dict:
+    out = git(root, "show", "--name-only", "--format=%an <%ae>%n%cn <%ce>%n%s", "HEAD").strip().splitlines()
+    return {"author": out[0], "committer": out[1], "message": out[2], "files": [f for f in out[3:] if f]}
+
+
+def test_commits_only_the_saved_file_with_the_communicators_name(checkout, monkeypatch):
+    monkeypatch.setenv(local.AUTHOR_ENV, "Kim Kommunikatör <kim@are.example>")
+    client = Browser(local.app(checkout))
+    # Someone else's work in progress stays out of the commit, staged or not.
+    (checkout / "content/region.yml").write_text(text_of(checkout, "content/region.yml") + "# wip\n", encoding="utf-8")
+    berg = checkout / "content/municipalities/berg.yml"
+    berg.write_text(berg.read_text(encoding="utf-8") + "# staged wip\n", encoding="utf-8")
+    git(checkout, "add", "content/municipalities/berg.yml")
+    answer = decap(client, "persistEntry", persist(ARE, raw("are-edited.yml"), "Update Kommuner “are”"))
+    assert answer.status_code == 200, answer.get_json()
+    assert last_commit(checkout) == {
+        "author": "Kim Kommunikatör <kim@are.example>",
+        "committer": "Kim Kommunikatör <kim@are.example>",
+        "message": "Update Kommuner “are”",
+        "files": [ARE],
+    }
+    assert git(checkout, "show", "HEAD:" + ARE) == text_of(checkout, ARE)
+    status = git(checkout, "status", "--porcelain")
+    assert " M content/region.yml" in status and "M  content/municipalities/berg.yml" in status
+    assert ARE not in status
+
+
+def test_commits_a_new_file_and_a_photo_as_gits_own_user(checkout, tmp_path):
+    client = Browser(local.app(checkout))
+    answer = decap(
+        client,
+        "persistEntry",
+        persist("content/municipalities/nyby.yml", raw("nyby-new.yml"), "Create Kommuner “nyby”", new=True),
+    )
+    assert answer.status_code == 200, answer.get_json()
+    assert last_commit(checkout)["files"] == ["content/municipalities/nyby.yml"]
+    assert last_commit(checkout)["author"] == "Utvecklare Utvecklarsson <utvecklare@example.org>"
+    upload = decap(
+        client,
+        "persistMedia",
+        {"asset": photo_asset(tmp_path), "options": {"commitMessage": "Upload “content/photos/fjall.jpg”"}},
+    )
+    assert upload.status_code == 200
+    assert last_commit(checkout)["files"] == ["content/photos/fjall.jpg"]
+    assert last_commit(checkout)["message"] == "Upload “content/photos/fjall.jpg”"
+
+
+def test_without_a_name_nothing_is_saved(checkout):
+    git(checkout, "config", "--unset", "user.name")
+    git(checkout, "config", "--unset", "user.email")
+    before = (checkout / ARE).read_bytes()
+    answer = decap(Browser(local.app(checkout)), "persistEntry", persist(ARE, raw("are-edited.yml")))
+    assert answer.status_code == 422
+    assert local.AUTHOR_ENV in answer.get_json()["error"] and "user.name" in answer.get_json()["error"]
+    assert (checkout / ARE).read_bytes() == before
+    assert git(checkout, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_a_malformed_author_setting_is_refused(checkout, monkeypatch):
+    monkeypatch.setenv(local.AUTHOR_ENV, "Kim")
+    answer = decap(Browser(local.app(checkout)), "persistEntry", persist(ARE, raw("are-edited.yml")))
+    assert answer.status_code == 422 and "Förnamn Efternamn <namn@example.se>" in answer.get_json()["error"]
+
+
+# Through a real server ---------------------------------------------------------------------------
+
+
+def test_through_a_real_wsgi_server(checkout):
+    """Mounted in a wsgiref server as the preview mounts it: the site still answers, the editor under its path."""
+
+    def site(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"the site"]
+
+    server = make_server("127.0.0.1", 0, site, server_class=WSGIServer)
+    server.set_app(local.mount(server.get_app(), checkout))
+    port = server.server_port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Content-Type": "application/json; charset=utf-8", "Origin": base, "Sec-Fetch-Site": "same-origin"}
+    try:
+        assert requests.get(base + "/kommuner/are/", timeout=5).text == "the site"
+        body = {"branch": "main", "action": "getEntry", "params": {"branch": "main", "path": ARE}}
+        entry = requests.post(base + local.DECAP, json=body, headers=headers, timeout=5)
+        assert entry.status_code == 200 and entry.json()["data"] == text_of(checkout, ARE)
+        body = {
+            "branch": "main",
+            "action": "persistEntry",
+            "params": {"branch": "main", **persist(ARE, raw("are-edited.yml"))},
+        }
+        saved = requests.post(base + local.DECAP, data=json.dumps(body), headers=headers, timeout=30)
+        assert saved.status_code == 200, saved.text
+        assert saved.headers["Content-Type"].startswith("application/json")
+        assert last_commit(checkout)["files"] == [ARE]
+        renamed = requests.post(
+            base + local.DECAP, json=body, headers={**headers, "Host": f"localhost.evil.example:{port}"}, timeout=5
+        )
+        assert renamed.status_code == 403
+        other = requests.post(
+            base + local.DECAP, json=body, headers={**headers, "Origin": "http://evil.example"}, timeout=5
+        )
+        assert other.status_code == 403
+        assert requests.get(base + local.DECAP, timeout=5).status_code == 405
+        assert requests.post(base + local.PREFIX + "nothing", json={}, headers=headers, timeout=5).status_code == 404
+        assert (
+            requests.post(
+                base + local.DECAP, data="{}", headers={**headers, "Content-Type": "text/plain"}, timeout=5
+            ).status_code
+            == 415
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert subprocess.run(["git", "diff", "--quiet"], cwd=checkout).returncode == 0
