@@ -70,6 +70,7 @@ MAX_PHOTO = 20 * 1024 * 1024
 MAX_BODY = MAX_PHOTO * 4 // 3 + 1024 * 1024  # a photo in base64 and the JSON around it
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 AUTHOR_ENV = "TASTEGET_EDITOR_AUTHOR"
+FLOW_WIDTH = 60  # a new list of words longer than this gets a line per item
 FOLD_WIDTH = 96  # a folded text (>-) is rewrapped at about the width communicators' files use
 GIT_TIMEOUT = 30
 SAVE_REFUSED = "Sparades inte – rätta först"
@@ -207,6 +208,9 @@ def _node(value: Any, flow: bool = False) -> Any:
             node.fa.set_flow_style()
         return node
     if isinstance(value, list):
+        # A short list of words is written on one line, as content writes `roads: [E14, E45]`.
+        short = all(isinstance(v, str | int | float) and "\n" not in str(v) for v in value)
+        flow = flow or (short and len(", ".join(map(str, value))) <= FLOW_WIDTH)
         node = CommentedSeq(_node(v, flow) for v in value)
         if flow:
             node.fa.set_flow_style()
