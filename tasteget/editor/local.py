@@ -631,6 +631,9 @@ class Backend:
         status = _git(self.content, "status", "--porcelain", "-z", "--untracked-files=all", "--", *names)
         if not status.stdout.strip("\0"):
             return  # saved as it was: nothing to commit
+        # A file removed that git never had is no pathspec git accepts.
+        tracked = set(_git(self.content, "ls-files", "-z", "--", *names).stdout.split("\0"))
+        names = [name for name, path in zip(names, paths, strict=True) if path.exists() or name in tracked]
         name, address = author
         identity = {
             "GIT_AUTHOR_NAME": name,

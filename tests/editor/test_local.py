@@ -21,6 +21,7 @@ from tasteget.content.load import check
 from tasteget.editor import local
 
 from tests.editor.conftest import BROWSER, Browser, decap, git, persist, raw
+from tests.support.helpers import free_port, wait_for
 from tests.support.sample_content import write_photo
 
 ARE = "content/municipalities/are.yml"
@@ -318,9 +319,9 @@ def test_deletes_a_municipality_with_its_body_texts(client, checkout):
     assert answer.status_code == 200, answer.get_json()
     assert not list((checkout / "content/municipalities").glob("are.*"))
     assert errors(checkout) == []
-    changed = git(checkout, "show", "--name-status", "--format=%s", "HEAD").split()
-    assert changed[:4] == ["Delete", "Kommuner", "“are”", "D"] or "D" in changed
-    assert sorted(p for p in changed if p.startswith("content/")) == [
+    commit = last_commit(checkout)
+    assert commit["message"] == "Delete Kommuner “are”"
+    assert sorted(commit["files"]) == [
         "content/municipalities/are.en.md",
         "content/municipalities/are.md",
         "content/municipalities/are.yml",
@@ -442,7 +443,11 @@ def test_never_logs_file_contents(client, project, caplog):
 
 
 def last_commit(root: Path) -> dict:
-    out = git(root, "show", "--name-only", "--format=%an <%ae>%n%cn <%ce>%n%s", "HEAD").strip().splitlines()
+    out = (
+        git(root, "show", "--no-renames", "--name-only", "--format=%an <%ae>%n%cn <%ce>%n%s", "HEAD")
+        .strip()
+        .splitlines()
+    )
     return {"author": out[0], "committer": out[1], "message": out[2], "files": [f for f in out[3:] if f]}
 
 
@@ -555,3 +560,40 @@ def test_through_a_real_wsgi_server(checkout):
         server.shutdown()
         server.server_close()
     assert subprocess.run(["git", "diff", "--quiet"], cwd=checkout).returncode == 0
+
+
+def test_mounted_in_the_previews_own_server(checkout, tmp_path):
+    """MkDocs' LiveReloadServer, which `tasteget preview` runs, with the editor mounted by one line."""
+    from mkdocs.livereload import LiveReloadServer
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>the site</p>", encoding="utf-8")
+    port = free_port()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=port, root=str(site))
+    server.set_app(local.mount(server.get_app(), checkout))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    base = f"http://localhost:{port}"
+    try:
+        assert wait_for(base + "/", "the site")
+        body = {"branch": "main", "action": "getEntry", "params": {"branch": "main", "path": ARE}}
+        headers = {"Origin": base, "Sec-Fetch-Site": "same-origin"}
+        entry = requests.post(base + local.DECAP, json=body, headers=headers, timeout=5)
+        assert entry.status_code == 200 and entry.json()["data"] == text_of(checkout, ARE)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def test_a_renamed_entry_is_one_commit(checkout):
+    """Decap sends `newPath` when an entry's file name changes: the old file goes, in the same commit."""
+    client = Browser(local.app(checkout))
+    old, new = "content/messages/settled.yml", "content/messages/settled-in.yml"
+    params = persist(old, decap_yaml(yamlfile.load(checkout / old).data), "Update Meddelanden “settled-in”")
+    params["dataFiles"][0]["newPath"] = new
+    answer = decap(client, "persistEntry", params)
+    assert answer.status_code == 200, answer.get_json()
+    assert not (checkout / old).exists()
+    assert text_of(checkout, new).startswith("# A message a guide starts from")  # its comments went with it
+    assert sorted(last_commit(checkout)["files"]) == [new, old]
