@@ -807,18 +807,13 @@ def _write(path: Path, data: bytes | None) -> None:
         if path.exists():
             shutil.copymode(path, temporary)
         else:
-            os.chmod(temporary, 0o666 & ~_umask())
+            # mkstemp makes the file private; content is readable like any file in the checkout.
+            os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _git(cwd: Path, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
