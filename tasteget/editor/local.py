@@ -247,12 +247,21 @@ def _merge_map(old: CommentedMap, new: dict) -> None:
             if not _empty(value):
                 merged = _merge(old[key], value, flow)
                 if merged is not old[key]:
+                    _keep_comment_gap(old, key, merged)
                     old[key] = merged
             position = list(old).index(key) + 1
         elif not _empty(value):
             # A new field goes after the field Decap put before it, not at the end of the file.
             old.insert(position, key, _node(value, flow))
             position += 1
+
+
+def _keep_comment_gap(parent: CommentedMap, key: Any, value: Any) -> None:
+    """Move a comment after a value (`seat: Järpen  # centralorten`) as far as the value grows."""
+    token = (parent.ca.items.get(key) or [None] * 3)[2]
+    before = parent[key]
+    if token is not None and isinstance(value, str) and isinstance(before, str) and "\n" not in value:
+        token.start_mark.column = max(token.start_mark.column + len(value) - len(before), 0)
 
 
 def _merge_list(old: CommentedSeq, new: list) -> None:
@@ -282,38 +291,46 @@ def merge_yaml(old_text: str | None, raw: str) -> str:
         with contextlib.suppress(YAMLError):
             doc = _yaml().load(old_text)
     if isinstance(doc, CommentedMap) and isinstance(new, dict):
-        spaced = _spaced(old_text, doc)
-        kept = set(doc)
+        before = _preambles(old_text, doc)
         _merge_map(doc, new)
-        # A new section gets the blank line before it that the file's sections have.
-        spaced |= {k for k in doc if k not in kept and isinstance(doc[k], dict | list) and spaced}
-        return _respaced(_dump(doc, old_text), spaced)
+        return _with_preambles(_dump(doc, old_text), before)
     return _dump(_node(new), old_text or "")
 
 
-def _above(lines: list[str], line: int) -> int:
-    """The line above the comment lines directly above `line` (0-based; -1 at the top)."""
-    line -= 1
-    while line >= 0 and lines[line].lstrip().startswith("#"):
+def _preamble_start(lines: list[str], line: int) -> int:
+    """The first of the blank and comment lines directly above `line` (0-based)."""
+    while line > 0 and (not lines[line - 1].strip() or lines[line - 1].lstrip().startswith("#")):
         line -= 1
     return line
 
 
-def _spaced(text: str, doc: CommentedMap) -> set:
-    """The top-level fields with a blank line (and maybe comments) before them."""
-    lines = text.splitlines()
-    return {key for key in doc if (above := _above(lines, doc.lc.key(key)[0])) >= 0 and not lines[above].strip()}
+def _preambles(text: str, doc: CommentedMap) -> dict:
+    """The blank lines and comments above each top-level field, the file's head above the first."""
+    lines = text.splitlines(keepends=True)
+    return {key: lines[_preamble_start(lines, doc.lc.key(key)[0]) : doc.lc.key(key)[0]] for key in doc}
 
 
-def _respaced(text: str, spaced: set) -> str:
-    """`text` with a blank line again before each of the `spaced` top-level fields: ruamel keeps the
-    blank line with the field above, so it goes when that field goes or one is added below it."""
+def _with_preambles(text: str, before: dict) -> str:
+    """`text` with each top-level field's blank lines and comments above it as they were.
+
+    ruamel keeps what is above a field with the field before it, so it would go when that field is
+    removed and end up above a field added after it. A new section gets the blank line the file's
+    sections have; the file's head stays at the top.
+    """
     doc = _yaml().load(text)
     lines = text.splitlines(keepends=True)
-    for line in sorted((doc.lc.key(k)[0] for k in doc if k in spaced), reverse=True):
-        above = _above(lines, line)
-        if above >= 0 and lines[above].strip():
-            lines.insert(above + 1, "\n")
+    head = next(iter(before.values()), [])
+    spaced = any("\n" in lines_above for lines_above in list(before.values())[1:])
+    keys = list(doc)
+    for index in range(len(keys) - 1, -1, -1):
+        key, line = keys[index], doc.lc.key(keys[index])[0]
+        if index == 0:
+            wanted = head
+        elif key in before and before[key] is not head:
+            wanted = before[key]
+        else:
+            wanted = ["\n"] if spaced and isinstance(doc[key], dict | list) else []
+        lines[_preamble_start(lines, line) : line] = wanted
     return "".join(lines)
 
 

@@ -17,11 +17,11 @@ import requests
 from ruamel.yaml import YAML
 
 from tasteget.content import yamlfile
-from tasteget.content.load import check
+from tasteget.content.load import FRONT_MATTER, check
 from tasteget.editor import local
 
 from tests.editor.conftest import BROWSER, Browser, decap, git, persist, raw
-from tests.support.helpers import free_port, wait_for
+from tests.support.helpers import ROOT, free_port, wait_for
 from tests.support.sample_content import write_photo
 
 ARE = "content/municipalities/are.yml"
@@ -180,17 +180,31 @@ def test_a_new_municipality(client, project):
     assert again.status_code == 422 and "finns redan" in again.get_json()["error"]
 
 
-def test_saving_unchanged_data_leaves_every_file_as_it_was(client, checkout):
-    """Decap writes each file its own way (no comments, other quotes); what the file says stays as written."""
-    files = sorted(checkout.glob("content/**/*.yml"))
-    assert len(files) > 10
+def as_decap_sends(path: Path) -> str:
+    """The file's own data as Decap writes it back: its YAML style, no comments, the body trimmed."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".yml":
+        return decap_yaml(yamlfile.parse(text).data)
+    if front := FRONT_MATTER.match(text):  # a page: gray-matter's --- lines around the front matter
+        return f"---\n{decap_yaml(yamlfile.parse(front.group(1)).data)}---\n{text[front.end() :].strip()}"
+    return text.strip()  # a municipality's body text: Markdown only
+
+
+def test_every_content_file_merged_with_its_own_data_stays_byte_for_byte():
+    files = sorted(ROOT.glob("content/**/*.yml")) + sorted(ROOT.glob("content/*/*.md"))
+    assert len(files) > 30
     for path in files:
-        rel = str(path.relative_to(checkout))
-        data = yamlfile.load(path).data
-        answer = decap(client, "persistEntry", persist(rel, decap_yaml(data), f"Update {rel}"))
+        assert local.merged_text(path.read_text(encoding="utf-8"), as_decap_sends(path), path.suffix) == path.read_text(
+            encoding="utf-8"
+        ), path
+
+
+def test_saving_unchanged_data_changes_nothing_and_commits_nothing(client, checkout):
+    for rel in (ARE, "content/messages/settled.yml", "content/pages/privacy.sv.md", "content/municipalities/are.md"):
+        answer = decap(client, "persistEntry", persist(rel, as_decap_sends(checkout / rel), f"Update {rel}"))
         assert answer.status_code == 200, (rel, answer.get_json())
     assert git(checkout, "status", "--porcelain") == ""
-    assert git(checkout, "rev-list", "--count", "HEAD").strip() == "1"  # nothing changed, nothing committed
+    assert git(checkout, "rev-list", "--count", "HEAD").strip() == "1"
 
 
 def test_a_page_keeps_its_front_matter_format_and_body(client, project):
@@ -235,6 +249,11 @@ def test_a_list_indented_flush_with_its_key_stays_so():
     old = "# note\nname: X\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n"
     new = local.merge_yaml(old, "name: Y\nroads:\n  - E14\n  - E45\nwork:\n  employers:\n    - A\n    - B\n")
     assert new == "# note\nname: Y\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n  - B\n"
+
+
+def test_a_comment_after_a_changed_value_keeps_its_distance():
+    old = "seat: Järpen  # centralorten\nname: Åre\n"
+    assert local.merge_yaml(old, "seat: Järpen C\nname: Åre\n") == "seat: Järpen C  # centralorten\nname: Åre\n"
 
 
 def test_removing_a_list_item_keeps_the_others_comments():
@@ -597,3 +616,11 @@ def test_a_renamed_entry_is_one_commit(checkout):
     assert not (checkout / old).exists()
     assert text_of(checkout, new).startswith("# A message a guide starts from")  # its comments went with it
     assert sorted(last_commit(checkout)["files"]) == [new, old]
+
+
+def test_sections_keep_the_blank_line_between_them():
+    old = "name: X\n\ntravel:\n  roads: [E14]\n\nleisure:\n  sv: a\n\n# the guides\nguides:\n  - name: G\n"
+    new = local.merge_yaml(old, "name: X\ntravel:\n  roads: [E14]\nguides:\n  - name: G\nwork:\n  employers: [A]\n")
+    assert (
+        new == "name: X\n\ntravel:\n  roads: [E14]\n\n# the guides\nguides:\n  - name: G\n\nwork:\n  employers: [A]\n"
+    )
