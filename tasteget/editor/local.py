@@ -65,7 +65,11 @@ DECAP = PREFIX + "v1"
 CHECK = PREFIX + "check"
 CONTENT = "content"  # Decap's paths start with the content folder's name, as in the checkout
 PHOTOS = "content/photos"
-TEXT_FILES = (".yml", ".yaml", ".md")
+# The files `tasteget check` reads (content/load.py), so that every text the editor writes is checked
+# first; the generated field reference and the folders' READMEs are not among them.
+EDITABLE = re.compile(
+    r"region\.yml|municipalities/[^/]+\.(?:ya?ml|md)|(?:stories|messages)/[^/]+\.ya?ml|pages/[^/]+\.md"
+)
 MAX_PHOTO = 20 * 1024 * 1024
 MAX_BODY = MAX_PHOTO * 4 // 3 + 1024 * 1024  # a photo in base64 and the JSON around it
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -567,9 +571,10 @@ class Backend:
         return {"message": "entry persisted"}
 
     def text_file(self, rel: Any) -> Path:
+        """A content file the check reads, so that it can be checked before it is written."""
         path = self.path(rel)
-        if path.suffix not in TEXT_FILES:
-            raise Refused(422, f"{rel}: redigeraren sparar bara YAML- och Markdown-filer här.")
+        if not EDITABLE.fullmatch(path.relative_to(self.content).as_posix()):
+            raise Refused(422, f"{rel}: redigeraren sparar inte den filen (den kontrolleras inte av tasteget check).")
         return path
 
     def merged(self, path: Path, raw: str) -> str:
@@ -618,7 +623,7 @@ class Backend:
     def delete(self, rels: list, options: dict) -> dict:
         changes: dict[Path, bytes | None] = {}
         for rel in rels:
-            path = self.path(rel)
+            path = self.path(rel, PHOTOS) if str(rel).startswith(PHOTOS + "/") else self.text_file(rel)
             changes[path] = None
             if path.suffix in (".yml", ".yaml"):
                 # A municipality's body texts (<slug>.md, <slug>.en.md) go with it; alone they are an error.
