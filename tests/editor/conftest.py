@@ -79,7 +79,7 @@ def decap(client: Client, action: str, params: dict | None = None, headers: dict
 
 
 def persist(path: str, text: str, message: str = "Update Kommuner “are”", new: bool = False, assets=()) -> dict:
-    """persistEntry's params exactly as Decap's proxy backend builds them (undefined options left out)."""
+    """persistEntry's params exactly as Decap 3.16's proxy backend sent them from a browser."""
     slug = Path(path).stem
     return {
         "dataFiles": [{"path": path, "slug": slug, "raw": text}],
@@ -91,5 +91,6 @@ def persist(path: str, text: str, message: str = "Update Kommuner “are”", ne
             "useWorkflow": False,
             "hasSubfolders": True,
             "unpublished": False,
+            "status": "draft",  # Decap's initial workflow status, sent even without the workflow
         },
     }
