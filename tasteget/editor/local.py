@@ -297,13 +297,16 @@ def merge_yaml(old_text: str | None, raw: str) -> str:
     if isinstance(doc, CommentedMap) and isinstance(new, dict):
         before = _preambles(old_text, doc)
         _merge_map(doc, new)
-        return _with_preambles(_dump(doc, old_text), before)
+        text = _dump(doc, old_text)
+        spaced = _with_preambles(text, before)
+        # Only blank lines and comments move; should a text's own lines ever be taken for them, keep ruamel's.
+        return spaced if _plain(_yaml().load(spaced)) == _plain(_yaml().load(text)) else text
     return _dump(_node(new), old_text or "")
 
 
 def _preamble_start(lines: list[str], line: int) -> int:
-    """The first of the blank and comment lines directly above `line` (0-based)."""
-    while line > 0 and (not lines[line - 1].strip() or lines[line - 1].lstrip().startswith("#")):
+    """The first of the blank lines and top-level comments directly above `line` (0-based)."""
+    while line > 0 and (not lines[line - 1].strip() or lines[line - 1].startswith("#")):
         line -= 1
     return line
 

@@ -635,3 +635,13 @@ def test_sections_keep_the_blank_line_between_them():
     assert (
         new == "name: X\n\ntravel:\n  roads: [E14]\n\n# the guides\nguides:\n  - name: G\n\nwork:\n  employers: [A]\n"
     )
+
+
+def test_a_text_whose_lines_look_like_comments_is_never_changed_by_the_spacing():
+    old = "text:\n  sv: |\n    Hej\n\n    # Rubrik\nname: X\n"
+    assert local.merge_yaml(old, "text:\n  sv: |\n    Hej\n\n    Slut\nname: X\n") == (
+        "text:\n  sv: |\n    Hej\n\n    Slut\nname: X\n"
+    )
+    kept = "text: |+\n  Hej\n\nname: X\n"
+    new = local.merge_yaml("text: a\nname: X\n", kept)
+    assert yamlfile.parse(new).data == {"text": "Hej\n\n", "name": "X"}
