@@ -21,12 +21,9 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import datetime as dt
-import difflib
 import email.utils
 import glob
 import hashlib
-import io
 import ipaddress
 import json
 import logging
@@ -40,23 +37,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.emitter import Emitter
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.scalarstring import (
-    DoubleQuotedScalarString,
-    FoldedScalarString,
-    LiteralScalarString,
-    SingleQuotedScalarString,
-)
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from ..content import pictures, yamlfile
 from ..content.errors import Problem
-from ..content.load import FRONT_MATTER, check
+from ..content.load import check
+from . import merge
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +61,6 @@ MAX_PHOTO = 20 * 1024 * 1024
 MAX_BODY = MAX_PHOTO * 4 // 3 + 1024 * 1024  # a photo in base64 and the JSON around it
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 AUTHOR_ENV = "TASTEGET_EDITOR_AUTHOR"
-FLOW_WIDTH = 60  # a new list of words longer than this gets a line per item
-FOLD_WIDTH = 96  # a folded text (>-) is rewrapped at about the width communicators' files use
 GIT_TIMEOUT = 30
 SAVE_REFUSED = "Sparades inte – rätta först"
 
@@ -106,269 +91,6 @@ def mount(site: WSGIApp, root: Path, content: Path | None = None) -> WSGIApp:
         return site(environ, start_response)
 
     return dispatch
-
-
-# Merging Decap's YAML into the file as written -------------------------------------------------------
-
-
-def _yaml(mapping: int = 2, offset: int = 2) -> YAML:
-    """YAML 1.2 round trip in the content's conventions: unicode as is, one line per value."""
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
-    return yaml
-
-
-def _indents(text: str) -> tuple[int, int]:
-    """The file's mapping indent and how far its list dashes sit in from their key (2 and 2 in content)."""
-    mapping, offset = 2, 2
-    if found := re.search(r"^( *)[^\s#-][^\n]*:[ \t]*\n(?:[ \t]*(?:#[^\n]*)?\n)*( +)[^\s#-]", text, re.M):
-        mapping = len(found.group(2)) - len(found.group(1))
-    if found := re.search(r"^( *)[^\s#-][^\n]*:[ \t]*\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", text, re.M):
-        offset = len(found.group(2)) - len(found.group(1))
-    return (mapping if mapping > 0 else 2), (offset if offset >= 0 else 2)
-
-
-def _dump(node: Any, like: str = "") -> str:
-    if node is None or node == {}:
-        return ""
-    out = io.StringIO()
-    _yaml(*_indents(like)).dump(node, out)
-    return out.getvalue()
-
-
-def _plain(node: Any) -> Any:
-    """A round-trip node as the plain data Decap sends (what `yamlfile.parse` gives)."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, bool) or type(node).__name__ == "ScalarBoolean":
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, dt.date) and not isinstance(node, dt.datetime):
-        return dt.date(node.year, node.month, node.day)
-    return node
-
-
-def _empty(value: Any) -> bool:
-    """What Decap sends for a field left blank; the file leaves such a field out, as a person would."""
-    if isinstance(value, dict):
-        return all(_empty(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_empty(v) for v in value)
-    return value is None or value == ""
-
-
-def _plain_allowed(text: str, flow: bool) -> bool:
-    """Whether YAML 1.2 reads `text` back as this very text when written without quotes here."""
-    tag = YAML(typ="rt").resolver.resolve(ScalarNode, text, (True, False))
-    if tag != "tag:yaml.org,2002:str":
-        return False
-    analysis = Emitter(io.StringIO(), allow_unicode=True).analyze_scalar(text)
-    return analysis.allow_flow_plain if flow else analysis.allow_block_plain
-
-
-def _folded(text: str) -> FoldedScalarString:
-    """`text` as a folded block (>-) wrapped at single spaces, as communicators' files are."""
-    positions, start = [], 0
-    while len(text) - start > FOLD_WIDTH:
-        cut = text.rfind(" ", start, start + FOLD_WIDTH + 1)
-        while cut > start and (text[cut - 1] == " " or text[cut + 1 : cut + 2] == " "):
-            cut = text.rfind(" ", start, cut)
-        if cut <= start:
-            break
-        positions.append(cut)
-        start = cut + 1
-    out = FoldedScalarString(text)
-    out.fold_pos = positions
-    return out
-
-
-def _text(new: str, old: Any, flow: bool) -> Any:
-    """The new text, written in the style the old value had where that still fits."""
-    if "\n" in new.rstrip("\n"):
-        return LiteralScalarString(new)
-    if isinstance(old, FoldedScalarString) and new == new.strip() and "  " not in new and not flow:
-        return _folded(new)
-    if isinstance(old, DoubleQuotedScalarString | SingleQuotedScalarString):
-        return type(old)(new)
-    # Text YAML would read as something else ("2221" as a number) keeps its quotes, as content writes it.
-    return new if _plain_allowed(new, flow) else DoubleQuotedScalarString(new)
-
-
-def _node(value: Any, flow: bool = False) -> Any:
-    """A new value as a round-trip node, blank fields left out."""
-    if isinstance(value, dict):
-        node = CommentedMap((k, _node(v, flow)) for k, v in value.items() if not _empty(v))
-        if flow:
-            node.fa.set_flow_style()
-        return node
-    if isinstance(value, list):
-        # A short list of words is written on one line, as content writes `roads: [E14, E45]`.
-        short = all(isinstance(v, str | int | float) and "\n" not in str(v) for v in value)
-        flow = flow or (short and len(", ".join(map(str, value))) <= FLOW_WIDTH)
-        node = CommentedSeq(_node(v, flow) for v in value)
-        if flow:
-            node.fa.set_flow_style()
-        return node
-    if isinstance(value, str):
-        return _text(value, None, flow)
-    return value
-
-
-def _merge(old: Any, new: Any, flow: bool) -> Any:
-    """`new` written over `old` in place where the two have the same shape, `old` itself if unchanged."""
-    if isinstance(old, CommentedMap) and isinstance(new, dict):
-        _merge_map(old, new)
-        return old
-    if isinstance(old, CommentedSeq) and isinstance(new, list):
-        _merge_list(old, new)
-        return old
-    plain = _plain(old)
-    if type(plain) is type(new) and plain == new:
-        return old
-    if isinstance(new, str) and not isinstance(old, dict | list):
-        return _text(new, old, flow)
-    return _node(new, flow)
-
-
-def _merge_map(old: CommentedMap, new: dict) -> None:
-    flow = bool(old.fa.flow_style())
-    # A field Decap leaves out or blank is taken out, unless the file already had it blank.
-    for key in [k for k in old if str(k) not in new or (_empty(new[str(k)]) and not _empty(_plain(old[k])))]:
-        del old[key]
-    position = 0
-    for key, value in new.items():
-        if key in old:
-            if not _empty(value):
-                merged = _merge(old[key], value, flow)
-                if merged is not old[key]:
-                    _keep_comment_gap(old, key, merged)
-                    old[key] = merged
-            position = list(old).index(key) + 1
-        elif not _empty(value):
-            # A new field goes after the field Decap put before it, not at the end of the file.
-            old.insert(position, key, _node(value, flow))
-            position += 1
-
-
-def _keep_comment_gap(parent: CommentedMap, key: Any, value: Any) -> None:
-    """Move a comment after a value (`seat: Järpen  # centralorten`) as far as the value grows."""
-    token = (parent.ca.items.get(key) or [None] * 3)[2]
-    before = parent[key]
-    if token is not None and isinstance(value, str) and isinstance(before, str) and "\n" not in value:
-        token.start_mark.column = max(token.start_mark.column + len(value) - len(before), 0)
-
-
-def _merge_list(old: CommentedSeq, new: list) -> None:
-    """Match unchanged items first, so an item added or removed leaves its neighbours' comments alone."""
-    flow = bool(old.fa.flow_style())
-    keys = [json.dumps(_plain(v), sort_keys=True, default=str) for v in old]
-    wanted = [json.dumps(v, sort_keys=True, default=str) for v in new]
-    for tag, i1, i2, j1, j2 in reversed(difflib.SequenceMatcher(None, keys, wanted, autojunk=False).get_opcodes()):
-        if tag == "equal":
-            continue
-        paired = min(i2 - i1, j2 - j1)
-        for k in range(paired):
-            merged = _merge(old[i1 + k], new[j1 + k], flow)
-            if merged is not old[i1 + k]:
-                old[i1 + k] = merged
-        for i in range(i2 - 1, i1 + paired - 1, -1):
-            del old[i]
-        for k, j in enumerate(range(j1 + paired, j2)):
-            old.insert(i1 + paired + k, _node(new[j], flow))
-
-
-def merge_yaml(old_text: str | None, raw: str) -> str:
-    """Decap's YAML for a file, merged into the file's text as written; raises YamlSyntaxError."""
-    new = yamlfile.parse(raw).data
-    doc = None
-    if old_text is not None:
-        with contextlib.suppress(YAMLError):
-            doc = _yaml().load(old_text)
-    if isinstance(doc, CommentedMap) and isinstance(new, dict):
-        before = _preambles(old_text, doc)
-        _merge_map(doc, new)
-        text = _dump(doc, old_text)
-        spaced = _with_preambles(text, before)
-        # Only blank lines and comments move; should a text's own lines ever be taken for them, keep ruamel's.
-        return spaced if _plain(_yaml().load(spaced)) == _plain(_yaml().load(text)) else text
-    return _dump(_node(new), old_text or "")
-
-
-def _preamble_start(lines: list[str], line: int) -> int:
-    """The first of the blank lines and top-level comments directly above `line` (0-based)."""
-    while line > 0 and (not lines[line - 1].strip() or lines[line - 1].startswith("#")):
-        line -= 1
-    return line
-
-
-def _preambles(text: str, doc: CommentedMap) -> dict:
-    """The blank lines and comments above each top-level field, the file's head above the first."""
-    lines = text.splitlines(keepends=True)
-    return {key: lines[_preamble_start(lines, doc.lc.key(key)[0]) : doc.lc.key(key)[0]] for key in doc}
-
-
-def _with_preambles(text: str, before: dict) -> str:
-    """`text` with each top-level field's blank lines and comments above it as they were.
-
-    ruamel keeps what is above a field with the field before it, so it would go when that field is
-    removed and end up above a field added after it. A new section gets the blank line the file's
-    sections have; the file's head stays at the top.
-    """
-    doc = _yaml().load(text)
-    lines = text.splitlines(keepends=True)
-    head = next(iter(before.values()), [])
-    spaced = any("\n" in lines_above for lines_above in list(before.values())[1:])
-    keys = list(doc)
-    for index in range(len(keys) - 1, -1, -1):
-        key, line = keys[index], doc.lc.key(keys[index])[0]
-        if index == 0:
-            wanted = head
-        elif key in before and before[key] is not head:
-            wanted = before[key]
-        else:
-            wanted = ["\n"] if spaced and isinstance(doc[key], dict | list) else []
-        lines[_preamble_start(lines, line) : line] = wanted
-    return "".join(lines)
-
-
-RAW_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.M)
-
-
-def merge_markdown(old_text: str | None, raw: str) -> str:
-    """A Markdown page from Decap: front matter merged as YAML, the body as Decap sends it."""
-    found = RAW_FRONT_MATTER.match(raw)
-    front, body = (found.group(1), raw[found.end() :]) if found else ("", raw)
-    old_found = FRONT_MATTER.match(old_text or "")
-    old_front, old_body = (old_found.group(1), old_text[old_found.end() :]) if old_found else (None, old_text or "")
-    if body.strip("\n") == old_body.strip("\n"):
-        body = old_body  # Decap trims the blank line after the front matter and the last newline
-    elif body.strip("\n"):
-        lead = old_body[: len(old_body) - len(old_body.lstrip("\n"))] if old_found else ""
-        body = lead + body.strip("\n") + "\n"
-    if not front.strip() and old_found is None:
-        return body
-    try:
-        merged = merge_yaml(old_front, front)
-    except yamlfile.YamlSyntaxError as exc:
-        raise yamlfile.YamlSyntaxError(exc.line + 1, exc.message) from None
-    return f"---\n{merged}---\n{body}"
-
-
-def merged_text(old_text: str | None, raw: str, suffix: str) -> str:
-    return merge_markdown(old_text, raw) if suffix == ".md" else merge_yaml(old_text, raw)
-
-
-# The backend ----------------------------------------------------------------------------------
 
 
 class Backend:
@@ -584,7 +306,7 @@ class Backend:
         """The file's new text: Decap's values merged into the file as written."""
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         try:
-            return merged_text(old, raw, path.suffix)
+            return merge.merged_text(old, raw, path.suffix)
         except yamlfile.YamlSyntaxError as exc:
             raise Refused(422, f"{SAVE_REFUSED}: {self.rel(path)}, rad {exc.line}: {exc.message}") from None
 
@@ -741,7 +463,7 @@ class Backend:
         path = self.text_file(body.get("path"))
         raw = _param(body, "raw", str)
         try:
-            text = merged_text(path.read_text(encoding="utf-8") if path.is_file() else None, raw, path.suffix)
+            text = merge.merged_text(path.read_text(encoding="utf-8") if path.is_file() else None, raw, path.suffix)
         except yamlfile.YamlSyntaxError as exc:
             problems = [Problem(self.rel(path), exc.line, "", exc.message)]
         else:

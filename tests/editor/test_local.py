@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 
 from tasteget.content import yamlfile
 from tasteget.content.load import FRONT_MATTER, check
-from tasteget.editor import local
+from tasteget.editor import local, merge
 
 from tests.editor.conftest import BROWSER, Browser, decap, git, persist, raw
 from tests.support.helpers import ROOT, free_port, wait_for
@@ -194,7 +194,7 @@ def test_every_content_file_merged_with_its_own_data_stays_byte_for_byte():
     files = sorted(ROOT.glob("content/**/*.yml")) + sorted(ROOT.glob("content/*/*.md"))
     assert len(files) > 30
     for path in files:
-        assert local.merged_text(path.read_text(encoding="utf-8"), as_decap_sends(path), path.suffix) == path.read_text(
+        assert merge.merged_text(path.read_text(encoding="utf-8"), as_decap_sends(path), path.suffix) == path.read_text(
             encoding="utf-8"
         ), path
 
@@ -247,19 +247,19 @@ def test_the_preview_check_names_problems_and_writes_nothing(client, project):
 
 def test_a_list_indented_flush_with_its_key_stays_so():
     old = "# note\nname: X\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n"
-    new = local.merge_yaml(old, "name: Y\nroads:\n  - E14\n  - E45\nwork:\n  employers:\n    - A\n    - B\n")
+    new = merge.merge_yaml(old, "name: Y\nroads:\n  - E14\n  - E45\nwork:\n  employers:\n    - A\n    - B\n")
     assert new == "# note\nname: Y\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n  - B\n"
 
 
 def test_a_comment_after_a_changed_value_keeps_its_distance():
     old = "seat: Järpen  # centralorten\nname: Åre\n"
-    assert local.merge_yaml(old, "seat: Järpen C\nname: Åre\n") == "seat: Järpen C  # centralorten\nname: Åre\n"
+    assert merge.merge_yaml(old, "seat: Järpen C\nname: Åre\n") == "seat: Järpen C  # centralorten\nname: Åre\n"
 
 
 def test_removing_a_list_item_keeps_the_others_comments():
     old = "spaces:\n  - name: A  # first\n  - name: B\n  - name: C  # third\n"
     assert (
-        local.merge_yaml(old, "spaces:\n  - name: A\n  - name: C\n")
+        merge.merge_yaml(old, "spaces:\n  - name: A\n  - name: C\n")
         == "spaces:\n  - name: A  # first\n  - name: C  # third\n"
     )
 
@@ -631,7 +631,7 @@ def test_a_renamed_entry_is_one_commit(checkout):
 
 def test_sections_keep_the_blank_line_between_them():
     old = "name: X\n\ntravel:\n  roads: [E14]\n\nleisure:\n  sv: a\n\n# the guides\nguides:\n  - name: G\n"
-    new = local.merge_yaml(old, "name: X\ntravel:\n  roads: [E14]\nguides:\n  - name: G\nwork:\n  employers: [A]\n")
+    new = merge.merge_yaml(old, "name: X\ntravel:\n  roads: [E14]\nguides:\n  - name: G\nwork:\n  employers: [A]\n")
     assert (
         new == "name: X\n\ntravel:\n  roads: [E14]\n\n# the guides\nguides:\n  - name: G\n\nwork:\n  employers: [A]\n"
     )
@@ -639,9 +639,9 @@ def test_sections_keep_the_blank_line_between_them():
 
 def test_a_text_whose_lines_look_like_comments_is_never_changed_by_the_spacing():
     old = "text:\n  sv: |\n    Hej\n\n    # Rubrik\nname: X\n"
-    assert local.merge_yaml(old, "text:\n  sv: |\n    Hej\n\n    Slut\nname: X\n") == (
+    assert merge.merge_yaml(old, "text:\n  sv: |\n    Hej\n\n    Slut\nname: X\n") == (
         "text:\n  sv: |\n    Hej\n\n    Slut\nname: X\n"
     )
     kept = "text: |+\n  Hej\n\nname: X\n"
-    new = local.merge_yaml("text: a\nname: X\n", kept)
+    new = merge.merge_yaml("text: a\nname: X\n", kept)
     assert yamlfile.parse(new).data == {"text": "Hej\n\n", "name": "X"}
