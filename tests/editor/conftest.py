@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
-from tasteget.editor import local
+from tasteget.editor import commits, local
 
 from tests.support.helpers import ROOT
 
@@ -29,7 +29,7 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.delenv(local.AUTHOR_ENV, raising=False)
+    monkeypatch.delenv(commits.AUTHOR_ENV, raising=False)
     return root
 
 

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 
 from tasteget.content import yamlfile
 from tasteget.content.load import FRONT_MATTER, check
-from tasteget.editor import local, merge
+from tasteget.editor import commits, local, merge, paths
 
 from tests.editor.conftest import BROWSER, Browser, decap, git, persist, raw
 from tests.support.helpers import ROOT, free_port, wait_for
@@ -401,7 +401,7 @@ def test_writes_every_file_the_check_reads_and_no_other(client, project):
     others = {"content/FIELDS.md", "content/stories/README.md"}
     for path in sorted(ROOT.glob("content/**/*.*")):
         rel = path.relative_to(ROOT).as_posix()
-        assert bool(local.EDITABLE.fullmatch(rel.removeprefix("content/"))) is (rel not in others), rel
+        assert bool(paths.EDITABLE.fullmatch(rel.removeprefix("content/"))) is (rel not in others), rel
     for rel in (*others, "content/municipalities/are.py", "content/notes.yml", "content/municipalities/x/y.yml"):
         before = (project / rel).read_bytes() if (project / rel).exists() else None
         answer = decap(client, "persistEntry", persist(rel, "name: x\n"))
@@ -482,7 +482,7 @@ def last_commit(root: Path) -> dict:
 
 
 def test_commits_only_the_saved_file_with_the_communicators_name(checkout, monkeypatch):
-    monkeypatch.setenv(local.AUTHOR_ENV, "Kim Kommunikatör <kim@are.example>")
+    monkeypatch.setenv(commits.AUTHOR_ENV, "Kim Kommunikatör <kim@are.example>")
     client = Browser(local.app(checkout))
     # Someone else's work in progress stays out of the commit, staged or not.
     (checkout / "content/region.yml").write_text(text_of(checkout, "content/region.yml") + "# wip\n", encoding="utf-8")
@@ -529,13 +529,13 @@ def test_without_a_name_nothing_is_saved(checkout):
     before = (checkout / ARE).read_bytes()
     answer = decap(Browser(local.app(checkout)), "persistEntry", persist(ARE, raw("are-edited.yml")))
     assert answer.status_code == 422
-    assert local.AUTHOR_ENV in answer.get_json()["error"] and "user.name" in answer.get_json()["error"]
+    assert commits.AUTHOR_ENV in answer.get_json()["error"] and "user.name" in answer.get_json()["error"]
     assert (checkout / ARE).read_bytes() == before
     assert git(checkout, "rev-list", "--count", "HEAD").strip() == "1"
 
 
 def test_a_malformed_author_setting_is_refused(checkout, monkeypatch):
-    monkeypatch.setenv(local.AUTHOR_ENV, "Kim")
+    monkeypatch.setenv(commits.AUTHOR_ENV, "Kim")
     answer = decap(Browser(local.app(checkout)), "persistEntry", persist(ARE, raw("are-edited.yml")))
     assert answer.status_code == 422 and "Förnamn Efternamn <namn@example.se>" in answer.get_json()["error"]
 
