@@ -1,19 +1,27 @@
-"""A copy of the real content in a project folder of its own (and in a git checkout), and Decap's requests."""
+"""A copy of the real content in a project folder of its own (and in a git checkout), Decap's requests, and
+what the tests read back: files, the check's errors, the last commit."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 from werkzeug.test import Client
 
+from tasteget.content import yamlfile
+from tasteget.content.load import FRONT_MATTER, check
 from tasteget.editor import commits, local
 
 from tests.support.helpers import ROOT
+from tests.support.sample_content import write_photo
 
+ARE = "content/municipalities/are.yml"
 DECAP_RAW = Path(__file__).parent / "decap"
 # What the editor page's fetch sends from http://localhost (Werkzeug's test client's own host).
 BROWSER = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
@@ -94,3 +102,49 @@ def persist(path: str, text: str, message: str = "Update Kommuner “are”", ne
             "status": "draft",  # Decap's initial workflow status, sent even without the workflow
         },
     }
+
+
+def text_of(root: Path, rel: str) -> str:
+    return (root / rel).read_text(encoding="utf-8")
+
+
+def errors(root: Path) -> list:
+    return check(root / "content", root / "docs").errors
+
+
+def decap_yaml(data) -> str:
+    """Data written plainly in block style, as Decap writes a file it has read (no comments, no quotes kept)."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def as_decap_sends(path: Path) -> str:
+    """The file's own data as Decap writes it back: its YAML style, no comments, the body trimmed."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".yml":
+        return decap_yaml(yamlfile.parse(text).data)
+    if front := FRONT_MATTER.match(text):  # a page: gray-matter's --- lines around the front matter
+        return f"---\n{decap_yaml(yamlfile.parse(front.group(1)).data)}---\n{text[front.end() :].strip()}"
+    return text.strip()  # a municipality's body text: Markdown only
+
+
+def photo_asset(tmp_path: Path, name: str = "fjall.jpg", fmt: str = "") -> dict:
+    picture = write_photo(tmp_path / "upload", name, fmt=fmt)
+    return {
+        "path": f"content/photos/{name}",
+        "content": base64.b64encode(picture.read_bytes()).decode(),
+        "encoding": "base64",
+    }
+
+
+def last_commit(root: Path) -> dict:
+    out = (
+        git(root, "show", "--no-renames", "--name-only", "--format=%an <%ae>%n%cn <%ce>%n%s", "HEAD")
+        .strip()
+        .splitlines()
+    )
+    return {"author": out[0], "committer": out[1], "message": out[2], "files": [f for f in out[3:] if f]}

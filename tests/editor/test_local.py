@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import logging
 import subprocess
@@ -14,26 +13,29 @@ from wsgiref.simple_server import WSGIServer, make_server
 
 import pytest
 import requests
-from ruamel.yaml import YAML
 
 from tasteget.content import yamlfile
-from tasteget.content.load import FRONT_MATTER, check
-from tasteget.editor import commits, local, merge, paths
+from tasteget.editor import local, paths
 
-from tests.editor.conftest import BROWSER, Browser, decap, git, persist, raw
+from tests.editor.conftest import (
+    ARE,
+    BROWSER,
+    Browser,
+    as_decap_sends,
+    decap,
+    decap_yaml,
+    errors,
+    git,
+    last_commit,
+    persist,
+    photo_asset,
+    raw,
+    text_of,
+)
 from tests.support.helpers import ROOT, free_port, wait_for
 from tests.support.sample_content import write_photo
 
-ARE = "content/municipalities/are.yml"
 COMMENTED = "# Källa: SCB, 2021 års siffror.\n"
-
-
-def text_of(root: Path, rel: str) -> str:
-    return (root / rel).read_text(encoding="utf-8")
-
-
-def errors(root: Path) -> list:
-    return check(root / "content", root / "docs").errors
 
 
 def with_comments(root: Path) -> str:
@@ -45,19 +47,6 @@ def with_comments(root: Path) -> str:
     )
     path.write_text(text, encoding="utf-8")
     return text
-
-
-def decap_yaml(data) -> str:
-    """Data written plainly in block style, as Decap writes a file it has read (no comments, no quotes kept)."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
-
-
-# Reading ----------------------------------------------------------------------------------------
 
 
 def test_lists_a_folder_as_decap_asks(client, project):
@@ -92,9 +81,6 @@ def test_info_and_deploy_preview(client, checkout):
     refused = decap(client, "unpublishedEntries", {})
     assert refused.status_code == 422
     assert "unpublishedEntries" in refused.get_json()["error"]
-
-
-# Saving -----------------------------------------------------------------------------------------
 
 
 def test_a_valid_save_keeps_comments_and_untouched_text_and_passes_the_check(client, project):
@@ -180,25 +166,6 @@ def test_a_new_municipality(client, project):
     assert again.status_code == 422 and "finns redan" in again.get_json()["error"]
 
 
-def as_decap_sends(path: Path) -> str:
-    """The file's own data as Decap writes it back: its YAML style, no comments, the body trimmed."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".yml":
-        return decap_yaml(yamlfile.parse(text).data)
-    if front := FRONT_MATTER.match(text):  # a page: gray-matter's --- lines around the front matter
-        return f"---\n{decap_yaml(yamlfile.parse(front.group(1)).data)}---\n{text[front.end() :].strip()}"
-    return text.strip()  # a municipality's body text: Markdown only
-
-
-def test_every_content_file_merged_with_its_own_data_stays_byte_for_byte():
-    files = sorted(ROOT.glob("content/**/*.yml")) + sorted(ROOT.glob("content/*/*.md"))
-    assert len(files) > 30
-    for path in files:
-        assert merge.merged_text(path.read_text(encoding="utf-8"), as_decap_sends(path), path.suffix) == path.read_text(
-            encoding="utf-8"
-        ), path
-
-
 def test_saving_unchanged_data_changes_nothing_and_commits_nothing(client, checkout):
     for rel in (ARE, "content/messages/settled.yml", "content/pages/privacy.sv.md", "content/municipalities/are.md"):
         answer = decap(client, "persistEntry", persist(rel, as_decap_sends(checkout / rel), f"Update {rel}"))
@@ -243,37 +210,6 @@ def test_the_preview_check_names_problems_and_writes_nothing(client, project):
     [syntax] = broken.get_json()["problems"]
     assert syntax["line"] == 2 and "YAML" in syntax["message"]
     assert (project / ARE).read_bytes() == before
-
-
-def test_a_list_indented_flush_with_its_key_stays_so():
-    old = "# note\nname: X\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n"
-    new = merge.merge_yaml(old, "name: Y\nroads:\n  - E14\n  - E45\nwork:\n  employers:\n    - A\n    - B\n")
-    assert new == "# note\nname: Y\nroads:\n- E14\n- E45\nwork:\n  employers:\n  - A\n  - B\n"
-
-
-def test_a_comment_after_a_changed_value_keeps_its_distance():
-    old = "seat: Järpen  # centralorten\nname: Åre\n"
-    assert merge.merge_yaml(old, "seat: Järpen C\nname: Åre\n") == "seat: Järpen C  # centralorten\nname: Åre\n"
-
-
-def test_removing_a_list_item_keeps_the_others_comments():
-    old = "spaces:\n  - name: A  # first\n  - name: B\n  - name: C  # third\n"
-    assert (
-        merge.merge_yaml(old, "spaces:\n  - name: A\n  - name: C\n")
-        == "spaces:\n  - name: A  # first\n  - name: C  # third\n"
-    )
-
-
-# Photos and deleting -----------------------------------------------------------------------------
-
-
-def photo_asset(tmp_path: Path, name: str = "fjall.jpg", fmt: str = "") -> dict:
-    picture = write_photo(tmp_path / "upload", name, fmt=fmt)
-    return {
-        "path": f"content/photos/{name}",
-        "content": base64.b64encode(picture.read_bytes()).decode(),
-        "encoding": "base64",
-    }
 
 
 def test_uploads_and_lists_photos(client, project, tmp_path):
@@ -353,9 +289,6 @@ def test_delete_file_one_at_a_time(client, project):
     )
     assert answer.status_code == 200
     assert not (project / "content/messages/settled.yml").exists()
-
-
-# Refusals ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -469,80 +402,6 @@ def test_never_logs_file_contents(client, project, caplog):
     assert "Hallens" not in caplog.text and "många" not in caplog.text and "Järpen" not in caplog.text
 
 
-# Git ---------------------------------------------------------------------------------------------
-
-
-def last_commit(root: Path) -> dict:
-    out = (
-        git(root, "show", "--no-renames", "--name-only", "--format=%an <%ae>%n%cn <%ce>%n%s", "HEAD")
-        .strip()
-        .splitlines()
-    )
-    return {"author": out[0], "committer": out[1], "message": out[2], "files": [f for f in out[3:] if f]}
-
-
-def test_commits_only_the_saved_file_with_the_communicators_name(checkout, monkeypatch):
-    monkeypatch.setenv(commits.AUTHOR_ENV, "Kim Kommunikatör <kim@are.example>")
-    client = Browser(local.app(checkout))
-    # Someone else's work in progress stays out of the commit, staged or not.
-    (checkout / "content/region.yml").write_text(text_of(checkout, "content/region.yml") + "# wip\n", encoding="utf-8")
-    berg = checkout / "content/municipalities/berg.yml"
-    berg.write_text(berg.read_text(encoding="utf-8") + "# staged wip\n", encoding="utf-8")
-    git(checkout, "add", "content/municipalities/berg.yml")
-    answer = decap(client, "persistEntry", persist(ARE, raw("are-edited.yml"), "Update Kommuner “are”"))
-    assert answer.status_code == 200, answer.get_json()
-    assert last_commit(checkout) == {
-        "author": "Kim Kommunikatör <kim@are.example>",
-        "committer": "Kim Kommunikatör <kim@are.example>",
-        "message": "Update Kommuner “are”",
-        "files": [ARE],
-    }
-    assert git(checkout, "show", "HEAD:" + ARE) == text_of(checkout, ARE)
-    status = git(checkout, "status", "--porcelain")
-    assert " M content/region.yml" in status and "M  content/municipalities/berg.yml" in status
-    assert ARE not in status
-
-
-def test_commits_a_new_file_and_a_photo_as_gits_own_user(checkout, tmp_path):
-    client = Browser(local.app(checkout))
-    answer = decap(
-        client,
-        "persistEntry",
-        persist("content/municipalities/nyby.yml", raw("nyby-new.yml"), "Create Kommuner “nyby”", new=True),
-    )
-    assert answer.status_code == 200, answer.get_json()
-    assert last_commit(checkout)["files"] == ["content/municipalities/nyby.yml"]
-    assert last_commit(checkout)["author"] == "Utvecklare Utvecklarsson <utvecklare@example.org>"
-    upload = decap(
-        client,
-        "persistMedia",
-        {"asset": photo_asset(tmp_path), "options": {"commitMessage": "Upload “content/photos/fjall.jpg”"}},
-    )
-    assert upload.status_code == 200
-    assert last_commit(checkout)["files"] == ["content/photos/fjall.jpg"]
-    assert last_commit(checkout)["message"] == "Upload “content/photos/fjall.jpg”"
-
-
-def test_without_a_name_nothing_is_saved(checkout):
-    git(checkout, "config", "--unset", "user.name")
-    git(checkout, "config", "--unset", "user.email")
-    before = (checkout / ARE).read_bytes()
-    answer = decap(Browser(local.app(checkout)), "persistEntry", persist(ARE, raw("are-edited.yml")))
-    assert answer.status_code == 422
-    assert commits.AUTHOR_ENV in answer.get_json()["error"] and "user.name" in answer.get_json()["error"]
-    assert (checkout / ARE).read_bytes() == before
-    assert git(checkout, "rev-list", "--count", "HEAD").strip() == "1"
-
-
-def test_a_malformed_author_setting_is_refused(checkout, monkeypatch):
-    monkeypatch.setenv(commits.AUTHOR_ENV, "Kim")
-    answer = decap(Browser(local.app(checkout)), "persistEntry", persist(ARE, raw("are-edited.yml")))
-    assert answer.status_code == 422 and "Förnamn Efternamn <namn@example.se>" in answer.get_json()["error"]
-
-
-# Through a real server ---------------------------------------------------------------------------
-
-
 def test_through_a_real_wsgi_server(checkout):
     """Mounted in a wsgiref server as the preview mounts it: the site still answers, the editor under its path."""
 
@@ -627,21 +486,3 @@ def test_a_renamed_entry_is_one_commit(checkout):
     assert not (checkout / old).exists()
     assert text_of(checkout, new).startswith("# A message a guide starts from")  # its comments went with it
     assert sorted(last_commit(checkout)["files"]) == [new, old]
-
-
-def test_sections_keep_the_blank_line_between_them():
-    old = "name: X\n\ntravel:\n  roads: [E14]\n\nleisure:\n  sv: a\n\n# the guides\nguides:\n  - name: G\n"
-    new = merge.merge_yaml(old, "name: X\ntravel:\n  roads: [E14]\nguides:\n  - name: G\nwork:\n  employers: [A]\n")
-    assert (
-        new == "name: X\n\ntravel:\n  roads: [E14]\n\n# the guides\nguides:\n  - name: G\n\nwork:\n  employers: [A]\n"
-    )
-
-
-def test_a_text_whose_lines_look_like_comments_is_never_changed_by_the_spacing():
-    old = "text:\n  sv: |\n    Hej\n\n    # Rubrik\nname: X\n"
-    assert merge.merge_yaml(old, "text:\n  sv: |\n    Hej\n\n    Slut\nname: X\n") == (
-        "text:\n  sv: |\n    Hej\n\n    Slut\nname: X\n"
-    )
-    kept = "text: |+\n  Hej\n\nname: X\n"
-    new = merge.merge_yaml("text: a\nname: X\n", kept)
-    assert yamlfile.parse(new).data == {"text": "Hej\n\n", "name": "X"}
