@@ -19,7 +19,7 @@ from ruamel.yaml.error import YAMLError
 
 from ..content import yamlfile
 from ..content.load import FRONT_MATTER
-from . import style
+from . import spacing, style
 
 
 def _indents(text: str) -> tuple[int, int]:
@@ -118,10 +118,10 @@ def merge_yaml(old_text: str | None, raw: str) -> str:
         with contextlib.suppress(YAMLError):
             doc = yamlfile.writer().load(old_text)
     if isinstance(doc, CommentedMap) and isinstance(new, dict):
-        before = _preambles(old_text, doc)
+        before = spacing.preambles(old_text, doc)
         _merge_map(doc, new)
         text = _dump(doc, old_text)
-        spaced = _with_preambles(text, before)
+        spaced = spacing.with_preambles(text, before)
         # Only blank lines and comments move; should a text's own lines ever be taken for them, keep ruamel's.
         return spaced if _data(spaced) == _data(text) else text
     return _dump(style.written(new), old_text or "")
@@ -129,43 +129,6 @@ def merge_yaml(old_text: str | None, raw: str) -> str:
 
 def _data(text: str) -> Any:
     return yamlfile.plain(yamlfile.writer().load(text))
-
-
-def _preamble_start(lines: list[str], line: int) -> int:
-    """The first of the blank lines and top-level comments directly above `line` (0-based)."""
-    while line > 0 and (not lines[line - 1].strip() or lines[line - 1].startswith("#")):
-        line -= 1
-    return line
-
-
-def _preambles(text: str, doc: CommentedMap) -> dict:
-    """The blank lines and comments above each top-level field, the file's head above the first."""
-    lines = text.splitlines(keepends=True)
-    return {key: lines[_preamble_start(lines, doc.lc.key(key)[0]) : doc.lc.key(key)[0]] for key in doc}
-
-
-def _with_preambles(text: str, before: dict) -> str:
-    """`text` with each top-level field's blank lines and comments above it as they were.
-
-    ruamel keeps what is above a field with the field before it, so it would go when that field is
-    removed and end up above a field added after it. A new section gets the blank line the file's
-    sections have; the file's head stays at the top.
-    """
-    doc = yamlfile.writer().load(text)
-    lines = text.splitlines(keepends=True)
-    head = next(iter(before.values()), [])
-    spaced = any("\n" in lines_above for lines_above in list(before.values())[1:])
-    keys = list(doc)
-    for index in range(len(keys) - 1, -1, -1):
-        key, line = keys[index], doc.lc.key(keys[index])[0]
-        if index == 0:
-            wanted = head
-        elif key in before and before[key] is not head:
-            wanted = before[key]
-        else:
-            wanted = ["\n"] if spaced and isinstance(doc[key], dict | list) else []
-        lines[_preamble_start(lines, line) : line] = wanted
-    return "".join(lines)
 
 
 RAW_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.M)
