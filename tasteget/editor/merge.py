@@ -41,13 +41,13 @@ def _dump(node: Any, like: str = "") -> str:
     return out.getvalue()
 
 
-def _merge(old: Any, new: Any, flow: bool) -> Any:
+def _merge(old: Any, new: Any, flow: bool, moved: list) -> Any:
     """`new` written over `old` in place where the two have the same shape, `old` itself if unchanged."""
     if isinstance(old, CommentedMap) and isinstance(new, dict):
-        _merge_map(old, new)
+        _merge_map(old, new, moved)
         return old
     if isinstance(old, CommentedSeq) and isinstance(new, list):
-        _merge_list(old, new)
+        _merge_list(old, new, moved)
         return old
     plain = yamlfile.plain(old)
     if type(plain) is type(new) and plain == new:
@@ -57,7 +57,7 @@ def _merge(old: Any, new: Any, flow: bool) -> Any:
     return style.written(new, flow)
 
 
-def _merge_map(old: CommentedMap, new: dict) -> None:
+def _merge_map(old: CommentedMap, new: dict, moved: list) -> None:
     flow = bool(old.fa.flow_style())
     # A field Decap leaves out or blank is taken out, unless the file already had it blank.
     for key in [k for k in old if _dropped(old, new, k)]:
@@ -66,7 +66,7 @@ def _merge_map(old: CommentedMap, new: dict) -> None:
     for key, value in new.items():
         if key in old:
             if not style.empty(value):
-                merged = _merge(old[key], value, flow)
+                merged = _merge(old[key], value, flow, moved)
                 if merged is not old[key]:
                     _keep_comment_gap(old, key, merged)
                     old[key] = merged
@@ -91,9 +91,15 @@ def _keep_comment_gap(parent: CommentedMap, key: Any, value: Any) -> None:
         token.start_mark.column = max(token.start_mark.column + len(value) - len(before), 0)
 
 
-def _merge_list(old: CommentedSeq, new: list) -> None:
-    """Match unchanged items first, so an item added or removed leaves its neighbours' comments alone."""
+def _merge_list(old: CommentedSeq, new: list, moved: list) -> None:
+    """Match unchanged items first, so an item added or removed leaves its neighbours' comments alone.
+
+    A list whose items were added or removed goes into `moved` with its items' lines in the file and
+    where each item now was in it (None: new), so that the comments above them can follow them.
+    """
     flow = bool(old.fa.flow_style())
+    starts = [old.lc.item(index)[0] for index in range(len(old))]
+    origin: list[int | None] = list(range(len(old)))
     keys = [json.dumps(yamlfile.plain(v), sort_keys=True, default=str) for v in old]
     wanted = [json.dumps(v, sort_keys=True, default=str) for v in new]
     for tag, i1, i2, j1, j2 in reversed(difflib.SequenceMatcher(None, keys, wanted, autojunk=False).get_opcodes()):
@@ -101,13 +107,17 @@ def _merge_list(old: CommentedSeq, new: list) -> None:
             continue
         paired = min(i2 - i1, j2 - j1)
         for k in range(paired):
-            merged = _merge(old[i1 + k], new[j1 + k], flow)
+            merged = _merge(old[i1 + k], new[j1 + k], flow, moved)
             if merged is not old[i1 + k]:
                 old[i1 + k] = merged
         for i in range(i2 - 1, i1 + paired - 1, -1):
             del old[i]
+            del origin[i]
         for k, j in enumerate(range(j1 + paired, j2)):
             old.insert(i1 + paired + k, style.written(new[j], flow))
+            origin.insert(i1 + paired + k, None)
+    if not flow and origin != list(range(len(starts))):
+        moved.append((old, starts, origin))
 
 
 def merge_yaml(old_text: str | None, raw: str) -> str:
@@ -119,12 +129,28 @@ def merge_yaml(old_text: str | None, raw: str) -> str:
             doc = yamlfile.writer().load(old_text)
     if isinstance(doc, CommentedMap) and isinstance(new, dict):
         before = spacing.preambles(old_text, doc)
-        _merge_map(doc, new)
+        moved: list = []
+        _merge_map(doc, new, moved)
         text = _dump(doc, old_text)
-        spaced = spacing.with_preambles(text, before)
+        spaced = text
+        for items, starts, origin in moved:
+            if (path := _path_to(doc, items)) is not None:
+                spaced = spacing.with_items_moved(spaced, path, old_text, starts, origin)
+        spaced = spacing.with_preambles(spaced, before)
         # Only blank lines and comments move; should a text's own lines ever be taken for them, keep ruamel's.
         return spaced if _data(spaced) == _data(text) else text
     return _dump(style.written(new), old_text or "")
+
+
+def _path_to(node: Any, target: Any, path: tuple = ()) -> tuple | None:
+    """The keys and indexes that lead from `node` to `target` itself, None if it is not in there."""
+    if node is target:
+        return path
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in children:
+        if (found := _path_to(value, target, (*path, key))) is not None:
+            return found
+    return None
 
 
 def _data(text: str) -> Any:

@@ -93,6 +93,37 @@ MERGES = [
         "name: X\nroads:\n" + "".join(f"  - Road number {i}\n" for i in range(6)),
     ),
     ("a new file is written as content writes it", None, "name: X\nroads:\n  - E14\n", "name: X\nroads: [E14]\n"),
+    (
+        "the comment above a list item stays when the item before it goes",
+        "spaces:\n  - name: A\n  # about B\n  - name: B\n  - name: C\n",
+        "spaces:\n  - name: B\n  - name: C\n",
+        "spaces:\n  # about B\n  - name: B\n  - name: C\n",
+    ),
+    (
+        "and goes with its item",
+        "spaces:\n  - name: A\n  # about B\n  - name: B\n  - name: C\n",
+        "spaces:\n  - name: A\n  - name: C\n",
+        "spaces:\n  - name: A\n  - name: C\n",
+    ),
+    (
+        "in a list of words too",
+        "name: X\nroads:\n  - E14\n  # the inland road\n  - E45\n",
+        "name: X\nroads:\n  - E45\n",
+        "name: X\nroads:\n  # the inland road\n  - E45\n",
+    ),
+    (
+        "after an item ending in a nested list or a block of text",
+        "work:\n  spaces:\n    - name: A\n      text: |\n        Hej\n    - name: B\n      tags:\n        - x\n"
+        "    # about C\n    - name: C\n",
+        "work:\n  spaces:\n    - name: A\n      text: |\n        Hej\n    - name: C\n",
+        "work:\n  spaces:\n    - name: A\n      text: |\n        Hej\n    # about C\n    - name: C\n",
+    ),
+    (
+        "items apart keep their blank line, a new one gets it",
+        "spaces:\n  - name: A\n\n  # about B\n  - name: B\n\n  - name: C\n",
+        "spaces:\n  - name: B\n  - name: C\n  - name: D\n",
+        "spaces:\n  # about B\n  - name: B\n\n  - name: C\n\n  - name: D\n",
+    ),
 ]
 
 
