@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
-from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+from . import yamlfile
 from .errors import unwrap
 from .schema import (
     MESSAGE_EXAMPLE,
@@ -157,13 +157,8 @@ def example_block(keys: list[str], example: Any) -> str:
     data: Any = _quoted(example)
     for key in reversed(keys):
         data = {key: data}
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
-    yaml.dump(data, out)
+    yamlfile.writer().dump(data, out)
     return out.getvalue()
 
 

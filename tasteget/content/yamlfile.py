@@ -152,3 +152,18 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], line: int) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
+
+
+def writer(mapping: int = 2, offset: int = 2) -> YAML:
+    """YAML 1.2 round trip that writes as content is written: unicode as is, one line per value."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+def plain(node: Any) -> Any:
+    """A round-trip node (ruamel's CommentedMap, ScalarBoolean...) as the plain data `parse` gives."""
+    return _plain(node, (), {}, 1)
