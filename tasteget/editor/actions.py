@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..content import yamlfile
+from ..content import swedish, yamlfile
 from ..content.errors import Problem
 from . import commits, merge, paths, photos, precheck
 from .paths import CONTENT, PHOTOS
@@ -205,12 +205,23 @@ class Actions:
         try:
             text = merge.merged_text(paths.text(path), raw, path.suffix)
         except yamlfile.YamlSyntaxError as exc:
-            problems = [Problem(self.rel(path), exc.line, "", exc.message)]
+            problems = [Problem(self.rel(path), exc.line, exc.field, exc.message, exc.column, exc.message_sv)]
         else:
             with self.lock:
                 problems = precheck.problems(self.content, self.docs_dir, {path: text.encode("utf-8")})
-        keys = ("path", "line", "column", "field", "message")  # no column yet: the check knows only lines
-        return {"problems": [{key: getattr(p, key, None) for key in keys} for p in problems]}
+        return {
+            "problems": [
+                # The editor speaks Swedish: the message in Swedish where it has a wording, else English.
+                {
+                    "path": p.path,
+                    "line": p.line,
+                    "column": p.column or None,
+                    "field": p.field,
+                    "message": swedish.message(p),
+                }
+                for p in problems
+            ]
+        }
 
     def answer(self, body: dict) -> Any:
         """What Decap's request `{action, params}` is answered with."""
@@ -244,6 +255,6 @@ def _message(options: dict) -> str:
 
 def _refusal(problems: list[Problem]) -> str:
     """One message naming each problem's file, line, field and what is expected (the first five)."""
-    shown = "; ".join(str(p) for p in problems[:5])
+    shown = "; ".join(swedish.in_swedish(p) for p in problems[:5])
     more = f" (och {len(problems) - 5} till)" if len(problems) > 5 else ""
     return f"{SAVE_REFUSED}: {shown}{more}"

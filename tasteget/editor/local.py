@@ -8,7 +8,7 @@ the preview. This one runs in the preview's own process and origin: a save is me
 refused with the file, line, field and what is expected before anything is written; then it is
 committed with the communicator's name.
 
-Mount with `server.set_app(local.mount(server.get_app(), root))`: `/redigera/api/v1` answers Decap
+The preview serves it under `PREFIX` (`tasteget.site.preview`): `/redigera/api/v1` answers Decap
 (`backend: {name: proxy, proxy_url: /redigera/api/v1}`), `/redigera/api/check` the editor's preview.
 This module is the edge: it answers only what `access` lets in, and `actions` does what Decap asks,
 with the merge (`merge`), the check before a write (`precheck`), the commit (`commits`) and the
@@ -41,18 +41,6 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 def app(root: Path, content: Path | None = None) -> WSGIApp:
     """The editor's API for the project at `root` (its `content/` unless `content` is given)."""
     return Backend(Path(root), Path(content) if content else None)
-
-
-def mount(site: WSGIApp, root: Path, content: Path | None = None) -> WSGIApp:
-    """`site` with the editor's API answering under /redigera/api/."""
-    editor = app(root, content)
-
-    def dispatch(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "").startswith(PREFIX):
-            return editor(environ, start_response)
-        return site(environ, start_response)
-
-    return dispatch
 
 
 class Backend:

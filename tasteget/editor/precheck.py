@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -51,5 +52,5 @@ def _named(problem: Problem, content: Path, mirror: Path) -> Problem:
     path = path if path.is_absolute() else Path.cwd() / path
     for base in (mirror, content):
         if path.is_relative_to(base):
-            return Problem(paths.decap_name(base, path), problem.line, problem.field, problem.message)
+            return dataclasses.replace(problem, path=paths.decap_name(base, path))
     return problem

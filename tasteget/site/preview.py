@@ -21,6 +21,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from ..content.errors import Problem
 from ..content.load import check
+from ..editor import local
 from . import banner
 from .build import HOOK, LANG_CONFIGS, BuildFailed, build_site
 from .hook import THEME, content_dir
@@ -37,8 +38,7 @@ class PreviewServer(LiveReloadServer):
         super().__init__(*args, **kwargs)
         self.problems: Sequence[Problem] = ()
         self.failure = ""
-        # More applications on this server, by path prefix, served before the site: the editor's
-        # routes go here (none yet).
+        # More applications on this server, by path prefix, served before the site: the editor's API.
         self.apps: dict[str, Wsgi] = {}
 
     def failed(self, problems: Sequence[Problem], failure: str = "") -> None:
@@ -86,6 +86,7 @@ def preview(root: Path, host: str, port: int) -> None:
     config = load_config(config_file=str(root / LANG_CONFIGS["sv"]), hooks=[str(HOOK)])
     content, docs = content_dir(config), Path(config.docs_dir)
     server = PreviewServer(builder=lambda: None, host=host, port=port, root=str(site_dir), mount_path="/")
+    server.apps[local.PREFIX] = local.app(root, content=content)
 
     def builder() -> None:
         try:

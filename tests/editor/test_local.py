@@ -118,8 +118,9 @@ def test_an_invalid_save_is_refused_with_file_line_and_field_and_writes_nothing(
     assert answer.status_code == 422
     message = answer.get_json()["error"]
     assert message.startswith("Sparades inte")
-    assert ARE in message and "coworking[0].desks" in message and "expected a whole number" in message
-    line = int(message.split(f"{ARE}:")[1].split(":")[0])
+    # In Swedish, as the editor speaks: file, line, field and what is expected.
+    assert ARE in message and "fältet coworking[0].desks" in message and "här ska det stå ett heltal" in message
+    line = int(message.split(f"{ARE}, rad ")[1].split(":")[0])
     assert line > 1
     assert (project / ARE).read_bytes() == before
 
@@ -192,7 +193,7 @@ def test_an_invalid_page_is_refused(client, project):
     text = raw("privacy-edited.sv.md").replace("updated: 2026-11-27", "updated: igår")
     answer = decap(client, "persistEntry", persist(path, text))
     assert answer.status_code == 422
-    assert f"{path}:4: updated: expected a date" in answer.get_json()["error"]
+    assert f"{path}, rad 4: fältet updated: här ska det stå ett datum som ÅÅÅÅ-MM-DD" in answer.get_json()["error"]
     assert (project / path).read_bytes() == before
 
 
@@ -205,10 +206,10 @@ def test_the_preview_check_names_problems_and_writes_nothing(client, project):
     [problem] = bad.get_json()["problems"]
     assert problem["field"] == "coworking[0].desks"
     assert problem["line"] > 1 and "column" in problem
-    assert problem["message"].startswith("expected a whole number")
+    assert problem["message"].startswith("här ska det stå ett heltal")
     broken = client.post(local.CHECK, data=json.dumps({"path": ARE, "raw": "name: Åre\nseat: a: b\n"}), headers=headers)
     [syntax] = broken.get_json()["problems"]
-    assert syntax["line"] == 2 and "YAML" in syntax["message"]
+    assert syntax["line"] == 2 and syntax["column"] and "citattecken" in syntax["message"]
     assert (project / ARE).read_bytes() == before
 
 
@@ -403,14 +404,16 @@ def test_never_logs_file_contents(client, project, caplog):
 
 
 def test_through_a_real_wsgi_server(checkout):
-    """Mounted in a wsgiref server as the preview mounts it: the site still answers, the editor under its path."""
+    """In a wsgiref server, beside a site as the preview serves it: the site still answers, the editor under its path."""
+    editor = local.app(checkout)
 
     def site(environ, start_response):
+        if environ["PATH_INFO"].startswith(local.PREFIX):
+            return editor(environ, start_response)
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"the site"]
 
     server = make_server("127.0.0.1", 0, site, server_class=WSGIServer)
-    server.set_app(local.mount(server.get_app(), checkout))
     port = server.server_port
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
@@ -452,15 +455,15 @@ def test_through_a_real_wsgi_server(checkout):
 
 
 def test_mounted_in_the_previews_own_server(checkout, tmp_path):
-    """MkDocs' LiveReloadServer, which `tasteget preview` runs, with the editor mounted by one line."""
-    from mkdocs.livereload import LiveReloadServer
+    """The preview's own server (MkDocs' LiveReloadServer, as `tasteget preview` runs it) with the editor."""
+    from tasteget.site.preview import PreviewServer
 
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>the site</p>", encoding="utf-8")
     port = free_port()
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=port, root=str(site))
-    server.set_app(local.mount(server.get_app(), checkout))
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=port, root=str(site))
+    server.apps[local.PREFIX] = local.app(checkout)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     base = f"http://localhost:{port}"
