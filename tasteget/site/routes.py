@@ -16,6 +16,7 @@ SECTIONS = {
     # Served by the intake service; the site links to them but generates no page there.
     "register": {"sv": "registrera", "en": "register"},
     "order": {"sv": "bestall-magasinet", "en": "order-magazine"},
+    "visit": {"sv": "besok", "en": "visit"},
 }
 
 
