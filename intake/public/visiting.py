@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, insert, select
 from wtforms import DateField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError  # noqa: F401
 
 from intake import db
 from intake.builtsite.content import privacy_notice
@@ -78,6 +78,16 @@ def month_days(value: str) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
+class DayField(DateField):
+    """A day in ISO form; left empty it is None, for the form's own rule to ask for it when needed."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
 @_add_utm_fields
 class VisitRequestForm(AbuseChecks, FlaskForm):
     SHORT_NAMES = {
@@ -112,9 +122,9 @@ class VisitRequestForm(AbuseChecks, FlaskForm):
         default="dates",
         validate_choice=False,
     )
-    wished_from = DateField(_l("First day"), [Optional()], description=_l("For example 2027-05-14"))
-    wished_to = DateField(_l("Last day"), [Optional()], description=_l("The same day for a day's visit"))
-    month = SelectField(_l("Which month?"), [Optional()], validate_choice=False)
+    wished_from = DayField(_l("First day"), description=_l("For example 2027-05-14"))
+    wished_to = DayField(_l("Last day"), description=_l("The same day for a day's visit"))
+    month = SelectField(_l("Which month?"), validate_choice=False)
     wishes = Checkboxes(
         _l("What would you like to see? (optional)"),
         choices=select_choices((w, WISH_LABELS[w]) for w in VISIT_WISHES),

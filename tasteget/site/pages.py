@@ -183,7 +183,7 @@ class _Renderer:
                     image=next(iter(m.photos), None),
                     source=f"municipalities/{slug}.yml",
                     m=m,
-                    slug=slug,
+                    m_slug=slug,
                     body=site.bodies.get(slug),
                     stories=stories,
                 )
