@@ -61,6 +61,12 @@ def language_codes(text: str | None) -> list[str] | None:
     return codes if all(code in LANGUAGE_CODES for code in codes) else None
 
 
+def one_of_listed(form, field) -> None:
+    """Empty, or one of the choices: left out of the request (a select never sent) it is empty."""
+    if field.data and field.data not in {choice.value for choice in field.choices}:
+        raise ValidationError(_l("Choose one of the options."))
+
+
 class ContactForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=select_choices((k, KIND_LABELS[k]) for k in CONTACT_KINDS))
     organisation = StringField(_l("Organisation"), [Optional(), Length(max=200)])
@@ -75,10 +81,10 @@ class ContactForm(FlaskForm):
     # An ambassador's offer (kind "ambassador" only).
     agreed_on = DateField(_l("Agreed to be an ambassador on (empty: not yet)"), [Optional()])
     languages = StringField(_l("Languages they speak (codes, e.g. ar, en, so)"), [Optional(), Length(max=100)])
-    occupation_field = SelectField(_l("Occupation field"), validate_choice=True)
+    occupation_field = SelectField(_l("Occupation field"), [one_of_listed], validate_choice=False)
     interests = StringField(_l("Interests"), [Optional(), Length(max=300)])
     origin_consent = BooleanField(_l("Has consented to their country of origin being shown"))
-    origin_country = SelectField(_l("Country of origin"), validate_choice=True)
+    origin_country = SelectField(_l("Country of origin"), [one_of_listed], validate_choice=False)
 
     def validate_languages(self, field) -> None:
         if language_codes(field.data) is None:
