@@ -7,11 +7,20 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from intake.models import HouseholdEvent, Visit
 
-from tests.crm.test_week import action, day_section, logged_in, today, week_app  # noqa: F401 - the fixture
+from tests.crm.test_week import action, day_section, logged_in, today
 from tests.public.test_visit_request import request_data
 from tests.support.intake_helpers import hidden_fields, register, submit
+
+
+@pytest.fixture
+def week_app(app):
+    app.config["TIMEZONE"] = "Europe/Stockholm"
+    app.config["PUBLIC_URL"] = "https://tasteget.example.se/"
+    return app
 
 
 def confirm(client, reference, visit_id, **data):
