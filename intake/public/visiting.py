@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, insert, select
-from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError  # noqa: F401
 
 from intake import db
@@ -124,7 +124,7 @@ class VisitRequestForm(AbuseChecks, FlaskForm):
     )
     wished_from = DayField(_l("First day"), description=_l("For example 2027-05-14"))
     wished_to = DayField(_l("Last day"), description=_l("The same day for a day's visit"))
-    month = SelectField(_l("Which month?"), validate_choice=False)
+    month = SelectField(_l("Which month, if you are flexible?"), validate_choice=False)
     wishes = Checkboxes(
         _l("What would you like to see? (optional)"),
         choices=select_choices((w, WISH_LABELS[w]) for w in VISIT_WISHES),
@@ -135,7 +135,10 @@ class VisitRequestForm(AbuseChecks, FlaskForm):
         [Optional(), Length(max=1000, message=_l("Use at most %(max)d characters.", max=1000)), plain_text(False)],
         filters=[_strip, _newlines],
     )
-    privacy = RegistrationForm.privacy
+    privacy = BooleanField(  # its own field, so that it comes last in the error summary too
+        _l("I have read how my details are handled (the privacy notice)."),
+        [InputRequired(_l("Confirm that you have read the privacy notice."))],
+    )
 
     today: date = date.min  # set by the view: the region's today
     trial_living: set[str] = set()  # set by the view: where trial living is offered
