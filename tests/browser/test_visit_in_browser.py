@@ -113,4 +113,11 @@ def test_a_visit_asked_for_from_a_municipality_page_reaches_the_guides_week(live
     assert axe_report(guide) == "", "the household"
     visits.screenshot(path=f"{SHOTS}/household-visits-{width}.png")
     ambassadors.screenshot(path=f"{SHOTS}/household-ambassadors-{width}.png")
+    # The ambassador's page, with the offer and the opt-in for the country of origin.
+    ambassadors.get_by_role("link", name="Amira Haddad").click()
+    guide.wait_for_selector("fieldset.ambassador")
+    assert "kan avslöja etniskt ursprung" in guide.locator("fieldset.ambassador").inner_text()
+    assert no_sideways_scrolling(guide)
+    assert axe_report(guide) == "", "the ambassador's page"
+    guide.locator("fieldset.ambassador").screenshot(path=f"{SHOTS}/ambassador-form-{width}.png")
     context.close()
