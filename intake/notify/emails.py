@@ -25,6 +25,7 @@ from intake.accounts import users
 from intake.builtsite import content
 from intake.models import Household, MagazineOrder, OutboxMessage, Visit, utcnow
 from intake.notify import followup, mime, outbox, routing, skills
+from intake.pipeline import visits
 from intake.privacy import consent
 from intake.public import mylink
 from tasteget.site import routes
@@ -536,8 +537,4 @@ def for_visit_request(session: Session, household: Household, site) -> list[Outb
 
 def visit_days(visit: Visit) -> str:
     """The wished days as an e-mail names them: the month when flexible, else the dates."""
-    if visit.flexible_month:
-        return visit.flexible_month
-    if visit.starts_on == visit.ends_on:
-        return visit.starts_on.isoformat()
-    return f"{visit.starts_on.isoformat()} – {visit.ends_on.isoformat()}"
+    return visit.flexible_month or visits.days(visit)

@@ -20,9 +20,12 @@ ARRANGES = {"homes": "viewings", "workplaces": "employer_meetings", "schools": "
 
 def days(visit: Visit) -> str:
     """A visit's days as the timeline shows them: `2027-03-01` or `2027-03-01 – 2027-03-04`."""
-    if visit.starts_on == visit.ends_on:
-        return visit.starts_on.isoformat()
-    return f"{visit.starts_on.isoformat()} – {visit.ends_on.isoformat()}"
+    return span(visit.starts_on, visit.ends_on)
+
+
+def span(first: date, last: date) -> str:
+    """Days from `first` to `last` as the timeline and e-mails write them (one day: just that day)."""
+    return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
 
 
 def plan(

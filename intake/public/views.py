@@ -373,7 +373,7 @@ def visit(lang: str):
         )
 
     if request.method == "GET":
-        key = (request.endpoint, lang, preset)
+        key = (request.endpoint, lang, preset, today.strftime("%Y-%m"))  # the months offered start with this one
 
         def page(markers):
             form = make_form()

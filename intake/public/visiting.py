@@ -26,7 +26,7 @@ from intake import db
 from intake.builtsite.content import privacy_notice
 from intake.models import VISIT_WISHES, AuditEntry, Household, HouseholdEvent, Visit, utcnow
 from intake.notify import outbox
-from intake.pipeline import duplicates
+from intake.pipeline import duplicates, visits
 from intake.privacy.consent import PURPOSES
 from intake.public import abuse, saving
 from intake.public.forms import (
@@ -255,8 +255,7 @@ def _timeline(connection, household_id: int, reference: str, days: str) -> None:
 def save(form, lang: str, site) -> saving.Saved:
     """Store the request (on the matching household, else on a new one) and what it must tell."""
     session = db.session()
-    first, last, _ = form.days
-    days = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+    days = visits.span(*form.days[:2])
     reason = abuse.quarantine_reason(form)
     found = matching_household(session, form.email.data) if reason is None else None
     if found is None:
