@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, insert, select
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError  # noqa: F401
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from intake import db
 from intake.builtsite.content import privacy_notice
