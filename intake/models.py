@@ -414,6 +414,15 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Removed from the network: no longer listed nor offered, its page and history kept.
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An ambassador's offer (kind "ambassador"; see pipeline/ambassadors.py): suggested to households
+    # only from the day they agreed. The country of origin can reveal ethnic origin: kept only with
+    # their own opt-in (the day it was given), and removed with it.
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    languages: Mapped[list | None] = mapped_column(JSON)  # ISO 639-1 codes, e.g. ["ar", "en"]
+    occupation_field: Mapped[str | None] = mapped_column(String(1))  # an SSYK-1 field, e.g. "2"
+    interests: Mapped[str | None] = mapped_column(String(300))
+    origin_country: Mapped[str | None] = mapped_column(String(2))
+    origin_consent_on: Mapped[date | None] = mapped_column(Date)
 
     @property
     def label(self) -> str:
@@ -421,6 +430,8 @@ class Contact(Base):
 
 
 CONTACT_FIELDS = ("kind", "organisation", "person", "role", "municipality", "email", "phone", "notes")
+# What an ambassador offers, kept in a change's `before` too (the country of origin only while opted in).
+AMBASSADOR_FIELDS = ("agreed_on", "languages", "occupation_field", "interests", "origin_country", "origin_consent_on")
 
 
 class ContactChange(Base):
@@ -477,11 +488,17 @@ class AuditEntry(Base):
 
 # What a planned visit has arranged, in the order the page shows them.
 VISIT_ARRANGEMENTS = ("viewings", "employer_meetings", "school", "coworking")
+# What a household asking for a try-out visit wants to see (the form's choices, in its order).
+VISIT_WISHES = ("homes", "workplaces", "schools", "coworking", "trial_living")
+# A visit asked for by the household waits as "requested" until a guide confirms it as "planned".
+VISIT_STATES = ("requested", "planned")
 
 
 class Visit(Base):
-    """A household's planned visit to the region: when, and what the guide has arranged for it. The
-    note is staff's free text and may name people: erasure removes it, export includes it."""
+    """A household's visit to the region: asked for by the household (`requested`, with the days
+    they wish, what they want to see and their message) or planned by a guide (`planned`: when, and
+    what is arranged). The note and the message are free text that may name people: erasure removes
+    them, export includes them."""
 
     __tablename__ = "visits"
 
@@ -496,6 +513,15 @@ class Visit(Base):
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The request (migration 0020): for "flexible" dates the wished month, its days in starts_on/ends_on.
+    state: Mapped[str] = mapped_column(String(10), default="planned", server_default="planned", index=True)
+    municipality: Mapped[str | None] = mapped_column(String(60))
+    flexible_month: Mapped[str | None] = mapped_column(String(7))  # "2027-05"
+    wishes: Mapped[list | None] = mapped_column(JSON)  # names from VISIT_WISHES
+    message: Mapped[str | None] = mapped_column(Text)
+    submission_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # one per form page
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     household: Mapped[Household] = relationship(lazy="joined")
 

@@ -135,6 +135,11 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     submit(client, "/bestall-magasinet/", ORDER)
     submit(client, "/en/order-magazine/", {**ORDER, "street": "Bygatan 2", "email": "order@example.com"})
     submit(client, "/en/order-magazine/", {**ORDER, "street": "Bygatan 3", "email": "refused@example.com"})
+    # A try-out visit asked for by a household registered already (its guides told, the mover confirmed).
+    first = datetime.now(UTC).date() + timedelta(days=20)
+    visit = {"name": "Ben", "email": "ben@example.com", "country": "NO", "municipality": "are", "when": "dates"}
+    visit |= {"wished_from": first.isoformat(), "wished_to": first.isoformat(), "privacy": "y"}
+    assert submit(client, "/en/visit/", visit).status_code == 303
     expand_events(app)
     worker.run_jobs(app, now=datetime.now(UTC).replace(hour=9, minute=0) + timedelta(days=1))  # orders summary
     with app.app_context():

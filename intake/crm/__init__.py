@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
 
 from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     admin,
+    ambassadors,
     auth,
     bulk,
     calendar,

@@ -40,7 +40,7 @@ def start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, ZoneInfo(current_app.config["TIMEZONE"])).astimezone(UTC)
 
 
-def _households(user: User, owner: int | str | None):
+def conditions_for(user: User, owner: int | str | None):
     """The rule as conditions on Household: whose follow-ups and visits `user` gets."""
     conditions = []
     if user.role != "coordinator" or owner == MINE:
@@ -78,6 +78,7 @@ class Agenda:
     visits: list[Visit] = field(default_factory=list)  # on at least one of those days
     overdue: list[Household] = field(default_factory=list)  # due before `first`, nearest first
     overdue_total: int = 0
+    requested: list[Visit] = field(default_factory=list)  # try-out visits asked for, waiting for a guide
 
     def days(self) -> list[Day]:
         """Each day from `first` to `last` with what falls on it (a visit on each of its days)."""
@@ -95,7 +96,7 @@ class Agenda:
 
     @property
     def empty(self) -> bool:
-        return not (self.follow_ups or self.visits or self.overdue_total)
+        return not (self.follow_ups or self.visits or self.overdue_total or self.requested)
 
 
 def agenda(
@@ -103,7 +104,7 @@ def agenda(
 ) -> Agenda:
     """The follow-ups and visits from `first` to `last` that `user` gets (the coordinator: everyone's,
     or only `owner`'s: a user id, NOBODY or MINE), and with `overdue` the follow-ups due before `first`."""
-    conditions = _households(user, owner)
+    conditions = conditions_for(user, owner)
     found = Agenda(first, last)
     found.follow_ups = list(
         session.scalars(
@@ -119,11 +120,12 @@ def agenda(
             select(Visit)
             .join(Visit.household)
             .options(contains_eager(Visit.household).options(SHOWN))
-            .where(*conditions, Visit.ends_on >= first, Visit.starts_on <= last)
+            .where(*conditions, Visit.state == "planned", Visit.ends_on >= first, Visit.starts_on <= last)
             .order_by(Visit.starts_on, Visit.id)
             .limit(MOST)
         ).unique()
     )
+    found.requested = requested(session, conditions)
     if overdue:
         late = [*conditions, Household.follow_up_on < first]
         found.overdue_total = session.scalar(select(func.count(Household.id)).where(*late)) or 0
@@ -140,6 +142,21 @@ def agenda(
     return found
 
 
+def requested(session: Session, conditions) -> list[Visit]:
+    """The try-out visits households asked for that no guide has confirmed yet, oldest request first:
+    whatever days they wished, they wait on the week until someone answers."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .join(Visit.household)
+            .options(contains_eager(Visit.household).options(SHOWN))
+            .where(*conditions, Visit.state == "requested")
+            .order_by(Visit.requested_at, Visit.id)
+            .limit(MOST)
+        ).unique()
+    )
+
+
 @dataclass
 class Counts:
     """One person's follow-ups (or nobody's): overdue, and due on each day; and their visits."""
@@ -152,7 +169,7 @@ class Counts:
 def by_owner(session: Session, user: User, first: date, last: date) -> dict[int | None, Counts]:
     """The coordinator's week by owner (None: nobody yet), counted in the database: how many
     follow-ups are overdue and fall due on each day, and how many visits are on, from `first` to `last`."""
-    conditions = _households(user, None)
+    conditions = conditions_for(user, None)
     counts: dict[int | None, Counts] = {}
     overdue = select(Household.owner_id, func.count()).where(*conditions, Household.follow_up_on < first)
     for owner, n in session.execute(overdue.group_by(Household.owner_id)):
@@ -166,7 +183,7 @@ def by_owner(session: Session, user: User, first: date, last: date) -> dict[int 
         select(Household.owner_id, func.count())
         .select_from(Visit)
         .join(Household, Visit.household_id == Household.id)
-        .where(*conditions, Visit.ends_on >= first, Visit.starts_on <= last)
+        .where(*conditions, Visit.state == "planned", Visit.ends_on >= first, Visit.starts_on <= last)
         .group_by(Household.owner_id)
     )
     for owner, n in session.execute(visits):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import abort, g
+from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -18,10 +19,12 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake import db
+from intake.builtsite import content
 from intake.crm import bp, households
 from intake.crm.forms import within_the_campaign
 from intake.models import VISIT_ARRANGEMENTS, Household, Visit
-from intake.pipeline import visits
+from intake.pipeline import messages, visits
+from intake.public import visiting
 from intake.public.forms import select_choices
 
 ARRANGED_LABELS = {
@@ -56,13 +59,67 @@ def arranged_labels():
     return lambda visit: [names[name] for name in visit.arranged]
 
 
+WISH_LABELS = visiting.WISH_LABELS
+CONFIRM_TEMPLATE = "bekrafta-besok"  # the content's message a guide starts from to confirm a programme
+
+
+def confirm_form(visit: Visit) -> VisitForm:
+    """The form confirming a requested visit: its wished days and what the household wants to see
+    arranged, ready to adjust."""
+    failed = g.get("confirm_form")
+    if failed is not None and failed[0] == visit.id:
+        return failed[1]
+    data = {"starts_on": visit.starts_on, "ends_on": visit.ends_on, "arranged": visits.arranged_for(visit.wishes)}
+    return VisitForm(formdata=None, prefix=f"visit{visit.id}", data=data)
+
+
 @bp.app_template_global()
 def visits_section(h: Household) -> SimpleNamespace:
-    """What the household page's visits section shows: its visits, newest first, and the form."""
-    planned = db.session().scalars(
+    """What the household page's visits section shows: the requested visits with their forms, the
+    planned ones newest first, and the form to plan one."""
+    found = db.session().scalars(
         select(Visit).where(Visit.household_id == h.id).order_by(Visit.starts_on.desc(), Visit.id.desc())
     )
-    return SimpleNamespace(visits=list(planned), form=g.get("visit_form") or VisitForm(), labels=arranged_labels())
+    found = list(found)
+    wishes = {name: str(label) for name, label in WISH_LABELS.items()}
+    return SimpleNamespace(
+        requested=[(v, confirm_form(v)) for v in found if v.state == "requested"],
+        visits=[v for v in found if v.state != "requested"],
+        form=g.get("visit_form") or VisitForm(),
+        labels=arranged_labels(),
+        wishes=lambda v: [wishes.get(w, w) for w in v.wishes or []],
+    )
+
+
+@bp.post("/households/<reference>/visits/<int:visit_id>/confirm/")
+@login_required
+def confirm_visit(reference: str, visit_id: int):
+    """The guide confirms a requested visit as planned, then writes the programme to the household."""
+    session, h = households._recordable(reference)
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.household_id != h.id or visit.state != "requested":
+        abort(422)
+    form = VisitForm(prefix=f"visit{visit.id}")
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        g.confirm_form = (visit.id, form)
+        return households._detail(h, status=422)
+    visits.confirm(
+        session,
+        h,
+        current_user.user,
+        visit,
+        form.starts_on.data,
+        form.ends_on.data or form.starts_on.data,
+        form.arranged.data or [],
+        form.note.data,
+    )
+    session.commit()
+    if messages.refusal(h) is None and CONFIRM_TEMPLATE in content.site().messages:
+        flash(_("Saved. Now tell the household the programme."), "saved")
+        return redirect(url_for("crm.write_to_household", reference=reference, template=CONFIRM_TEMPLATE), 303)
+    return households.saved(reference, "#visits")
 
 
 @bp.post("/households/<reference>/visits/")

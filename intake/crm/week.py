@@ -60,6 +60,7 @@ def _week(feed_url: str | None = None):
         # Everyone's week, by guide: at 100 000 households a week's lists run to a thousand lines.
         summary = _summary_rows(session, agenda.by_owner(session, current_user.user, today, last), people)
         found = agenda.Agenda(today, last)
+        found.requested = agenda.requested(session, agenda.conditions_for(current_user.user, None))
     else:
         found = agenda.agenda(session, current_user.user, today, last, owner=owner)
     site = content.site()
@@ -80,6 +81,7 @@ def _week(feed_url: str | None = None):
         labels={
             "follow_up": _("Follow-up"),
             "visit": _("Visit"),
+            "requested": _("Requested visit"),
             "owner": _("Owner"),
             "nobody": _("nobody yet"),
             "unsure": _("Not sure yet"),

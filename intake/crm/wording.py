@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from babel import Locale
 from flask import Flask
-from flask_babel import format_datetime, ngettext
+from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -45,6 +46,9 @@ EVENT_KINDS = {
     "message": _l("wrote to the household"),
     "mover_details": _l("changed by the household"),
     "mover_places": _l("municipalities changed by the household"),
+    "visit_requested": _l("try-out visit requested"),
+    "visit_confirmed": _l("try-out visit confirmed"),
+    "ambassador": _l("introduced to an ambassador"),
 }
 # What an audit entry is about (AuditEntry.record), when it names no reference.
 RECORDS = {
@@ -69,6 +73,8 @@ MESSAGE_KINDS = {
     "mover_link": _l("link to the household's own page"),
     "mover_address_changed": _l("new address, to the old one"),
     "guide_household_changed": _l("the household's changes, to its guides"),
+    "guide_visit_requested": _l("try-out visit requested, to its guides"),
+    "mover_visit_requested": _l("try-out visit request, to the mover"),
 }
 # What a hand-off to the other CRM told it (its event, kept as the message's subject; WEBHOOKS.md).
 HAND_OFFS = {
@@ -141,6 +147,23 @@ def language_name(code: str | None) -> str:
     return _named(dict(choices.LANGUAGES))(code)
 
 
+def spoken_language(code: str | None) -> str:
+    """Any language by its ISO 639-1 code, named in the page's language ("arabiska")."""
+    return Locale.parse(str(get_locale())).languages.get(code or "", code or "–")
+
+
+def country(code: str | None) -> str:
+    return choices.country_name(code, str(get_locale())) if code else "–"
+
+
+def occupation_field_name(code: str | None) -> str:
+    """An SSYK-1 field by its digit, named in the page's language; empty when there is none."""
+    from tasteget.occupations import taxonomy
+
+    group = taxonomy.load().group(code) if code else None
+    return group.name(str(get_locale())) if group else ""
+
+
 _PATTERNS = (
     (
         re.compile(r"mailing-house CSV, (\d+) orders"),
@@ -193,5 +216,8 @@ def init_app(app: Flask) -> None:
         role_name=_named(ROLES),
         record_name=_named(RECORDS),
         language_name=language_name,
+        spoken_language=spoken_language,
+        country_name=country,
         audit_detail=lambda entry: audit_detail(entry.action, entry.detail),
     )
+    app.jinja_env.globals.update(occupation_field_name=occupation_field_name)

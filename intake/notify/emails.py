@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from intake import choices
 from intake.accounts import users
 from intake.builtsite import content
-from intake.models import Household, MagazineOrder, OutboxMessage, utcnow
+from intake.models import Household, MagazineOrder, OutboxMessage, Visit, utcnow
 from intake.notify import followup, mime, outbox, routing, skills
+from intake.pipeline import visits
 from intake.privacy import consent
 from intake.public import mylink
 from tasteget.site import routes
@@ -464,3 +465,76 @@ def household_message(household: Household, guide_email: str, guide_name: str, s
         privacy_url=public_url(routes.url("privacy", lang)),
         withdraw_url=public_url(consent.withdraw_path(lang, token)),
     )
+
+
+def _latest_request(session: Session, household: Household) -> Visit | None:
+    return session.scalar(
+        select(Visit)
+        .where(Visit.household_id == household.id, Visit.state == "requested")
+        .order_by(Visit.requested_at.desc(), Visit.id.desc())
+        .limit(1)
+    )
+
+
+def for_visit_request(session: Session, household: Household, site) -> list[OutboxMessage]:
+    """A household already registered asked for a try-out visit: the guides of the municipality
+    (the coordinator when it has none) are told, with no personal details, and the mover is
+    confirmed in their language unless their address has had its share of messages today."""
+    visit = _latest_request(session, household)
+    if visit is None:
+        return []  # declined or confirmed before the worker came to it: nothing left to tell
+    wished = [visit.municipality] if visit.municipality else household.municipality_slugs
+    days = visit_days(visit)
+    guides, coordinators = recipients(session, site)
+    messages = []
+    for routed in routing.route(wished, guides, coordinators):
+        with force_locale(GUIDE_LANGUAGE):
+            names = [site.municipalities[s].name for s in routed.municipalities if s in site.municipalities]
+            places = ", ".join(names) if names else site.region.name
+            subject = _(
+                "Try-out visit requested to %(places)s (%(reference)s)", places=places, reference=household.reference
+            )
+        messages.append(
+            compose(
+                "guide_visit_requested",
+                routed.recipient.email,
+                GUIDE_LANGUAGE,
+                subject,
+                "guide_visit_requested",
+                places=places,
+                reference=household.reference,
+                days=days,
+                link=public_url(f"/crm/households/{household.reference}/#visits"),
+            )
+        )
+    lang = household.contact_language or household.form_language
+    if outbox.sent_recently(session, household.email, utcnow()) < current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+        place = site.municipalities.get(visit.municipality)
+        subject = _l(
+            "%(campaign)s: we have your request for a try-out visit (%(reference)s)",
+            campaign=site.region.campaign,
+            reference=household.reference,
+        )
+        messages.append(
+            to_mover(
+                session,
+                site,
+                "mover_visit_requested",
+                lang,
+                subject,
+                household=household,
+                name=household.name,
+                reference=household.reference,
+                place=place.name if place else site.region.name,
+                days=days,
+                response_days=site.region.response_days,
+            )
+        )
+    for message in messages:
+        message.household = household
+    return _told(session, site, messages, household.reference)
+
+
+def visit_days(visit: Visit) -> str:
+    """The wished days as an e-mail names them: the month when flexible, else the dates."""
+    return visit.flexible_month or visits.days(visit)

@@ -21,7 +21,14 @@ from intake.notify.mail import parse_url
 MOVER_REMOVAL = "mover_removal"
 # Sent to addresses typed into a form (besides: the link to the mover's own page, "send me my link";
 # the notice to the old address when the mover changes it there).
-ADDRESS_KINDS = ("mover_confirmation", "order_confirmation", MOVER_REMOVAL, "mover_link", "mover_address_changed")
+ADDRESS_KINDS = (
+    "mover_confirmation",
+    "order_confirmation",
+    MOVER_REMOVAL,
+    "mover_link",
+    "mover_address_changed",
+    "mover_visit_requested",
+)
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 # A registration held in the quarantine only for being sent too fast: the mover is confirmed at
@@ -29,7 +36,16 @@ HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 HOUSEHOLD_HELD = "household_held"
 PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to_address, until handled
 MOVER_LINK_REQUESTED = "mover_link_requested"  # likewise: "send me my link" to the mover's own page
-EVENT_KINDS = (HOUSEHOLD_REGISTERED, HOUSEHOLD_HELD, ORDER_PLACED, PASSWORD_RESET_REQUESTED, MOVER_LINK_REQUESTED)
+# A household already registered asked for a try-out visit: its guides are told, the mover confirmed.
+VISIT_REQUESTED = "visit_requested"
+EVENT_KINDS = (
+    HOUSEHOLD_REGISTERED,
+    HOUSEHOLD_HELD,
+    ORDER_PLACED,
+    PASSWORD_RESET_REQUESTED,
+    MOVER_LINK_REQUESTED,
+    VISIT_REQUESTED,
+)
 # A guide's message to a household, written in the back office (Reply-To the guide).
 HOUSEHOLD_MESSAGE = "household_message"
 # A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.

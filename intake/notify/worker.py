@@ -97,6 +97,10 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
             # Held in the quarantine (or released since): the mover's confirmation only, once.
             told = household is not None and household.withdrawn_at is None and household.erased_at is None
             outgoing = emails.confirmation(session, household, site) if told else []
+        elif event.kind == outbox.VISIT_REQUESTED:
+            household = session.get(Household, event.household_id) if event.household_id else None
+            told = household is not None and household.withdrawn_at is None and household.erased_at is None
+            outgoing = emails.for_visit_request(session, household, site) if told else []
         elif event.kind == outbox.HOUSEHOLD_REGISTERED:
             household = session.get(Household, event.household_id) if event.household_id else None
             told = (

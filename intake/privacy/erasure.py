@@ -75,7 +75,7 @@ def erase_household(
     # Staff's notes may name people; the pipeline's steps (status, owner, dates) stay.
     session.execute(update(HouseholdEvent).where(HouseholdEvent.household_id == h.id).values(text=None))
     # A visit's days and what was arranged stay (like the follow-up dates); its note is free text.
-    session.execute(update(Visit).where(Visit.household_id == h.id).values(note=None))
+    session.execute(update(Visit).where(Visit.household_id == h.id).values(note=None, message=None))
     session.execute(delete(HouseholdContact).where(HouseholdContact.household_id == h.id))
     _erase_messages(session, OutboxMessage.household_id == h.id)  # a registration not yet handed off never will be
     if hand_off and h.quarantine_reason is None:  # the quarantine was never handed off

@@ -127,6 +127,13 @@ def export_household(session: Session, h: Household) -> dict:
                 "arranged": v.arranged,
                 "note": v.note,
                 "planned_at": _plain(v.created_at),
+                "state": v.state,
+                "municipality": v.municipality,
+                "flexible_month": v.flexible_month,
+                "wishes": v.wishes or [],
+                "message": v.message,
+                "requested_at": _plain(v.requested_at),
+                "confirmed_at": _plain(v.confirmed_at),
             }
             for v in visits
         ],

@@ -19,7 +19,7 @@ from intake.builtsite import content
 from intake.builtsite.shell import filled, render_page
 from intake.models import UTM_FIELDS, Household, HouseholdMunicipality, MagazineOrder
 from intake.notify import emails
-from intake.public import abuse, campaign, carry, magazine, occupations, saving
+from intake.public import abuse, campaign, carry, magazine, occupations, saving, visiting
 from intake.public.forms import OrderForm, RegistrationForm, select_choices
 from intake.web import errors, redaction
 from intake.web.errors import CONTROL_ANYWHERE
@@ -325,3 +325,110 @@ def occupation_names(lang: str, key: str):
     """The names the occupation fields suggest in `lang` for a query starting with `key`, fetched
     when a field is first used (with another first character, that character's)."""
     return occupations.names_response(lang, key)
+
+
+# The municipality a visit is asked for, carried over from the municipality page's link.
+MUNICIPALITY_PARAMETER = "kommun"
+
+
+@pair("visit", methods=["GET", "POST"])
+@errors.checks_its_own_fields(query=(*UTM_FIELDS, MUNICIPALITY_PARAMETER))  # an unknown municipality is ignored
+@abuse.limiter.limit(abuse.form_limit, methods=["POST"])
+def visit(lang: str):
+    site = content.site()
+    trial = visiting.trial_living_places(site)
+    today = visiting.local_today()
+    preset = request.args.get(MUNICIPALITY_PARAMETER, "")
+    preset = preset if preset in site.municipalities else ""
+
+    def make_form():
+        form = visiting.VisitRequestForm()
+        form.municipality.choices = select_choices(
+            [("", _("Choose…")), *((slug, m.name) for slug, m in site.municipalities.items())]
+        )
+        form.month.choices = select_choices([("", _("Choose…")), *visiting.months(today)])
+        form.today, form.trial_living = today, trial
+        if request.method == "GET" and preset:
+            form.municipality.data = preset
+        return form
+
+    def render(form, status=200, notice=None):
+        chosen = form.municipality.data or preset
+        offered = sorted(site.municipalities[s].name for s in trial)
+        return render_page(
+            "visit.html",
+            lang=lang,
+            title=_("Ask for a try-out visit"),
+            description=_(
+                "Come and see the region: homes, workplaces, schools and coworking, with a relocation guide."
+            ),
+            alternate=_other("visit", lang) + (f"?{MUNICIPALITY_PARAMETER}={preset}" if preset else ""),
+            status=status,
+            form=form,
+            notice=notice or _notice(form),
+            privacy_url=routes.url("privacy", lang),
+            # Trial living is offered only where a coworking space has it: hidden for the others.
+            trial_here=not chosen or chosen in trial,
+            trial_where=", ".join(offered),
+        )
+
+    if request.method == "GET":
+        key = (request.endpoint, lang, preset, today.strftime("%Y-%m"))  # the months offered start with this one
+
+        def page(markers):
+            form = make_form()
+            for name, marker in markers.items():
+                if name == "csrf_token":
+                    form.csrf_token.current_token = marker
+                else:
+                    form[name].data = marker
+            if lang == "sv":
+                form.country.data = "SE"
+            return render(form)[0]
+
+        values = {
+            "csrf_token": generate_csrf(),
+            "submission_id": (submission_id := secrets.token_urlsafe(24)),
+            "started": abuse.start_token(submission_id),
+            **{name: campaign.value(request.args.get(name)) or "" for name in UTM_FIELDS},
+        }
+        html = filled(key, lang, page, values)
+        return html, 200, {"Content-Type": "text/html; charset=utf-8"}
+    form = make_form()
+    errors.offer_form_again(lambda status, notice: render(form, status, notice))
+    session = db.session()
+    if form.validate():
+        try:
+            visiting.save(form, lang, site)
+            done = True
+        except IntegrityError:  # a double click: the first copy is stored, this one is not
+            session.rollback()
+            done = visiting.stored(session, form.submission_id.data)
+            if not done:
+                raise
+    else:
+        done = visiting.stored(session, form.submission_id.data)  # sent again after it was stored?
+    if done:
+        return redirect(f"{routes.url('visit', lang)}{RECEIPT[lang]}/", 303)
+    return render(form, 422)
+
+
+@pair("visit", "{receipt}/")
+def visit_receipt(lang: str):
+    """The thanks after a request: names nothing, since the request may have joined a registration
+    made before (whose reference the one who asked need not know)."""
+    site = content.site()
+    return render_page(
+        "message.html",
+        lang=lang,
+        title=_("Thank you, we have your request"),
+        description=_("Your request for a try-out visit has been received."),
+        alternate=_other("visit", lang, "{receipt}/"),
+        text=_(
+            "We have saved your request for a try-out visit. A relocation guide will get in touch within "
+            "%(days)d working days to plan the programme with you. A confirmation is on its way to your e-mail.",
+            days=site.region.response_days,
+        ),
+        back_url=routes.url("home", lang),
+        back_text=_("Back to the home page"),
+    )

@@ -203,6 +203,7 @@ class _Renderer:
                     image=next(iter(m.photos), None),
                     source=f"municipalities/{slug}.yml",
                     m=m,
+                    m_slug=slug,
                     body=site.bodies.get(slug),
                     stories=stories,
                     events=coming,

@@ -17,6 +17,7 @@ SECTIONS = {
     # Served by the intake service; the site links to them but generates no page there.
     "register": {"sv": "registrera", "en": "register"},
     "order": {"sv": "bestall-magasinet", "en": "order-magazine"},
+    "visit": {"sv": "besok", "en": "visit"},
 }
 # An event's sign-up form, under its page (served by the intake): /evenemang/<slug>/anmal/.
 SIGN_UP = {"sv": "anmal", "en": "sign-up"}

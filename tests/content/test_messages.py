@@ -44,7 +44,7 @@ def write_message(root, text: str, slug: str = "hello"):
 
 def test_the_shipped_messages_are_valid_bilingual_and_use_only_safe_placeholders():
     site = check(ROOT / "content", ROOT / "docs").site
-    assert sorted(site.messages) == ["first-contact", "settled", "visit-invitation"]
+    assert sorted(site.messages) == ["bekrafta-besok", "first-contact", "settled", "visit-invitation"]
     values = {name: f"<{name}>" for name in PLACEHOLDERS}
     for message in site.messages.values():
         for lang in ("sv", "en"):

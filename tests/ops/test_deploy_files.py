@@ -56,7 +56,15 @@ def test_every_route_of_the_intake_is_proxied_by_the_shipped_nginx_site(url_map,
             missed[rule.rule] = where and f"location {where.modifier} {where.pattern}"
     assert missed == {}, "routes of the app that deploy/nginx/tasteget.conf does not send to the intake"
     # Without the trailing slash too: the intake answers with its redirect, not nginx with a 404.
-    for start in ("/registrera", "/bestall-magasinet", "/en/register", "/en/order-magazine", "/crm"):
+    for start in (
+        "/registrera",
+        "/bestall-magasinet",
+        "/besok",
+        "/en/register",
+        "/en/order-magazine",
+        "/en/visit",
+        "/crm",
+    ):
         assert nginx.route(start, shipped).proxied, start
 
 

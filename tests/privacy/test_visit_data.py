@@ -43,3 +43,25 @@ def test_a_visits_note_is_exported_and_erased(app, client, staff, rows):
         True,
     )
     assert "Per Persson" not in coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
+
+
+def test_a_visit_requests_message_is_exported_and_erased(app, client, staff, rows):
+    from tests.public.test_visit_request import request_data
+    from tests.support.intake_helpers import submit
+
+    app.config["TIMEZONE"] = "Europe/Stockholm"
+    reference = register(client, municipalities=["are"], email="anna@example.com")
+    assert submit(client, "/besok/", request_data(email="anna@example.com")).status_code == 303
+    coordinator = app.test_client()
+    staff_login(coordinator, staff("coordinator"))
+    exported = post(coordinator, reference, "export", reason="Begäran om registerutdrag")
+    [visit] = json.loads(exported.get_data(as_text=True))["visits"]
+    assert (visit["state"], visit["message"], visit["wishes"]) == (
+        "requested",
+        "Vi vill se skolan i Järpen.",
+        ["homes", "schools", "trial_living"],
+    )
+    assert post(coordinator, reference, "erase", reason="Begäran om radering", confirm=reference).status_code == 303
+    [kept] = rows(Visit)
+    assert kept.message is None and kept.state == "requested"
+    assert "Järpen" not in coordinator.get(f"/crm/households/{reference}/").get_data(as_text=True)
