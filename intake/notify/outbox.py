@@ -21,7 +21,15 @@ from intake.notify.mail import parse_url
 MOVER_REMOVAL = "mover_removal"
 # Sent to addresses typed into a form (besides: the link to the mover's own page, "send me my link";
 # the notice to the old address when the mover changes it there).
-ADDRESS_KINDS = ("mover_confirmation", "order_confirmation", MOVER_REMOVAL, "mover_link", "mover_address_changed")
+ADDRESS_KINDS = (
+    "mover_confirmation",
+    "order_confirmation",
+    MOVER_REMOVAL,
+    "mover_link",
+    "mover_address_changed",
+    "event_confirmation",
+    "event_waiting",
+)
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 # A registration held in the quarantine only for being sent too fast: the mover is confirmed at
@@ -29,7 +37,17 @@ HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 HOUSEHOLD_HELD = "household_held"
 PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to_address, until handled
 MOVER_LINK_REQUESTED = "mover_link_requested"  # likewise: "send me my link" to the mover's own page
-EVENT_KINDS = (HOUSEHOLD_REGISTERED, HOUSEHOLD_HELD, ORDER_PLACED, PASSWORD_RESET_REQUESTED, MOVER_LINK_REQUESTED)
+# Someone signed up to an event (a place or the waiting list), got a place freed by another, cancelled.
+SIGN_UP_RECEIVED, SIGN_UP_PROMOTED, SIGN_UP_CANCELLED = "sign_up_received", "sign_up_promoted", "sign_up_cancelled"
+SIGN_UP_EVENTS = (SIGN_UP_RECEIVED, SIGN_UP_PROMOTED, SIGN_UP_CANCELLED)
+EVENT_KINDS = (
+    HOUSEHOLD_REGISTERED,
+    HOUSEHOLD_HELD,
+    ORDER_PLACED,
+    PASSWORD_RESET_REQUESTED,
+    MOVER_LINK_REQUESTED,
+    *SIGN_UP_EVENTS,
+)
 # A guide's message to a household, written in the back office (Reply-To the guide).
 HOUSEHOLD_MESSAGE = "household_message"
 # A delivery to another CRM's endpoint (see `handoff`), sent by HTTP rather than SMTP.
@@ -62,7 +80,7 @@ def event(kind: str, household=None, order=None) -> OutboxMessage:
 
 
 def event_row(kind: str, **record_id) -> dict:
-    """The columns of an event (see `event`) for a plain INSERT: `household_id=` or `order_id=`."""
+    """The columns of an event (see `event`) for a plain INSERT: `household_id=`, `order_id=` or `sign_up_id=`."""
     return {
         "kind": kind,
         "message_id": f"<event.{uuid.uuid4().hex}@localhost>",
