@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from intake.public.forms import AbuseChecks, _add_utm_fields, _newlines, _strip, no_encoded_word, plain_text, text
-from wtforms.validators import Email
 
 MAX_PARTY = 10
 NEEDS_MAX = 1000
@@ -49,7 +48,11 @@ class SignUpForm(AbuseChecks, FlaskForm):
     )
     needs = TextAreaField(
         _l("Needs for the day (optional)"),
-        [Optional(), Length(max=NEEDS_MAX, message=_l("Use at most %(max)d characters.", max=NEEDS_MAX)), plain_text(False)],
+        [
+            Optional(),
+            Length(max=NEEDS_MAX, message=_l("Use at most %(max)d characters.", max=NEEDS_MAX)),
+            plain_text(False),
+        ],
         filters=[_strip, _newlines],
         description=_l("For example accessibility, an interpreter or a diet. Only the organisers see it."),
     )
@@ -80,9 +83,7 @@ class SignUpForm(AbuseChecks, FlaskForm):
 
     def validate_needs_consent(self, field):
         if self.asks_needs and self.needs.data and not field.data:
-            raise ValidationError(
-                _l("Tick this box to let us keep your needs, or empty the field of needs above.")
-            )
+            raise ValidationError(_l("Tick this box to let us keep your needs, or empty the field of needs above."))
 
     @property
     def kept_needs(self) -> str | None:

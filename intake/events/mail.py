@@ -21,7 +21,6 @@ from intake.notify import emails, outbox
 from tasteget.site import ical, routes
 
 
-
 def subject(kind: str, **names):
     """The subject of `kind`, naming the campaign, the event and the reference (a lazy string)."""
     if kind == "event_confirmation":

@@ -211,4 +211,3 @@ def mark(session: Session, sign_up: EventSignUp, status: str, user: User, now: d
             timeline.add_event(session, sign_up.household, user, "event", status, sign_up.event)
     session.commit()
     return True
-

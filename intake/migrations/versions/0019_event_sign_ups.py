@@ -56,14 +56,10 @@ def upgrade() -> None:
     # expression index. SQLite adds a column with its foreign key only as part of the column itself.
     # No ON DELETE: a sign-up is never deleted, only erased (its row kept for the figures).
     if op.get_bind().dialect.name == "sqlite":
-        op.execute(
-            "ALTER TABLE outbox ADD COLUMN sign_up_id INTEGER REFERENCES event_sign_ups (id)"
-        )
+        op.execute("ALTER TABLE outbox ADD COLUMN sign_up_id INTEGER REFERENCES event_sign_ups (id)")
     else:
         op.add_column("outbox", sa.Column("sign_up_id", sa.Integer()))
-        op.create_foreign_key(
-            "outbox_sign_up_id_fkey", "outbox", "event_sign_ups", ["sign_up_id"], ["id"]
-        )
+        op.create_foreign_key("outbox_sign_up_id_fkey", "outbox", "event_sign_ups", ["sign_up_id"], ["id"])
     op.add_column("outbox", sa.Column("calendar", sa.Text()))
     op.create_index("ix_outbox_sign_up_id", "outbox", ["sign_up_id"])
 
