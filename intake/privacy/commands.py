@@ -40,7 +40,8 @@ def export_command(reference: str, reason: str, output: Path | None) -> None:
         if household is None:  # a sign-up to an event, by its own reference (E-…)
             sign_up = session.scalar(select(EventSignUp).where(EventSignUp.reference == wanted))
         if household is None and sign_up is None:
-            raise click.ClickException(f"no household or event sign-up with the reference {reference}")
+            what = "event sign-up" if wanted.startswith("E-") else "household"
+            raise click.ClickException(f"no {what} with the reference {reference}")
         if household is not None:
             data = export.export_json(session, household, reason=reason)
         else:

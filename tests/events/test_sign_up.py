@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from email import policy
-from email.parser import BytesParser
 
 import pytest
 from icalendar import Calendar
@@ -19,7 +17,7 @@ from intake.notify import worker
 from intake.web import redaction
 
 from tests.events.conftest import SIGN_UP, make_event, reference_of, sign_up
-from tests.support.intake_helpers import deliver_all, emails, errors_in, expand_events, fetch_form, register, submit
+from tests.support.intake_helpers import deliver_all, emails, errors_in, fetch_form, register, submit
 
 URL = "/evenemang/kvall/anmal/"
 
@@ -65,7 +63,11 @@ def test_an_unknown_event_is_404_and_a_closed_one_says_so(client, events):
         ({"people": "0"}, "people", "Skriv ett tal från 1 till 10."),
         ({"people": "11"}, "people", "Skriv ett tal från 1 till 10."),
         ({"people": "5"}, "people", "Evenemanget har 4 platser totalt: skriv högst 4."),
-        ({"needs": "Rullstol", "needs_consent": ""}, "needs_consent", "Kryssa i rutan så att vi får spara dina behov, eller töm fältet med behov ovanför."),
+        (
+            {"needs": "Rullstol", "needs_consent": ""},
+            "needs_consent",
+            "Kryssa i rutan så att vi får spara dina behov, eller töm fältet med behov ovanför.",
+        ),
         ({"privacy": ""}, "privacy", "Bekräfta att du har läst hur vi hanterar dina uppgifter."),
     ],
 )
@@ -91,7 +93,13 @@ def test_a_sign_up_is_stored_with_its_consent_and_its_needs_under_their_own(clie
     answer = sign_up(client, "kvall", people="2", needs="Hörslinga, tack", needs_consent="y")
     reference = reference_of(answer)
     [row] = rows(EventSignUp)
-    assert (row.reference, row.event, row.people, row.status, row.needs) == (reference, "kvall", 2, "confirmed", "Hörslinga, tack")
+    assert (row.reference, row.event, row.people, row.status, row.needs) == (
+        reference,
+        "kvall",
+        2,
+        "confirmed",
+        "Hörslinga, tack",
+    )
     assert row.needs_consented_at is not None and row.consented_at is not None and row.purpose == "event_sign_up"
     assert row.privacy_version and row.form_language == "sv"
     receipt = client.get(answer.headers["Location"])
@@ -212,7 +220,9 @@ def test_the_reminder_goes_the_day_before_once_to_those_with_places(mail_app, cl
     reference_of(sign_up(client, "kvall", email="a@example.com"))
     reference_of(sign_up(client, "kvall", email="b@example.com"))  # waiting: no reminder
     deliver_all(mail_app)
-    assert worker.run_jobs(mail_app) and "event_reminders" in worker.run_jobs(mail_app, datetime.now(UTC) + timedelta(hours=1))
+    assert worker.run_jobs(mail_app) and "event_reminders" in worker.run_jobs(
+        mail_app, datetime.now(UTC) + timedelta(hours=1)
+    )
     with Session(mail_app.extensions["db_engine"]) as session:  # another hour's run: no second reminder
         session.query(JobRun).filter(JobRun.job == "event_reminders").delete()
         session.commit()
