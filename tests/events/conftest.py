@@ -32,8 +32,8 @@ def make_event(days_ahead: int = 20, **fields) -> Event:
     return Event.model_validate(values)
 
 
-@pytest.fixture
-def events(app):
+@pytest.fixture(name="events")
+def events_fixture(app):
     """Put events into the intake's content for this test: events(slug=Event, ...)."""
     site = app.extensions["site_content"].site
     before = dict(site.events)
