@@ -8,8 +8,12 @@ from __future__ import annotations
 from intake.models import EventSignUp
 
 from tests.browser.axe import axe_report
-from tests.events.conftest import events_fixture  # noqa: F401 - the `events` fixture
-from tests.events.conftest import make_event, reference_of, sign_up
+from tests.events.conftest import (
+    events_fixture,  # noqa: F401 - the `events` fixture
+    make_event,
+    reference_of,
+    sign_up,
+)
 from tests.support.intake_helpers import deliver_all, log_in, make_staff
 
 SHOTS = "/tmp/shots/events-signup"
