@@ -169,8 +169,9 @@ def cancel(lang: str, token: str):
     title = event.title.get(lang) if event else found.event
     page = {"lang": lang, "alternate": paths.cancel(routes.other(lang), token), "reference": found.reference}
     form = FlaskForm()
+    over = event is not None and event.is_past(utcnow())
     expired = request.method == "POST" and not form.validate_on_submit()
-    if request.method == "POST" and not expired:
+    if request.method == "POST" and not expired and not over:
         signups.cancel(session, found, event, utcnow())
         return redirect(request.path, 303)
     if found.status == "cancelled":
@@ -183,7 +184,7 @@ def cancel(lang: str, token: str):
             back_text=_("Back to the event") if event else _("Back to the home page"),
             **page,
         )
-    if found.status not in ("confirmed", "waiting") or (event is not None and event.is_past(utcnow())):
+    if found.status not in ("confirmed", "waiting") or over:
         return render_page(
             "message.html",
             title=_("The event is over"),

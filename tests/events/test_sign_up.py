@@ -253,3 +253,15 @@ def test_two_people_taking_the_last_place_at_once_do_not_both_get_it(app, events
     statuses = sorted(s.status for s in rows(EventSignUp))
     assert statuses == ["confirmed"] + ["waiting"] * (len(clients) - 1)
     assert sorted(s.queue_number for s in rows(EventSignUp) if s.queue_number) == list(range(1, len(clients)))
+
+
+def test_after_the_event_the_cancel_link_says_it_is_over_and_cancels_nothing(client, events, rows):
+    events(kvall=make_event())
+    reference = reference_of(sign_up(client, "kvall"))
+    path = f"/evenemang/avboka/{signups.cancel_token(client.application.secret_key, reference)}/"
+    form = fetch_form(client, path)
+    events(kvall=make_event(days_ahead=-2))
+    page = client.get(path)
+    assert "är över" in page.get_data(as_text=True)
+    assert client.post(path, data={"csrf_token": form["csrf_token"]}).status_code == 200
+    assert rows(EventSignUp)[0].status == "confirmed"
