@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from intake import db
 from intake.builtsite import content
 from intake.builtsite.shell import render_staff
-from intake.crm import bp
+from intake.crm import bp, wording
 from intake.crm.access import require_role, visible_households
-from intake.events import facts, signups
+from intake.events import facts, figures, signups
 from intake.models import HOLDS_PLACES, EventSignUp, Household, utcnow
 from intake.privacy import audit
 
@@ -87,11 +87,19 @@ def events():
             )
         )
     today = date.today()
+    every = session.execute(
+        select(EventSignUp.event, EventSignUp.status, EventSignUp.people).where(EventSignUp.event.in_(list(shown)))
+    )
+    by_kind, by_place = figures.tally(every, shown)
     return render_staff(
         "crm/events.html",
         _("Events"),
         upcoming=[r for r in rows if r.starts_on >= today],
         past=[r for r in rows if r.starts_on < today][::-1],
+        by_kind=sorted((str(wording.EVENT_TYPES.get(k, k)), r) for k, r in by_kind.items()),
+        by_place=sorted(
+            (_("The whole region") if p == figures.WHOLE_REGION else wording.place(p), r) for p, r in by_place.items()
+        ),
     )
 
 

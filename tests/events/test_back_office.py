@@ -67,7 +67,10 @@ def test_an_events_page_lists_sign_ups_with_their_needs_and_the_guide_marks_who_
     )
     by = {s.reference: s.status for s in rows(EventSignUp)}
     assert by == {came: "attended", stayed: "no_show", waiting: "waiting"}
-    assert '<td data-label="Kom">1</td>' in guide.get("/crm/events/").get_data(as_text=True)
+    listed = guide.get("/crm/events/").get_data(as_text=True)
+    assert '<td data-label="Kom">1</td>' in listed
+    # In figures: by kind and by municipality, people who came and did not (never the needs).
+    assert "Efter typ av evenemang" in listed and "Per kommun" in listed and "Hörslinga" not in listed
     # The household's timeline: signed up, then came.
     steps = [(e.kind, e.old, e.new) for e in rows(HouseholdEvent) if e.kind == "event"]
     assert steps == [("event", "confirmed", "kvall"), ("event", "attended", "kvall")]
