@@ -22,7 +22,7 @@ from intake.events import facts, paths, places, signups
 from intake.events.forms import SignUpForm
 from intake.models import EventSignUp, utcnow
 from intake.privacy.consent import PURPOSES
-from intake.public import abuse
+from intake.public import abuse, saving
 from intake.web import errors, redaction
 from tasteget.site import routes
 
@@ -87,11 +87,7 @@ def sign_up(lang: str, slug: str):
     errors.offer_form_again(lambda status, notice: render(status, notice))
     done = None
     if form.validate():
-        site = content.site()
-        from intake.builtsite.content import privacy_notice
-        from intake.public.saving import record_notice
-
-        notice = privacy_notice(site, lang)
+        notice = content.privacy_notice(content.site(), lang)
         details = signups.Details(
             name=form.name.data,
             email=form.email.data,
@@ -105,7 +101,7 @@ def sign_up(lang: str, slug: str):
             quarantine_reason=abuse.quarantine_reason(form),
         )
         try:
-            record_notice(session, notice)
+            saving.record_notice(session, notice)
             done = signups.sign_up(session, slug, event, details, current_app.secret_key, utcnow())
         except IntegrityError:  # this very form stored a moment ago (a double click): its receipt
             session.rollback()
