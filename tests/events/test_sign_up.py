@@ -265,3 +265,23 @@ def test_after_the_event_the_cancel_link_says_it_is_over_and_cancels_nothing(cli
     assert "är över" in page.get_data(as_text=True)
     assert client.post(path, data={"csrf_token": form["csrf_token"]}).status_code == 200
     assert rows(EventSignUp)[0].status == "confirmed"
+
+
+def test_a_confirmation_given_up_and_sent_again_still_carries_its_calendar_file(mail_app, client, events, rows, smtp):
+    from intake.notify import dead_letters
+
+    mail_app.config["MAIL_MAX_ATTEMPTS"] = 1
+    smtp.refuse.add("a@example.com")
+    events(kvall=make_event())
+    reference = reference_of(sign_up(client, "kvall", email="a@example.com"))
+    deliver_all(mail_app)
+    [dead] = [m for m in emails(rows(OutboxMessage)) if m.kind == "event_confirmation"]
+    assert dead.status == "dead"
+    smtp.refuse.clear()
+    with Session(mail_app.extensions["db_engine"]) as session, mail_app.test_request_context():
+        assert dead_letters.reference(session.get(OutboxMessage, dead.id)) == reference
+        assert [m.id for m in dead_letters.send_again(session, datetime.now(UTC), [dead.id]).queued] == [dead.id]
+        session.commit()
+    deliver_all(mail_app)
+    [sent] = smtp.to("a@example.com")
+    assert [p.get_content_type() for p in sent.iter_attachments()] == ["text/calendar"]
