@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -56,6 +57,8 @@ def compose(session: Session, site, sign_up: EventSignUp, kind: str) -> list[Out
         person = emails.coordinator_contact(session, site, lang)
     event_url = emails.public_url(paths.event(lang, sign_up.event))
     token = signups.cancel_token(current_app.secret_key, sign_up.reference)
+    with force_locale(lang):  # the worker's own locale is the staff's
+        when, where = facts.when(event, lang), facts.where(event, lang)
     message = emails.compose(
         kind,
         sign_up.email,
@@ -66,8 +69,8 @@ def compose(session: Session, site, sign_up: EventSignUp, kind: str) -> list[Out
         person=person,
         name=sign_up.name,
         title=title,
-        when=facts.when(event, lang),
-        where=facts.where(event, lang),
+        when=when,
+        where=where,
         online=event.online,
         people=sign_up.people,
         position=signups.queue_position(session, sign_up),

@@ -285,3 +285,13 @@ def test_a_confirmation_given_up_and_sent_again_still_carries_its_calendar_file(
     deliver_all(mail_app)
     [sent] = smtp.to("a@example.com")
     assert [p.get_content_type() for p in sent.iter_attachments()] == ["text/calendar"]
+
+
+def test_an_online_events_mail_says_so_in_the_persons_language(mail_app, client, events, smtp):
+    events(webb=make_event(online=True, place=None))
+    reference_of(sign_up(client, "webb", lang="en", email="en@example.com"))
+    deliver_all(mail_app)
+    [mail] = smtp.to("en@example.com")
+    body = mail.get_body(("plain",)).get_content()
+    assert "Where: Online: the link is sent to those signed up" in body
+    assert "We will send you the link to join before the event." in body
