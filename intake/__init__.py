@@ -6,6 +6,7 @@ each area is a package that owns its models' rules, views, e-mails and commands)
     intake/            create_app (here), cli (the `tasteget` command), settings, db, models and
                        migrations/, wsgi and gunicorn_conf, choices, references, spreadsheet
       public/          the forms movers fill in, what they save, their defences, withdrawal
+      events/          signing up to the content's events: places, waiting list, e-mails, cancel link
       notify/          the outbox and its worker, e-mails and their recipients, SMTP, the webhook
       privacy/         consent, erasure, retention, export, the audit log
       accounts/        staff accounts, passwords, reset links
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from intake import choices, crm, db, settings
     from intake.builtsite import content, serving
+    from intake.events import views as event_views
     from intake.notify import outbox, webhook
     from intake.public import abuse, forms, mine, views, withdrawal
     from intake.web import compression, errors, headers, redaction
@@ -70,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(withdrawal.bp)
     app.register_blueprint(mine.bp)
+    app.register_blueprint(event_views.bp)
     crm.init_app(app)
     serving.init_app(app)
     redaction.init_app(app)  # after every route is registered

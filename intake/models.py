@@ -277,6 +277,9 @@ class OutboxMessage(Base):
     body_html: Mapped[str] = mapped_column(Text)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("magazine_orders.id", ondelete="SET NULL"), index=True)
+    sign_up_id: Mapped[int | None] = mapped_column(ForeignKey("event_sign_ups.id"), index=True)  # never deleted
+    # An iCalendar file (text/calendar; method=PUBLISH) attached to the e-mail: an event's confirmation.
+    calendar: Mapped[str | None] = mapped_column(Text)
     # pending -> sending (claimed by a worker until lease_until) -> sent, or back to pending; dead at the end.
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -289,6 +292,7 @@ class OutboxMessage(Base):
 
     household: Mapped[Household | None] = relationship()
     order: Mapped[MagazineOrder | None] = relationship()
+    sign_up: Mapped[EventSignUp | None] = relationship()
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
@@ -560,3 +564,62 @@ class CalendarFeed(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+# Events ------------------------------------------------------------------------------------------
+
+# A sign-up's life: confirmed (has its places) or waiting (on the list), then cancelled, or after the
+# event attended / no_show as the guide marks it. "held": a suspected robot, kept for review, no place.
+SIGN_UP_STATUSES = ("confirmed", "waiting", "cancelled", "attended", "no_show", "held")
+HOLDS_PLACES = ("confirmed", "attended", "no_show")  # who came or not, their places were theirs
+
+
+class EventSignUp(Base):
+    """Someone signed up to an event of the content (`content/events/<slug>.yml`, by its slug): how
+    many people, their consent, and optionally their needs for the day under a consent of its own
+    (the text is erased a set number of days after the event: it can reveal health or religion)."""
+
+    __tablename__ = "event_sign_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(80))
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)  # one per rendered form
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    form_language: Mapped[str] = mapped_column(String(2))  # the person's language: every e-mail is in it
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    people: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))
+    # The order of the waiting list: set on joining it, never renumbered (a party skipped because it
+    # did not fit a freed place keeps its turn); the position shown is the count of those before.
+    queue_number: Mapped[int | None] = mapped_column(Integer)
+    privacy_version: Mapped[str] = mapped_column(String(64), ForeignKey("privacy_notices.version"))
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    legal_basis: Mapped[str] = mapped_column(String(20), default="consent")
+    purpose: Mapped[str] = mapped_column(String(40), default="")
+    needs: Mapped[str | None] = mapped_column(Text)
+    needs_consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    needs_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # sha256 of the cancel link's token (see intake.events.tokens): the token itself is never stored.
+    cancel_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"), index=True)
+    quarantine_reason: Mapped[str | None] = mapped_column(String(40))
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    marked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # attendance
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    household: Mapped[Household | None] = relationship()
+
+    __table_args__ = (Index("ix_event_sign_ups_event", "event", "status", "queue_number"),)
+
+
+class EventLock(Base):
+    """One row per event that has had a sign-up: every change of its places first updates this row,
+    which (PostgreSQL's row lock; SQLite's single writer) lets one transaction at a time count and
+    give out its places, so two people can never both take the last one."""
+
+    __tablename__ = "event_locks"
+
+    event: Mapped[str] = mapped_column(String(80), primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer, default=0)

@@ -71,6 +71,9 @@ DEFAULTS = {
     "LEGAL_BASIS": "consent",  # or public_task: recorded with every household and order
     "RETENTION_MONTHS": 24,  # households with no activity this long are erased by `tasteget purge`
     "ORDER_RETENTION_DAYS": 90,  # magazine orders are erased this long after they were sent
+    # Event sign-ups: the needs for the day (accessibility, diet: they can reveal health or religion)
+    # are erased this many days after the event; the rest of a sign-up RETENTION_MONTHS after it.
+    "EVENT_NEEDS_DAYS": 30,
 }
 
 # Settings read as numbers or booleans from the environment.
@@ -96,6 +99,7 @@ INTS = {
     "STAFF_SESSION_HOURS",
     "RETENTION_MONTHS",
     "ORDER_RETENTION_DAYS",
+    "EVENT_NEEDS_DAYS",
     "PASSWORD_RESET_MINUTES",
     "ACCOUNT_INVITE_HOURS",
 }

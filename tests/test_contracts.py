@@ -94,7 +94,7 @@ def test_every_webhook_payload_keeps_its_shape():
 
 
 # The variable parts of an e-mail, as placeholders: what is left is what a change would break.
-REFERENCE = re.compile(r"\b[HM]-[2-9A-Z]{4}-[2-9A-Z]{4}\b")
+REFERENCE = re.compile(r"\b[HME]-[2-9A-Z]{4}-[2-9A-Z]{4}\b")
 DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 NUMBER = re.compile(r"\b\d+\b")
 TOKEN = re.compile(r"(?<=/)[\w.-]{20,}(?=/)")  # a withdrawal or password link's token
@@ -198,12 +198,40 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     delete = {"csrf_token": token, "action": "delete"}
     assert coordinator.post(f"/crm/households/{held}/quarantine/", data=delete).status_code == 303
     deliver_all(app)
+    _sign_up_to_an_event(app, client)
     outbox = {m.message_id: m for m in rows(OutboxMessage)}
     return [(outbox[m["Message-ID"]].kind, outbox[m["Message-ID"]].language, m) for m in smtp.received]
 
 
+def _sign_up_to_an_event(app, client) -> None:
+    """An event's e-mails: signed up (sv), on the waiting list (en), the place that freed up when the
+    first cancelled (en), the cancellation's receipt (sv), and the reminder the day before (en)."""
+    from datetime import UTC, datetime
+
+    from intake.events import signups
+    from intake.notify import worker
+
+    from tests.events.conftest import SIGN_UP, make_event
+    from tests.support.intake_helpers import deliver_all, fetch_form, submit
+
+    events = app.extensions["site_content"].site.events
+    events["kvall"] = make_event(days_ahead=1, capacity=1, sign_up_until=datetime.now(UTC).date())
+    try:
+        first = submit(client, "/evenemang/kvall/anmal/", {**SIGN_UP, "email": "lisa@example.com"})
+        submit(client, "/en/events/kvall/sign-up/", {**SIGN_UP, "email": "leo@example.com"})
+        deliver_all(app)
+        reference = first.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+        token = signups.cancel_token(app.secret_key, reference)
+        cancel = f"/evenemang/avboka/{token}/"
+        assert client.post(cancel, data={"csrf_token": fetch_form(client, cancel)["csrf_token"]}).status_code == 303
+        worker.run_jobs(app)
+        deliver_all(app)
+    finally:
+        del events["kvall"]
+
+
 def _placeholders(text: str, names: dict[str, str]) -> str:
-    text = REFERENCE.sub("<reference>", text)
+    text = REFERENCE.sub("<reference>", " ".join(text.split()))  # a folded subject unfolds with its space
     for value, placeholder in names.items():
         text = text.replace(value, placeholder)
     return NUMBER.sub("<number>", DAY.sub("<day>", text))
@@ -242,7 +270,9 @@ def test_every_email_keeps_its_kind_headers_subject_and_link_paths(mail_app, cli
 
     with mail_app.app_context():
         site = content.site()
-        names = {m.name: "<places>" for m in site.municipalities.values()}
+        # The test's event first: its title names a municipality.
+        names = {"Informationskväll i Östersund": "<event>", "Information evening in Östersund": "<event>"}
+        names.update({m.name: "<places>" for m in site.municipalities.values()})
         names[site.region.magazine.name] = "<magazine>"
         names[site.region.campaign] = "<campaign>"  # after the magazine: in our content they share a name
     public_url = mail_app.config["PUBLIC_URL"].rstrip("/")

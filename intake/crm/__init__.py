@@ -21,6 +21,7 @@ and answers.
     visits          a household's planned visits, on its page
     writing         writing to a household from its page: a message from the content, edited, previewed, sent
     calendar        each member of staff's private calendar feed (iCalendar)
+    events          the content's events: sign-ups, places, the waiting list, who came
     forms, params, csvfile  the back office's forms, query strings and CSV downloads
 """
 
@@ -59,6 +60,7 @@ from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     calendar,
     contacts,
     dashboard,
+    events,
     households,
     needs,
     notes,

@@ -4,7 +4,8 @@
 
 The templates use these as filters: `when` and `day_of` (a stored time, local), `place` and
 `places` (municipality slugs), `status_name`, `quarantine_reason`, `message_kind`, `message_status`, `hand_off`,
-`role_name`, `record_name`, `language_name`, `event_kind` and `audit_detail`. A key this module does not know is
+`role_name`, `record_name`, `language_name`, `event_kind`, `sign_up_status`, `event_type`, `event_title` and
+`audit_detail`. A key this module does not know is
 shown as it is: a new kind of step or message reads oddly until it is named here, and nothing is hidden.
 """
 
@@ -14,7 +15,7 @@ import re
 from datetime import UTC, datetime
 
 from babel import Locale
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -49,6 +50,7 @@ EVENT_KINDS = {
     "visit_requested": _l("try-out visit requested"),
     "visit_confirmed": _l("try-out visit confirmed"),
     "ambassador": _l("introduced to an ambassador"),
+    "event": _l("an event"),
 }
 # What an audit entry is about (AuditEntry.record), when it names no reference.
 RECORDS = {
@@ -56,6 +58,8 @@ RECORDS = {
     "order": _l("magazine order"),
     "orders": _l("magazine orders"),
     "calendar_feed": _l("calendar feed"),
+    "event": _l("event"),
+    "sign_up": _l("event sign-up"),
 }
 MESSAGE_KINDS = {
     "guide_new_household": _l("new household, to its guides"),
@@ -75,6 +79,27 @@ MESSAGE_KINDS = {
     "guide_household_changed": _l("the household's changes, to its guides"),
     "guide_visit_requested": _l("try-out visit requested, to its guides"),
     "mover_visit_requested": _l("try-out visit request, to the mover"),
+    "event_confirmation": _l("event sign-up confirmed"),
+    "event_waiting": _l("event waiting list"),
+    "event_place": _l("event place freed up"),
+    "event_reminder": _l("event reminder"),
+    "event_cancelled": _l("event sign-up cancelled"),
+}
+# A sign-up's status (EventSignUp.status; the timeline's event steps keep it too).
+SIGN_UP_STATUSES = {
+    "confirmed": _l("signed up"),
+    "waiting": _l("on the waiting list"),
+    "cancelled": _l("cancelled"),
+    "attended": _l("came"),
+    "no_show": _l("did not come"),
+    "held": _l("held in quarantine"),
+}
+# The content's kinds of event (tasteget.content.schema.EVENT_KINDS).
+EVENT_TYPES = {
+    "information_evening": _l("information evening"),
+    "tryout_weekend": _l("try-out weekend"),
+    "job_fair": _l("job fair"),
+    "newcomer_meetup": _l("newcomers' meetup"),
 }
 # What a hand-off to the other CRM told it (its event, kept as the message's subject; WEBHOOKS.md).
 HAND_OFFS = {
@@ -131,6 +156,12 @@ def changed_fields(keys: str | None) -> str:
     from intake.pipeline.mover_changes import LABELS
 
     return ", ".join(str(LABELS.get(key, key)) for key in (keys or "").split(",") if key) or "–"
+
+
+def event_title(slug: str | None) -> str:
+    """An event's title in the staff's language (a slug no longer in the content is shown as it is)."""
+    known = content.site().events.get(slug or "")
+    return known.title.get(g.get("lang", "sv")) if known else (slug or "–")
 
 
 def _named(names: dict):
@@ -209,6 +240,9 @@ def init_app(app: Flask) -> None:
         status_name=status_name,
         quarantine_reason=_named(QUARANTINE_REASONS),
         event_kind=_named(EVENT_KINDS),
+        sign_up_status=_named(SIGN_UP_STATUSES),
+        event_type=_named(EVENT_TYPES),
+        event_title=event_title,
         changed_fields=changed_fields,
         message_kind=_named(MESSAGE_KINDS),
         message_status=_named(MESSAGE_STATUSES),

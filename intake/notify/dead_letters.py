@@ -45,7 +45,7 @@ def retrying(session: Session, limit: int = LIMIT) -> list[OutboxMessage]:
 
 
 def reference(message: OutboxMessage) -> str | None:
-    record = message.household or message.order
+    record = message.household or message.order or message.sign_up
     return record.reference if record else None
 
 
@@ -58,8 +58,9 @@ def refusal(message: OutboxMessage) -> str | None:
     ending = message.kind == outbox.WEBHOOK and message.subject in ABOUT_AN_ENDING
     if ending and message.body_text:
         return None
-    record = message.household or message.order
-    gone = record is not None and (record.withdrawn_at is not None or record.erased_at is not None)
+    record = message.household or message.order or message.sign_up
+    withdrawn = getattr(record, "withdrawn_at", None) is not None  # a sign-up is erased, never withdrawn
+    gone = record is not None and (withdrawn or record.erased_at is not None)
     # A blanked message (its record erased, or deleted since) has nothing left to send.
     blank = (
         message.subject == ERASED_MARK
@@ -101,7 +102,8 @@ def send_again(session: Session, now: datetime, ids: list[int] | None = None, ac
             outcome.refused.append((message, NOT_DEAD))
             continue
         what = message.subject if message.kind == outbox.WEBHOOK else message.kind
-        record = "household" if message.household_id else "order" if message.order_id else "message"
+        owners = (("household", message.household_id), ("order", message.order_id), ("sign_up", message.sign_up_id))
+        record = next((name for name, owner in owners if owner), "message")
         audit.record(session, "resend", record, reference(message), f"message {message.id} ({what})", actor=actor)
         outcome.queued.append(message)
     return outcome

@@ -39,6 +39,7 @@ class Outgoing:
     language: str
     reply_to: str | None = None  # an address only, like To
     automatic: bool = True  # False: a person wrote it (a guide's message), so no Auto-Submitted
+    calendar: str | None = None  # an iCalendar file to attach (an event's confirmation)
 
     @classmethod
     def of(cls, message) -> Outgoing:
@@ -52,6 +53,7 @@ class Outgoing:
             message.language,
             message.reply_to or None,
             message.kind not in WRITTEN_BY_STAFF,
+            getattr(message, "calendar", None),
         )
 
 
@@ -72,6 +74,15 @@ def build(outgoing: Outgoing, sender: str, campaign: str = "") -> EmailMessage:
         _set(message, "Auto-Submitted", lambda: "auto-generated")
     message.set_content(outgoing.body_text)
     message.add_alternative(outgoing.body_html, subtype="html")
+    if outgoing.calendar:
+        # METHOD:PUBLISH on the part too: mail programs offer "add to calendar", not a meeting reply.
+        message.add_attachment(
+            outgoing.calendar.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename="event.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
     # After the body: set_content clears Content-* headers.
     _set(message, "Content-Language", lambda: outgoing.language)
     verify(message)

@@ -28,6 +28,8 @@ ADDRESS_KINDS = (
     "mover_link",
     "mover_address_changed",
     "mover_visit_requested",
+    "event_confirmation",
+    "event_waiting",
 )
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
@@ -38,6 +40,9 @@ PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to
 MOVER_LINK_REQUESTED = "mover_link_requested"  # likewise: "send me my link" to the mover's own page
 # A household already registered asked for a try-out visit: its guides are told, the mover confirmed.
 VISIT_REQUESTED = "visit_requested"
+# Someone signed up to an event (a place or the waiting list), got a place freed by another, cancelled.
+SIGN_UP_RECEIVED, SIGN_UP_PROMOTED, SIGN_UP_CANCELLED = "sign_up_received", "sign_up_promoted", "sign_up_cancelled"
+SIGN_UP_EVENTS = (SIGN_UP_RECEIVED, SIGN_UP_PROMOTED, SIGN_UP_CANCELLED)
 EVENT_KINDS = (
     HOUSEHOLD_REGISTERED,
     HOUSEHOLD_HELD,
@@ -45,6 +50,7 @@ EVENT_KINDS = (
     PASSWORD_RESET_REQUESTED,
     MOVER_LINK_REQUESTED,
     VISIT_REQUESTED,
+    *SIGN_UP_EVENTS,
 )
 # A guide's message to a household, written in the back office (Reply-To the guide).
 HOUSEHOLD_MESSAGE = "household_message"
@@ -78,7 +84,7 @@ def event(kind: str, household=None, order=None) -> OutboxMessage:
 
 
 def event_row(kind: str, **record_id) -> dict:
-    """The columns of an event (see `event`) for a plain INSERT: `household_id=` or `order_id=`."""
+    """The columns of an event (see `event`) for a plain INSERT: `household_id=`, `order_id=` or `sign_up_id=`."""
     return {
         "kind": kind,
         "message_id": f"<event.{uuid.uuid4().hex}@localhost>",

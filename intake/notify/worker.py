@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from intake import db
 from intake.accounts import resets
 from intake.builtsite import content
-from intake.models import Household, JobRun, MagazineOrder, OutboxMessage, utcnow
+from intake.events import mail as event_mail
+from intake.models import EventSignUp, Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 from intake.notify import emails, followup, handoff, mail, mime, mylinks, outbox, webhook
 
 log = logging.getLogger("intake.worker")  # a log name operators filter on: it stays when the module moves
@@ -92,6 +93,8 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
             outgoing = []
         elif event.kind == outbox.MOVER_LINK_REQUESTED:
             outgoing = mylinks.answer_request(session, event, site)
+        elif event.kind in outbox.SIGN_UP_EVENTS:
+            outgoing = event_mail.for_event(session, event, site)
         elif event.kind == outbox.HOUSEHOLD_HELD:
             household = session.get(Household, event.household_id) if event.household_id else None
             # Held in the quarantine (or released since): the mover's confirmation only, once.
@@ -225,6 +228,9 @@ def _reference(session, message: OutboxMessage) -> str | None:
     if message.order_id:
         order = session.get(MagazineOrder, message.order_id)
         return order.reference if order else None
+    if message.sign_up_id:
+        sign_up = session.get(EventSignUp, message.sign_up_id)
+        return sign_up.reference if sign_up else None
     return None
 
 
@@ -238,7 +244,24 @@ def run_jobs(app: Flask, now: datetime | None = None) -> list[str]:
             ran.append("orders_summary")
         if _follow_ups(app, local):
             ran.append("follow_ups")
+        if _event_reminders(local):
+            ran.append("event_reminders")
     return ran
+
+
+def _event_reminders(local: datetime) -> bool:
+    """The day-before reminders of events, looked for once an hour by one worker (each sign-up is
+    reminded once, whenever the hour: see `events.mail.reminders`)."""
+    session = db.session()
+    session.add(JobRun(job="event_reminders", period=local.strftime("%Y-%m-%dT%H")))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    event_mail.reminders(session, content.site(), local.date())
+    session.commit()
+    return True
 
 
 def _follow_ups(app: Flask, local: datetime) -> bool:

@@ -14,7 +14,7 @@ from intake.privacy import audit, erasure
 from tasteget.site import routes
 
 LEGAL_BASES = ("consent", "public_task")
-PURPOSES = {"household": "relocation_guidance", "order": "magazine_delivery"}
+PURPOSES = {"household": "relocation_guidance", "order": "magazine_delivery", "sign_up": "event_sign_up"}
 
 
 # --- the withdrawal link in the mover's confirmation ---------------------------------------------

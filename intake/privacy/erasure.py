@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from intake.models import UTM_FIELDS, Household, HouseholdContact, HouseholdEvent, MagazineOrder, OutboxMessage, Visit
+from intake.models import (
+    UTM_FIELDS,
+    EventSignUp,
+    Household,
+    HouseholdContact,
+    HouseholdEvent,
+    MagazineOrder,
+    OutboxMessage,
+    Visit,
+)
 from intake.notify import handoff
 from intake.privacy import audit
 
@@ -22,7 +31,15 @@ ERASED_MARK = "(erased)"
 # parameters counts in no figure and may name the person (a mailing's per-recipient term or content).
 CAMPAIGN_DETAIL = tuple(name for name in UTM_FIELDS if name != "utm_source")
 # The tables an erasure rewrites, whose old row versions `db.scrub` clears out after it.
-ERASED_TABLES = ("households", "household_events", "household_contacts", "outbox", "magazine_orders", "visits")
+ERASED_TABLES = (
+    "households",
+    "household_events",
+    "household_contacts",
+    "outbox",
+    "magazine_orders",
+    "visits",
+    "event_sign_ups",
+)
 
 
 def _erase_messages(session: Session, owner) -> None:
@@ -78,6 +95,11 @@ def erase_household(
     session.execute(update(Visit).where(Visit.household_id == h.id).values(note=None, message=None))
     session.execute(delete(HouseholdContact).where(HouseholdContact.household_id == h.id))
     _erase_messages(session, OutboxMessage.household_id == h.id)  # a registration not yet handed off never will be
+    # The household's sign-ups to events name the same people.
+    for sign_up in session.scalars(
+        select(EventSignUp).where(EventSignUp.household_id == h.id, EventSignUp.erased_at.is_(None))
+    ):
+        erase_sign_up(session, sign_up, now, reason=reason, actor=actor)
     if hand_off and h.quarantine_reason is None:  # the quarantine was never handed off
         session.add(handoff.erased(h, now))
     audit.record(session, "erase", "household", h.reference, reason, actor=actor)
@@ -93,6 +115,25 @@ def erase_order(session: Session, o: MagazineOrder, now: datetime, *, reason: st
     o.erased_at = now
     _erase_messages(session, OutboxMessage.order_id == o.id)
     audit.record(session, "erase", "order", o.reference, reason, actor=actor)
+
+
+def erase_sign_up(session: Session, s: EventSignUp, now: datetime, *, reason: str, actor: str | None = None) -> None:
+    """Remove the name, address and needs of a sign-up to an event, keeping the event, how many
+    people and whether they came (the figures of events); recorded in the audit log as
+    `erase_household` is. Its e-mails lose their text, and unsent ones are never sent."""
+    s.name = s.email = ""
+    if s.needs is not None:
+        s.needs, s.needs_erased_at = None, now
+    s.erased_at = now
+    _erase_messages(session, OutboxMessage.sign_up_id == s.id)
+    audit.record(session, "erase", "sign_up", s.reference, reason, actor=actor)
+
+
+def erase_needs(session: Session, s: EventSignUp, now: datetime, *, reason: str, actor: str | None = None) -> None:
+    """Remove the needs for the day of a sign-up (they can reveal health or religion) once the event
+    is over, keeping the rest; recorded in the audit log."""
+    s.needs, s.needs_erased_at = None, now
+    audit.record(session, "erase", "sign_up", s.reference, f"{reason}: needs for the day", actor=actor)
 
 
 def delete_robot(session: Session, h: Household, *, actor: str | None = None) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from intake.models import Household, HouseholdContact, HouseholdEvent, OutboxMessage, PrivacyNotice, Visit
+from intake.models import EventSignUp, Household, HouseholdContact, HouseholdEvent, OutboxMessage, PrivacyNotice, Visit
 from intake.notify.mime import WRITTEN_BY_STAFF
 from intake.privacy import audit
 
@@ -66,6 +66,49 @@ def _plain(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def sign_up_record(s: EventSignUp) -> dict:
+    """One sign-up to an event as its person gets it: the needs for the day included (their own words)."""
+    return {
+        "reference": s.reference,
+        "event": s.event,
+        "name": s.name,
+        "email": s.email,
+        "people": s.people,
+        "status": s.status,
+        "signed_up_at": _plain(s.created_at),
+        "form_language": s.form_language,
+        "needs": s.needs,
+        "needs_consented_at": _plain(s.needs_consented_at),
+        "needs_erased_at": _plain(s.needs_erased_at),
+        "erased_at": _plain(s.erased_at),
+        "consent": {
+            "legal_basis": s.legal_basis,
+            "purpose": s.purpose,
+            "privacy_notice_version": s.privacy_version,
+            "acknowledged_at": _plain(s.consented_at),
+        },
+    }
+
+
+def sign_ups_of(session: Session, h: Household) -> list[EventSignUp]:
+    """A household's sign-ups: those linked to it, and those made with its address."""
+    same_address = func.lower(EventSignUp.email) == h.email.lower() if h.email else EventSignUp.id.is_(None)
+    return list(
+        session.scalars(
+            select(EventSignUp)
+            .where(or_(EventSignUp.household_id == h.id, same_address))
+            .order_by(EventSignUp.created_at, EventSignUp.id)
+        )
+    )
+
+
+def export_sign_up_json(session: Session, s: EventSignUp, *, reason: str, actor: str | None = None) -> str:
+    """One sign-up by someone with no household, as `export_json` exports a household (audited)."""
+    data = json.dumps({"event_sign_ups": [sign_up_record(s)]}, ensure_ascii=False, indent=2, sort_keys=True)
+    audit.record(session, "export", "sign_up", s.reference, reason, actor=actor)
+    return data
 
 
 def export_household(session: Session, h: Household) -> dict:
@@ -137,6 +180,7 @@ def export_household(session: Session, h: Household) -> dict:
             }
             for v in visits
         ],
+        "event_sign_ups": [sign_up_record(s) for s in sign_ups_of(session, h)],
     }
 
 

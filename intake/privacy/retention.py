@@ -1,19 +1,21 @@
 """Retention: when records are erased without anyone asking, and the daily purge that erases them.
 
 Households are kept while there is activity and `RETENTION_MONTHS` after the last (withdrawn ones
-from their withdrawal); magazine orders `ORDER_RETENTION_DAYS` after they were sent.
+from their withdrawal); magazine orders `ORDER_RETENTION_DAYS` after they were sent; sign-ups to
+events `RETENTION_MONTHS` after the event, and their needs for the day `EVENT_NEEDS_DAYS` after it
+(a sign-up whose event is gone from the content counts from when it was made, and its needs go at once).
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from intake.models import Household, HouseholdEvent, MagazineOrder
+from intake.models import EventSignUp, Household, HouseholdEvent, MagazineOrder
 from intake.privacy import erasure
 
 REASON, ACTOR = "retention", "purge"  # the purge's audit entries
@@ -36,9 +38,42 @@ def erased_by(withdrawn_at: datetime, retention_months: int) -> date:
 class Due:
     households: list[Household]
     orders: list[MagazineOrder]
+    sign_ups: list[EventSignUp] = field(default_factory=list)
+    needs: list[EventSignUp] = field(default_factory=list)  # sign-ups whose needs alone are due
 
 
-def purge_due(session: Session, now: datetime, retention_months: int, order_days: int) -> Due:
+def sign_ups_due(
+    session: Session, now: datetime, events: dict, retention_months: int, needs_days: int
+) -> tuple[list[EventSignUp], list[EventSignUp]]:
+    """(sign-ups to erase, sign-ups whose needs for the day to erase): see the module's docstring."""
+    kept = select(EventSignUp).where(EventSignUp.erased_at.is_(None)).order_by(EventSignUp.id)
+    erase, needs = [], []
+    for s in session.scalars(kept):
+        event = events.get(s.event)
+        if event is None:
+            over, needs_over = s.created_at, s.created_at
+        else:
+            over = needs_over = event.ends_at()
+        if add_months(_aware(over), retention_months) <= now:
+            erase.append(s)
+        elif s.needs is not None and (event is None or _aware(needs_over) + timedelta(days=needs_days) <= now):
+            needs.append(s)
+    return erase, needs
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives stored times back without their zone: they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def purge_due(
+    session: Session,
+    now: datetime,
+    retention_months: int,
+    order_days: int,
+    events: dict | None = None,
+    needs_days: int = 30,
+) -> Due:
     """What retention says must be erased now: households with no activity for `retention_months`
     (registered, contacted, a status change, anything staff recorded; withdrawn ones count from their
     withdrawal), orders `order_days` after they were sent."""
@@ -61,7 +96,8 @@ def purge_due(session: Session, now: datetime, retention_months: int, order_days
         .where(MagazineOrder.erased_at.is_(None), MagazineOrder.sent_at < now - timedelta(days=order_days))
         .order_by(MagazineOrder.id)
     ).all()
-    return Due(list(households), list(orders))
+    sign_ups, needs = sign_ups_due(session, now, events or {}, retention_months, needs_days)
+    return Due(list(households), list(orders), sign_ups, needs)
 
 
 @dataclass(frozen=True)
@@ -70,6 +106,8 @@ class Purged:
 
     households: list[str]
     orders: list[str]
+    sign_ups: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)  # sign-ups whose needs for the day were erased
 
 
 def purge(
@@ -80,18 +118,31 @@ def purge(
     *,
     dry_run: bool = False,
     hand_off: bool = False,
+    events: dict | None = None,
+    needs_days: int = 30,
 ) -> Purged:
     """Erase what `purge_due` finds, each with its audit entry (actor "purge", reason "retention"),
     and commit: all or nothing (a refused commit is rolled back and raised). A dry run changes nothing.
     With `hand_off`, the other CRM is told of each household. The caller scrubs the files after it."""
-    due = purge_due(session, now, retention_months, order_days)
-    purged = Purged([h.reference for h in due.households], [o.reference for o in due.orders])
+    due = purge_due(session, now, retention_months, order_days, events, needs_days)
+    purged = Purged(
+        [h.reference for h in due.households],
+        [o.reference for o in due.orders],
+        [s.reference for s in due.sign_ups],
+        [s.reference for s in due.needs],
+    )
     if dry_run:
         return purged
     for h in due.households:
         erasure.erase_household(session, h, now, reason=REASON, actor=ACTOR, hand_off=hand_off)
     for o in due.orders:
         erasure.erase_order(session, o, now, reason=REASON, actor=ACTOR)
+    for s in due.sign_ups:
+        if s.erased_at is None:  # not already with its household above
+            erasure.erase_sign_up(session, s, now, reason=REASON, actor=ACTOR)
+    for s in due.needs:
+        if s.erased_at is None:
+            erasure.erase_needs(session, s, now, reason=REASON, actor=ACTOR)
     try:
         session.commit()
     except Exception:

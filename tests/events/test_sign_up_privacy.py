@@ -1,0 +1,88 @@
+"""A sign-up's data protection: retention (the needs for the day first), export and erasure."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from intake.models import AuditEntry, EventSignUp, OutboxMessage
+from intake.privacy import erasure, export, retention
+
+from tests.events.conftest import make_event, reference_of, sign_up
+from tests.support.helpers import tasteget
+from tests.support.intake_helpers import app_env, emails, register
+
+
+def _purge(app, now, events, dry_run=False):
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+        return retention.purge(session, now, 24, 90, dry_run=dry_run, events=events, needs_days=30)
+
+
+def test_the_needs_go_n_days_after_the_event_and_the_rest_after_the_retention(app, client, events, rows):
+    kvall = make_event(days_ahead=2)
+    events(kvall=kvall)
+    with_needs = reference_of(sign_up(client, "kvall", needs="Rullstolsplats", needs_consent="y"))
+    reference_of(sign_up(client, "kvall", email="n@example.com"))
+    ended = kvall.ends_at().astimezone(UTC)
+    known = {"kvall": kvall}
+    assert _purge(app, ended + timedelta(days=29), known).needs == []
+    assert rows(EventSignUp)[0].needs == "Rullstolsplats"
+    purged = _purge(app, ended + timedelta(days=30, minutes=1), known)
+    assert (purged.needs, purged.sign_ups) == ([with_needs], [])
+    first = rows(EventSignUp)[0]
+    assert first.needs is None and first.needs_erased_at is not None and first.name == "Lisa Lind"
+    # The rest, RETENTION_MONTHS (24) after the event: an anonymous row stays for the figures.
+    later = retention.add_months(ended, 24) + timedelta(minutes=1)
+    assert len(_purge(app, later - timedelta(days=2), known).sign_ups) == 0
+    assert len(_purge(app, later, known, dry_run=True).sign_ups) == 2
+    assert rows(EventSignUp)[0].erased_at is None  # a dry run changes nothing
+    assert len(_purge(app, later, known).sign_ups) == 2
+    for s in rows(EventSignUp):
+        assert (s.name, s.email, s.needs, s.event, s.people) == ("", "", None, "kvall", 1) and s.erased_at
+    assert {m.subject for m in emails(rows(OutboxMessage))} == {erasure.ERASED_MARK}
+    erased = [e for e in rows(AuditEntry) if e.action == "erase" and e.record == "sign_up"]
+    assert len(erased) == 3 and all(e.actor == "purge" for e in erased)
+
+
+def test_needs_of_an_event_gone_from_the_content_go_at_once(app, client, events, rows):
+    events(kvall=make_event())
+    reference_of(sign_up(client, "kvall", needs="Laktosfritt", needs_consent="y"))
+    assert _purge(app, datetime.now(UTC), {}).needs == [rows(EventSignUp)[0].reference]
+    assert rows(EventSignUp)[0].needs is None
+
+
+def test_a_households_export_has_its_sign_ups_and_its_erasure_erases_them(app, client, events, rows):
+    events(kvall=make_event())
+    household = register(client, email="anna@example.com")
+    signed = reference_of(sign_up(client, "kvall", email="anna@example.com", needs="Tolk", needs_consent="y"))
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session, app.test_request_context():
+        h = session.query(export.Household).filter_by(reference=household).one()
+        data = export.export_household(session, h)
+        [s] = data["event_sign_ups"]
+        assert (s["reference"], s["event"], s["needs"], s["consent"]["purpose"]) == (
+            signed,
+            "kvall",
+            "Tolk",
+            "event_sign_up",
+        )
+        json.dumps(data)  # plain JSON
+        erasure.erase_household(session, h, datetime.now(UTC), reason="Begäran om radering", actor="command")
+        session.commit()
+    [row] = rows(EventSignUp)
+    assert (row.name, row.email, row.needs) == ("", "", None) and row.erased_at is not None
+
+
+def test_the_export_command_exports_a_sign_up_by_its_own_reference(app, client, events, rows):
+    events(kvall=make_event())
+    reference = reference_of(sign_up(client, "kvall", email="ensam@example.com"))
+    printed = tasteget("export", reference.lower(), "--reason", "Begäran om registerutdrag", env=app_env(app))
+    assert printed.returncode == 0, printed.stderr
+    [s] = json.loads(printed.stdout)["event_sign_ups"]
+    assert (s["reference"], s["email"], s["people"]) == (reference, "ensam@example.com", 1)
+    assert [(e.record, e.reference) for e in rows(AuditEntry) if e.action == "export"] == [("sign_up", reference)]
+    missing = tasteget("export", "E-NONE-0000", "--reason", "x", env=app_env(app))
+    assert (
+        missing.returncode == 1 and missing.stderr.strip() == "Error: no event sign-up with the reference E-NONE-0000"
+    )
