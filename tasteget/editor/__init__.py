@@ -1,0 +1,1 @@
+"""The content editor at /redigera/: Decap CMS, vendored, with a configuration generated from the schema."""
