@@ -283,6 +283,12 @@ def hosts(backend_config: dict[str, Any]) -> list[str]:
     return out
 
 
+def image_hosts(backend_config: dict[str, Any]) -> list[str]:
+    """The origins the editor shows pictures from: the git host's (avatars, media), and GitHub's avatars."""
+    extra = ["https://avatars.githubusercontent.com"] if backend_config["name"] == "github" else []
+    return hosts(backend_config) + extra
+
+
 def config(backend_config: dict[str, Any], site_url: str | None = None) -> dict[str, Any]:
     """The whole config.yml: backend, Swedish interface, media folders and a collection per file type."""
     choices = _choices()
