@@ -83,7 +83,7 @@
               "label",
               { htmlFor: inputId, lang: lang.code, className: "ts-bilingual__label" },
               lang.label,
-              required ? "" : lang.code === "en" ? " (valfri)" : ""
+              required ? "" : lang.code === "en" ? " (frivillig)" : ""
             ),
             h(multiline ? "textarea" : "input", multiline ? props : Object.assign({ type: "text" }, props))
           );
