@@ -132,8 +132,9 @@ def widget(owner: type[BaseModel], name: str, info: FieldInfo, choices: dict) ->
     annotation, _, checks = _split(info.annotation)
     checks = _checks(info)
     out: dict[str, Any] = {"name": name, "label": labels.field(name)}
-    if info.description:
-        out["hint"] = info.description
+    hint = labels.hint(owner.__name__, name, info.description)
+    if hint:
+        out["hint"] = hint
     out["required"] = info.is_required()
     if not info.is_required() and isinstance(info.default, bool | int | str):
         out["default"] = info.default  # a bool, a number or a choice the schema fills in when left out

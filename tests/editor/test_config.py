@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 import pytest
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from tasteget.content import fields as reference
 from tasteget.content import schema
-from tasteget.editor import config
+from tasteget.content.errors import unwrap
+from tasteget.editor import config, labels
 from tasteget.editor.config import BILINGUAL
 from tasteget.occupations import taxonomy
 
@@ -220,3 +221,29 @@ def test_a_git_host_is_configured_as_decap_names_its_keys():
 def test_a_git_host_half_configured_is_named(editor, message):
     with pytest.raises(ValueError, match=message):
         config.backend(editor, local=False)
+
+
+def schema_fields() -> set[str]:
+    """Every "Model.field" of every model a content file type reaches."""
+    found: set[str] = set()
+
+    def walk(model):
+        for name, info in model.model_fields.items():
+            found.add(f"{model.__name__}.{name}")
+            nested = unwrap(info.annotation)
+            if isinstance(nested, type) and issubclass(nested, BaseModel) and not issubclass(nested, schema.Localized):
+                walk(nested)
+
+    for _, model, _ in reference.FILES:
+        walk(model)
+    return found
+
+
+def test_labels_and_help_are_swedish_and_name_only_fields_that_exist(generated):
+    fields = schema_fields()
+    assert set(labels.HINTS) <= fields, "Swedish help for a field the schema no longer has"
+    assert set(labels.FIELDS) <= {name.split(".")[1] for name in fields}
+    muni = collection_fields(generated, "content/municipalities/<slug>.yml")
+    assert find(muni, "summary")["label"] == "Sammanfattning"
+    assert find(muni, "summary")["hint"].startswith("En eller två meningar")
+    assert find(muni, "coworking[].amenities")["options"][0] == {"label": "Mötesrum", "value": "meeting_room"}
