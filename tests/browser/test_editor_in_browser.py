@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -25,7 +26,7 @@ from intake import create_app, db
 from tasteget.site.build import build_site
 from tasteget.site.csp import editor_policy
 
-from tests.browser.axe import axe_report
+from tests.browser.axe import WCAG_AA, axe_report
 from tests.support.helpers import ROOT, free_port, wait_for
 from tests.support.intake_helpers import intake_config
 
@@ -264,3 +265,8 @@ def test_the_preview_sends_the_entry_to_the_check_and_shows_its_problems(opened,
     }
     page.screenshot(path=str(SHOTS / "preview-check-1280.png"))
     assert violations(page) == []
+    # The preview is ours: axe finds nothing in its frame.
+    frame = next(f for f in page.frames if f != page.main_frame and f.locator("article.ts-preview").count())
+    assert frame.evaluate("() => [document.documentElement.lang, document.title]") == ["sv", "Förhandsgranskning"]
+    results = Axe().run(frame, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()

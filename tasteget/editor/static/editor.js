@@ -290,6 +290,15 @@
   }
 
   var EntryPreview = createClass({
+    // The preview is a document of its own (a frame): it is Swedish and has a title, as every page.
+    componentDidMount: function () {
+      var doc = this.props.document;
+      if (doc && doc.documentElement) {
+        doc.documentElement.lang = "sv";
+        doc.title = "Förhandsgranskning";
+      }
+    },
+
     render: function () {
       var entry = this.props.entry;
       var collection = this.props.collection;
@@ -298,8 +307,8 @@
       return h(
         "article",
         { className: "ts-preview", lang: "sv" },
+        h("h1", null, heading(data) || "Ny"),
         h(CheckProblems, { path: entryPath(entry, collection), text: entryText(data, collection) }),
-        h("h1", null, heading(data)),
         showFields(fields, data, this.props.getAsset)
       );
     },
