@@ -25,6 +25,8 @@ from ..content import schema
 from ..occupations import taxonomy
 from . import labels
 
+# A file's Markdown text (static/editor.js opens it as plain text, as the file has it).
+MARKDOWN_BODY = {"name": "body", "label": "Text", "widget": "markdown", "required": True}
 BILINGUAL = "bilingual"  # our widget (static/editor.js): Swedish and English side by side
 PHOTOS_FOLDER = "photos"  # inside the content folder; a photo's value is `photos/<file>`
 PROXY_PATH = "/redigera/api/v1"  # where the preview serves the local backend, on the same origin
@@ -220,13 +222,13 @@ def collection_name(path: str) -> str:
 def collection(path: str, model: type[BaseModel], about: str, choices: dict | None = None) -> dict[str, Any]:
     """The Decap collection for one content file type of `FILES`: one file, or a folder of them."""
     name = collection_name(path)
-    plural, singular = labels.COLLECTIONS.get(name, (name.capitalize(), name.capitalize()))
+    plural, singular, about = labels.COLLECTIONS.get(name, (name.capitalize(), name.capitalize(), about))
     file = PurePosixPath(path)
     markdown = file.suffix == ".md"
     model_fields = fields(model, choices)
     if markdown:
         # Front matter between `---` lines, then the text itself.
-        model_fields.append({"name": "body", "label": "Text", "widget": "markdown", "required": True})
+        model_fields.append(dict(MARKDOWN_BODY))
     out: dict[str, Any] = {
         "name": name,
         "label": plural,
@@ -251,6 +253,30 @@ def collection(path: str, model: type[BaseModel], about: str, choices: dict | No
     else:
         out |= {"create": False, "delete": False}  # a fixed set of files, e.g. privacy.sv.md
     return out
+
+
+# A content type's long text in plain Markdown files of its own (FILES' "about" names them): a
+# collection of the text alone, read and written as the file is by a format of ours (static/editor.js).
+BODY_TEXTS = [("content/municipalities/<slug>.md", "municipality_texts")]
+BODY_FORMAT = "markdown-body"
+
+
+def body_texts(path: str, name: str) -> dict[str, Any]:
+    """The collection of one content type's Markdown texts, e.g. `are.md` (Swedish) and `are.en.md`."""
+    plural, singular, about = labels.COLLECTIONS.get(name, (name, name, f"The files {path}."))
+    return {
+        "name": name,
+        "label": plural,
+        "label_singular": singular,
+        "description": about,
+        "folder": str(PurePosixPath(path).parent),
+        "extension": "md",
+        "format": BODY_FORMAT,
+        "create": False,
+        "delete": False,
+        "summary": "{{slug}}",
+        "fields": [dict(MARKDOWN_BODY)],
+    }
 
 
 def backend(editor: dict[str, Any] | None, local: bool) -> dict[str, Any]:
@@ -300,7 +326,10 @@ def config(backend_config: dict[str, Any], site_url: str | None = None) -> dict[
         "public_folder": PHOTOS_FOLDER,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "show_preview_links": False,
-        "collections": [collection(path, model, about, choices) for path, model, about in reference.FILES],
+        "collections": [
+            *(collection(path, model, about, choices) for path, model, about in reference.FILES),
+            *(body_texts(path, name) for path, name in BODY_TEXTS),
+        ],
     }
     if site_url:
         out["site_url"] = site_url

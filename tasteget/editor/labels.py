@@ -92,14 +92,33 @@ FIELDS = {
     "year": "År",
 }
 
-# Collections by the folder (or file) name their content lives under: (plural, singular).
+# Collections by the folder (or file) name their content lives under: (plural, singular, what it is).
+# A collection missing here shows its folder's name and the field reference's English text.
 COLLECTIONS = {
-    "region": ("Regionen", "Regionen"),
-    "municipalities": ("Kommuner", "Kommun"),
-    "stories": ("Berättelser", "Berättelse"),
-    "messages": ("Meddelandemallar", "Meddelandemall"),
-    "pages": ("Sidor (integritet, tillgänglighet)", "Sida"),
-    "events": ("Evenemang", "Evenemang"),
+    "region": ("Regionen", "Regionen", "Inställningar för hela regionen: startsidan, samordnaren, tidningen."),
+    "municipalities": (
+        "Kommuner",
+        "Kommun",
+        "En fil per kommun; filnamnet är adressen till kommunens sida (are → /kommuner/are/). "
+        "Kommunens längre text ligger i egna filer (are.md, are.en.md).",
+    ),
+    "municipality_texts": (
+        "Kommunernas längre texter",
+        "Kommuntext",
+        "Den längre texten på kommunens sida, vanlig Markdown som börjar med ##-rubriker: are på svenska, "
+        "are.en på engelska.",
+    ),
+    "stories": ("Berättelser", "Berättelse", "En fil per berättelse från en nyinflyttad eller ambassadör."),
+    "messages": (
+        "Meddelandemallar",
+        "Meddelandemall",
+        "Meddelanden som vägledarna utgår från när de skriver till ett hushåll, på båda språken.",
+    ),
+    "pages": (
+        "Sidor (integritet, tillgänglighet)",
+        "Sida",
+        "Integritetsmeddelandet och tillgänglighetsredogörelsen, en fil per språk (.sv.md, .en.md).",
+    ),
 }
 
 # Decap's commit messages, in Swedish; it fills in {{collection}}, {{slug}}, {{path}} and {{author-name}}.

@@ -270,3 +270,25 @@ def test_the_preview_sends_the_entry_to_the_check_and_shows_its_problems(opened,
     assert frame.evaluate("() => [document.documentElement.lang, document.title]") == ["sv", "Förhandsgranskning"]
     results = Axe().run(frame, options=WCAG_AA)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_municipalitys_long_text_is_edited_as_its_plain_markdown_file(opened, local_editor):
+    base, _ = local_editor
+    page = opened(base, 1280)
+    page.goto("/redigera/")
+    page.get_by_role("button", name="Logga in").click()
+    page.goto("/redigera/#/collections/municipality_texts")
+    page.get_by_text("are.en").first.wait_for()  # both languages' files are listed
+    page.goto("/redigera/#/collections/municipality_texts/entries/are")
+    first_heading = next(
+        line.lstrip("# ").strip()
+        for line in (ROOT / "content/municipalities/are.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ")
+    )
+    # The markdown editor, loaded lazily from the site, shows the plain Markdown as the file has it.
+    page.get_by_text(f"## {first_heading}").first.wait_for()
+    preview = page.frame_locator("iframe").first
+    preview.get_by_role("heading", level=2, name=first_heading).wait_for()  # rendered in the preview
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / "edit-are-text-1280.png"))
+    assert violations(page) == [] and page.failed == []

@@ -57,7 +57,7 @@ def test_the_preview_build_writes_the_editor_on_its_local_backend(local_site):
     assert '<meta name="robots" content="noindex">' in html
     assert f'<script src="decap-cms/{version}/decap-cms.js"></script>' in html
     assert '<script src="editor.js"></script>' in html and '<link href="config.yml"' in html
-    assert 'content="region municipalities stories messages pages"' in html
+    assert 'content="region municipalities stories messages pages municipality_texts"' in html
     assert "<script>" not in html  # nothing inline, not even here
     for name in ("config.yml", "editor.js", "editor.css", "preview.css"):
         assert (editor / name).is_file(), name

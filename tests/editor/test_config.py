@@ -39,8 +39,10 @@ def find(fields: list[dict], dotted: str) -> dict:
 
 def test_every_content_file_type_has_a_collection(generated):
     names = [c["name"] for c in generated["collections"]]
-    assert names == [config.collection_name(path) for path, _, _ in reference.FILES]
-    assert names == ["region", "municipalities", "stories", "messages", "pages"]
+    assert names[: len(reference.FILES)] == [config.collection_name(path) for path, _, _ in reference.FILES]
+    assert names == ["region", "municipalities", "stories", "messages", "pages", "municipality_texts"]
+    texts = generated["collections"][-1]
+    assert (texts["folder"], texts["extension"], texts["format"]) == ("content/municipalities", "md", "markdown-body")
 
 
 def test_a_file_type_added_to_the_registry_gets_its_collection_with_no_other_change(monkeypatch):
@@ -50,7 +52,7 @@ def test_a_file_type_added_to_the_registry_gets_its_collection_with_no_other_cha
         places: int | None = Field(None, ge=1, description="How many can come.")
 
     monkeypatch.setattr(reference, "FILES", [*reference.FILES, ("content/events/<slug>.yml", Event, "Events.")])
-    events = config.config(config.backend(None, local=True))["collections"][-1]
+    events = config.config(config.backend(None, local=True))["collections"][len(reference.FILES) - 1]
     assert events["name"] == "events" and events["folder"] == "content/events" and events["create"]
     assert [f["widget"] for f in events["fields"]] == [BILINGUAL, "datetime", "number"]
     assert events["slug"] == events["summary"] == "{{fields.title.sv}}"  # a title per language: the Swedish one

@@ -117,6 +117,25 @@
 
   CMS.registerWidget("bilingual", BilingualControl, BilingualPreview);
 
+  // Markdown opens as plain text, as the file has it, unless this browser chose otherwise: the rich
+  // editor rewrites Markdown it did not write (line breaks, lists) on the first change. Decap keeps
+  // the choice under this key, and otherwise starts rich.
+  try {
+    if (!window.localStorage.getItem("cms.md-mode")) window.localStorage.setItem("cms.md-mode", "raw");
+  } catch (e) {
+    // no storage (a private window's settings): Decap's own default then
+  }
+
+  // A municipality's long text is a plain Markdown file, no front matter: read and written as it is.
+  CMS.registerCustomFormat("markdown-body", "md", {
+    fromFile: function (text) {
+      return { body: text };
+    },
+    toFile: function (data) {
+      return data.body || "";
+    },
+  });
+
   // The preview ------------------------------------------------------------------------------------
 
   // The file's path for the check: the entry's own, or the one a new entry would get.
@@ -129,6 +148,7 @@
 
   // The entry as its file would read: YAML (JSON is YAML), or front matter and text for Markdown.
   function entryText(data, collection) {
+    if (collection.get("format") === "markdown-body") return data.body || "";
     if (collection.get("format") === "frontmatter") {
       var meta = Object.assign({}, data);
       var body = meta.body || "";
@@ -259,9 +279,7 @@
     if (widget === "boolean") {
       return h("p", { key: key }, h("strong", null, fieldLabel(field) + ": "), value ? "ja" : "nej");
     }
-    if (widget === "markdown") {
-      return h("section", { key: key }, h("div", { className: "ts-preview-text" }, String(value)));
-    }
+    if (widget === "markdown") return null; // the entry's body, rendered below the fields
     return h("p", { key: key }, h("strong", null, fieldLabel(field) + ": "), String(value));
   }
 
@@ -307,9 +325,11 @@
       return h(
         "article",
         { className: "ts-preview", lang: "sv" },
-        h("h1", null, heading(data) || "Ny"),
+        h("h1", null, heading(data) || entry.get("slug") || "Ny"),
         h(CheckProblems, { path: entryPath(entry, collection), text: entryText(data, collection) }),
-        showFields(fields, data, this.props.getAsset)
+        showFields(fields, data, this.props.getAsset),
+        // A file's Markdown text, rendered as Decap renders Markdown.
+        data.body ? h("div", { className: "ts-preview-body" }, this.props.widgetFor("body")) : null
       );
     },
   });
