@@ -221,6 +221,7 @@ def test_a_text_in_both_languages_is_edited_side_by_side_or_stacked(opened, loca
     page.get_by_role("button", name="Logga in").click()
     page.get_by_role("link", name="Kommuner").first.wait_for()
     page.screenshot(path=str(SHOTS / f"collections-{width}.png"))
+    assert page.request.get("/redigera/config.yml").headers["content-type"].startswith("text/yaml")
     open_are(page)
     summary = page.locator("#" + page.get_by_label("Sammanfattning").first.get_attribute("id"))
     sv = summary
