@@ -198,7 +198,8 @@ def _list_of(owner, name, item, checks, info, choices) -> dict[str, Any]:
         elif first["widget"] == BILINGUAL:
             out["summary"] = "{{fields." + first["name"] + ".sv}}"
         return out
-    field = {"name": "item", "label": labels.field(name), **_widget_of(owner, name, item, item_checks, info, choices)}
+    label = labels.ITEMS.get(name, labels.field(name))
+    field = {"name": "item", "label": label, **_widget_of(owner, name, item, item_checks, info, choices)}
     field.pop("min", None)
     pattern = next((ITEM_PATTERNS[check] for check in checks if check in ITEM_PATTERNS), None)
     if pattern:

@@ -92,6 +92,9 @@ FIELDS = {
     "year": "År",
 }
 
+# One item of a list of texts, by the list's field name.
+ITEMS = {"employers": "Arbetsgivare", "localities": "Ort", "roads": "Väg", "rail": "Järnväg", "languages": "Språk"}
+
 # Collections by the folder (or file) name their content lives under: (plural, singular, what it is).
 # A collection missing here shows its folder's name and the field reference's English text.
 COLLECTIONS = {

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from intake import create_app, db
+from tasteget.occupations import taxonomy
 from tasteget.site.build import build_site
 from tasteget.site.csp import editor_policy
 
@@ -293,3 +295,26 @@ def test_a_municipalitys_long_text_is_edited_as_its_plain_markdown_file(opened, 
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SHOTS / "edit-are-text-1280.png"))
     assert violations(page) == [] and page.failed == []
+
+
+def test_a_skill_need_is_chosen_from_the_occupation_list_by_name(opened, local_editor):
+    base, backend = local_editor
+    page = opened(base, 1280)
+    page.goto("/redigera/")
+    page.get_by_role("button", name="Logga in").click()
+    open_are(page)
+    page.get_by_role("button", name="Lägg till kompetensbehov").click()  # Decap's Swedish, completed by us
+    group = page.get_by_role("combobox", name="Yrkesgrupp (SSYK)").last
+    group.fill("grundutbildade sjuksk")  # searched by name: nobody types a code
+    page.get_by_role("option", name=re.compile(r"^2221 Grundutbildade sjuksköterskor")).click()
+    name = page.get_by_role("combobox", name="Yrkesbenämning").last
+    name.fill("Sjuksköterska, grund")
+    page.get_by_role("option", name="Sjuksköterska, grundutbildad (2221)").click()
+    page.wait_for_timeout(800)  # the check is asked once typing pauses
+    page.screenshot(path=str(SHOTS / "need-chosen-1280.png"))
+    need = json.loads(backend.checked[-1]["raw"])["work"]["in_demand"][-1]
+    assert need["ssyk"] == "2221"
+    assert need["occupation"] == next(
+        o.concept_id for o in taxonomy.load().occupations() if o.name_sv == "Sjuksköterska, grundutbildad"
+    )
+    assert violations(page) == []

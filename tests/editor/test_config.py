@@ -244,7 +244,7 @@ def schema_fields() -> set[str]:
 def test_labels_and_help_are_swedish_and_name_only_fields_that_exist(generated):
     fields = schema_fields()
     assert set(labels.HINTS) <= fields, "Swedish help for a field the schema no longer has"
-    assert set(labels.FIELDS) <= {name.split(".")[1] for name in fields}
+    assert set(labels.FIELDS) | set(labels.ITEMS) <= {name.split(".")[1] for name in fields}
     muni = collection_fields(generated, "content/municipalities/<slug>.yml")
     assert find(muni, "summary")["label"] == "Sammanfattning"
     assert find(muni, "summary")["hint"].startswith("En eller två meningar")

@@ -117,6 +117,40 @@
 
   CMS.registerWidget("bilingual", BilingualControl, BilingualPreview);
 
+  // Decap's Swedish lacks a few words a communicator meets here (it falls back to English, e.g.
+  // "Add kompetensbehov"): added to its own, which stays as it is for everything else.
+  var SWEDISH = {
+    auth: { loginWithForgejo: "Logga in med Forgejo" },
+    collection: { collectionTop: { viewAsList: "Visa som lista", viewAsGrid: "Visa som rutnät" } },
+    editor: {
+      editorControl: { field: { widgetLabel: "fältet %{widgetLabel}" } },
+      editorWidgets: {
+        markdown: {
+          strikethrough: "Genomstruken",
+          toggleMode: { rich: "Byt till formaterad text", markdown: "Byt till Markdown" },
+        },
+        image: { chooseMultiple: "Välj bilder", addMore: "Lägg till fler bilder", removeAll: "Ta bort alla bilder" },
+        file: { chooseMultiple: "Välj filer", addMore: "Lägg till fler filer", removeAll: "Ta bort alla filer" },
+        datetime: { setToNow: "Sätt %{fieldLabel} till nu" },
+        list: { add: "Lägg till %{item}", addType: "Lägg till %{item}" },
+        object: { expand: "Visa", collapse: "Dölj" },
+      },
+    },
+    mediaLibrary: { mediaLibraryModal: { close: "Stäng" } },
+    ui: { settingsDropdown: { account: "Kontoval" } },
+  };
+
+  function merged(base, extra) {
+    var out = Object.assign({}, base);
+    Object.keys(extra).forEach(function (key) {
+      var value = extra[key];
+      out[key] = value && typeof value === "object" ? merged(base && base[key], value) : base && base[key] ? base[key] : value;
+    });
+    return out;
+  }
+
+  CMS.registerLocale("sv", merged(CMS.getLocale("sv") || {}, SWEDISH));
+
   // Markdown opens as plain text, as the file has it, unless this browser chose otherwise: the rich
   // editor rewrites Markdown it did not write (line breaks, lists) on the first change. Decap keeps
   // the choice under this key, and otherwise starts rich.
