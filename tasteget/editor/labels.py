@@ -124,13 +124,15 @@ COLLECTIONS = {
     ),
 }
 
-# Decap's commit messages, in Swedish; it fills in {{collection}}, {{slug}}, {{path}} and {{author-name}}.
+# Decap's commit messages, in Swedish; it fills in {{collection}}, {{slug}} and {{path}}. The commit's
+# author is the communicator already (the git host commits as the signed-in account, the preview's
+# backend as its user), so the message does not repeat a name, which the local backend lacks.
 COMMIT_MESSAGES = {
-    "create": "Ny {{collection}}: {{slug}} (via redigeraren, {{author-name}})",
-    "update": "Ändrar {{collection}}: {{slug}} (via redigeraren, {{author-name}})",
-    "delete": "Tar bort {{collection}}: {{slug}} (via redigeraren, {{author-name}})",
-    "uploadMedia": "Laddar upp {{path}} (via redigeraren, {{author-name}})",
-    "deleteMedia": "Tar bort {{path}} (via redigeraren, {{author-name}})",
+    "create": "Ny {{collection}}: {{slug}} (via redigeraren)",
+    "update": "Ändrar {{collection}}: {{slug}} (via redigeraren)",
+    "delete": "Tar bort {{collection}}: {{slug}} (via redigeraren)",
+    "uploadMedia": "Laddar upp {{path}} (via redigeraren)",
+    "deleteMedia": "Tar bort {{path}} (via redigeraren)",
 }
 
 # Enum values shown in Swedish; the value written to the file stays the schema's.

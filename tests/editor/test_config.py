@@ -178,7 +178,7 @@ def test_the_interface_and_the_commits_are_swedish(generated):
     assert generated["locale"] == "sv"
     messages = generated["backend"]["commit_messages"]
     assert set(messages) == {"create", "update", "delete", "uploadMedia", "deleteMedia"}
-    assert messages["update"].startswith("Ändrar ") and "{{author-name}}" in messages["update"]
+    assert messages["update"] == "Ändrar {{collection}}: {{slug}} (via redigeraren)"
 
 
 def test_the_local_backend_is_the_previews_own_origin():
