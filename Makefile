@@ -45,9 +45,16 @@ translations: $(STAMP)  ## after changing the intake's texts: extract them, upda
 	$(BIN)/pybabel compile -d intake/translations -l sv
 
 # The front-end packages pinned in package-lock.json, copied as npm ships them (minified JS and CSS,
-# and the licence) into the intake's static files, which are committed: only this target needs Node.
+# and the licence) into the intake's static files and the editor's, which are committed: only this
+# target needs Node.
 VENDOR = intake/static/vendor
 AUTOCOMPLETE = node_modules/accessible-autocomplete
+# Decap CMS for /redigera/: the browser bundle, the chunks it loads lazily (widgets, image
+# compression) and their WebAssembly, beside it because it finds them from its own address; no
+# source maps, not the cms.js copy of the same bundle. Its package carries no LICENSE file: the
+# monorepo's MIT licence comes from one of its own packages, the bundled libraries' from dist/.
+EDITOR_VENDOR = tasteget/editor/vendor
+DECAP = node_modules/decap-cms
 
 vendor:  ## after changing package.json: copy the pinned front-end packages into the static files (needs Node 20)
 	@command -v node >/dev/null && node -e 'process.exit(parseInt(process.versions.node) < 20 ? 1 : 0)' \
@@ -58,6 +65,12 @@ vendor:  ## after changing package.json: copy the pinned front-end packages into
 	cp $(AUTOCOMPLETE)/dist/accessible-autocomplete.min.js $(AUTOCOMPLETE)/dist/accessible-autocomplete.min.css \
 		$(AUTOCOMPLETE)/LICENSE.txt $$out/$$version/; \
 	echo "accessible-autocomplete $$version copied into $$out/$$version/"
+	@set -e; version=$$(node -p 'require("./$(DECAP)/package.json").version'); \
+	out=$(EDITOR_VENDOR)/decap-cms; rm -rf $$out; mkdir -p $$out/$$version; \
+	cp $(DECAP)/dist/decap-cms.js $(DECAP)/dist/*.decap-cms.js $(DECAP)/dist/*.wasm \
+		$(DECAP)/dist/decap-cms.js.LICENSE.txt $$out/$$version/; \
+	cp node_modules/decap-cms-lib-auth/LICENSE $$out/$$version/LICENSE; \
+	echo "decap-cms $$version copied into $$out/$$version/"
 
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .

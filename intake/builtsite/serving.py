@@ -19,6 +19,9 @@ from tasteget.site import precompress, routes
 from tasteget.site.shell import SHELL_DIR
 
 bp = Blueprint("site", __name__)
+# Types the standard library does not know: the editor reads its config.yml as YAML (as nginx's
+# `types` in deploy/nginx/tasteget.conf sends it).
+TYPES = {".yml": "text/yaml; charset=utf-8"}
 
 
 def language_of(path: str) -> str:
@@ -66,7 +69,8 @@ def static_site(path: str):
     if not target.is_file():
         return not_found()
     if not precompress.is_text(target):
-        return send_from_directory(site_dir, str(target.relative_to(site_dir)))
+        kind = TYPES.get(target.suffix)  # None: guessed from the name
+        return send_from_directory(site_dir, str(target.relative_to(site_dir)), mimetype=kind)
     response = _compressed(target) or send_from_directory(site_dir, str(target.relative_to(site_dir)))
     response.vary.add("Accept-Encoding")  # on the file itself too: a cache must ask again for another client
     return response

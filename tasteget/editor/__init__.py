@@ -1,1 +1,2 @@
-"""The content editor at /redigera/: Decap CMS over the content schema, and its local backend for the preview."""
+"""The content editor at /redigera/: Decap CMS, vendored, with a configuration generated from the schema,
+and its local backend for the preview."""

@@ -18,6 +18,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from ..editor import config as editor_config
+from ..editor import page as editor_page
 from . import precompress
 from .csp import write_snippet
 from .routes import PREFIX
@@ -42,10 +44,15 @@ def build_site(
     progress: Callable[[str], None] = lambda line: None,
     launch: bool = False,
     compress: bool = True,
+    editor_backend: str | None = None,
 ) -> list[MkDocsConfig]:
     """Build every language; return the configurations used (they list what to watch). With `launch`
     the build fails while the content has anything a launch cannot have (`tasteget check --launch`);
-    with `compress` every text file gets its gzip and Brotli copies (`precompress`)."""
+    with `compress` every text file gets its gzip and Brotli copies (`precompress`). The editor at
+    /redigera/ saves to the git host in mkdocs.yml's `extra.editor`, or with `editor_backend="local"`
+    to the preview's own local backend on the same origin."""
+    if editor_backend not in (None, "local"):
+        raise BuildFailed(f'editor_backend: expected "local" or nothing, got {editor_backend!r}')
     configs = []
     # Swedish first: its build empties the site folder, then English fills its en/.
     for lang, name in LANG_CONFIGS.items():
@@ -69,8 +76,10 @@ def build_site(
             raise BuildFailed(f"{name}: {exc}") from None
         configs.append(config)
         progress(f"Built the {lang} site from {name} in {time.perf_counter() - started:.1f} s.")
+    editor = _write_editor(configs[0], local=editor_backend == "local")
+    progress(f"Wrote the editor to {editor}.")
     # The security headers need every language's pages, so they are written once both are built.
-    snippet = write_snippet(Path(configs[0].site_dir))
+    snippet = write_snippet(Path(configs[0].site_dir), editor_page.hosts_of(Path(configs[0].site_dir)))
     progress(f"Wrote the security headers for the web server to {snippet}.")
     if compress:
         # Before the stamp: a running intake sends a new page's copies as soon as it sees the new build
@@ -86,3 +95,16 @@ def build_site(
     # Last: a running intake reloads its page shell and content when this changes.
     write_stamp(Path(configs[0].site_dir))
     return configs
+
+
+def _write_editor(config: MkDocsConfig, local: bool) -> Path:
+    """Write /redigera/ after MkDocs (no sitemap or search entry); without a git host it says so."""
+    settings = config.extra.get("editor") or {}
+    try:
+        if local:
+            backend = editor_config.backend(None, local=True)
+        else:
+            backend = editor_config.backend(settings, local=False) if settings.get("backend") else None
+    except ValueError as exc:
+        raise BuildFailed(str(exc)) from None
+    return editor_page.write(Path(config.site_dir), config.site_name, backend, config.site_url)

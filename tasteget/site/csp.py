@@ -4,7 +4,9 @@ inline scripts by their SHA-256 hashes, and nothing inline besides.
 Material for MkDocs puts a few small scripts inline in every page (its storage helpers, whose text
 depends on the page's depth, and the tab fix-up). Their hashes are taken from the built pages, so
 the policy stays true when Material changes; the site build writes it as a web server snippet and
-the intake sends the same headers. Plain functions over HTML text: no MkDocs, no Flask.
+the intake sends the same headers. The content editor at /redigera/ is the one documented exception
+(`editor_policy`): Decap CMS needs eval and inline styles, and talks to the git host. Plain functions
+over HTML text: no MkDocs, no Flask.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from .shell import SHELL_DIR
 
 NGINX_SNIPPET = "headers.nginx.conf"  # in the site's _shell/, which the web server keeps internal
+EDITOR_SNIPPET = "editor-headers.nginx.conf"  # the same for /redigera/, the editor's own policy
+EDITOR_PATH = "/redigera/"
 HSTS = "max-age=31536000"  # a year; no includeSubDomains: other services may live under the domain
 
 # A classic script is one without `src` whose type, if any, is JavaScript; JSON data blocks
@@ -71,6 +75,32 @@ def policy(script_hashes: Iterable[str]) -> str:
     return "; ".join(directives)
 
 
+def editor_policy(connect: Iterable[str] = (), images: Iterable[str] = ()) -> str:
+    """The editor's policy (/redigera/, the one exception): Decap CMS evaluates code and sets inline
+    styles, loads its lazy chunks and WebAssembly from here, shows uploads as blob: pictures, and
+    talks to the configured git host, and nothing else."""
+    directives = [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",  # Decap compiles code at run time (and its WebAssembly)
+        "style-src 'self' 'unsafe-inline'",  # its components' styles are inline (emotion)
+        " ".join(["img-src 'self' data: blob:", *images]),
+        "font-src 'self' data:",
+        " ".join(["connect-src 'self'", *connect]),
+        "worker-src 'self' blob:",
+        "frame-src 'self' blob:",  # the entry's preview frame
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ]
+    return "; ".join(directives)
+
+
+def is_editor(path: str) -> bool:
+    """Whether a request path is the editor's, which gets its own policy."""
+    return path.startswith(EDITOR_PATH)  # as nginx's `location ^~ /redigera/`
+
+
 def headers(csp: str, https: bool) -> dict[str, str]:
     """The security headers of one response; HSTS only when it travels over HTTPS."""
     out = {
@@ -83,18 +113,30 @@ def headers(csp: str, https: bool) -> dict[str, str]:
     return out
 
 
-def nginx_snippet(csp: str) -> str:
+def editor_headers(csp: str, https: bool) -> dict[str, str]:
+    """The editor's headers: its policy, and no search engine indexes it (it is in no sitemap either)."""
+    return {**headers(csp, https), "X-Robots-Tag": "noindex"}
+
+
+def nginx_snippet(csp: str, editor: bool = False) -> str:
     """The headers as nginx `add_header` lines, for the HTTPS server that publishes the site."""
     lines = [
         "# Written by `tasteget build` from the built pages' inline scripts: include it where nginx",
         "# serves the site, and reload nginx after each build. `always` covers the 404 pages too.",
     ]
-    lines += [f'add_header {name} "{value}" always;' for name, value in headers(csp, https=True).items()]
+    if editor:
+        lines[0] = "# Written by `tasteget build` from the editor's git host (mkdocs.yml, extra.editor): include it"
+        lines[1] = "# in `location ^~ /redigera/` only, and reload nginx after each build."
+    made = editor_headers(csp, https=True) if editor else headers(csp, https=True)
+    lines += [f'add_header {name} "{value}" always;' for name, value in made.items()]
     return "\n".join(lines) + "\n"
 
 
-def write_snippet(site_dir: Path) -> Path:
-    """Write the nginx snippet for the built site into its _shell/ folder; return its path."""
+def write_snippet(site_dir: Path, editor_hosts: tuple[Iterable[str], Iterable[str]] = ((), ())) -> Path:
+    """Write the nginx snippets for the built site, and for its editor with the origins it talks to
+    and shows pictures from, into its _shell/ folder; return the site's."""
     path = site_dir / SHELL_DIR / NGINX_SNIPPET
     path.write_text(nginx_snippet(policy(site_script_hashes(site_dir))), encoding="utf-8")
+    editor = editor_policy(*editor_hosts)
+    (site_dir / SHELL_DIR / EDITOR_SNIPPET).write_text(nginx_snippet(editor, editor=True), encoding="utf-8")
     return path

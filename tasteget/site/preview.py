@@ -90,7 +90,8 @@ def preview(root: Path, host: str, port: int) -> None:
 
     def builder() -> None:
         try:
-            build_site(root, site_dir, url, progress=log.info, compress=False)  # served uncompressed
+            # Served uncompressed; the editor saves through this server (`tasteget.editor.local`).
+            build_site(root, site_dir, url, progress=log.info, compress=False, editor_backend="local")
         except BuildFailed as exc:
             # The last good build stays; each page says why it is not the newest.
             log.error(str(exc))

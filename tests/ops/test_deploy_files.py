@@ -92,6 +92,20 @@ def test_the_site_is_served_by_nginx_under_the_builds_headers_and_its_shells_are
         assert nginx.route(path, shipped).internal, path
 
 
+def test_the_editor_alone_is_served_under_the_editors_headers(shipped):
+    for path in ("/redigera/", "/redigera/config.yml", "/redigera/decap-cms/3.16.3/decap-cms.js", "/redigera/x.wasm"):
+        where = nginx.route(path, shipped)
+        assert (where.modifier, where.pattern) == ("^~", "/redigera/"), path
+        assert not where.proxied and not where.internal
+        assert f"_shell/{csp.EDITOR_SNIPPET};" in where.body and f"_shell/{csp.NGINX_SNIPPET};" not in where.body
+        assert 'Cache-Control "no-cache"' in where.body  # add_header here replaces the server's: all of them
+        assert "text/yaml yml;" in where.body and "application/wasm wasm;" in where.body
+    others = [loc for loc in shipped if loc.pattern != "/redigera/" and not loc.proxied and not loc.internal]
+    assert others and all(csp.EDITOR_SNIPPET not in loc.body for loc in others)
+    for path in ("/redigerare/", "/en/redigera/", "/redigera", "/assets/redigera/x.js"):
+        assert nginx.route(path, shipped).pattern != "/redigera/", path
+
+
 @pytest.mark.parametrize(
     "path, immutable",
     [

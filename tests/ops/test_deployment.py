@@ -204,6 +204,12 @@ def test_the_shipped_deployment_under_load_and_faults(
         MAIL_LEASE_SECONDS="8",  # a killed worker's messages go back to the queue soon (and outlast a pause below)
         WEBHOOK_TIMEOUT_SECONDS="2",
         WORKER_POLL_SECONDS="1",
+        # The editor's git host, as mkdocs.yml's extra.editor reads it: the build writes its policy.
+        EDITOR_BACKEND="gitea",
+        EDITOR_REPO="region/tasteget",
+        EDITOR_BASE_URL="https://git.region.example",
+        EDITOR_API_ROOT="https://git.region.example/api/v1",
+        EDITOR_APP_ID="client-id",
     )
 
     def run(*args: str) -> str:
@@ -416,6 +422,29 @@ def test_the_shipped_deployment_under_load_and_faults(
             record.check(missing, "GET /no-such-page/")
             assert missing.status_code == 404 and "<html" in missing.text
             assert s.get(f"{base}/_shell/headers.nginx.conf").status_code == 404
+            # The editor alone has its own policy: eval, inline styles and the git host; every other
+            # path keeps the strict one.
+            editor = s.get(f"{base}/redigera/")
+            record.check(editor, "GET /redigera/")
+            policy = editor.headers["Content-Security-Policy"]
+            assert "script-src 'self' 'unsafe-eval';" in policy
+            assert "connect-src 'self' https://git.region.example;" in policy
+            assert editor.headers["X-Robots-Tag"] == "noindex" and editor.headers["Cache-Control"] == "no-cache"
+            assert (
+                editor.headers["Strict-Transport-Security"] and '<meta name="robots" content="noindex">' in editor.text
+            )
+            (script,) = re.findall(r'src="(decap-cms/[^"]+/decap-cms\.js)"', editor.text)
+            decap = s.get(f"{base}/redigera/{script}")
+            assert decap.status_code == 200 and decap.headers["Content-Type"].startswith("application/javascript")
+            assert decap.headers.get("Content-Encoding") in ("gzip", "br")  # the build's copies
+            assert decap.headers["Content-Security-Policy"] == policy
+            config_yml = s.get(f"{base}/redigera/config.yml")
+            assert config_yml.headers["Content-Type"].startswith("text/yaml") and "name: gitea" in config_yml.text
+            wasm = next((site / "redigera" / script).parent.glob("*.wasm")).name
+            assert s.get(f"{base}/redigera/{Path(script).parent}/{wasm}").headers["Content-Type"] == "application/wasm"
+            for path in ("/", "/kommuner/are/", "/en/", "/registrera/", "/no-such-page/", "/redigerare/"):
+                other = s.get(f"{base}{path}").headers["Content-Security-Policy"]
+                assert other == home.headers["Content-Security-Policy"] and "unsafe" not in other, path
             # Neither nginx's log nor gunicorn's keeps a search or a token.
             s.get(f"{base}/kommuner/?q=hemlig-sokning")
             s.get(f"{base}/registrera/mitt/hemligtoken123456789/")

@@ -20,7 +20,7 @@ def locked_version(package: str) -> str:
 
 def test_package_json_pins_the_exact_version_the_lock_holds():
     pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
-    assert pinned == {"accessible-autocomplete": locked_version("accessible-autocomplete")}
+    assert pinned == {name: locked_version(name) for name in ("accessible-autocomplete", "decap-cms")}
 
 
 def test_the_autocomplete_is_vendored_at_the_locked_version_only():
@@ -42,3 +42,31 @@ def test_the_vendored_files_ship_in_the_wheel(wheel):
     shipped = set(zipfile.ZipFile(wheel).namelist())
     folder = f"intake/static/vendor/accessible-autocomplete/{locked_version('accessible-autocomplete')}"
     assert {f"{folder}/{name}" for name in AUTOCOMPLETE_FILES} <= shipped
+
+
+DECAP = ROOT / "tasteget" / "editor" / "vendor" / "decap-cms"
+
+
+def test_decap_is_vendored_at_the_locked_version_only():
+    assert sorted(path.name for path in DECAP.iterdir()) == [locked_version("decap-cms")]
+
+
+def test_the_vendored_decap_is_its_browser_bundle_with_its_chunks_and_licences():
+    folder = DECAP / locked_version("decap-cms")
+    names = {path.name for path in folder.iterdir()}
+    assert {"decap-cms.js", "decap-cms.js.LICENSE.txt", "LICENSE"} <= names
+    chunks = {name for name in names if name.endswith(".decap-cms.js")}
+    wasm = {name for name in names if name.endswith(".wasm")}
+    assert chunks and wasm and names == {"decap-cms.js", "decap-cms.js.LICENSE.txt", "LICENSE"} | chunks | wasm
+    assert not any(name.endswith(".map") or name.startswith("cms") for name in names)  # no maps, no cms.js copy
+    bundle = (folder / "decap-cms.js").read_text(encoding="utf-8")
+    # Every chunk the bundle can load lazily is here: webpack names them by number in its loader.
+    assert "decap-cms.js" in bundle and len(chunks) > 50
+    licence = (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "MIT License" in licence and "Netlify" in licence
+
+
+def test_the_vendored_decap_ships_in_the_wheel(wheel):
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    folder = DECAP / locked_version("decap-cms")
+    assert {f"tasteget/editor/vendor/decap-cms/{folder.name}/{path.name}" for path in folder.iterdir()} <= shipped

@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tasteget.content.load import check
+from tasteget.editor.page import EDITOR_DIR
 from tasteget.site import routes, shell
 from tasteget.site.pages import render
 
@@ -62,7 +63,8 @@ def read(site: Path, url: str) -> Page:
 
 
 def all_pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """The site's pages; not the editor's (/redigera/, tested in tests/editor/), which is no page of the site."""
+    return sorted(path for path in site.rglob("*.html") if path.relative_to(site).parts[0] != EDITOR_DIR)
 
 
 @pytest.mark.parametrize("slug", SLUGS)

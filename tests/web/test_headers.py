@@ -83,6 +83,24 @@ def test_every_response_has_the_headers(client, built_site, path):
     assert "Strict-Transport-Security" not in headers  # plain http
 
 
+def test_the_editor_alone_gets_its_own_policy_and_every_other_path_the_strict_one(client, built_site):
+    strict = csp.policy(csp.site_script_hashes(built_site))
+    editor = csp.editor_policy()  # no git host configured in this build: only its own origin
+    paths = sorted(
+        "/" + path.relative_to(built_site).as_posix()
+        for path in built_site.rglob("*")
+        if path.is_file() and SHELL_DIR not in path.parts and path.suffix not in (".gz", ".br")
+    )
+    assert len(paths) > 100 and "/redigera/index.html" in paths
+    for path in [*paths, "/redigera/", "/redigera", "/redigera/no-such-file", "/redigerare/", "/en/redigera/"]:
+        with client.get(path) as response:
+            headers = response.headers
+        expected = editor if path.startswith("/redigera/") else strict  # as nginx's location ^~ /redigera/
+        assert headers["Content-Security-Policy"] == expected, path
+        assert ("X-Robots-Tag" in headers) is (expected == editor), path
+    assert "unsafe" not in strict and "'unsafe-eval'" in editor
+
+
 def test_a_form_page_allows_exactly_its_own_inline_scripts(client):
     response = client.get("/en/register/")
     page_hashes = csp.inline_script_hashes(response.get_data(as_text=True))
