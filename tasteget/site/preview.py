@@ -13,6 +13,7 @@ import logging
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from mkdocs.livereload import LiveReloadServer
 from ..content.errors import Problem
 from ..content.load import check
 from ..editor import local
+from ..editor import page as editor_page
 from . import banner
 from .build import HOOK, LANG_CONFIGS, BuildFailed, build_site
 from .hook import THEME, content_dir
@@ -29,6 +31,9 @@ from .hook import THEME, content_dir
 log = logging.getLogger("mkdocs.tasteget")
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 Wsgi = Callable[[dict, Callable], Iterable[bytes]]
+
+
+_request = threading.local()  # what the request this thread serves is for (the server runs one thread each)
 
 
 class PreviewServer(LiveReloadServer):
@@ -47,6 +52,9 @@ class PreviewServer(LiveReloadServer):
 
     def _serve_request(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        # The editor's own page is left as it is: live reload would reload it after every save (each
+        # save rebuilds the site), and it shows the check's problems itself.
+        _request.editor = path.startswith(f"/{editor_page.EDITOR_DIR}/")
         for prefix, app in self.apps.items():
             if path.startswith(prefix):
                 return app(environ, start_response)
@@ -63,6 +71,8 @@ class PreviewServer(LiveReloadServer):
         return served
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        if getattr(_request, "editor", False):
+            return content
         return self.with_banner(super()._inject_js_into_html(content, epoch))
 
     def with_banner(self, content: bytes | None) -> bytes | None:

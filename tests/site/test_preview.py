@@ -148,3 +148,16 @@ def test_preview_shows_the_problems_when_the_first_build_fails_and_the_site_once
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_editors_page_is_served_as_written(server, tmp_path):
+    """No live reload on the editor's page (each save rebuilds the site and would reload it mid-edit),
+    nor the banner: the editor shows the check's problems itself. Every other page keeps both."""
+    page = "<!doctype html><html lang='sv'><head><title>Redigera</title></head><body></body></html>"
+    for folder in ("redigera", "kommuner"):
+        (tmp_path / "site" / folder).mkdir()
+        (tmp_path / "site" / folder / "index.html").write_text(page, encoding="utf-8")
+    server.failed([PROBLEM])
+    assert _get(server, "/redigera/")[1] == page
+    other = _get(server, "/kommuner/")[1]
+    assert "/livereload/" in other and "tasteget-problems" in other
