@@ -155,7 +155,8 @@ def _widget_of(owner, name, annotation, checks, info, choices) -> dict[str, Any]
     if isinstance(annotation, type) and issubclass(annotation, schema.Localized):
         return bilingual(annotation, info.description or "")
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return {"widget": "object", "collapsed": False, "fields": fields(annotation, choices)}
+        inner = fields(annotation, choices)
+        return {"widget": "object", "collapsed": False, "fields": inner if info.is_required() else _optional(inner)}
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return _select([member.value for member in annotation])
     if annotation is bool:
@@ -176,6 +177,19 @@ def _widget_of(owner, name, annotation, checks, info, choices) -> dict[str, Any]
         pattern = next((PATTERNS[check] for check in checks if check in PATTERNS), None)
         return {"widget": "string", **({"pattern": list(pattern)} if pattern else {})}
     raise Unsupported(f"{owner.__name__}.{name}: no editor widget for {annotation!r}")
+
+
+def _optional(inner: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Nothing required inside an optional object: Decap checks an object's required fields even while
+    the object is left out (it has no "required once given"), which would block every save of a file
+    without one. The check, run before every save, still refuses a half-filled object with its field."""
+    out = []
+    for field in inner:
+        field = {**field, "required": False}
+        if field.get("widget") == "object":
+            field["fields"] = _optional(field["fields"])
+        out.append(field)
+    return out
 
 
 def _select(values) -> dict[str, Any]:

@@ -3,41 +3,21 @@ the file, line and what to do, in Swedish, above the last good page; fixed, the 
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import LIGHTHOUSE_EXTRA, axe_report
-from tests.support.helpers import ROOT, free_port, wait_for
+from tests.support.preview import previewing
 
 SHOTS = Path("/tmp/shots/content-errors")
-
-
-@contextlib.contextmanager
-def serving(content: Path, ready: str):
-    """`tasteget preview` of `content` on a free port, once `ready` is on a municipality's page; its URL."""
-    port = free_port()
-    argv = [str(Path(sys.executable).parent / "tasteget"), "preview", "--port", str(port)]
-    env = dict(os.environ, TASTEGET_CONTENT=str(content))
-    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for(f"{url}/kommuner/kommun-0000/", ready)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
 def preview(sample):
     """The preview of a copy of the sample content; its URL."""
-    with serving(sample, "Kommun0000 är en kommun") as url:
+    with previewing(sample, ("/kommuner/kommun-0000/", "Kommun0000 är en kommun")) as url:
         yield url
 
 
@@ -91,7 +71,7 @@ def test_when_no_build_has_worked_yet_the_page_lists_the_problems_until_they_are
     muni = sample / "municipalities" / "kommun-0000.yml"
     good = muni.read_text(encoding="utf-8")
     muni.write_text(good.replace("seat: Kommun0000by\n", "seat: Kommun0000by\n\tarea_km2: 12\n"), encoding="utf-8")
-    with serving(sample, "ingen sida har kunnat byggas") as url:
+    with previewing(sample, ("/kommuner/kommun-0000/", "ingen sida har kunnat byggas")) as url:
         context = browser.new_context(base_url=url, viewport={"width": 375, "height": 800})
         page = context.new_page()
         try:
