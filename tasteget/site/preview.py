@@ -70,6 +70,15 @@ class PreviewServer(LiveReloadServer):
             return [body]
         return served
 
+    @classmethod
+    def _guess_type(cls, path: str) -> str:
+        # The editor's configuration and the events' calendars, as the intake and nginx send them
+        # (Python's own table knows neither, so MkDocs would send them as bytes of no kind).
+        for ending, kind in ((".yml", "text/yaml"), (".ics", "text/calendar")):
+            if path.endswith(ending):
+                return kind
+        return super()._guess_type(path)
+
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         if getattr(_request, "editor", False):
             return content

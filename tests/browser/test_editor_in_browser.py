@@ -2,35 +2,30 @@
 login screen in Swedish under the editor's own policy with no violation, our page without a git host
 passing axe, and our widget for a text in both languages and our preview on an entry of the content.
 
-Saving is the local backend's and its journey test's; here a read-only stand-in answers the
-editor's reads from the checkout's content, so the edit screen can be reached.
+The edit screens run on the real preview over a git checkout of the content (saving itself is
+test_editor_journey_in_browser's).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+from playwright.sync_api import expect
 
-from intake import create_app, db
 from tasteget.occupations import taxonomy
 from tasteget.site.build import build_site
 from tasteget.site.csp import editor_policy
 
 from tests.browser.axe import WCAG_AA, axe_report
 from tests.support.helpers import ROOT, free_port, wait_for
-from tests.support.intake_helpers import intake_config
+from tests.support.preview import content_checkout, previewing
 
 SHOTS = Path(os.environ.get("TASTEGET_SHOTS", "/tmp/shots/editor-app"))
 GITEA = {
@@ -149,65 +144,28 @@ def test_without_a_git_host_our_page_says_so_and_passes_axe(opened, unconfigured
     assert violations(page) == [] and page.failed == []
 
 
-# The edit screen, with a read-only stand-in for the local backend ----------------------------------
-
-
-class ReadOnlyBackend:
-    """Answers Decap's proxy protocol's reads from the checkout (as decap-server does) and records
-    what the preview sends to the check; anything else is the wrapped app's."""
-
-    def __init__(self, app, problems: list[dict]):
-        self.app, self.problems, self.checked = app, problems, []
-
-    def entry(self, path: str) -> dict:
-        data = (ROOT / path).read_bytes()
-        return {"data": data.decode("utf-8"), "file": {"path": path, "id": hashlib.sha256(data).hexdigest()}}
-
-    def answer(self, body: dict):
-        action, params = body["action"], body.get("params", {})
-        if action == "entriesByFolder":
-            folder = ROOT / params["folder"]
-            files = sorted(p for p in folder.iterdir() if p.name.endswith(params["extension"]))
-            return [self.entry(p.relative_to(ROOT).as_posix()) for p in files]
-        if action == "entriesByFiles":
-            return [self.entry(f["path"]) for f in params["files"]]
-        if action == "getEntry":
-            return self.entry(params["path"])
-        if action == "getMedia":
-            return []
-        if action == "getMediaFile":
-            data = (ROOT / params["path"]).read_bytes()
-            name = Path(params["path"]).name
-            encoded = base64.b64encode(data).decode()
-            return {"id": name, "content": encoded, "encoding": "base64", "path": params["path"], "name": name}
-        return None
-
-    def __call__(self, environ, start_response):
-        request = Request(environ)
-        if request.method == "POST" and request.path == "/redigera/api/v1":
-            response = Response(json.dumps(self.answer(request.get_json())), content_type="application/json")
-        elif request.method == "POST" and request.path == "/redigera/api/check":
-            self.checked.append(request.get_json())
-            response = Response(json.dumps({"problems": self.problems}), content_type="application/json")
-        else:
-            return self.app(environ, start_response)
-        return response(environ, start_response)
+# The edit screens, on the real preview -----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def local_editor(tmp_path_factory):
-    """The site built as the preview builds it, the intake serving it, the stand-in in front."""
-    folder = tmp_path_factory.mktemp("editor-local")
-    site = build(folder / "site", editor_backend="local")
-    app = create_app(intake_config(f"sqlite:///{folder / 'crm.db'}", site))
-    db.upgrade(app.extensions["db_engine"])
-    problem = {"line": 3, "column": None, "field": "summary.en", "message": "expected text, got an empty value"}
-    backend = ReadOnlyBackend(app, [problem])
-    server = make_server("127.0.0.1", 0, backend, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", backend
-    server.shutdown()
-    app.extensions["db_engine"].dispose()
+    """The real preview (`make preview`) over a git checkout of the content: the editor saves and checks
+    through the preview's own backend."""
+    content = content_checkout(tmp_path_factory.mktemp("editor-local"))
+    with previewing(
+        content, ("/kommuner/are/", "Järpen"), {"TASTEGET_EDITOR_AUTHOR": "Kim <kim@region.example>"}
+    ) as base:
+        yield base
+
+
+def checks_sent(page) -> list[dict]:
+    """What the page's editor sends to the check, as it sends it."""
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/redigera/api/check") else None,
+    )
+    return sent
 
 
 def open_are(page):
@@ -217,8 +175,7 @@ def open_are(page):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_text_in_both_languages_is_edited_side_by_side_or_stacked(opened, local_editor, width):
-    base, backend = local_editor
-    page = opened(base, width)
+    page = opened(local_editor, width)
     page.goto("/redigera/")
     page.get_by_role("button", name="Logga in").click()
     page.get_by_role("link", name="Kommuner").first.wait_for()
@@ -242,30 +199,29 @@ def test_a_text_in_both_languages_is_edited_side_by_side_or_stacked(opened, loca
 
 
 def test_the_preview_sends_the_entry_to_the_check_and_shows_its_problems(opened, local_editor):
-    base, backend = local_editor
-    page = opened(base, 1280)
+    page = opened(local_editor, 1280)
+    sent = checks_sent(page)
     page.goto("/redigera/")
     page.get_by_role("button", name="Logga in").click()
     open_are(page)
     sv = page.get_by_label("Sammanfattning").first
     en = page.locator(f"#{sv.get_attribute('id')}-en")
-    backend.checked.clear()
     en.fill("")  # English left out: the value keeps Swedish only
     sv.fill("Fjäll, sjöar och jobb: en rad.")
     preview = page.frame_locator("iframe").first
-    preview.get_by_role("alert").wait_for()
-    assert "summary.en" in preview.get_by_role("alert").inner_text()
-    assert "expected text, got an empty value" in preview.get_by_role("alert").inner_text()
+    expect(preview.get_by_text("Kontrollen hittar inga fel.")).to_be_visible(timeout=15_000)
     page.wait_for_timeout(600)  # the check is asked once typing pauses
-    sent = backend.checked[-1]
-    assert sent["path"] == "content/municipalities/are.yml"
-    assert json.loads(sent["raw"])["summary"] == {"sv": "Fjäll, sjöar och jobb: en rad."}
+    assert sent[-1]["path"] == "content/municipalities/are.yml"
+    assert json.loads(sent[-1]["raw"])["summary"] == {"sv": "Fjäll, sjöar och jobb: en rad."}
     en.fill("Fells, lakes and work.")
     page.wait_for_timeout(600)
-    assert json.loads(backend.checked[-1]["raw"])["summary"] == {
+    assert json.loads(sent[-1]["raw"])["summary"] == {
         "sv": "Fjäll, sjöar och jobb: en rad.",
         "en": "Fells, lakes and work.",
     }
+    page.get_by_label("Landareal (km²) (frivillig)", exact=True).fill("0")  # the schema wants more than 0
+    alert = preview.get_by_role("alert")
+    expect(alert).to_contain_text("area_km2", timeout=15_000)
     page.screenshot(path=str(SHOTS / "preview-check-1280.png"))
     assert violations(page) == []
     # The preview is ours: axe finds nothing in its frame.
@@ -276,8 +232,7 @@ def test_the_preview_sends_the_entry_to_the_check_and_shows_its_problems(opened,
 
 
 def test_a_municipalitys_long_text_is_edited_as_its_plain_markdown_file(opened, local_editor):
-    base, _ = local_editor
-    page = opened(base, 1280)
+    page = opened(local_editor, 1280)
     page.goto("/redigera/")
     page.get_by_role("button", name="Logga in").click()
     page.goto("/redigera/#/collections/municipality_texts")
@@ -298,8 +253,8 @@ def test_a_municipalitys_long_text_is_edited_as_its_plain_markdown_file(opened, 
 
 
 def test_a_skill_need_is_chosen_from_the_occupation_list_by_name(opened, local_editor):
-    base, backend = local_editor
-    page = opened(base, 1280)
+    page = opened(local_editor, 1280)
+    sent = checks_sent(page)
     page.goto("/redigera/")
     page.get_by_role("button", name="Logga in").click()
     open_are(page)
@@ -312,7 +267,7 @@ def test_a_skill_need_is_chosen_from_the_occupation_list_by_name(opened, local_e
     page.get_by_role("option", name="Sjuksköterska, grundutbildad (2221)").click()
     page.wait_for_timeout(800)  # the check is asked once typing pauses
     page.screenshot(path=str(SHOTS / "need-chosen-1280.png"))
-    need = json.loads(backend.checked[-1]["raw"])["work"]["in_demand"][-1]
+    need = json.loads(sent[-1]["raw"])["work"]["in_demand"][-1]
     assert need["ssyk"] == "2221"
     assert need["occupation"] == next(
         o.concept_id for o in taxonomy.load().occupations() if o.name_sv == "Sjuksköterska, grundutbildad"

@@ -161,3 +161,13 @@ def test_the_editors_page_is_served_as_written(server, tmp_path):
     assert _get(server, "/redigera/")[1] == page
     other = _get(server, "/kommuner/")[1]
     assert "/livereload/" in other and "tasteget-problems" in other
+
+
+def test_the_editors_configuration_and_the_calendars_go_out_as_what_they_are(server, tmp_path):
+    (tmp_path / "site" / "config.yml").write_text("backend: {}\n", encoding="utf-8")
+    (tmp_path / "site" / "e.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    for path, kind in (("/config.yml", "text/yaml"), ("/e.ics", "text/calendar")):
+        answered = []
+        response = server.serve_request({"PATH_INFO": path, "REQUEST_METHOD": "GET"}, lambda s, h: answered.append(h))
+        response.close()  # a file the server opened
+        assert dict(answered[0])["Content-Type"] == kind, path
