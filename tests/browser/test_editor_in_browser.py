@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from tasteget.site.build import build_site
 from tasteget.site.csp import editor_policy
 
 from tests.browser.axe import WCAG_AA, axe_report
-from tests.support.helpers import ROOT, free_port, wait_for
+from tests.support.helpers import ROOT, serving
 from tests.support.preview import content_checkout, previewing
 
 SHOTS = Path(os.environ.get("TASTEGET_SHOTS", "/tmp/shots/editor-app"))
@@ -52,28 +50,8 @@ def build(folder: Path, env: dict[str, str] | None = None, **options) -> Path:
 
 def tasteget_serve(site: Path, folder: Path):
     """`tasteget serve` on the built site, in its own process; yields its address."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'crm.db'}",
-        "SECRET_KEY": "x",
-        "SITE_DIR": str(site),
-        "MAIL_DIR": str(folder / "mail"),
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "intake", "serve", "--port", str(port), "--no-worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        assert wait_for(f"{base}/healthz", '"status":"ok"', seconds=30)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serving(folder, site, "--no-worker") as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")
