@@ -39,6 +39,7 @@ PATTERNS = {
     schema._url: (schema.URL_PATTERN.pattern, "Skriv en webbadress som börjar med https://."),
     schema._https: (r"^https://[^\s/]+\.[^\s]+$", "Skriv en webbadress som börjar med https://."),
     schema._county: (r"^(0[1-9]|1[0-9]|2[0-5])$", "Skriv länskoden med två siffror, 01–25, t.ex. 23."),
+    schema._clock: (schema.TIME_PATTERN.pattern, "Skriv tiden som TT:MM, t.ex. 18:30."),
 }
 ITEM_PATTERNS = {
     schema._language_codes: (r"^[a-z]{2}$", "Skriv språket med två bokstäver, t.ex. sv eller en."),

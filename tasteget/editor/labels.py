@@ -6,6 +6,8 @@ still gets its place in the editor before it gets its Swedish words here.
 
 from __future__ import annotations
 
+from ..site import labels as site_labels
+
 FIELDS = {
     "address": "Gatuadress",
     "after_registering": "Efter registreringen",
@@ -135,22 +137,17 @@ COMMIT_MESSAGES = {
     "deleteMedia": "Tar bort {{path}} (via redigeraren)",
 }
 
-# Enum values shown in Swedish; the value written to the file stays the schema's.
+# Enum values shown in Swedish, as the site names them where it shows them; the value written to the
+# file stays the schema's. ("both" is a need's sector and an event's audience: "Båda" serves both.)
 OPTIONS = {
+    **site_labels.AMENITIES["sv"],
+    **site_labels.EVENT_KINDS["sv"],
+    **site_labels.EVENT_AUDIENCES["sv"],
     "newcomer": "Inflyttad",
     "ambassador": "Ambassadör",
     "public": "Offentlig",
     "private": "Privat",
     "both": "Båda",
-    "meeting_room": "Mötesrum",
-    "phone_room": "Telefonrum",
-    "kitchen": "Kök",
-    "wifi": "Wifi",
-    "printer": "Skrivare",
-    "parking": "Parkering",
-    "lockers": "Förvaringsskåp",
-    "event_space": "Eventlokal",
-    "access_24h": "Tillgång dygnet runt",
 }
 
 

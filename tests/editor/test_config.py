@@ -163,6 +163,7 @@ SAMPLES = {
     schema._url: ["https://are.se/", "http://x.se", "ftp://x.se", "https://nodot", "https://a b.se"],
     schema._https: ["https://are.se/", "http://x.se", "https://a.se/x?y=1"],
     schema._county: ["23", "01", "25", "00", "26", "2", "ab"],
+    schema._clock: ["18:30", "00:00", "23:59", "24:00", "9:30", "18.30", "18:3"],
 }
 
 
@@ -187,6 +188,10 @@ def test_patterns_reach_the_fields_that_the_schema_checks(generated):
     assert find(region, "magazine.languages")["field"]["pattern"][0] == r"^[a-z]{2}$"
     muni = collection_fields(generated, "content/municipalities/<slug>.yml")
     assert find(muni, "links[].url")["pattern"] == list(config.PATTERNS[schema._url])
+    events = collection_fields(generated, "content/events/<slug>.yml")
+    assert find(events, "start")["pattern"] == find(events, "end")["pattern"] == list(config.PATTERNS[schema._clock])
+    kinds = {o["value"]: o["label"] for o in find(events, "kind")["options"]}
+    assert kinds["information_evening"] == "Informationskväll"  # as the site names it
 
 
 def test_skill_needs_are_chosen_from_the_occupation_taxonomy_never_typed(generated):
