@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from intake.public.forms import AbuseChecks, _add_utm_fields, _newlines, _strip, no_encoded_word, plain_text, text
+from intake.public.forms import AbuseChecks, _add_utm_fields, _newlines, _strip, email, plain_text, text
 
 MAX_PARTY = 10
 NEEDS_MAX = 1000
@@ -26,17 +26,7 @@ class SignUpForm(AbuseChecks, FlaskForm):
     }
 
     name = text(_l("Your name"), required=_l("Enter your name."))
-    email = EmailField(
-        _l("E-mail"),
-        [
-            InputRequired(_l("Enter your e-mail address.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
-            Email(_l("Enter an e-mail address like name@example.com.")),
-            no_encoded_word,
-        ],
-        filters=[_strip],
-        description=_l("We send the confirmation and the calendar file here."),
-    )
+    email = email(description=_l("We send the confirmation and the calendar file here."))
     people = IntegerField(
         _l("How many of you are coming?"),
         [

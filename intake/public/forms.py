@@ -110,6 +110,21 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def email(label=None, **kwargs):
+    """A mover's e-mail address: required, one address, nothing that could change an e-mail's headers."""
+    return EmailField(
+        label or _l("E-mail"),
+        [
+            InputRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+            no_encoded_word,
+        ],
+        filters=[_strip],
+        **kwargs,
+    )
+
+
 def _newlines(value):
     """Browsers send CR LF; store plain line feeds."""
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
@@ -235,16 +250,7 @@ class RegistrationForm(AbuseChecks, FlaskForm):
     }
 
     name = text(_l("Your name"), required=_l("Enter your name."))
-    email = EmailField(
-        _l("E-mail"),
-        [
-            InputRequired(_l("Enter your e-mail address.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
-            Email(_l("Enter an e-mail address like name@example.com.")),
-            no_encoded_word,
-        ],
-        filters=[_strip],
-    )
+    email = email()
     phone = TelField(
         _l("Phone (optional)"),
         [Optional()],

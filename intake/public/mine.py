@@ -14,8 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField
-from wtforms.validators import Email, InputRequired, Length
 
 from intake import choices, db
 from intake.builtsite import content
@@ -25,7 +23,8 @@ from intake.notify import emails
 from intake.pipeline import mover_changes
 from intake.privacy import consent
 from intake.public import abuse, mylink, occupations
-from intake.public.forms import RegistrationForm, no_encoded_word, select_choices
+from intake.public.forms import RegistrationForm, select_choices
+from intake.public.forms import email as email_field
 from intake.web import errors, redaction
 from tasteget.site import routes
 
@@ -49,16 +48,7 @@ class MineForm(RegistrationForm):
 class AskForm(FlaskForm):
     """The form of "send me my link": the address the mover registered with."""
 
-    email = EmailField(
-        _l("The e-mail address you registered with"),
-        [
-            InputRequired(_l("Enter your e-mail address.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.", max=254)),
-            Email(_l("Enter an e-mail address like name@example.com.")),
-            no_encoded_word,
-        ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-    )
+    email = email_field(_l("The e-mail address you registered with"))
 
 
 # What the mover reads of the household's status (`Household.status`): only what concerns them.
