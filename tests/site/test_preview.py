@@ -168,6 +168,8 @@ def test_the_editors_configuration_and_the_calendars_go_out_as_what_they_are(ser
     (tmp_path / "site" / "e.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
     for path, kind in (("/config.yml", "text/yaml"), ("/e.ics", "text/calendar")):
         answered = []
-        response = server.serve_request({"PATH_INFO": path, "REQUEST_METHOD": "GET"}, lambda s, h, answered=answered: answered.append(h))
+        response = server.serve_request(
+            {"PATH_INFO": path, "REQUEST_METHOD": "GET"}, lambda s, h, answered=answered: answered.append(h)
+        )
         response.close()  # a file the server opened
         assert dict(answered[0])["Content-Type"] == kind, path
