@@ -843,8 +843,11 @@ class Event(Model):
         return datetime.combine(self.starts_on, time(hour, minute), ZoneInfo(self.time_zone))
 
     def ends_at(self) -> datetime:
-        """When it ends: its end time on its last day, else three hours after it starts (for calendars)."""
+        """When it ends: its end time on its last day; without one, the end of its last day for an event
+        of several days, else three hours after it starts (for calendars)."""
         if self.end is None:
+            if self.ends_on is not None and self.ends_on > self.starts_on:
+                return datetime.combine(self.ends_on + timedelta(days=1), time(0, 0), ZoneInfo(self.time_zone))
             return self.starts_at() + timedelta(hours=3)
         hour, minute = map(int, self.end.split(":"))
         return datetime.combine(self.ends_on or self.starts_on, time(hour, minute), ZoneInfo(self.time_zone))

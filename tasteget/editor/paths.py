@@ -10,13 +10,23 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..content import fields
+
 CONTENT = "content"  # Decap's paths start with the content folder's name, as in the checkout
 PHOTOS = "content/photos"
-# The files `tasteget check` reads (content/load.py), so that every text the editor writes is checked
-# first; the generated field reference and the folders' READMEs are not among them.
-EDITABLE = re.compile(
-    r"region\.yml|municipalities/[^/]+\.(?:ya?ml|md)|(?:stories|messages)/[^/]+\.ya?ml|pages/[^/]+\.md"
-)
+
+
+def _pattern(path: str) -> str:
+    """A file type of the field reference as a pattern: `content/events/<slug>.yml` -> `events/[^/]+\\.ya?ml`
+    (the check reads .yaml too)."""
+    rel = re.escape(path.removeprefix(f"{CONTENT}/"))
+    return re.sub(r"<[^>]+>", "[^/]+", rel).replace(r"\.yml", r"\.ya?ml")
+
+
+# The files `tasteget check` reads, so that every text the editor writes is checked first: each file
+# type of the field reference (the one list the check, the reference and the editor's collections
+# share) and the municipalities' long texts; the generated reference and the folders' READMEs are not.
+EDITABLE = re.compile("|".join([*(_pattern(path) for path, _, _ in fields.FILES), r"municipalities/[^/]+\.md"]))
 
 
 def inside(content: Path, rel: Any, under: str = CONTENT) -> Path | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from tasteget.content.load import check
 
 from tests.support.helpers import ROOT, tasteget
@@ -90,3 +92,28 @@ def test_tasteget_check_prints_an_event_warning_and_passes(sample):
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"warning: {path}:{line_of(path, 'capacity:')}: capacity: capacity without sign-up" in result.stdout
     assert ", 1 events; " in result.stdout
+
+
+def _event(**fields):
+    from tasteget.content.schema import Event
+
+    base = {"title": {"sv": "Helg"}, "kind": "tryout_weekend", "description": {"sv": "Kom."}, "place": {"sv": "Här"}}
+    return Event.model_validate({**base, **fields}, strict=False)
+
+
+@pytest.mark.parametrize(
+    "fields,ends",
+    [
+        ({"starts_on": date(2027, 3, 12), "start": "18:00", "end": "20:00"}, "2027-03-12 20:00"),
+        ({"starts_on": date(2027, 3, 12), "start": "18:00"}, "2027-03-12 21:00"),  # a calendar needs an end
+        ({"starts_on": date(2027, 3, 12), "start": "10:00", "ends_on": date(2027, 3, 14)}, "2027-03-15 00:00"),
+        (
+            {"starts_on": date(2027, 3, 12), "start": "10:00", "ends_on": date(2027, 3, 14), "end": "14:00"},
+            "2027-03-14 14:00",
+        ),
+    ],
+)
+def test_an_event_ends_when_its_last_day_does(fields, ends):
+    """A try-out weekend without an end time lasts to the end of its last day, not three hours: its
+    sign-ups' cancel links, the archive and the calendar follow it."""
+    assert _event(**fields).ends_at().strftime("%Y-%m-%d %H:%M") == ends

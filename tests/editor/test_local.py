@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tasteget.content import yamlfile
+from tasteget.content import fields as reference
 from tasteget.editor import local, paths
 
 from tests.editor.conftest import (
@@ -329,6 +330,13 @@ def test_refuses_a_symlink_out_of_the_content(client, project, tmp_path):
     assert (outside / "secret.yml").read_text(encoding="utf-8") == "name: secret\n"
 
 
+@pytest.mark.parametrize("pattern", [path for path, _, _ in reference.FILES])
+def test_every_file_type_of_the_reference_may_be_written(pattern):
+    """Each content type the check reads, shipped or not (no event ships, yet the editor saves them)."""
+    example = pattern.replace("<slug>", "ny-sak").replace("<name>", "privacy").replace("<lang>", "sv")
+    assert paths.EDITABLE.fullmatch(example.removeprefix("content/")), example
+
+
 def test_writes_every_file_the_check_reads_and_no_other(client, project):
     """Only what `tasteget check` reads can be checked before it is written (a later content type
     in a new folder fails here until the editor may write it)."""
@@ -489,3 +497,20 @@ def test_a_renamed_entry_is_one_commit(checkout):
     assert not (checkout / old).exists()
     assert text_of(checkout, new).startswith("# A message a guide starts from")  # its comments went with it
     assert sorted(last_commit(checkout)["files"]) == [new, old]
+
+
+def test_a_new_event_is_saved_checked_and_refused_when_wrong(client, project):
+    """Events ship with none, yet communicators add them in the editor like any other content."""
+    event = (
+        "title:\n  sv: Informationskväll\n  en: Information evening\nkind: information_evening\n"
+        "description:\n  sv: Vi berättar om jobb och boende.\nstarts_on: 2027-03-11\nstart: '18:00'\n"
+        "end: '20:00'\nplace:\n  sv: Kulturhuset, Storgatan 3\nmunicipalities:\n- are\ncapacity: 40\n"
+    )
+    path = "content/events/infokvall.yml"
+    wrong = decap(client, "persistEntry", persist(path, event.replace("end: '20:00'", "end: '17:00'"), new=True))
+    assert wrong.status_code == 422 and "end (17:00) är inte efter start (18:00)" in wrong.get_json()["error"]
+    assert not (project / path).exists()
+    saved = decap(client, "persistEntry", persist(path, event, new=True))
+    assert saved.status_code == 200, saved.get_json()
+    assert errors(project) == []
+    assert yamlfile.parse((project / path).read_text(encoding="utf-8")).data["start"] == "18:00"
