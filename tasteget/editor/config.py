@@ -121,7 +121,7 @@ def bilingual(model: type[schema.Localized], description: str) -> dict[str, Any]
 # notes, the story) may run to several lines.
 _SHORT = re.compile(
     r"^(link text|headline|job title|role|price|what it costs|how long|the figure|what it measures|"
-    r"what the guide picks|travel to|the campaign's message|what the picture shows)",
+    r"what the guide picks|travel to|the campaign's message|what the picture shows|the event's name)",
     re.I,
 )
 
@@ -145,9 +145,23 @@ def widget(owner: type[BaseModel], name: str, info: FieldInfo, choices: dict) ->
     return out
 
 
+# Fields that name municipalities by their file's name: chosen from the municipalities collection
+# by name (Decap's relation widget), never typed as a slug.
+MUNICIPALITY = {
+    "widget": "relation",
+    "collection": "municipalities",
+    "value_field": "{{slug}}",
+    "search_fields": ["name"],
+    "display_fields": ["name"],
+}
+RELATIONS = {("Story", "municipality"): False, ("Event", "municipalities"): True}
+
+
 def _widget_of(owner, name, annotation, checks, info, choices) -> dict[str, Any]:
     if (owner, name) in choices:
         return {"widget": "select", "options": choices[(owner, name)]}
+    if (owner.__name__, name) in RELATIONS:
+        return {**MUNICIPALITY, "multiple": RELATIONS[(owner.__name__, name)]}
     origin = typing.get_origin(annotation)
     if origin is list:
         return _list_of(owner, name, typing.get_args(annotation)[0], checks, info, choices)

@@ -23,8 +23,7 @@ from mkdocs.livereload import LiveReloadServer
 from ..content.errors import Problem
 from ..content.load import check
 from ..editor import local
-from ..editor import page as editor_page
-from . import banner
+from . import banner, csp
 from .build import HOOK, LANG_CONFIGS, BuildFailed, build_site
 from .hook import THEME, content_dir
 
@@ -54,10 +53,19 @@ class PreviewServer(LiveReloadServer):
         path = environ.get("PATH_INFO", "")
         # The editor's own page is left as it is: live reload would reload it after every save (each
         # save rebuilds the site), and it shows the check's problems itself.
-        _request.editor = path.startswith(f"/{editor_page.EDITOR_DIR}/")
+        _request.editor = csp.is_editor(path)
         for prefix, app in self.apps.items():
             if path.startswith(prefix):
                 return app(environ, start_response)
+        if _request.editor:
+            # Under the policy it has in production (its git host aside: here it saves to this server),
+            # so what the editing screens need and the policy forbids shows up here first.
+            policy = list(csp.editor_headers(csp.editor_policy(), https=False).items())
+
+            def with_policy(status, headers, *exc_info, start_response=start_response):
+                return start_response(status, [*headers, *policy], *exc_info)
+
+            return super()._serve_request(environ, with_policy)
         if path == banner.CSS_PATH:
             body = banner.CSS.encode()
             start_response("200 OK", [("Content-Type", "text/css; charset=utf-8"), ("Content-Length", str(len(body)))])

@@ -19,8 +19,10 @@ from playwright.sync_api import expect
 
 from tasteget.content import yamlfile
 from tasteget.content.load import check
+from tasteget.site import csp
 
 from tests.browser.axe import WCAG_AA
+from tests.browser.test_editor_in_browser import RECORD, violations
 from tests.support import preview
 from tests.support.preview import content_checkout, git
 
@@ -53,9 +55,14 @@ def editor(browser, checkout):
     """The editor in a browser page on the preview, signed in; failed requests are recorded."""
     with previewing(checkout) as base:
         context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
+        context.add_init_script(RECORD)  # the editor runs under its own policy, as in production
         page = context.new_page()
-        page.failed = []
+        page.failed, page.console_violations = [], []
         page.on("response", lambda r: page.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on(
+            "console",
+            lambda m: page.console_violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto("/redigera/")
         page.get_by_role("button", name="Logga in").click()
         page.get_by_role("link", name="Kommuner").first.wait_for()
@@ -117,15 +124,18 @@ def test_a_communicator_edits_a_municipality_and_the_preview_shows_it(editor, ch
     assert git(checkout, "show", "--name-only", "--format=", "HEAD").split() == [ARE.as_posix()]
     assert git(checkout, "status", "--porcelain") == ""
     # The preview rebuilds from the saved file.
-    site = page.context.new_page()
     for _ in range(60):
-        site.goto("/kommuner/are/")
-        if "Hallens kontorshotell" in site.content():
+        shown = page.request.get("/kommuner/are/").text()
+        if "Hallens kontorshotell" in shown:
             break
-        site.wait_for_timeout(1000)
-    assert "Hallens kontorshotell" in site.content() and "jobb året runt" in site.content()
+        page.wait_for_timeout(1000)
+    assert "Hallens kontorshotell" in shown and "jobb året runt" in shown
+    site = page.context.new_page()
+    site.goto("/kommuner/are/")
     site.screenshot(path=str(SHOTS / "preview-after-save-1280.png"))
     assert [f for f in page.failed if "/redigera/api/" in f] == []
+    assert page.request.get("/redigera/").headers["content-security-policy"] == csp.editor_policy()
+    assert violations(page) == []
 
 
 def test_a_value_that_cannot_be_right_is_refused_at_its_field_before_anything_is_written(editor, checkout):

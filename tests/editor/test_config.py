@@ -281,3 +281,20 @@ def test_labels_and_help_are_swedish_and_name_only_fields_that_exist(generated):
     assert find(muni, "summary")["label"] == "Sammanfattning"
     assert find(muni, "summary")["hint"].startswith("En eller två meningar")
     assert find(muni, "coworking[].amenities")["options"][0] == {"label": "Mötesrum", "value": "meeting_room"}
+
+
+def test_an_event_speaks_swedish_and_its_municipalities_are_chosen_by_name(generated):
+    events = collection_fields(generated, "content/events/<slug>.yml")
+    assert find(events, "starts_on")["label"] == "Dag" and find(events, "capacity")["label"] == "Antal platser"
+    assert find(events, "title")["multiline"] is False  # a name, on one line
+    chosen = find(events, "municipalities")
+    assert (chosen["widget"], chosen["collection"], chosen["value_field"], chosen["multiple"]) == (
+        "relation",
+        "municipalities",
+        "{{slug}}",
+        True,
+    )
+    story = find(collection_fields(generated, "content/stories/<slug>.yml"), "municipality")
+    assert (story["widget"], story["multiple"]) == ("relation", False)
+    collection = next(c for c in generated["collections"] if c["name"] == "events")
+    assert collection["label"] == "Evenemang"

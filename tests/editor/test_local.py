@@ -14,8 +14,8 @@ from wsgiref.simple_server import WSGIServer, make_server
 import pytest
 import requests
 
-from tasteget.content import yamlfile
 from tasteget.content import fields as reference
+from tasteget.content import yamlfile
 from tasteget.editor import local, paths
 
 from tests.editor.conftest import (

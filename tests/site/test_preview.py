@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tasteget.content.errors import Problem
+from tasteget.site import csp
 
 from tests.support.helpers import ROOT, fetch, free_port, wait_for
 
@@ -173,3 +174,14 @@ def test_the_editors_configuration_and_the_calendars_go_out_as_what_they_are(ser
         )
         response.close()  # a file the server opened
         assert dict(answered[0])["Content-Type"] == kind, path
+
+
+def test_the_editors_page_has_its_own_policy_as_in_production(server, tmp_path):
+    (tmp_path / "site" / "redigera").mkdir()
+    (tmp_path / "site" / "redigera" / "index.html").write_text("<!doctype html><title>R</title>", encoding="utf-8")
+    answered = []
+    response = server.serve_request(
+        {"PATH_INFO": "/redigera/", "REQUEST_METHOD": "GET"}, lambda s, h: answered.append(h)
+    )
+    response.close()
+    assert dict(answered[0])["Content-Security-Policy"] == csp.editor_policy()
