@@ -201,7 +201,7 @@ class Actions:
     def check_entry(self, body: dict) -> dict:
         """The problems a save of `raw` at `path` would meet, for the editor's preview; nothing written."""
         path = self.text_file(body.get("path"))
-        raw = _param(body, "raw", str)
+        raw = merge.dates_as_saved(_param(body, "raw", str), paths.model_of(self.content, path))
         try:
             text = merge.merged_text(paths.text(path), raw, path.suffix)
         except yamlfile.YamlSyntaxError as exc:

@@ -8,16 +8,19 @@ wrote and did not change stays as it was, byte for byte; a new value is written 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
 import io
 import json
 import re
 from typing import Any
 
+from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from ..content import yamlfile
+from ..content.errors import unwrap
 from ..content.load import FRONT_MATTER
 from . import spacing, style
 
@@ -183,3 +186,34 @@ def merge_markdown(old_text: str | None, raw: str) -> str:
 def merged_text(old_text: str | None, raw: str, suffix: str) -> str:
     """The file's new text (None: a new file) from Decap's `raw`, by the file's kind (.md or YAML)."""
     return merge_markdown(old_text, raw) if suffix == ".md" else merge_yaml(old_text, raw)
+
+
+def dates_as_saved(raw: str, model: type | None) -> str:
+    """What the editor's preview sends for a check (the entry as JSON, where a date is a string in
+    quotes), with its dates as Decap writes them when it saves (`2027-03-11`, a date to YAML), so
+    that the check does not refuse every date; any other text is returned as it is."""
+    front = FRONT_MATTER.match(raw)
+    head, body = (front.group(1), raw[front.end() :]) if front else (raw, None)
+    try:
+        data = json.loads(head)
+    except ValueError:
+        return raw
+    if not isinstance(data, dict) or model is None:
+        return raw
+    out = io.StringIO()
+    yamlfile.writer().dump(_dated(data, model), out)
+    return out.getvalue() if body is None else f"---\n{out.getvalue()}---\n{body}"
+
+
+def _dated(value: Any, annotation: Any) -> Any:
+    """`value` with each string where `annotation` wants a date made a date (lists and models walked)."""
+    target = unwrap(annotation)
+    if isinstance(value, list):
+        return [_dated(item, annotation) for item in value]  # `unwrap` gives a list's item type
+    if isinstance(value, dict) and isinstance(target, type) and issubclass(target, BaseModel):
+        fields = target.model_fields
+        return {key: _dated(item, fields[key].annotation) if key in fields else item for key, item in value.items()}
+    if target is dt.date and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value)
+    return value

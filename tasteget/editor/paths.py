@@ -45,6 +45,12 @@ def inside(content: Path, rel: Any, under: str = CONTENT) -> Path | None:
     return target
 
 
+def model_of(content: Path, path: Path) -> type | None:
+    """The schema's model of the file at `path` (None for a municipality's long text)."""
+    rel = path.relative_to(content).as_posix()
+    return next((model for pattern, model, _ in fields.FILES if re.fullmatch(_pattern(pattern), rel)), None)
+
+
 def editable(content: Path, path: Path) -> bool:
     """Whether `path` is a text `tasteget check` reads, so that it can be checked before it is written."""
     return bool(EDITABLE.fullmatch(path.relative_to(content).as_posix()))

@@ -216,3 +216,39 @@ def test_the_edit_and_save_journey_works_with_the_keyboard_alone(browser, checko
             assert commits(checkout)[0].startswith(f"{AUTHOR[0]} <{AUTHOR[1]}>|")
         finally:
             context.close()
+
+
+def test_a_communicator_adds_an_event_and_it_is_on_the_events_page(editor, checkout):
+    """Events ship with none: the first one is made in the editor, its municipality chosen by name."""
+    page = editor
+    page.goto("/redigera/#/collections/events/new")
+    page.get_by_label("Rubrik").first.fill("Informationskväll i Åre")
+    page.get_by_label("Slag", exact=True).click()
+    page.get_by_role("option", name="Informationskväll").click()
+    page.get_by_label("Beskrivning").first.fill("Vi berättar om jobb och boende.")
+    page.get_by_label("Dag", exact=True).fill("2030-03-11")
+    page.get_by_label("Börjar (klockan)").fill("18:00")
+    page.get_by_label("Slutar (klockan) (frivillig)").fill("20:00")
+    page.get_by_label("Plats (frivillig)").first.fill("Kulturhuset, Storgatan 3")
+    page.get_by_label("Kommuner (frivillig)").fill("Åre")
+    page.get_by_role("option", name="Åre").click()
+    page.get_by_label("Antal platser (frivillig)").fill("40")
+    expect(page.frame_locator("iframe").first.get_by_text("Kontrollen hittar inga fel.")).to_be_visible(timeout=15_000)
+    publish(page)
+    saved = checkout / "events" / "informationskvall-i-are.yml"
+    for _ in range(60):
+        if saved.exists():
+            break
+        page.wait_for_timeout(500)
+    data = yamlfile.parse(saved.read_text(encoding="utf-8")).data
+    assert (data["kind"], data["municipalities"], data["capacity"]) == ("information_evening", ["are"], 40)
+    assert str(data["starts_on"]) == "2030-03-11" and data["start"] == "18:00"
+    assert check(checkout).errors == []
+    assert commits(checkout)[0].startswith(f"{AUTHOR[0]} <{AUTHOR[1]}>|Ny Evenemang")
+    for _ in range(60):
+        shown = page.request.get("/evenemang/").text()
+        if "Informationskväll i Åre" in shown:
+            break
+        page.wait_for_timeout(1000)
+    assert "Informationskväll i Åre" in shown
+    assert violations(page) == []

@@ -514,3 +514,27 @@ def test_a_new_event_is_saved_checked_and_refused_when_wrong(client, project):
     assert saved.status_code == 200, saved.get_json()
     assert errors(project) == []
     assert yamlfile.parse((project / path).read_text(encoding="utf-8")).data["start"] == "18:00"
+
+
+def test_the_preview_check_reads_dates_as_the_save_writes_them(client, project):
+    """The preview sends the entry as JSON, where a date is a quoted string; Decap saves it as a date.
+    The check must see what will be saved, or every event and page would show a false error."""
+    headers = {"Content-Type": "application/json", **BROWSER}
+    event = {
+        "title": {"sv": "Informationskväll"},
+        "kind": "information_evening",
+        "description": {"sv": "Vi berättar om jobb."},
+        "starts_on": "2027-03-11",
+        "start": "18:00",
+        "place": {"sv": "Kulturhuset"},
+        "municipalities": ["are"],
+    }
+    body = {"path": "content/events/ny.yml", "raw": json.dumps(event)}
+    assert client.post(local.CHECK, data=json.dumps(body), headers=headers).get_json() == {"problems": []}
+    page = '---\n{"title": "Integritet", "description": "Så hanterar vi dina uppgifter.", "updated": "2026-11-27"}\n---\nText.\n'
+    body = {"path": "content/pages/privacy.sv.md", "raw": page}
+    assert client.post(local.CHECK, data=json.dumps(body), headers=headers).get_json() == {"problems": []}
+    wrong = {**event, "starts_on": "11 mars"}
+    body = {"path": "content/events/ny.yml", "raw": json.dumps(wrong)}
+    [problem] = client.post(local.CHECK, data=json.dumps(body), headers=headers).get_json()["problems"]
+    assert problem["field"] == "starts_on"
