@@ -262,9 +262,16 @@ def save(form, lang: str, site) -> saving.Saved:
         return _new_household(session, form, lang, site, days)
     notice = privacy_notice(site, lang)
     household_id, reference = found.id, found.reference
+    # The visit's municipality joins the household's, so that its guides, who are told of the request,
+    # can open the household and see the request in their week.
+    new_place = form.municipality.data not in found.municipality_slugs
 
     def write(connection):
         connection.execute(insert(Visit.__table__), _visit_values(form, household_id))
+        if new_place:
+            connection.execute(
+                saving._INSERT_MUNICIPALITY, {"household_id": household_id, "municipality": form.municipality.data}
+            )
         _timeline(connection, household_id, reference, days)
         connection.execute(saving._INSERT_EVENT, outbox.event_row(outbox.VISIT_REQUESTED, household_id=household_id))
 

@@ -164,3 +164,16 @@ def test_a_robot_never_joins_a_registered_household(visit_app, client, rows):
     robot = rows(Household, Household.quarantine_reason.is_not(None))
     [visit] = rows(Visit)
     assert len(robot) == 1 and visit.household_id == robot[0].id
+
+
+def test_a_visit_to_a_municipality_the_household_did_not_choose_adds_it(visit_app, client, rows):
+    """The guides told of the request are those of the visit's municipality: they must be able to open
+    the household and see the request in their week, so that municipality joins the household's."""
+    register(client, email="anna@example.com", municipalities=["are"])
+    krokom = {"municipality": "krokom", "wishes": ["homes", "schools"]}  # no trial living offered there
+    assert ask(client, url="/besok/?kommun=krokom", email="anna@example.com", **krokom).status_code == 303
+    [household] = rows(Household)
+    assert sorted(household.municipality_slugs) == ["are", "krokom"]
+    assert ask(client, url="/besok/?kommun=are", email="anna@example.com", municipality="are").status_code == 303
+    [household] = rows(Household)
+    assert sorted(household.municipality_slugs) == ["are", "krokom"]  # once each
