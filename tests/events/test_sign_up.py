@@ -4,7 +4,8 @@ cancelling by link and the place that goes on, the e-mails at a real SMTP server
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -220,13 +221,13 @@ def test_the_reminder_goes_the_day_before_once_to_those_with_places(mail_app, cl
     reference_of(sign_up(client, "kvall", email="a@example.com"))
     reference_of(sign_up(client, "kvall", email="b@example.com"))  # waiting: no reminder
     deliver_all(mail_app)
-    assert worker.run_jobs(mail_app) and "event_reminders" in worker.run_jobs(
-        mail_app, datetime.now(UTC) + timedelta(hours=1)
-    )
+    at = datetime.combine(date.today(), time(10), ZoneInfo(mail_app.config["TIMEZONE"]))  # after EVENT_REMINDER_HOUR
+    assert "event_reminders" in worker.run_jobs(mail_app, at)
+    assert "event_reminders" in worker.run_jobs(mail_app, at + timedelta(hours=1))
     with Session(mail_app.extensions["db_engine"]) as session:  # another hour's run: no second reminder
         session.query(JobRun).filter(JobRun.job == "event_reminders").delete()
         session.commit()
-    worker.run_jobs(mail_app)
+    worker.run_jobs(mail_app, at)
     deliver_all(mail_app)
     reminders = [m for m in _mail(smtp, "a@example.com") if "är i morgon" in m["Subject"]]
     assert len(reminders) == 1
