@@ -22,6 +22,7 @@ from intake import db
 from intake.accounts import resets
 from intake.builtsite import content
 from intake.events import mail as event_mail
+from intake.events import signups
 from intake.models import EventSignUp, Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 from intake.notify import emails, followup, handoff, mail, mime, mylinks, outbox, webhook
 
@@ -246,6 +247,8 @@ def run_jobs(app: Flask, now: datetime | None = None) -> list[str]:
             ran.append("follow_ups")
         if event_mail.reminders_due(local, app.config["EVENT_REMINDER_HOUR"]) and _event_reminders(local):
             ran.append("event_reminders")
+        if signups.give_out_free_places(db.session(), content.site().events, now):
+            ran.append("event_places")
     return ran
 
 
