@@ -195,8 +195,11 @@ def give_out_free_places(session: Session, events: dict[str, Event], now: dateti
     for slug, event in events.items():
         if event.is_past(now):
             continue
+        held = taken(session, slug)
+        if places.free(event.capacity, held) == 0:
+            continue  # full (the common case): no need to read the list
         parties = [places.Party(s.id, s.people) for s in waiting(session, slug)]
-        if not places.promote(event.capacity, taken(session, slug), parties):
+        if not places.promote(event.capacity, held, parties):
             continue
         lock(session, slug)
         given += _give_out(session, slug, event, now)
