@@ -74,6 +74,8 @@ DEFAULTS = {
     # Event sign-ups: the needs for the day (accessibility, diet: they can reveal health or religion)
     # are erased this many days after the event; the rest of a sign-up RETENTION_MONTHS after it.
     "EVENT_NEEDS_DAYS": 30,
+    # The reminder of an event goes the day before, from this hour (local time) on: not at midnight.
+    "EVENT_REMINDER_HOUR": 9,
 }
 
 # Settings read as numbers or booleans from the environment.
@@ -100,10 +102,12 @@ INTS = {
     "RETENTION_MONTHS",
     "ORDER_RETENTION_DAYS",
     "EVENT_NEEDS_DAYS",
+    "EVENT_REMINDER_HOUR",
     "PASSWORD_RESET_MINUTES",
     "ACCOUNT_INVITE_HOURS",
 }
 BOOLS = {"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY"}
+HOURS = {"ORDERS_SUMMARY_HOUR", "EVENT_REMINDER_HOUR"}  # hours of the day, local time
 
 
 def from_environment(environ=os.environ) -> dict:
@@ -118,6 +122,8 @@ def from_environment(environ=os.environ) -> dict:
                 value = int(value)
             except ValueError:
                 raise ValueError(f"{key} must be a whole number, got {value!r}") from None
+            if key in HOURS and not 0 <= value <= 23:
+                raise ValueError(f"{key} must be an hour from 0 to 23, got {value}")
         elif key in BOOLS:
             value = value.strip().lower() in ("1", "true", "yes", "on")
         elif key == "LEGAL_BASIS" and value not in ("consent", "public_task"):

@@ -206,7 +206,8 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
 def _sign_up_to_an_event(app, client) -> None:
     """An event's e-mails: signed up (sv), on the waiting list (en), the place that freed up when the
     first cancelled (en), the cancellation's receipt (sv), and the reminder the day before (en)."""
-    from datetime import UTC, datetime
+    from datetime import UTC, date, datetime, time
+    from zoneinfo import ZoneInfo
 
     from intake.events import signups
     from intake.notify import worker
@@ -224,7 +225,7 @@ def _sign_up_to_an_event(app, client) -> None:
         token = signups.cancel_token(app.secret_key, reference)
         cancel = f"/evenemang/avboka/{token}/"
         assert client.post(cancel, data={"csrf_token": fetch_form(client, cancel)["csrf_token"]}).status_code == 303
-        worker.run_jobs(app)
+        worker.run_jobs(app, datetime.combine(date.today(), time(10), ZoneInfo(app.config["TIMEZONE"])))
         deliver_all(app)
     finally:
         del events["kvall"]

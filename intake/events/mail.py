@@ -7,7 +7,7 @@ the needs for the day are never in an e-mail.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import force_locale
@@ -102,6 +102,12 @@ def for_event(session: Session, event: OutboxMessage, site) -> list[OutboxMessag
     else:
         kind = "event_cancelled"
     return compose(session, site, sign_up, kind)
+
+
+def reminders_due(local: datetime, hour: int) -> bool:
+    """Whether the day-before reminders may go now (`local`: the region's time): from `hour` on, so
+    nobody gets one just after midnight; until midnight, after which "tomorrow" is another day."""
+    return local.hour >= hour
 
 
 def reminders(session: Session, site, today: date) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tasteget.site.routes import CANCEL
+
 EVENTS = {"sv": "/evenemang/", "en": "/en/events/"}
 SIGN_UP = {"sv": "anmal", "en": "sign-up"}
-CANCEL = {"sv": "avboka", "en": "cancel"}
 RECEIPT = {"sv": "tack", "en": "thanks"}
 
 

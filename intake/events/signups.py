@@ -149,6 +149,7 @@ def sign_up(session: Session, slug: str, event: Event, details: Details, secret:
         session.commit()
         return row
     lock(session, slug)
+    _give_out(session, slug, event, now)  # places added in the content since go to those waiting first
     if places.fits(event.capacity, taken(session, slug), details.people):
         row.status = "confirmed"
     else:
@@ -168,21 +169,42 @@ def sign_up(session: Session, slug: str, event: Event, details: Details, secret:
 
 
 def cancel(session: Session, sign_up: EventSignUp, event: Event | None, now: datetime) -> list[EventSignUp]:
-    """Cancel a sign-up (by its link), give the places it frees to the waiting list, and tell the
+    """Cancel a sign-up (by its link), give the places free then to the waiting list, and tell the
     person and each one who got a place; commit. Returns those who got a place."""
     lock(session, sign_up.event)
     session.refresh(sign_up)  # as it is now, under the lock
     if sign_up.status not in ("confirmed", "waiting"):
         session.commit()
         return []
-    held = sign_up.status == "confirmed"
     sign_up.status, sign_up.queue_number, sign_up.status_changed_at = "cancelled", None, now
     session.add(OutboxMessage(**outbox.event_row(outbox.SIGN_UP_CANCELLED, sign_up_id=sign_up.id)))
     if sign_up.household is not None:
         timeline.add_event(session, sign_up.household, None, "event", "cancelled", sign_up.event)
     session.flush()
-    given = _give_out(session, sign_up.event, event, now) if held and event is not None else []
+    # Also when it only waited: places added in the content since may be free.
+    given = _give_out(session, sign_up.event, event, now) if event is not None else []
     session.commit()
+    return given
+
+
+def give_out_free_places(session: Session, events: dict[str, Event], now: datetime) -> list[EventSignUp]:
+    """Give the places free at each event not yet over (its capacity raised in the content) to its
+    waiting list, telling each who gets one; commit. Looked at without the lock first, so an event
+    with nothing to give is not locked."""
+    given = []
+    for slug, event in events.items():
+        if event.is_past(now):
+            continue
+        held = taken(session, slug)
+        if places.free(event.capacity, held) == 0:
+            continue  # full (the common case): no need to read the list
+        parties = [places.Party(s.id, s.people) for s in waiting(session, slug)]
+        if not places.promote(event.capacity, held, parties):
+            continue
+        lock(session, slug)
+        given += _give_out(session, slug, event, now)
+        session.commit()
+    session.commit()  # end the reading transaction
     return given
 
 

@@ -22,6 +22,7 @@ from intake import db
 from intake.accounts import resets
 from intake.builtsite import content
 from intake.events import mail as event_mail
+from intake.events import signups
 from intake.models import EventSignUp, Household, JobRun, MagazineOrder, OutboxMessage, utcnow
 from intake.notify import emails, followup, handoff, mail, mime, mylinks, outbox, webhook
 
@@ -244,14 +245,16 @@ def run_jobs(app: Flask, now: datetime | None = None) -> list[str]:
             ran.append("orders_summary")
         if _follow_ups(app, local):
             ran.append("follow_ups")
-        if _event_reminders(local):
+        if event_mail.reminders_due(local, app.config["EVENT_REMINDER_HOUR"]) and _event_reminders(local):
             ran.append("event_reminders")
+        if signups.give_out_free_places(db.session(), content.site().events, now):
+            ran.append("event_places")
     return ran
 
 
 def _event_reminders(local: datetime) -> bool:
-    """The day-before reminders of events, looked for once an hour by one worker (each sign-up is
-    reminded once, whenever the hour: see `events.mail.reminders`)."""
+    """The day-before reminders of events, looked for once an hour (from EVENT_REMINDER_HOUR on) by
+    one worker; each sign-up is reminded once, whichever hour: see `events.mail.reminders`."""
     session = db.session()
     session.add(JobRun(job="event_reminders", period=local.strftime("%Y-%m-%dT%H")))
     try:

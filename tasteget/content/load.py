@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from ..occupations import barometer
+from ..site import routes
 from . import needs, pictures, yamlfile
 from .errors import Problem, field_path, problems_from
 from .schema import (
@@ -258,7 +259,24 @@ class _Loader:
                 messages[slug] = message
 
         events = {}
+        reserved = routes.reserved_event_slugs()
         for slug, path in self.slugged(self.root / "events").items():
+            if slug in reserved:
+                names = ", ".join(sorted(reserved))
+                self.errors.append(
+                    Problem(
+                        self.rel(path),
+                        1,
+                        "",
+                        f'file name "{slug}" is reserved: {reserved[slug]} is a fixed address of the site '
+                        f"and the event's address would clash with it; name the file otherwise, e.g. {slug}-2027.yml "
+                        f"(reserved: {names})",
+                        message_sv=f'filnamnet "{slug}" är upptaget: {reserved[slug]} är en fast adress på '
+                        f"webbplatsen och evenemangets adress skulle krocka med den; döp filen till något annat, till "
+                        f"exempel {slug}-2027.yml (upptagna: {names})",
+                    )
+                )
+                continue
             event = self.model(path, Event)
             if event is None:
                 continue

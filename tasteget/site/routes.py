@@ -23,6 +23,8 @@ SECTIONS = {
 SIGN_UP = {"sv": "anmal", "en": "sign-up"}
 # The calendar of every event, in the events section: /evenemang/evenemang.ics.
 EVENTS_FEED = {"sv": "evenemang.ics", "en": "events.ics"}
+# A sign-up's cancel link, in the events section (served by the intake): /evenemang/avboka/<token>/.
+CANCEL = {"sv": "avboka", "en": "cancel"}
 
 
 def url(section: str, lang: str, slug: str | None = None) -> str:
@@ -52,6 +54,16 @@ def versions(lang: str, here: str, there: str) -> dict[str, str]:
 def sign_up_url(lang: str, slug: str) -> str:
     """The absolute path of an event's sign-up form in a language (the intake serves it)."""
     return url("events", lang, slug) + SIGN_UP[lang] + "/"
+
+
+def reserved_event_slugs() -> dict[str, str]:
+    """The names an event's file may not have, each with the fixed path in the events section it
+    would clash with: the cancel links' folder, and the feed beside the events' own calendar files."""
+    reserved = {}
+    for lang in LANGS:
+        reserved[CANCEL[lang]] = url("events", lang) + CANCEL[lang] + "/"
+        reserved[EVENTS_FEED[lang].removesuffix(".ics")] = url("events", lang) + EVENTS_FEED[lang]
+    return reserved
 
 
 def event_ics(lang: str, slug: str) -> str:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from tasteget.content.load import check
+from tasteget.site import routes
 
 from tests.support.helpers import ROOT, tasteget
 from tests.support.sample_events import write_event
@@ -117,3 +118,42 @@ def test_an_event_ends_when_its_last_day_does(fields, ends):
     """A try-out weekend without an end time lasts to the end of its last day, not three hours: its
     sign-ups' cancel links, the archive and the calendar follow it."""
     assert _event(**fields).ends_at().strftime("%Y-%m-%d %H:%M") == ends
+
+
+@pytest.mark.parametrize(
+    ("slug", "clash"),
+    [
+        ("avboka", "/evenemang/avboka/"),  # the cancel links: /evenemang/avboka/<token>/
+        ("cancel", "/en/events/cancel/"),
+        ("evenemang", "/evenemang/evenemang.ics"),  # the feed, beside each event's own <slug>.ics
+        ("events", "/en/events/events.ics"),
+    ],
+)
+def test_an_event_named_like_a_fixed_path_of_the_events_section_is_refused(sample, slug, clash):
+    path = write_event(sample, slug, date(2027, 3, 1))
+    write_event(sample, f"{slug}-kvall", date(2027, 3, 2))  # a name that only starts so is fine
+    report = check(sample, today=TODAY)
+    names = "avboka, cancel, evenemang, events"
+    [error] = report.errors
+    assert str(error) == (
+        f'{path}:1: file name "{slug}" is reserved: {clash} is a fixed address of the site and the event\'s address '
+        f"would clash with it; name the file otherwise, e.g. {slug}-2027.yml (reserved: {names})"
+    )
+    assert error.message_sv == (
+        f'filnamnet "{slug}" är upptaget: {clash} är en fast adress på webbplatsen och evenemangets adress skulle '
+        f"krocka med den; döp filen till något annat, till exempel {slug}-2027.yml (upptagna: {names})"
+    )
+    result = tasteget("check", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
+    assert f'{path}:1: file name "{slug}" is reserved' in result.stdout + result.stderr
+
+
+def test_the_reserved_names_are_the_paths_the_site_and_the_intake_use():
+    """Taken from where the paths are defined, so a new fixed path is reserved with it."""
+    from intake.events import paths
+
+    reserved = routes.reserved_event_slugs()
+    assert set(reserved) == {"avboka", "cancel", "evenemang", "events"}
+    for lang in routes.LANGS:
+        assert routes.event_ics(lang, routes.EVENTS_FEED[lang].removesuffix(".ics")) == routes.events_feed(lang)
+        assert paths.cancel(lang, "t").removesuffix("t/") == reserved[routes.CANCEL[lang]]

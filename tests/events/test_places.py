@@ -43,3 +43,21 @@ def test_a_freed_place_goes_to_the_first_on_the_list_whose_party_fits(capacity, 
 )
 def test_the_place_in_the_queue_counts_those_before(number, others, expected):
     assert position(number, others) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "taken", "waiting", "given"),
+    [
+        (4, 6, 4, [(1, 2), (2, 1)], [1]),  # two places more: the first party of two
+        (4, 5, 4, [(1, 2), (2, 1)], [2]),  # one more: the party of two keeps its turn, the one behind gets it
+        (4, 10, 4, [(1, 2), (2, 3), (3, 1)], [1, 2, 3]),  # room for everyone waiting
+        (4, None, 4, [(1, 10), (2, 10)], [1, 2]),  # the limit taken away
+        (4, 4, 4, [(1, 1)], []),  # unchanged
+        (6, 4, 6, [(1, 1)], []),  # lowered: those with places keep them, nobody more gets one
+        (6, 7, 6, [(1, 3), (2, 2)], []),  # raised, but no party waiting fits
+    ],
+)
+def test_places_added_in_the_content_go_to_the_waiting_list(before, after, taken, waiting, given):
+    parties = [Party(i, n) for i, n in waiting]
+    assert promote(before, taken, parties) == []  # they waited because it was full
+    assert promote(after, taken, parties) == given

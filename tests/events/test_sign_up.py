@@ -4,7 +4,8 @@ cancelling by link and the place that goes on, the e-mails at a real SMTP server
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -220,13 +221,13 @@ def test_the_reminder_goes_the_day_before_once_to_those_with_places(mail_app, cl
     reference_of(sign_up(client, "kvall", email="a@example.com"))
     reference_of(sign_up(client, "kvall", email="b@example.com"))  # waiting: no reminder
     deliver_all(mail_app)
-    assert worker.run_jobs(mail_app) and "event_reminders" in worker.run_jobs(
-        mail_app, datetime.now(UTC) + timedelta(hours=1)
-    )
+    at = datetime.combine(date.today(), time(10), ZoneInfo(mail_app.config["TIMEZONE"]))  # after EVENT_REMINDER_HOUR
+    assert "event_reminders" in worker.run_jobs(mail_app, at)
+    assert "event_reminders" in worker.run_jobs(mail_app, at + timedelta(hours=1))
     with Session(mail_app.extensions["db_engine"]) as session:  # another hour's run: no second reminder
         session.query(JobRun).filter(JobRun.job == "event_reminders").delete()
         session.commit()
-    worker.run_jobs(mail_app)
+    worker.run_jobs(mail_app, at)
     deliver_all(mail_app)
     reminders = [m for m in _mail(smtp, "a@example.com") if "är i morgon" in m["Subject"]]
     assert len(reminders) == 1
@@ -295,3 +296,36 @@ def test_an_online_events_mail_says_so_in_the_persons_language(mail_app, client,
     body = mail.get_body(("plain",)).get_content()
     assert "Where: Online: the link is sent to those signed up" in body
     assert "We will send you the link to join before the event." in body
+
+
+def test_places_added_in_the_content_go_to_the_waiting_list_with_the_place_e_mail(mail_app, client, events, rows, smtp):
+    events(kvall=make_event(capacity=2))
+    first = reference_of(sign_up(client, "kvall", email="a@example.com", people="2"))
+    second = reference_of(sign_up(client, "kvall", email="b@example.com", people="2"))  # waits
+    third = reference_of(sign_up(client, "kvall", email="c@example.com"))  # waits
+    status = {s.reference: s.status for s in rows(EventSignUp)}
+    assert [status[first], status[second], status[third]] == ["confirmed", "waiting", "waiting"]
+    deliver_all(mail_app)
+    # A place more in the content: on the worker's next run, the party of one behind the party of two gets it.
+    events(kvall=make_event(capacity=3))
+    assert "event_places" in worker.run_jobs(mail_app)
+    assert "event_places" not in worker.run_jobs(mail_app)  # given once
+    status = {s.reference: s.status for s in rows(EventSignUp)}
+    assert [status[first], status[second], status[third]] == ["confirmed", "waiting", "confirmed"]
+    deliver_all(mail_app)
+    assert [m["Subject"] for m in _mail(smtp, "c@example.com") if "fick en plats" in m["Subject"]] != []
+    assert not [m for m in _mail(smtp, "b@example.com") if "fick en plats" in m["Subject"]]
+    # Two more, and someone signs up before the worker comes round: the one waiting gets them first.
+    events(kvall=make_event(capacity=5))
+    fourth = reference_of(sign_up(client, "kvall", email="d@example.com"))
+    status = {s.reference: s.status for s in rows(EventSignUp)}
+    assert [status[second], status[fourth]] == ["confirmed", "waiting"]
+    deliver_all(mail_app)
+    assert [m for m in _mail(smtp, "b@example.com") if "fick en plats" in m["Subject"]] != []
+    # Someone waiting cancels after a place more was added: the cancel gives it out too.
+    fifth = reference_of(sign_up(client, "kvall", email="e@example.com"))  # waits behind d
+    events(kvall=make_event(capacity=6))
+    cancel = f"/evenemang/avboka/{signups.cancel_token(mail_app.secret_key, fifth)}/"
+    assert client.post(cancel, data={"csrf_token": fetch_form(client, cancel)["csrf_token"]}).status_code == 303
+    status = {s.reference: s.status for s in rows(EventSignUp)}
+    assert [status[fourth], status[fifth]] == ["confirmed", "cancelled"]

@@ -179,6 +179,14 @@ def test_environment_settings_are_typed_and_checked():
         raise AssertionError("expected a ValueError")
 
 
+@pytest.mark.parametrize("key", ["EVENT_REMINDER_HOUR", "ORDERS_SUMMARY_HOUR"])
+def test_an_hour_setting_is_an_hour_of_the_day(key):
+    assert settings.from_environment({key: "0"}) == {key: 0}
+    assert settings.from_environment({key: "23"}) == {key: 23}
+    with pytest.raises(ValueError, match=f"^{key} must be an hour from 0 to 23, got 24$"):
+        settings.from_environment({key: "24"})
+
+
 def test_session_cookie_is_httponly_and_samesite(client):
     response = client.get("/registrera/")
     cookie = response.headers.get("Set-Cookie", "")

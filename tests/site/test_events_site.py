@@ -13,7 +13,7 @@ from icalendar import Calendar
 from tasteget.content.load import check
 from tasteget.site import routes
 from tasteget.site.csp import inline_script_hashes
-from tasteget.site.generate import generate
+from tasteget.site.generate import ContentErrors, generate
 from tasteget.site.pages import render
 
 from tests.browser.conftest import snippet_headers
@@ -201,8 +201,9 @@ def test_without_events_no_calendar_is_written(sample, tmp_path):
 
 def test_an_event_named_as_the_feed_is_refused(sample, tmp_path):
     write_event(sample, "evenemang", date(2027, 3, 1))
-    with pytest.raises(ValueError, match='events/evenemang.yml: "evenemang" is the name of the calendar'):
+    with pytest.raises(ContentErrors, match='events/evenemang.yml:1: file name "evenemang" is reserved'):
         generate(sample, ROOT / "docs", tmp_path / "out", "sv", now=NOW)
+    assert not (tmp_path / "out").exists()
 
 
 # The built site --------------------------------------------------------------------------------

@@ -3,10 +3,13 @@ have made-up ones, so each test writes its own."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import yaml
+
+from tests.support.helpers import ROOT
 
 
 def write_event(root: Path, slug: str, starts_on: date, **fields) -> Path:
@@ -39,3 +42,10 @@ def write_event(root: Path, slug: str, starts_on: date, **fields) -> Path:
     path = folder / f"{slug}.yml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def content_with_event(folder: Path, slug: str, starts_on: date, **fields) -> Path:
+    """A copy of the repository's real content in `folder`, with one event of the test's own."""
+    shutil.copytree(ROOT / "content", folder)
+    write_event(folder, slug, starts_on, **{"municipalities": ["are"], **fields})
+    return folder

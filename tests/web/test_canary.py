@@ -1,6 +1,7 @@
 """No personal data in logs, error pages, staff-facing messages or the audit log.
 
-Unique canary values go in through every public form, the mover's own page included (and a staff note); then every line the
+Unique canary values go in through every public form, the mover's own page and an event's sign-up (its needs for
+the day, its cancel link) included (and a staff note); then every line the
 running service logged, every page it answered with an error, every stored message not addressed
 to the person themselves and every audit entry is searched for them.
 """
@@ -11,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from email import policy
 from email.parser import BytesParser
 
@@ -18,6 +20,7 @@ import requests
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from intake.events import paths, signups
 from intake.models import AuditEntry, OutboxMessage
 from intake.public import mylink
 
@@ -30,6 +33,7 @@ from tests.support.intake_helpers import (
     hidden_fields,
     service_with_coordinator,
 )
+from tests.support.sample_events import content_with_event
 
 MARK = "Qzv"  # appears in no text of ours
 CANARIES = {
@@ -50,7 +54,13 @@ ORDER_CANARIES = {
     "email": f"order.{MARK.lower()}@example.com",
 }
 NEW_EMAIL = f"ny.{MARK.lower()}@example.com"  # changed to on the mover's own page
-SECRETS = [*CANARIES.values(), *ORDER_CANARIES.values(), NEW_EMAIL, "999 13 57", MARK]
+SIGN_UP_CANARIES = {
+    "name": f"Anmäld{MARK} Fågelsson",
+    "email": f"anmald.{MARK.lower()}@example.com",
+    "needs": f"Rullstol och glutenfri kost{MARK}",  # needs for the day: can reveal health or religion
+}
+EVENT = "kanariekvall"
+SECRETS = [*CANARIES.values(), *ORDER_CANARIES.values(), *SIGN_UP_CANARIES.values(), NEW_EMAIL, "999 13 57", MARK]
 
 
 def leaks(text: str) -> list[str]:
@@ -58,7 +68,10 @@ def leaks(text: str) -> list[str]:
 
 
 def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(tmp_path, built_site):
-    env = service_with_coordinator(tmp_path, built_site, SECRET_KEY="canary-secret", MAX_CONTENT_LENGTH="20000")
+    content = content_with_event(tmp_path / "content", EVENT, date.today() + timedelta(days=20))
+    env = service_with_coordinator(
+        tmp_path, built_site, SECRET_KEY="canary-secret", MAX_CONTENT_LENGTH="20000", CONTENT_DIR=str(content)
+    )
     url, coordinator = env["DATABASE_URL"], COORDINATOR
     port, log = free_port(), tmp_path / "service.log"
     with log.open("w") as out:
@@ -100,6 +113,22 @@ def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(t
             )
             error_pages.append(mover.get(f"{base}/registrera/tack/H-NONE-0000/", params={"q": "nothing"}))
             error_pages.append(mover.post(f"{base}/registrera/mitt/x/", data=CANARIES))  # a forged link
+            # An event's sign-up with needs for the day, its receipt, then its cancel link: the page, the cancelling.
+            form = hidden_fields(mover.get(f"{base}{paths.sign_up('sv', EVENT)}").text)
+            signed = {**form, **SIGN_UP_CANARIES, "people": "2", "needs_consent": "y", "privacy": "y"}
+            done = mover.post(f"{base}{paths.sign_up('sv', EVENT)}", data=signed)
+            assert done.status_code == 200 and "/anmal/tack/" in done.url
+            sign_up_reference = done.url.rstrip("/").rsplit("/", 1)[1]
+            deadline = time.monotonic() + 30  # its confirmation sent first (else it is never sent: cancelled)
+            while time.monotonic() < deadline and not any(
+                SIGN_UP_CANARIES["email"] in p.read_text() for p in (tmp_path / "mail").glob("*.eml")
+            ):
+                time.sleep(0.2)
+            cancel = base + paths.cancel("sv", signups.cancel_token("canary-secret", sign_up_reference))
+            page = mover.get(cancel)
+            assert page.status_code == 200 and 'name="csrf_token"' in page.text
+            assert mover.post(cancel, data=hidden_fields(page.text)).status_code == 200  # followed to "cancelled"
+            error_pages.append(mover.get(cancel + "x/"))  # a lengthened link
         with requests.Session() as staff:
             login = hidden_fields(staff.get(f"{base}/crm/login/").text)
             staff.post(f"{base}/crm/login/", data={**login, "email": coordinator, "password": STAFF_PASSWORD})
@@ -111,24 +140,28 @@ def test_canaries_never_reach_logs_error_pages_staff_messages_or_the_audit_log(t
             export = {"csrf_token": token, "reason": "Registerutdrag"}
             assert staff.post(f"{base}/crm/households/{reference}/export/", data=export).status_code == 200
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(list((tmp_path / "mail").glob("*.eml"))) < 4:
+        while time.monotonic() < deadline and len(list((tmp_path / "mail").glob("*.eml"))) < 6:
             time.sleep(0.2)
     finally:
         server.terminate()
         server.wait(timeout=10)
 
-    assert [p.status_code for p in error_pages] == [413, 404, 302, 404, 404]
+    assert [p.status_code for p in error_pages] == [413, 404, 302, 404, 404, 404]
     for page in error_pages:
         assert leaks(page.text) == [], page.status_code
 
     text = log.read_text()
     assert "POST /registrera/" in text  # the log is there, and it was read
+    assert f"POST {paths.sign_up('sv', EVENT)}" in text and "/evenemang/avboka/<token>/" in text
     assert leaks(text) == []
+    assert cancel.rsplit("/", 2)[1] not in text and sign_up_reference not in text  # the link's token, the reference
 
     mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in (tmp_path / "mail").glob("*.eml")]
-    to_people = {CANARIES["email"], ORDER_CANARIES["email"], NEW_EMAIL}
+    to_people = {CANARIES["email"], ORDER_CANARIES["email"], NEW_EMAIL, SIGN_UP_CANARIES["email"]}
     staff_mail = [m for m in mails if m["To"].addresses[0].addr_spec not in to_people]
-    assert len(mails) >= 4 and staff_mail  # guides were told, the mover and the orderer confirmed
+    assert len(mails) >= 6 and staff_mail  # guides were told; the mover, the orderer and the one signed up confirmed
+    signed_up = [m for m in mails if m["To"].addresses[0].addr_spec == SIGN_UP_CANARIES["email"]]
+    assert len(signed_up) == 2  # the confirmation and the cancellation's receipt
     for message in staff_mail:
         assert leaks(message.as_string()) == [], message["To"]
 

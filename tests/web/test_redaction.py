@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from intake.events import paths, signups
 from intake.privacy import consent
 from intake.public import mylink
 from intake.web import redaction
@@ -27,9 +29,11 @@ from tests.support.intake_helpers import (
     hidden_fields,
     service_with_coordinator,
 )
+from tests.support.sample_events import content_with_event
 
 SEARCHED = "someone@example.se"
 SECRET = "redaction-test-secret"
+EVENT = "kvall"
 
 
 @pytest.mark.parametrize(
@@ -75,6 +79,16 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
         mine = mylink.token(SECRET, reference, 0)  # the link to their own page, as the confirmation's
         assert mover.get(base + mylink.path("sv", mine)).status_code == 200
         assert mover.get(f"{base}{mylink.path('en', mine)}?done=saved").status_code == 200
+        # An event's sign-up, its receipt and its cancel link (the page, then cancelling).
+        form = hidden_fields(mover.get(base + paths.sign_up("sv", EVENT)).text)
+        data = {**form, "name": "Lisa Lind", "email": SEARCHED, "people": "1", "privacy": "y"}
+        signed = mover.post(base + paths.sign_up("sv", EVENT), data=data)
+        assert signed.status_code == 200 and "/anmal/tack/" in signed.url
+        sign_up = signed.url.rstrip("/").rsplit("/", 1)[1]
+        cancel_token = signups.cancel_token(SECRET, sign_up)
+        page = mover.get(base + paths.cancel("en", cancel_token))
+        assert page.status_code == 200
+        assert mover.post(base + paths.cancel("en", cancel_token), data=hidden_fields(page.text)).status_code == 200
     search = f"{base}/crm/households/?q={quote(SEARCHED)}"
     with requests.Session() as staff:
         assert "/crm/login/?next=" in staff.get(search).url  # logged out: the search rides in `next`
@@ -97,7 +111,10 @@ def _exercise(base: str, coordinator: str, mail_dir: Path, send_mail) -> list[st
         made = staff.post(f"{base}/crm/week/calendar/", data={**week, "action": "new"}).text
         feed_path, feed_token = re.search(r'value="http://[^/"]+(/crm/calendar/([\w-]+)\.ics)"', made).groups()
     assert requests.get(base + feed_path).status_code == 200  # the phone's calendar app, no login
-    return [reset_token, token, mine, reference, SEARCHED, quote(SEARCHED), "someone%2540example.se", feed_token]
+    return [
+        *(reset_token, token, mine, reference, SEARCHED, quote(SEARCHED), "someone%2540example.se", feed_token),
+        *(sign_up, cancel_token),
+    ]
 
 
 def _prepare(tmp_path: Path, built_site: Path) -> tuple[dict, str]:
@@ -107,6 +124,7 @@ def _prepare(tmp_path: Path, built_site: Path) -> tuple[dict, str]:
         SECRET_KEY=SECRET,
         PUBLIC_URL="http://127.0.0.1:8000",
         SESSION_COOKIE_SECURE="false",
+        CONTENT_DIR=str(content_with_event(tmp_path / "content", EVENT, date.today() + timedelta(days=20))),
     )
     return env, COORDINATOR
 
@@ -115,6 +133,7 @@ def _check(log: str, secrets: list[str]) -> None:
     assert "/crm/password/reset/<token>/" in log and "/registrera/tack/<reference>/" in log  # it was logged
     assert "q=<redacted>" in log and "next=<redacted>" in log
     assert "/crm/calendar/<token>.ics" in log
+    assert "/evenemang/<slug>/anmal/tack/<reference>/" in log and "/en/events/cancel/<token>/" in log
     assert "/registrera/mitt/<token>/" in log and "/en/register/mine/<token>/?done=<redacted>" in log
     for secret in secrets:
         assert secret not in log
