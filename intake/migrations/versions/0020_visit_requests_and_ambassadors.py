@@ -14,42 +14,41 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE (as 0015 and 0018): a batch operation would copy the tables on SQLite and, in
+# reflecting the households table they refer to, meet its expression index (ix_households_email_lower).
+VISIT_COLUMNS = (
+    sa.Column("state", sa.String(length=10), nullable=False, server_default="planned"),
+    sa.Column("municipality", sa.String(length=60), nullable=True),
+    sa.Column("flexible_month", sa.String(length=7), nullable=True),
+    sa.Column("wishes", sa.JSON(), nullable=True),
+    sa.Column("message", sa.Text(), nullable=True),
+    sa.Column("submission_id", sa.String(length=64), nullable=True),
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+)
+CONTACT_COLUMNS = (
+    sa.Column("agreed_on", sa.Date(), nullable=True),
+    sa.Column("languages", sa.JSON(), nullable=True),
+    sa.Column("occupation_field", sa.String(length=1), nullable=True),
+    sa.Column("interests", sa.String(length=300), nullable=True),
+    sa.Column("origin_country", sa.String(length=2), nullable=True),
+    sa.Column("origin_consent_on", sa.Date(), nullable=True),
+)
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("state", sa.String(length=10), nullable=False, server_default="planned"))
-        batch_op.add_column(sa.Column("municipality", sa.String(length=60), nullable=True))
-        batch_op.add_column(sa.Column("flexible_month", sa.String(length=7), nullable=True))
-        batch_op.add_column(sa.Column("wishes", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("message", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("submission_id", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("requested_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index("ix_visits_state", ["state"], unique=False)
-        batch_op.create_index("ix_visits_submission_id", ["submission_id"], unique=True)
-    with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("agreed_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("languages", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("occupation_field", sa.String(length=1), nullable=True))
-        batch_op.add_column(sa.Column("interests", sa.String(length=300), nullable=True))
-        batch_op.add_column(sa.Column("origin_country", sa.String(length=2), nullable=True))
-        batch_op.add_column(sa.Column("origin_consent_on", sa.Date(), nullable=True))
+    for column in VISIT_COLUMNS:
+        op.add_column("visits", column)
+    op.create_index("ix_visits_state", "visits", ["state"], unique=False)
+    op.create_index("ix_visits_submission_id", "visits", ["submission_id"], unique=True)
+    for column in CONTACT_COLUMNS:
+        op.add_column("contacts", column)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contacts", schema=None) as batch_op:
-        for name in ("origin_consent_on", "origin_country", "interests", "occupation_field", "languages", "agreed_on"):
-            batch_op.drop_column(name)
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.drop_index("ix_visits_submission_id")
-        batch_op.drop_index("ix_visits_state")
-        for name in (
-            "confirmed_at",
-            "requested_at",
-            "submission_id",
-            "message",
-            "wishes",
-            "flexible_month",
-            "municipality",
-            "state",
-        ):
-            batch_op.drop_column(name)
+    for column in reversed(CONTACT_COLUMNS):
+        op.drop_column("contacts", column.name)
+    op.drop_index("ix_visits_submission_id", table_name="visits")
+    op.drop_index("ix_visits_state", table_name="visits")
+    for column in reversed(VISIT_COLUMNS):
+        op.drop_column("visits", column.name)
