@@ -33,9 +33,7 @@ def checklist_fixture(app):
     """Åre's welcome checklist in the intake's content for this test (the shipped content has none)."""
     site = app.extensions["site_content"].site
     before = site.municipalities["are"]
-    site.municipalities["are"] = before.model_copy(
-        update={"welcome": [WelcomeItem.model_validate(s) for s in STEPS]}
-    )
+    site.municipalities["are"] = before.model_copy(update={"welcome": [WelcomeItem.model_validate(s) for s in STEPS]})
     yield STEPS
     site.municipalities["are"] = before
 
