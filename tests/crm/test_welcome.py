@@ -195,3 +195,16 @@ def test_the_figures_count_checklists_completed_and_households_settled(app, clie
         "Introducerade för en ambassadör",
     ]
     assert lines[1:] == ["Åre,2,1,1,0"]
+
+
+def test_a_merge_keeps_the_duplicate_s_ticks(app, client, staff, rows, checklist):
+    keep = register(client, municipalities=["are"])
+    duplicate, guide = _moved(app, client, staff)  # the same address: a possible duplicate
+    page = f"/crm/households/{duplicate}/"
+    _post(guide, page, f"{page}welcome/", key="folkbokforing")
+    coordinator = app.test_client()
+    staff_login(coordinator, staff("coordinator"))
+    page = f"/crm/households/{keep}/"
+    assert _post(coordinator, page, f"{page}merge/", other=duplicate).status_code == 303
+    [kept] = rows(Household)
+    assert [(t.household_id, t.key) for t in rows(WelcomeTick)] == [(kept.id, "folkbokforing")]
