@@ -15,7 +15,15 @@ from intake.public import mylink
 from tasteget.content.schema import WelcomeItem
 
 from tests.events.conftest import events_fixture, make_event  # noqa: F401 - the `events` fixture
-from tests.support.intake_helpers import deliver_all, emails, expand_events, hidden_fields, register, staff_login
+from tests.support.intake_helpers import (
+    deliver_all,
+    emails,
+    expand_events,
+    hidden_fields,
+    register,
+    staff_login,
+    submit,
+)
 
 STEPS = [
     {
@@ -208,3 +216,21 @@ def test_a_merge_keeps_the_duplicate_s_ticks(app, client, staff, rows, checklist
     assert _post(coordinator, page, f"{page}merge/", other=duplicate).status_code == 303
     [kept] = rows(Household)
     assert [(t.household_id, t.key) for t in rows(WelcomeTick)] == [(kept.id, "folkbokforing")]
+
+
+def test_the_figures_count_try_out_visits_asked_for(app, client, staff, rows):
+    reference = register(client, municipalities=["are"])
+    first = (date.today() + timedelta(days=20)).isoformat()
+    visit = {"name": "Anna", "email": "anna@example.com", "country": "NO", "municipality": "are", "when": "dates"}
+    visit |= {"wished_from": first, "wished_to": first, "privacy": "y"}
+    assert submit(client, "/besok/", visit).status_code == 303
+    coordinator = app.test_client()
+    staff_login(coordinator, staff("coordinator"))
+    csv = (
+        coordinator.get("/crm/figures/export.csv?chart=visits")
+        .get_data(as_text=True)
+        .lstrip("\ufeff")
+        .strip()
+        .splitlines()
+    )
+    assert csv == ["Kommun,Önskade av hushållet,Genomförda", "Åre,1,0"], reference

@@ -178,7 +178,7 @@ def test_every_chart_is_drawn_with_a_name_and_its_numbers(app, coordinator):
 
 def test_an_empty_crm_and_a_bad_day(app, coordinator):
     html = coordinator.get("/crm/figures/").get_data(as_text=True)
-    assert html.count("Inget att visa ännu för den här dagen.") == 6
+    assert html.count("Inget att visa ännu för den här dagen.") == 7
     assert dict(Tables(html).tables["Nyckeltal"])["Registrerade hushåll"] == "0"
     bad = coordinator.get("/crm/figures/?as_of=2026-13-45")
     assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)

@@ -99,3 +99,21 @@ def test_the_first_year_figures_per_municipality():
     are, berg = rows["are"], rows["berg"]
     assert (are.moved, are.completed, are.settled, are.introduced, are.settled_share) == (3, 1, 2, 2, 67)
     assert (berg.moved, berg.completed, berg.settled, berg.introduced) == (1, 0, 0, 0)
+
+
+def test_try_out_visits_asked_for_and_held_per_municipality():
+    from intake.figures.visits import NOT_GIVEN
+    from intake.figures.visits import tally as visits
+
+    day = NOW.date()
+    rows = visits(
+        [
+            ("are", True, "requested", day + timedelta(days=9)),  # asked for, not confirmed yet
+            ("are", True, "planned", day - timedelta(days=1)),  # asked for, confirmed, over: held
+            ("are", True, "planned", day),  # confirmed, its last day is today: not held yet
+            (None, False, "planned", day - timedelta(days=30)),  # planned by a guide, no municipality
+        ],
+        day,
+    )
+    assert (rows["are"].requested, rows["are"].held) == (3, 1)
+    assert (rows[NOT_GIVEN].requested, rows[NOT_GIVEN].held) == (0, 1)
