@@ -282,9 +282,9 @@ def _view(lang: str, token: str):
 def _welcome(h: Household, site, lang: str) -> dict | None:
     """What the page shows of the household's welcome once it has moved: the checklist, and the next
     event for newcomers with the address of its page."""
-    steps = welcome.steps(db.session(), h, site)
     if h.status not in welcome.WELCOMED or not h.moved_to:
         return None
+    steps = welcome.steps(db.session(), h, site)
     place = site.municipalities.get(h.moved_to)
     found = welcome.next_event(site.events, h.moved_to, utcnow())
     event = None
