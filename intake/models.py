@@ -467,6 +467,21 @@ class HouseholdContact(Base):
     household: Mapped[Household] = relationship(lazy="joined")
 
 
+class WelcomeTick(Base):
+    """A step of the welcome checklist (the content's `welcome` of the municipality a household moved
+    to, by its key) that the household ticked off: when, and by which member of staff (none: the
+    household itself, on its own page). Part of the household: exported with it, gone when erased."""
+
+    __tablename__ = "welcome_ticks"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    ticked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
 AUDIT_ACTIONS = ("view", "change", "export", "erase", "withdraw", "resend")
 
 

@@ -105,7 +105,7 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     """Drive each e-mail the product sends through its real path (forms, the worker's events and
     jobs, the back office, a guide writing to a household), deliver them over SMTP, and return
     (outbox kind, language, message)."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, date, datetime, timedelta
 
     from sqlalchemy import select
 
@@ -173,6 +173,15 @@ def _send_every_kind_of_email(app, client, rows, smtp) -> list:
     token = hidden_fields(guide.get(write).get_data(as_text=True))["csrf_token"]
     preview = guide.post(write, data={"csrf_token": token, **message, "action": "preview"}).get_data(as_text=True)
     assert guide.post(write, data={**hidden_fields(preview), **message, "action": "send"}).status_code == 303
+    # The guide marks it moved to Berg: it is welcomed, in Swedish.
+    token = hidden_fields(guide.get(f"/crm/households/{reference}/").get_data(as_text=True))["csrf_token"]
+    moved = {
+        "csrf_token": token,
+        "status": "moved",
+        "moved_to": "berg",
+        "moved_on": str(date.today() - timedelta(days=1)),
+    }
+    assert guide.post(f"/crm/households/{reference}/status/", data=moved).status_code == 303
     # The mover changes their details on their own page (its guides are told, and the old address of
     # the new one), then asks for their link.
     mover = app.test_client()

@@ -22,6 +22,7 @@ and answers.
     writing         writing to a household from its page: a message from the content, edited, previewed, sent
     calendar        each member of staff's private calendar feed (iCalendar)
     events          the content's events: sign-ups, places, the waiting list, who came
+    welcome         a moved household's welcome checklist on its page, a step ticked off
     forms, params, csvfile  the back office's forms, query strings and CSV downloads
 """
 
@@ -71,6 +72,7 @@ from intake.crm import (  # noqa: E402, F401 - they register their views on bp
     undelivered,
     visits,
     week,
+    welcome,
     wording,
     writing,
 )

@@ -29,6 +29,8 @@ from intake.competence import matches
 from intake.crm import agenda, bp, csvfile
 from intake.crm.access import require_role
 from intake.figures import charts, competence, counts
+from intake.figures import visits as visit_figures
+from intake.figures import welcome as first_year
 from tasteget.occupations import taxonomy
 
 
@@ -141,6 +143,44 @@ def tables(f: counts.Figures, names: dict[str, str], lang: str = "sv") -> list[T
             (_("Households registered"),),
             [(country_names.get(c) or unknown_country.get(c, c), (f.registered_by_country[c],)) for c in by_country],
         ),
+    ]
+
+
+def first_year_table(rows: dict[str, first_year.Row], names: dict[str, str]) -> Table:
+    """The newcomers' first year per municipality moved to (`figures.welcome`), in the content's order."""
+    places = [*(p for p in names if p in rows), *sorted(set(rows) - set(names))]
+    return Table(
+        "first-year",
+        _("The first year, by municipality moved to"),
+        _("Municipality"),
+        (
+            _("Households moved"),
+            _("Welcome checklist completed"),
+            _("Settled"),
+            _("Introduced to an ambassador"),
+        ),
+        [(names.get(p, p), (rows[p].moved, rows[p].completed, rows[p].settled, rows[p].introduced)) for p in places],
+    )
+
+
+def visits_table(rows: dict[str, visit_figures.Row], names: dict[str, str]) -> Table:
+    """Try-out visits per municipality (`figures.visits`), in the content's order."""
+    places = [*(p for p in names if p in rows), *sorted(set(rows) - set(names) - {visit_figures.NOT_GIVEN})]
+    places += [visit_figures.NOT_GIVEN] if visit_figures.NOT_GIVEN in rows else []
+    return Table(
+        "visits",
+        _("Try-out visits, by municipality"),
+        _("Municipality"),
+        (_("Asked for by the household"), _("Held")),
+        [(names.get(p) or p or _("Not given"), (rows[p].requested, rows[p].held)) for p in places],
+    )
+
+
+def _first_year(day) -> list[Table]:
+    session, names = db.session(), _names()
+    return [
+        first_year_table(first_year.load(session, content.site(), day), names),
+        visits_table(visit_figures.load(session, day), names),
     ]
 
 
@@ -294,7 +334,7 @@ def dashboard():
             else None,
             url_for("crm.figures_csv", chart=t.key, as_of=day),
         )
-        for t in tables(result, _names(), _lang())
+        for t in [*tables(result, _names(), _lang()), *_first_year(result.as_of)]
     ]
     return render_staff(
         "crm/figures.html",
@@ -355,7 +395,7 @@ def figures_csv():
         every = competence_tables(c, _names(), _lang())
     else:
         result = _figures_as_of(form)
-        as_of, every = result.as_of, tables(result, _names(), _lang())
+        as_of, every = result.as_of, [*tables(result, _names(), _lang()), *_first_year(result.as_of)]
     table = next((t for t in every if t.key == chart), None)
     if table is None:
         abort(404)

@@ -23,14 +23,16 @@ from sqlalchemy.orm import Session
 from intake import choices
 from intake.accounts import users
 from intake.builtsite import content
+from intake.events import facts, paths
 from intake.models import Household, MagazineOrder, OutboxMessage, Visit, utcnow
 from intake.notify import followup, mime, outbox, routing, skills
-from intake.pipeline import visits
+from intake.pipeline import visits, welcome
 from intake.privacy import consent
 from intake.public import mylink
 from tasteget.site import routes
 
 GUIDE_LANGUAGE = "sv"
+WELCOME = "mover_welcome"  # the e-mail that welcomes a household marked moved
 
 log = logging.getLogger("intake.messages")  # a log name operators filter on: it stays when the module moves
 
@@ -538,3 +540,36 @@ def for_visit_request(session: Session, household: Household, site) -> list[Outb
 def visit_days(visit: Visit) -> str:
     """The wished days as an e-mail names them: the month when flexible, else the dates."""
     return visit.flexible_month or visits.days(visit)
+
+
+def for_moved_household(session: Session, household: Household, site) -> list[OutboxMessage]:
+    """A household marked moved is welcomed to its municipality in its language, once: its checklist
+    for the first months (to tick off on its own page) and the next event for newcomers, with the
+    link to the event's page; Reply-To its contact person (`to_mover`)."""
+    already = select(OutboxMessage.id).where(OutboxMessage.household_id == household.id, OutboxMessage.kind == WELCOME)
+    if session.scalar(already.limit(1)) is not None:
+        return []
+    lang = household.contact_language or household.form_language
+    municipality = site.municipalities.get(household.moved_to)
+    place = municipality.name if municipality else site.region.name
+    found = welcome.next_event(site.events, household.moved_to, utcnow())
+    event = None
+    if found is not None:
+        slug, e = found
+        event = {"title": e.title.get(lang), "when": facts.when(e, lang), "url": public_url(paths.event(lang, slug))}
+    message = to_mover(
+        session,
+        site,
+        WELCOME,
+        lang,
+        _l("Welcome to %(place)s", place=place),
+        household=household,
+        name=household.name,
+        place=place,
+        steps=[{"title": item.title.get(lang), "link": item.link} for item in welcome.checklist(household, site)],
+        event=event,
+        mine_url=mylink.url(household, lang),
+        mine_days=current_app.config["MY_REGISTRATION_LINK_DAYS"],
+        campaign=site.region.campaign,
+    )
+    return _told(session, site, [message], household.reference)

@@ -40,6 +40,8 @@ PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the typed address in to
 MOVER_LINK_REQUESTED = "mover_link_requested"  # likewise: "send me my link" to the mover's own page
 # A household already registered asked for a try-out visit: its guides are told, the mover confirmed.
 VISIT_REQUESTED = "visit_requested"
+# A guide marked a household moved: it is welcomed (its checklist, the next event for newcomers).
+HOUSEHOLD_MOVED = "household_moved"
 # Someone signed up to an event (a place or the waiting list), got a place freed by another, cancelled.
 SIGN_UP_RECEIVED, SIGN_UP_PROMOTED, SIGN_UP_CANCELLED = "sign_up_received", "sign_up_promoted", "sign_up_cancelled"
 SIGN_UP_EVENTS = (SIGN_UP_RECEIVED, SIGN_UP_PROMOTED, SIGN_UP_CANCELLED)
@@ -50,6 +52,7 @@ EVENT_KINDS = (
     PASSWORD_RESET_REQUESTED,
     MOVER_LINK_REQUESTED,
     VISIT_REQUESTED,
+    HOUSEHOLD_MOVED,
     *SIGN_UP_EVENTS,
 )
 # A guide's message to a household, written in the back office (Reply-To the guide).

@@ -105,6 +105,16 @@ def _expand(app, session, event: OutboxMessage, worker: str) -> None:
             household = session.get(Household, event.household_id) if event.household_id else None
             told = household is not None and household.withdrawn_at is None and household.erased_at is None
             outgoing = emails.for_visit_request(session, household, site) if told else []
+        elif event.kind == outbox.HOUSEHOLD_MOVED:
+            household = session.get(Household, event.household_id) if event.household_id else None
+            # Taken back before the move, withdrawn or erased since: no welcome.
+            told = (
+                household is not None
+                and household.status in ("moved", "settled")
+                and household.withdrawn_at is None
+                and household.erased_at is None
+            )
+            outgoing = emails.for_moved_household(session, household, site) if told else []
         elif event.kind == outbox.HOUSEHOLD_REGISTERED:
             household = session.get(Household, event.household_id) if event.household_id else None
             told = (

@@ -13,6 +13,7 @@ a household once it has come in, as plain functions over a database session.
                never is
     messages   a guide's message to a household: the outbox, the timeline, a first contact
     mover_changes  the mover's own changes on "My registration": the timeline, the guides told
+    welcome    a moved household's welcome checklist (from the content), its ticks, the next newcomers' event
 
 Each function takes the session, the household, the acting staff user (none for the mover) and the values, adds what
 it changes to the session and leaves the commit to the caller; none reads the request, a form or

@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from intake.models import Household, HouseholdContact, HouseholdEvent, HouseholdMunicipality, OutboxMessage, User, Visit
+from intake.models import (
+    Household,
+    HouseholdContact,
+    HouseholdEvent,
+    HouseholdMunicipality,
+    OutboxMessage,
+    User,
+    Visit,
+    WelcomeTick,
+)
 from intake.pipeline.timeline import add_event
 
 # A household withdrawn by its mover or erased is never offered as a duplicate nor merged: a merge
@@ -47,6 +56,9 @@ def merge(session: Session, keep: Household, other: Household, user: User) -> No
     for link in session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == other.id)):
         if session.get(HouseholdContact, (keep.id, link.contact_id)) is None:
             session.add(HouseholdContact(household_id=keep.id, contact_id=link.contact_id, linked_at=link.linked_at))
+    for tick in session.scalars(select(WelcomeTick).where(WelcomeTick.household_id == other.id)):
+        if session.get(WelcomeTick, (keep.id, tick.key)) is None:
+            session.add(WelcomeTick(household_id=keep.id, key=tick.key, ticked_at=tick.ticked_at, user_id=tick.user_id))
     for slug in other.municipality_slugs:
         if slug not in keep.municipality_slugs:
             keep.municipalities.append(HouseholdMunicipality(municipality=slug))

@@ -2,6 +2,8 @@
 caller's transaction, so what is committed is never left untold and nothing is told of what is not.
 
 - a status change goes to the other CRM (`handoff.status_changed`), when a webhook is configured;
+- a household marked moved (from a status before the move) is welcomed: the worker writes the e-mail
+  from the `household_moved` event (`emails.for_moved_household`);
 - municipalities added to a household: their guides are told by e-mail (`emails.for_guides`);
 - a household released from the quarantine is told as if it had just come in (the worker writes
   the guides' e-mails, the mover's confirmation and the hand-off from the `household_registered` event).
@@ -55,6 +57,8 @@ def tell(session: Session, household: Household, news: News) -> list[OutboxMessa
             if webhook.enabled(current_app.config)
             else []
         )
+        if news.new == "moved" and news.old not in ("moved", "settled"):
+            queued.append(outbox.event(outbox.HOUSEHOLD_MOVED, household=household))
     elif isinstance(news, MunicipalitiesAdded):
         queued = emails.for_guides(session, household, news.site, news.municipalities) if news.municipalities else []
     elif isinstance(news, Released):

@@ -22,6 +22,7 @@ from intake.models import (
     MagazineOrder,
     OutboxMessage,
     Visit,
+    WelcomeTick,
 )
 from intake.notify import handoff
 from intake.privacy import audit
@@ -39,6 +40,7 @@ ERASED_TABLES = (
     "magazine_orders",
     "visits",
     "event_sign_ups",
+    "welcome_ticks",
 )
 
 
@@ -94,6 +96,8 @@ def erase_household(
     # A visit's days and what was arranged stay (like the follow-up dates); its note is free text.
     session.execute(update(Visit).where(Visit.household_id == h.id).values(note=None, message=None))
     session.execute(delete(HouseholdContact).where(HouseholdContact.household_id == h.id))
+    # What the household did in its first months is about its life, not a figure of the campaign's.
+    session.execute(delete(WelcomeTick).where(WelcomeTick.household_id == h.id))
     _erase_messages(session, OutboxMessage.household_id == h.id)  # a registration not yet handed off never will be
     # The household's sign-ups to events name the same people.
     for sign_up in session.scalars(

@@ -9,7 +9,16 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from intake.models import EventSignUp, Household, HouseholdContact, HouseholdEvent, OutboxMessage, PrivacyNotice, Visit
+from intake.models import (
+    EventSignUp,
+    Household,
+    HouseholdContact,
+    HouseholdEvent,
+    OutboxMessage,
+    PrivacyNotice,
+    Visit,
+    WelcomeTick,
+)
 from intake.notify.mime import WRITTEN_BY_STAFF
 from intake.privacy import audit
 
@@ -122,6 +131,9 @@ def export_household(session: Session, h: Household) -> dict:
     ).all()
     contacts = session.scalars(select(HouseholdContact).where(HouseholdContact.household_id == h.id)).all()
     visits = session.scalars(select(Visit).where(Visit.household_id == h.id).order_by(Visit.starts_on)).all()
+    ticks = session.scalars(
+        select(WelcomeTick).where(WelcomeTick.household_id == h.id).order_by(WelcomeTick.ticked_at, WelcomeTick.key)
+    ).all()
     return {
         "household": {name: _plain(getattr(h, name)) for name in PERSONAL_FIELDS + RECORD_FIELDS},
         "municipalities": h.municipality_slugs,
@@ -181,6 +193,11 @@ def export_household(session: Session, h: Household) -> dict:
             for v in visits
         ],
         "event_sign_ups": [sign_up_record(s) for s in sign_ups_of(session, h)],
+        # The welcome checklist's steps ticked off, by key: by a member of staff, or by the household itself.
+        "welcome_ticks": [
+            {"key": t.key, "ticked_at": _plain(t.ticked_at), "by": t.user.name if t.user else "household"}
+            for t in ticks
+        ],
     }
 
 

@@ -18,9 +18,10 @@ from sqlalchemy import select
 from intake import choices, db
 from intake.builtsite import content
 from intake.builtsite.shell import render_page
-from intake.models import Household
+from intake.events import facts, paths
+from intake.models import Household, utcnow
 from intake.notify import emails
-from intake.pipeline import mover_changes
+from intake.pipeline import mover_changes, welcome
 from intake.privacy import consent
 from intake.public import abuse, mylink, occupations
 from intake.public.forms import RegistrationForm, select_choices
@@ -254,7 +255,46 @@ def _view(lang: str, token: str):
             return redirect(f"{request.path}?done=link", 303)
         notice = _("The page had expired, so nothing was done yet. Try again.")
         return _page(lang, token, h, site, _form(site, _current(h)), 400, notice)
+    if action == "welcome":
+        if not FlaskForm().validate():
+            notice = _("The page had expired, so nothing was ticked off yet. Try again.")
+            return _page(lang, token, h, site, _form(site, _current(h)), 400, notice)
+        session = db.session()
+        try:
+            welcome.tick(session, h, None, request.form.get("key", ""), site)
+        except welcome.NotOnTheList:
+            return _page(lang, token, h, site, _form(site, _current(h)), 422, _("That step is not on your list."))
+        session.commit()
+        return redirect(f"{request.path}?done=ticked#mine-welcome", 303)
     return _page(lang, token, h, site, _form(site, _current(h)))
+
+
+def _welcome(h: Household, site, lang: str) -> dict | None:
+    """What the page shows of the household's welcome once it has moved: the checklist, and the next
+    event for newcomers with the address of its page."""
+    if h.status not in welcome.WELCOMED or not h.moved_to:
+        return None
+    steps = welcome.steps(db.session(), h, site)
+    place = site.municipalities.get(h.moved_to)
+    found = welcome.next_event(site.events, h.moved_to, utcnow())
+    event = None
+    if found is not None:
+        slug, e = found
+        event = {"title": e.title.get(lang), "when": facts.when(e, lang), "url": paths.event(lang, slug)}
+    return {
+        "place": place.name if place else h.moved_to,
+        "steps": [
+            {
+                "key": s.item.key,
+                "title": s.item.title.get(lang),
+                "text": emails.markdown_html(s.item.text.get(lang)) if s.item.text else None,
+                "link": s.item.link,
+                "ticked": s.tick is not None,
+            }
+            for s in steps
+        ],
+        "event": event,
+    }
 
 
 def _page(lang: str, token: str, h: Household, site, form, status: int = 200, notice: str | None = None):
@@ -264,6 +304,7 @@ def _page(lang: str, token: str, h: Household, site, form, status: int = 200, no
         "saved": _("Your changes are saved, and your guide has been told."),
         "unchanged": _("Nothing was changed."),
         "link": _("We are sending a new link to your e-mail address. Once it is sent, this link stops working."),
+        "ticked": _("Ticked off. Your guide can see it too."),
     }
     return render_page(
         "mine.html",
@@ -281,6 +322,7 @@ def _page(lang: str, token: str, h: Household, site, form, status: int = 200, no
         person=person,
         guides=guides,
         details=_sent_details(h, site, lang),
+        welcome=_welcome(h, site, lang),
         withdraw_url=consent.withdraw_path(lang, consent.withdrawal_token(current_app.secret_key, h.reference)),
         privacy_url=routes.url("privacy", lang),
         occupation_names=f"/static/occupations/{lang}/",

@@ -398,7 +398,7 @@ class _Loader:
         self.launch.append(problem)
 
     def launch_ready(self, site: Site | None) -> None:
-        """What a launch needs beyond valid content: a photo and needs per municipality, a story."""
+        """What a launch needs beyond valid content: a photo, needs and a welcome checklist per municipality, a story."""
         if site is None:
             return
         folder = self.root / "municipalities"
@@ -417,6 +417,15 @@ class _Loader:
                         line(("work", "in_demand")),
                         "work.in_demand",
                         "no competence needs: a launch needs the occupations the municipality needs",
+                    )
+                )
+            if not m.welcome:
+                self.not_for_launch(
+                    Problem(
+                        name,
+                        line(("welcome",)),
+                        "welcome",
+                        "no welcome checklist: a launch needs the steps a household takes once moved here",
                     )
                 )
         if not site.stories:

@@ -382,6 +382,50 @@ class Coworking(Model):
     )
 
 
+WELCOME_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WELCOME_EXAMPLE = [
+    {
+        "key": "folkbokforing",
+        "title": {"sv": "Folkbokför dig hos Skatteverket", "en": "Register your address with the Tax Agency"},
+        "text": {
+            "sv": "Anmäl flytten inom en vecka efter att du flyttat.",
+            "en": "Report the move within a week of moving.",
+        },
+        "link": "https://www.skatteverket.se/privat/folkbokforing",
+    },
+    {"key": "vardcentral", "title": {"sv": "Välj vårdcentral", "en": "Choose a health centre"}},
+]
+
+
+def _welcome_key(value: str) -> str:
+    if not WELCOME_KEY.match(value):
+        raise Invalid(
+            f'expected a short key of lower-case letters, digits and hyphens like "folkbokforing", got "{value}"',
+            f'här ska det stå en kort nyckel med små bokstäver, siffror och bindestreck som "folkbokforing", '
+            f'men det står "{value}"',
+        )
+    return value
+
+
+WelcomeKey = Annotated[str, AfterValidator(_welcome_key)]
+
+
+class WelcomeItem(Model):
+    """One step of a newcomer's first months on the municipality's welcome checklist."""
+
+    key: WelcomeKey = Field(
+        max_length=60,
+        description=(
+            "A short, stable name for the step (lower-case letters, digits, hyphens), unique in the "
+            "municipality: households' ticks are kept under it, so do not change it once in use."
+        ),
+        examples=["folkbokforing"],
+    )
+    title: Localized = Field(description="The step, as the household ticks it off.")
+    text: Localized | None = Field(None, description="How to do it (Markdown).")
+    link: Url | None = Field(None, description="Where to do it or read more.", examples=["https://are.se/"])
+
+
 class Municipality(Model):
     """`content/municipalities/<slug>.yml`; the slug (file name) is the page's address."""
 
@@ -498,6 +542,15 @@ class Municipality(Model):
         ),
         examples=[PHOTO_EXAMPLE],
     )
+    welcome: list[WelcomeItem] = Field(
+        [],
+        description=(
+            "The welcome checklist a household gets when it has moved here (address registration, school, "
+            "health centre, Swedish for immigrants, associations…): shown on its own page and in the back "
+            "office, where the household and its guide tick the steps off."
+        ),
+        examples=[WELCOME_EXAMPLE],
+    )
     targets: list[Target] = Field(
         [],
         description=(
@@ -506,6 +559,19 @@ class Municipality(Model):
         ),
         examples=[[{"year": 2026, "households_moved": 30, "households_with_needed_skills": 10}]],
     )
+
+    @field_validator("welcome")
+    @classmethod
+    def _one_step_a_key(cls, value: list[WelcomeItem]) -> list[WelcomeItem]:
+        keys = [item.key for item in value]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            named = ", ".join(twice)
+            raise Invalid(
+                f"more than one welcome step with the key {named}: give each its own key",
+                f"mer än ett steg i välkomstlistan har nyckeln {named}: ge varje steg en egen nyckel",
+            )
+        return value
 
     @field_validator("targets")
     @classmethod

@@ -66,7 +66,7 @@ BROKEN = [
         "seat: Kommun0000by\ncolour: red\n",
         "colour:",
         "colour: unknown field (expected one of: name, summary, population, area_km2, seat, localities, "
-        "travel, work, schools, housing, leisure, guides, coworking, links, photos, targets)",
+        "travel, work, schools, housing, leisure, guides, coworking, links, photos, welcome, targets)",
     ),
     (
         "misspelt field",
@@ -553,8 +553,9 @@ def test_plain_check_warns_about_what_a_launch_cannot_have_and_passes(sample):
         f"warning: {sample / 'stories'}:1: no stories: a launch needs at least one newcomer's story (<slug>.yml)"
         in lines
     )
-    # Two guides at .example addresses, the coordinator, two municipalities without a photo, no stories.
-    assert lines[-1].endswith("Not ready for launch: 6 of them (see `tasteget check --launch`).")
+    # Two guides at .example addresses, the coordinator, two municipalities without a photo or a welcome
+    # checklist, no stories.
+    assert lines[-1].endswith("Not ready for launch: 8 of them (see `tasteget check --launch`).")
 
 
 def test_launch_check_fails_on_the_shipped_content_naming_each_file_and_field():
@@ -647,6 +648,17 @@ def test_launch_check_fails_on_a_municipality_without_needs(sample):
     assert result.stdout.splitlines()[0] == (
         f"{sample / MUNI}:{line}: work.in_demand: no competence needs: a launch needs the occupations the "
         "municipality needs"
+    )
+
+
+def test_launch_check_fails_on_a_municipality_without_a_welcome_checklist(sample):
+    make_launch_ready(sample)
+    path = sample / MUNI
+    path.write_text(path.read_text(encoding="utf-8").split("welcome:")[0], encoding="utf-8")
+    result = tasteget("check", "--launch", "--content", str(sample), "--docs", str(ROOT / "docs"))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{sample / MUNI}:1: welcome: no welcome checklist: a launch needs the steps a household takes once moved here"
     )
 
 

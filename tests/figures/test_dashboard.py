@@ -170,15 +170,15 @@ def test_a_stray_ancient_date_adds_one_month_not_two_thousand_years(app, coordin
 def test_every_chart_is_drawn_with_a_name_and_its_numbers(app, coordinator):
     store(app)
     html = coordinator.get("/crm/figures/?as_of=2026-12-31").get_data(as_text=True)
-    assert html.count('role="img"') == 5
+    assert html.count('role="img"') == 6  # the first year's too (moved households in it)
     assert '<title id="chart-month-title">Per månad</title>' in html
-    assert html.count("download>Ladda ner de här siffrorna (CSV)</a>") == 5
+    assert html.count("download>Ladda ner de här siffrorna (CSV)</a>") == 6
     assert "<script" not in html and "http" not in html.split("<body>")[1].replace("http://www.w3.org/2000/svg", "")
 
 
 def test_an_empty_crm_and_a_bad_day(app, coordinator):
     html = coordinator.get("/crm/figures/").get_data(as_text=True)
-    assert html.count("Inget att visa ännu för den här dagen.") == 5
+    assert html.count("Inget att visa ännu för den här dagen.") == 7
     assert dict(Tables(html).tables["Nyckeltal"])["Registrerade hushåll"] == "0"
     bad = coordinator.get("/crm/figures/?as_of=2026-13-45")
     assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)

@@ -208,9 +208,17 @@ def add_photos(root: Path, slug: str = "kommun-0000", hero: str = "photos/hero.j
     path.write_text(text, encoding="utf-8")
 
 
+WELCOME = """\
+welcome:
+  - key: folkbokforing
+    title: {sv: Folkbokför dig, en: Register your address}
+    link: https://provregionen.se/folkbokforing
+"""
+
+
 def make_launch_ready(root: Path) -> Path:
     """Everything a launch needs in a sample folder: named people at real-looking addresses, a photo
-    and needs for every municipality, a story (all generated) and the invitation to tell one."""
+    needs and a welcome checklist for every municipality, a story (all generated) and the invitation to tell one."""
     root = Path(root)
     region = root / "region.yml"
     text = region.read_text(encoding="utf-8").replace("samordnare@prov.example", "samordnare@provregionen.se")
@@ -224,5 +232,7 @@ def make_launch_ready(root: Path) -> Path:
         slug = path.stem
         path.write_text(path.read_text(encoding="utf-8").replace(f"@{slug}.example", f"@{slug}.se"), encoding="utf-8")
         add_photos(root, slug, hero=f"photos/{slug}.jpg")
+        with path.open("a", encoding="utf-8") as file:
+            file.write(WELCOME)
     write_story(root, "anna", path.stem)
     return root
