@@ -562,7 +562,12 @@ def for_moved_household(session: Session, household: Household, site) -> list[Ou
         site,
         WELCOME,
         lang,
-        _l("Welcome to %(place)s", place=place),
+        _l(
+            "%(campaign)s: welcome to %(place)s (%(reference)s)",
+            campaign=site.region.campaign,
+            place=place,
+            reference=household.reference,
+        ),
         household=household,
         name=household.name,
         place=place,

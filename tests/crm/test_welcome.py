@@ -146,7 +146,7 @@ def test_marking_moved_sends_one_welcome_in_the_household_language_with_the_next
     )
     reference, guide = _moved(mail_app, client, staff, contact_language="en")
     deliver_all(mail_app)
-    [welcome] = [m for m in smtp.received if m["Subject"] == "Welcome to Åre"]
+    [welcome] = [m for m in smtp.received if m["Subject"].startswith("Ta Steget: welcome to Åre (H-")]
     assert welcome["To"] == "anna@example.com"
     text = welcome.get_body(("plain",)).get_content()
     assert "- Register your address (https://provregionen.se/folkbokforing)" in text
@@ -164,7 +164,7 @@ def test_a_welcome_in_swedish_without_event_or_checklist(app, client, staff, row
     _moved(app, client, staff, contact_language="sv")
     expand_events(app)
     [welcome] = [m for m in emails(rows(OutboxMessage)) if m.kind == "mover_welcome"]
-    assert welcome.subject == "Välkommen till Åre" and welcome.language == "sv"
+    assert welcome.subject.startswith("Ta Steget: välkommen till Åre (H-") and welcome.language == "sv"
     assert "checklista" not in welcome.body_text and "träff" not in welcome.body_text
 
 
