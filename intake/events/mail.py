@@ -36,6 +36,8 @@ def subject(kind: str, **names):
 
 
 WITH_CALENDAR = ("event_confirmation", "event_place")
+# Only to those with a place: the link to join an online event (never to the waiting list or staff).
+WITH_JOIN_URL = ("event_confirmation", "event_place", "event_reminder")
 
 
 def compose(session: Session, site, sign_up: EventSignUp, kind: str) -> list[OutboxMessage]:
@@ -72,6 +74,7 @@ def compose(session: Session, site, sign_up: EventSignUp, kind: str) -> list[Out
         when=when,
         where=where,
         online=event.online,
+        join_url=event.join_url if kind in WITH_JOIN_URL else None,
         people=sign_up.people,
         position=signups.queue_position(session, sign_up),
         reference=sign_up.reference,
