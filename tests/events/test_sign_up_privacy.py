@@ -86,3 +86,58 @@ def test_the_export_command_exports_a_sign_up_by_its_own_reference(app, client, 
     assert (
         missing.returncode == 1 and missing.stderr.strip() == "Error: no event sign-up with the reference E-NONE-0000"
     )
+
+
+def test_a_households_erasure_erases_the_sign_ups_made_with_its_address_too(app, client, events, rows):
+    events(kvall=make_event())
+    # Signed up before registering (so not linked), in another case: the export shows it, so erasure takes it.
+    before = reference_of(sign_up(client, "kvall", email="Anna@Example.com", needs="Tolk", needs_consent="y"))
+    household = register(client, email="anna@example.com")
+    other = reference_of(sign_up(client, "kvall", email="bo@example.com"))
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session, app.test_request_context():
+        h = session.query(export.Household).filter_by(reference=household).one()
+        assert [s.reference for s in export.sign_ups_of(session, h)] == [before]
+        assert rows(EventSignUp)[0].household_id is None
+        erasure.erase_household(session, h, datetime.now(UTC), reason="Begäran om radering", actor="command")
+        session.commit()
+    by = {s.reference: s for s in rows(EventSignUp)}
+    assert (by[before].name, by[before].email, by[before].needs) == ("", "", None) and by[before].erased_at
+    assert by[other].email == "bo@example.com" and by[other].erased_at is None
+    erased = {(e.record, e.reference) for e in rows(AuditEntry) if e.action == "erase"}
+    assert erased == {("household", household), ("sign_up", before)}
+
+
+def test_the_coordinator_erases_a_sign_up_with_no_household_by_its_reference(
+    app, mail_app, client, events, rows, staff
+):
+    from tests.support.intake_helpers import deliver_all, hidden_fields, staff_login
+
+    events(kvall=make_event())
+    reference = reference_of(sign_up(client, "kvall", email="ensam@example.com", needs="Tolk", needs_consent="y"))
+    deliver_all(mail_app)
+    url = f"/crm/sign-ups/{reference}/erase/"
+    guide = app.test_client()
+    staff_login(guide, staff("guide", "ostersund"))
+    assert guide.get(url).status_code == 404
+    assert "sign-ups/" not in guide.get("/crm/events/kvall/").get_data(as_text=True)
+    coordinator = app.test_client()
+    staff_login(coordinator, staff("coordinator"))
+    assert f'href="{url}"' in coordinator.get("/crm/events/kvall/").get_data(as_text=True)
+    page = coordinator.get(url)
+    form = hidden_fields(page.get_data(as_text=True))
+    # No reason, or the wrong reference: erased nothing, said next to the field, what was typed kept.
+    wrong = coordinator.post(url, data={**form, "reason": "Begäran", "confirm": "E-XXXX-0000"})
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Det är inte anmälans referens" in text and 'value="Begäran"' in text
+    assert coordinator.post(url, data={**form, "confirm": reference}).status_code == 422
+    assert rows(EventSignUp)[0].erased_at is None
+    done = coordinator.post(url, data={**form, "reason": "Begäran om radering", "confirm": reference.lower()})
+    assert done.status_code == 303
+    [s] = rows(EventSignUp)
+    assert (s.name, s.email, s.needs, s.event, s.people) == ("", "", None, "kvall", 1) and s.erased_at
+    assert {m.subject for m in emails(rows(OutboxMessage))} == {erasure.ERASED_MARK}
+    [entry] = [e for e in rows(AuditEntry) if e.action == "erase"]
+    assert (entry.record, entry.reference, entry.detail) == ("sign_up", reference, "Begäran om radering")
+    assert entry.actor == "staff" and entry.user_id is not None
+    assert coordinator.get(url).status_code == 303  # erased already
+    assert coordinator.get("/crm/sign-ups/E-NONE-0000/erase/").status_code == 404
