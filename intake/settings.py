@@ -43,6 +43,9 @@ DEFAULTS = {
     "MAIL_BACKOFF_SECONDS": 30,
     "MAIL_BACKOFF_CAP_SECONDS": 3600,
     "MAIL_DAILY_LIMIT_PER_ADDRESS": 3,  # messages a day to one address typed into a form
+    # E-mails about one event to one address (sign-up, place, reminder, cancellation; again after a
+    # cancel and a new sign-up): past it, a new sign-up's confirmation is not sent. Not in the above.
+    "MAIL_EVENT_LIMIT_PER_ADDRESS": 8,
     "MY_REGISTRATION_LINK_DAYS": 30,  # how long a link to the mover's own page ("My registration") works
     "WORKER_POLL_SECONDS": 2,
     "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
@@ -88,6 +91,7 @@ INTS = {
     "MAIL_BACKOFF_SECONDS",
     "MAIL_BACKOFF_CAP_SECONDS",
     "MAIL_DAILY_LIMIT_PER_ADDRESS",
+    "MAIL_EVENT_LIMIT_PER_ADDRESS",
     "MY_REGISTRATION_LINK_DAYS",
     "WORKER_POLL_SECONDS",
     "WEBHOOK_TIMEOUT_SECONDS",

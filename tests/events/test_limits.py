@@ -1,0 +1,51 @@
+"""What keeps one address from being flooded, and one person from filling an event, without ever
+losing a real person's confirmation: e-mails about an event counted per (address, event)."""
+
+from __future__ import annotations
+
+from intake.events import signups
+from intake.models import OutboxMessage
+
+from tests.events.conftest import make_event, reference_of, sign_up
+from tests.public.test_visit_request import request_data
+from tests.support.intake_helpers import deliver_all, emails, fetch_form, register, submit
+
+
+def cancel(client, reference: str):
+    path = f"/evenemang/avboka/{signups.cancel_token(client.application.secret_key, reference)}/"
+    form = fetch_form(client, path)
+    return client.post(path, data={"csrf_token": form["csrf_token"]})
+
+
+def calendars(message) -> int:
+    return len([p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"])
+
+
+def test_registering_asking_for_a_visit_and_two_events_in_a_day_loses_no_confirmation(
+    mail_app, client, events, rows, smtp
+):
+    assert mail_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"] == 3
+    events(kvall=make_event(), helg=make_event(days_ahead=30, kind="tryout_weekend"))
+    register(client, email="anna@example.com", municipalities=["are"])
+    assert submit(client, "/besok/?kommun=are", request_data(email="anna@example.com")).status_code == 303
+    first = reference_of(sign_up(client, "kvall", email="anna@example.com"))
+    second = reference_of(sign_up(client, "helg", email="Anna@Example.com"))
+    deliver_all(mail_app)
+    kinds = sorted(m.kind for m in emails(rows(OutboxMessage)) if m.to_address.lower() == "anna@example.com")
+    assert kinds == ["event_confirmation", "event_confirmation", "mover_confirmation", "mover_visit_requested"]
+    received = smtp.to("anna@example.com") + smtp.to("Anna@Example.com")
+    signed = [m for m in received if first in m["Subject"] or second in m["Subject"]]
+    assert len(signed) == 2 and [calendars(m) for m in signed] == [1, 1]
+
+
+def test_e_mails_about_one_event_to_one_address_stop_at_the_limit_and_other_events_go_on(
+    mail_app, client, events, rows, smtp
+):
+    mail_app.config["MAIL_EVENT_LIMIT_PER_ADDRESS"] = 2
+    events(kvall=make_event(), helg=make_event(days_ahead=30))
+    cancel(client, reference_of(sign_up(client, "kvall", email="x@example.com")))  # confirmation, cancelled: 2
+    again = reference_of(sign_up(client, "kvall", email="X@example.com"))  # stored, but nothing more to x@
+    other = reference_of(sign_up(client, "helg", email="x@example.com"))
+    deliver_all(mail_app)
+    subjects = [m["Subject"] for m in smtp.received if "x@example.com" in (a.lower() for a in m.envelope_to)]
+    assert len(subjects) == 3 and not [s for s in subjects if again in s] and [s for s in subjects if other in s]
