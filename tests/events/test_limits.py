@@ -49,3 +49,41 @@ def test_e_mails_about_one_event_to_one_address_stop_at_the_limit_and_other_even
     deliver_all(mail_app)
     subjects = [m["Subject"] for m in smtp.received if "x@example.com" in (a.lower() for a in m.envelope_to)]
     assert len(subjects) == 3 and not [s for s in subjects if again in s] and [s for s in subjects if other in s]
+
+
+def test_a_second_sign_up_with_the_same_address_answers_with_the_first_and_stores_nothing(
+    mail_app, client, events, rows, smtp
+):
+    from intake.models import EventSignUp
+
+    events(kvall=make_event(capacity=20), helg=make_event(days_ahead=30))
+    first = reference_of(sign_up(client, "kvall", email="fyll@example.com", people="2"))
+    again = sign_up(client, "kvall", email="FYLL@example.com", people="10", name="Påhittad", lang="en")
+    assert reference_of(again) == first
+    assert client.get(again.headers["Location"]).status_code == 200
+    other = reference_of(sign_up(client, "helg", email="fyll@example.com"))  # another event: its own
+    deliver_all(mail_app)
+    assert sorted((s.event, s.people) for s in rows(EventSignUp)) == [("helg", 1), ("kvall", 2)]
+    assert len([m for m in smtp.received if first in m["Subject"]]) == 1  # no second e-mail
+    assert [m for m in smtp.received if other in m["Subject"]]
+    # Once cancelled, the address can sign up again.
+    cancel(client, first)
+    assert reference_of(sign_up(client, "kvall", email="fyll@example.com")) not in (first, other)
+
+
+def test_sign_ups_to_one_event_from_one_client_address_are_limited(app, client, events, rows):
+    from intake.models import EventSignUp
+
+    app.config["RATELIMIT_EVENT_SIGN_UPS"] = "2 per day"
+    events(kvall=make_event(capacity=20), helg=make_event(days_ahead=30))
+    bad = sign_up(client, "kvall", email="inte-en-adress")  # an error to correct is not counted
+    assert bad.status_code == 422
+    for n in range(2):
+        reference_of(sign_up(client, "kvall", email=f"p{n}@example.com"))
+    refused = sign_up(client, "kvall", email="p9@example.com", lang="en")
+    assert refused.status_code == 429 and "Too many attempts" in refused.get_data(as_text=True)
+    reference_of(sign_up(client, "helg", email="p9@example.com"))  # another event is counted on its own
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    reference_of(sign_up(other, "kvall", email="p8@example.com"))  # so is another client
+    assert sorted(s.event for s in rows(EventSignUp)) == ["helg", "kvall", "kvall", "kvall"]
