@@ -4,7 +4,7 @@ losing a real person's confirmation: e-mails about an event counted per (address
 from __future__ import annotations
 
 from intake.events import signups
-from intake.models import OutboxMessage
+from intake.models import EventSignUp, OutboxMessage
 
 from tests.events.conftest import make_event, reference_of, sign_up
 from tests.public.test_visit_request import request_data
@@ -54,8 +54,6 @@ def test_e_mails_about_one_event_to_one_address_stop_at_the_limit_and_other_even
 def test_a_second_sign_up_with_the_same_address_answers_with_the_first_and_stores_nothing(
     mail_app, client, events, rows, smtp
 ):
-    from intake.models import EventSignUp
-
     events(kvall=make_event(capacity=20), helg=make_event(days_ahead=30))
     first = reference_of(sign_up(client, "kvall", email="fyll@example.com", people="2"))
     again = sign_up(client, "kvall", email="FYLL@example.com", people="10", name="Påhittad", lang="en")
@@ -72,8 +70,6 @@ def test_a_second_sign_up_with_the_same_address_answers_with_the_first_and_store
 
 
 def test_sign_ups_to_one_event_from_one_client_address_are_limited(app, client, events, rows):
-    from intake.models import EventSignUp
-
     app.config["RATELIMIT_EVENT_SIGN_UPS"] = "2 per day"
     events(kvall=make_event(capacity=20), helg=make_event(days_ahead=30))
     bad = sign_up(client, "kvall", email="inte-en-adress")  # an error to correct is not counted

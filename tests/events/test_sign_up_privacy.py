@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from intake.events import signups
 from intake.models import AuditEntry, EventSignUp, OutboxMessage
 from intake.privacy import erasure, export, retention
 
 from tests.events.conftest import make_event, reference_of, sign_up
 from tests.support.helpers import tasteget
-from tests.support.intake_helpers import app_env, emails, register
+from tests.support.intake_helpers import app_env, deliver_all, emails, hidden_fields, register, staff_login
 
 
 def _purge(app, now, events, dry_run=False):
@@ -110,8 +111,6 @@ def test_a_households_erasure_erases_the_sign_ups_made_with_its_address_too(app,
 def test_the_coordinator_erases_a_sign_up_with_no_household_by_its_reference(
     app, mail_app, client, events, rows, staff
 ):
-    from tests.support.intake_helpers import deliver_all, hidden_fields, staff_login
-
     events(kvall=make_event())
     reference = reference_of(sign_up(client, "kvall", email="ensam@example.com", needs="Tolk", needs_consent="y"))
     deliver_all(mail_app)
@@ -141,3 +140,28 @@ def test_the_coordinator_erases_a_sign_up_with_no_household_by_its_reference(
     assert entry.actor == "staff" and entry.user_id is not None
     assert coordinator.get(url).status_code == 303  # erased already
     assert coordinator.get("/crm/sign-ups/E-NONE-0000/erase/").status_code == 404
+
+
+def test_once_the_event_is_over_the_purge_blanks_the_text_of_its_sent_e_mails(mail_app, client, events, rows, smtp):
+    kvall, helg = make_event(days_ahead=2), make_event(days_ahead=30)
+    events(kvall=kvall, helg=helg)
+    over = reference_of(sign_up(client, "kvall", email="a@example.com"))
+    reference_of(sign_up(client, "helg", email="a@example.com"))
+    deliver_all(mail_app)
+    token = signups.cancel_token(mail_app.secret_key, over)
+    [sent] = [m for m in emails(rows(OutboxMessage)) if over in m.subject]
+    assert token in sent.body_text and token in sent.body_html  # until the event is over
+    known = {"kvall": kvall, "helg": helg}
+    assert _purge(mail_app, datetime.now(UTC), known).event_mails == 0
+    after = kvall.ends_at().astimezone(UTC) + timedelta(minutes=1)
+    assert _purge(mail_app, after, known, dry_run=True).event_mails == 1
+    assert token in emails(rows(OutboxMessage))[0].body_text  # a dry run changes nothing
+    assert _purge(mail_app, after, known).event_mails == 1
+    by = {m.subject: m for m in emails(rows(OutboxMessage))}
+    blanked = next(m for s, m in by.items() if over in s)
+    assert (blanked.body_text, blanked.body_html, blanked.to_address) == ("", "", "a@example.com")
+    assert not [m for m in rows(OutboxMessage) if token in (m.body_text + m.body_html)]
+    assert [m.body_text for s, m in by.items() if over not in s][0]  # the event still to come keeps its text
+    assert _purge(mail_app, after, known).event_mails == 0  # once
+    [sign] = [s for s in rows(EventSignUp) if s.reference == over]
+    assert sign.email == "a@example.com" and sign.erased_at is None  # the sign-up itself stays its time
