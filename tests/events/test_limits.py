@@ -3,10 +3,12 @@ losing a real person's confirmation: e-mails about an event counted per (address
 
 from __future__ import annotations
 
+import threading
+
 from intake.events import signups
 from intake.models import EventSignUp, OutboxMessage
 
-from tests.events.conftest import make_event, reference_of, sign_up
+from tests.events.conftest import SIGN_UP, make_event, reference_of, sign_up
 from tests.public.test_visit_request import request_data
 from tests.support.intake_helpers import deliver_all, emails, fetch_form, register, submit
 
@@ -83,3 +85,25 @@ def test_sign_ups_to_one_event_from_one_client_address_are_limited(app, client, 
     other.environ_base["REMOTE_ADDR"] = "10.1.2.3"
     reference_of(sign_up(other, "kvall", email="p8@example.com"))  # so is another client
     assert sorted(s.event for s in rows(EventSignUp)) == ["helg", "kvall", "kvall", "kvall"]
+
+
+def test_the_same_address_sent_from_several_browsers_at_once_makes_one_sign_up(app, events, rows):
+    events(kvall=make_event(capacity=20))
+    url = "/evenemang/kvall/anmal/"
+    clients = [app.test_client() for _ in range(4)]
+    forms = [fetch_form(c, url) for c in clients]
+    barrier = threading.Barrier(len(clients))
+    answers = []
+
+    def go(c, form):
+        barrier.wait()
+        response = submit(c, url, {**SIGN_UP, "email": "samma@example.com", "people": "5"}, form=form)
+        answers.append(response.headers.get("Location"))
+
+    threads = [threading.Thread(target=go, args=(c, f)) for c, f in zip(clients, forms, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    [stored] = rows(EventSignUp)
+    assert answers == [answers[0]] * len(clients) and answers[0].rstrip("/").endswith(stored.reference)
