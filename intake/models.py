@@ -616,7 +616,9 @@ class EventSignUp(Base):
     needs: Mapped[str | None] = mapped_column(Text)
     needs_consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     needs_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # sha256 of the cancel link's token (see intake.events.tokens): the token itself is never stored.
+    # sha256 of the cancel link's token (intake.events.signups.cancel_token): the token is not stored
+    # here; the e-mails that carry it keep their text in the outbox only until the event is over,
+    # when the purge blanks it (intake.privacy.retention.blank_event_mails).
     cancel_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"), index=True)
     quarantine_reason: Mapped[str | None] = mapped_column(String(40))

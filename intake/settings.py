@@ -22,6 +22,7 @@ DEFAULTS = {
     # Abuse defences.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_FORMS": "10 per minute;60 per hour",
+    "RATELIMIT_EVENT_SIGN_UPS": "5 per day",  # sign-ups to one event from one client address
     "TRUSTED_PROXIES": 0,  # how many proxies in front of us set X-Forwarded-For
     "MIN_FILL_SECONDS": 3,  # faster than this is a robot; the submission goes to quarantine
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -43,6 +44,9 @@ DEFAULTS = {
     "MAIL_BACKOFF_SECONDS": 30,
     "MAIL_BACKOFF_CAP_SECONDS": 3600,
     "MAIL_DAILY_LIMIT_PER_ADDRESS": 3,  # messages a day to one address typed into a form
+    # E-mails about one event to one address (sign-up, place, reminder, cancellation; again after a
+    # cancel and a new sign-up): past it, a new sign-up's confirmation is not sent. Not in the above.
+    "MAIL_EVENT_LIMIT_PER_ADDRESS": 8,
     "MY_REGISTRATION_LINK_DAYS": 30,  # how long a link to the mover's own page ("My registration") works
     "WORKER_POLL_SECONDS": 2,
     "ORDERS_SUMMARY_HOUR": 7,  # the coordinator's daily summary of magazine orders, local time
@@ -90,6 +94,7 @@ INTS = {
     "MAIL_BACKOFF_SECONDS",
     "MAIL_BACKOFF_CAP_SECONDS",
     "MAIL_DAILY_LIMIT_PER_ADDRESS",
+    "MAIL_EVENT_LIMIT_PER_ADDRESS",
     "MY_REGISTRATION_LINK_DAYS",
     "WORKER_POLL_SECONDS",
     "WEBHOOK_TIMEOUT_SECONDS",

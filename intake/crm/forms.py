@@ -102,11 +102,21 @@ class EraseForm(ReasonForm):
     """Erasing is confirmed by typing the household's reference (checked by the view, which knows it)."""
 
     confirm = StringField(_l("To confirm, type the household's reference"), [Length(max=40)])
+    missing = _l("Type the household's reference to erase. Nothing was erased.")
+    wrong = _l("That is not this household's reference. Nothing was erased.")
 
     def confirms(self, reference: str) -> bool:
         typed = (self.confirm.data or "").strip().upper()
         if not typed:
-            self.confirm.errors = [_l("Type the household's reference to erase. Nothing was erased.")]
+            self.confirm.errors = [self.missing]
         elif typed != reference.upper():
-            self.confirm.errors = [_l("That is not this household's reference. Nothing was erased.")]
+            self.confirm.errors = [self.wrong]
         return typed == reference.upper()
+
+
+class EraseSignUpForm(EraseForm):
+    """Erasing a sign-up to an event is confirmed by typing its reference (E-…)."""
+
+    confirm = StringField(_l("To confirm, type the sign-up's reference"), [Length(max=40)])
+    missing = _l("Type the sign-up's reference to erase. Nothing was erased.")
+    wrong = _l("That is not this sign-up's reference. Nothing was erased.")

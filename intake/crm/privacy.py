@@ -1,11 +1,11 @@
-"""The coordinator's data-protection tools: export or erase one household (each with a reason,
-which goes to the audit log), and the audit log itself."""
+"""The coordinator's data-protection tools: export or erase one household, or erase one sign-up to an
+event by its own reference (each with a reason, which goes to the audit log), and the audit log itself."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, abort, current_app, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
@@ -14,9 +14,18 @@ from intake import db
 from intake.builtsite.shell import render_staff
 from intake.crm import agenda, bp, params
 from intake.crm.access import require_role
-from intake.crm.forms import EraseForm, ReasonForm
+from intake.crm.forms import EraseForm, EraseSignUpForm, ReasonForm
 from intake.crm.households import _detail, _visible, saved
-from intake.models import AUDIT_ACTIONS, AuditEntry, Household, MagazineOrder, PrivacyNotice, User, utcnow
+from intake.models import (
+    AUDIT_ACTIONS,
+    AuditEntry,
+    EventSignUp,
+    Household,
+    MagazineOrder,
+    PrivacyNotice,
+    User,
+    utcnow,
+)
 from intake.notify import webhook
 from intake.privacy import erasure, export
 
@@ -77,6 +86,49 @@ def erase_household(reference: str):
         session.commit()
         db.scrub(db.engine(), erasure.ERASED_TABLES)
     return saved(reference)
+
+
+def _sign_up_or_404(reference: str) -> EventSignUp:
+    """A sign-up by its reference (E-…), for the coordinator only; whether or not it has a household."""
+    require_role("coordinator")
+    found = db.session().scalar(select(EventSignUp).where(EventSignUp.reference == reference.strip().upper()[:40]))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _erase_sign_up_page(s: EventSignUp, form: EraseSignUpForm, status: int = 200):
+    title = _("Erase the personal data of %(reference)s", reference=s.reference)
+    return render_staff("crm/erase_sign_up.html", title, status=status, s=s, form=form)
+
+
+@bp.get("/sign-ups/<reference>/erase/")
+@login_required
+def confirm_sign_up_erasure(reference: str):
+    """The confirmation step before erasing a sign-up to an event (e.g. someone with no household
+    asks to be erased): what goes, what stays, and the reference to type."""
+    s = _sign_up_or_404(reference)
+    if s.erased_at is not None:
+        return redirect(url_for("crm.events"), 303)
+    return _erase_sign_up_page(s, EraseSignUpForm())
+
+
+@bp.post("/sign-ups/<reference>/erase/")
+@login_required
+def erase_sign_up(reference: str):
+    """Remove the sign-up's name, address and needs once its reference is typed; the anonymous row
+    stays for the event's figures. A wrong or empty reference erases nothing and says so."""
+    s = _sign_up_or_404(reference)
+    form = EraseSignUpForm()
+    valid = form.validate_on_submit()
+    if s.erased_at is None and not (form.confirms(s.reference) and valid):
+        return _erase_sign_up_page(s, form, 422)
+    if s.erased_at is None:
+        erasure.erase_sign_up(db.session(), s, utcnow(), reason=form.reason.data)
+        db.session().commit()
+        db.scrub(db.engine(), erasure.ERASED_TABLES)
+        flash(_("Erased: %(reference)s", reference=s.reference), "saved")
+    return redirect(url_for("crm.events"), 303)
 
 
 @bp.get("/privacy-notices/")

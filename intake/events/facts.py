@@ -18,9 +18,11 @@ def when(event: Event, lang: str) -> str:
 
 
 def where(event: Event, lang: str) -> str:
-    if event.online:
-        return _("Online: the link is sent to those signed up")
-    return event.place.get(lang) if event.place else ""
+    """The place as content gives it (an online event may have one too, e.g. a studio to come to),
+    else for an online event where the link goes; never the link itself."""
+    if event.place:
+        return event.place.get(lang)
+    return _("Online: the link is sent to those signed up") if event.online else ""
 
 
 def listed(event: Event, lang: str, left: int | None = None) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.events import facts, paths, signups
-from intake.models import EventSignUp, JobRun, OutboxMessage, utcnow
+from intake.models import EventSignUp, JobRun, OutboxMessage
 from intake.notify import emails, outbox
 from tasteget.site import ical, routes
 
@@ -36,17 +36,20 @@ def subject(kind: str, **names):
 
 
 WITH_CALENDAR = ("event_confirmation", "event_place")
+# Only to those with a place: the link to join an online event (never to the waiting list or staff).
+WITH_JOIN_URL = ("event_confirmation", "event_place", "event_reminder")
 
 
 def compose(session: Session, site, sign_up: EventSignUp, kind: str) -> list[OutboxMessage]:
     """One e-mail of `kind` to the person, attached to the sign-up; none when the event is gone from
-    the content or the sign-up was erased, or (for what a form caused) the address has had its share today."""
+    the content or the sign-up was erased, or (for what a form caused) the address has had its share of
+    e-mails about this event (`MAIL_EVENT_LIMIT_PER_ADDRESS`; not the daily share of other forms)."""
     event = site.events.get(sign_up.event)
     if event is None or sign_up.erased_at is not None or not sign_up.email:
         return []
-    if kind in outbox.ADDRESS_KINDS:
-        sent = outbox.sent_recently(session, sign_up.email, utcnow())
-        if sent >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+    if kind in outbox.EVENT_ADDRESS_KINDS:
+        sent = outbox.sent_for_event(session, sign_up.email, sign_up.event)
+        if sent >= current_app.config["MAIL_EVENT_LIMIT_PER_ADDRESS"]:
             return []
     lang = sign_up.form_language
     title = event.title.get(lang)
@@ -72,6 +75,7 @@ def compose(session: Session, site, sign_up: EventSignUp, kind: str) -> list[Out
         when=when,
         where=where,
         online=event.online,
+        join_url=event.join_url if kind in WITH_JOIN_URL else None,
         people=sign_up.people,
         position=signups.queue_position(session, sign_up),
         reference=sign_up.reference,

@@ -117,10 +117,26 @@ class Details:
     quarantine_reason: str | None
 
 
+def live_with_address(session: Session, slug: str, email: str) -> EventSignUp | None:
+    """The event's sign-up with places or on the waiting list made with this address (whatever its case)."""
+    return session.scalar(
+        select(EventSignUp)
+        .where(
+            EventSignUp.event == slug,
+            func.lower(EventSignUp.email) == email.lower(),
+            EventSignUp.status.in_(("confirmed", "waiting")),
+        )
+        .order_by(EventSignUp.id)
+        .limit(1)
+    )
+
+
 def sign_up(session: Session, slug: str, event: Event, details: Details, secret: str, now: datetime) -> EventSignUp:
     """Store the sign-up, with its places or its turn on the waiting list, and the outbox event that
     tells the person; commit. A suspected robot (abuse.quarantine_reason, but for one only too fast)
-    is kept for review ("held"), takes no place and is told nothing."""
+    is kept for review ("held"), takes no place and is told nothing. An address with a live sign-up
+    to the event already gets that one back and nothing new is stored or sent: one person cannot fill
+    an event with made-up parties (checked under the lock, so two at once make one)."""
     reference = new_reference("E")
     token = cancel_token(secret, reference)
     row = EventSignUp(
@@ -150,6 +166,10 @@ def sign_up(session: Session, slug: str, event: Event, details: Details, secret:
         return row
     lock(session, slug)
     _give_out(session, slug, event, now)  # places added in the content since go to those waiting first
+    already = live_with_address(session, slug, details.email)
+    if already is not None:
+        session.commit()
+        return already
     if places.fits(event.capacity, taken(session, slug), details.people):
         row.status = "confirmed"
     else:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, g, redirect, request
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -206,11 +207,31 @@ def cancel(lang: str, token: str):
     )
 
 
+def _event_limit() -> str:
+    return current_app.config["RATELIMIT_EVENT_SIGN_UPS"]
+
+
+def _client_and_event() -> str:
+    """The per-event limit's key: the client's address and the event (in either language)."""
+    return f"{get_remote_address()}/{(request.view_args or {}).get('slug', '')}"
+
+
+# Sign-ups stored (or answered with the one already stored) per client address and event, on top of
+# the forms' own limit: one person cannot fill an event from one address; a form sent back with an
+# error to correct is not counted. Shared by both languages' routes (the key names the event).
+_per_event = abuse.limiter.shared_limit(
+    _event_limit,
+    key_func=_client_and_event,
+    methods=["POST"],
+    scope="event_sign_up",
+    deduct_when=lambda response: response.status_code == 303,
+)
+
 for _lang in routes.LANGS:
     bp.add_url_rule(
         paths.sign_up(_lang, "<slug>"),
         "sign_up_" + _lang,
-        abuse.limiter.limit(abuse.form_limit, methods=["POST"])(sign_up),
+        abuse.limiter.limit(abuse.form_limit, methods=["POST"])(_per_event(sign_up)),
         defaults={"lang": _lang},
         methods=["GET", "POST"],
     )

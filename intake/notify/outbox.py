@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from intake.models import OutboxMessage
+from intake.models import EventSignUp, OutboxMessage
 from intake.notify.mail import parse_url
 
 # A confirmed registration deleted from the quarantine as a robot: the address is told it is gone.
@@ -28,9 +28,14 @@ ADDRESS_KINDS = (
     "mover_link",
     "mover_address_changed",
     "mover_visit_requested",
-    "event_confirmation",
-    "event_waiting",
 )
+# The e-mails to someone signed up to an event. They count per (address, event), not in the daily
+# share above: registering, asking for a visit and signing up to two events the same day must never
+# lose a calendar file, while one address still gets only a handful about any one event
+# (`MAIL_EVENT_LIMIT_PER_ADDRESS`); the events are the content's few, so the whole is bounded too.
+EVENT_MAIL_KINDS = ("event_confirmation", "event_waiting", "event_place", "event_reminder", "event_cancelled")
+# Of those, the ones a form causes (a sign-up), which the limit holds back.
+EVENT_ADDRESS_KINDS = ("event_confirmation", "event_waiting")
 # Things that happened, which the worker turns into messages (see `event`).
 HOUSEHOLD_REGISTERED, ORDER_PLACED = "household_registered", "order_placed"
 # A registration held in the quarantine only for being sent too fast: the mover is confirmed at
@@ -107,6 +112,19 @@ def sent_recently(session: Session, address: str, now: datetime) -> int:
             func.lower(OutboxMessage.to_address) == address.lower(),
             OutboxMessage.kind.in_(ADDRESS_KINDS),
             OutboxMessage.created_at > now - timedelta(days=1),
+        )
+    )
+
+
+def sent_for_event(session: Session, address: str, slug: str) -> int:
+    """How many e-mails about the event `slug` went to an address (whatever its case), ever."""
+    return session.scalar(
+        select(func.count(OutboxMessage.id))
+        .join(EventSignUp, EventSignUp.id == OutboxMessage.sign_up_id)
+        .where(
+            func.lower(OutboxMessage.to_address) == address.lower(),
+            OutboxMessage.kind.in_(EVENT_MAIL_KINDS),
+            EventSignUp.event == slug,
         )
     )
 

@@ -64,6 +64,7 @@ def purge_command(dry_run: bool) -> None:
     withdrawal) and magazine orders ORDER_RETENTION_DAYS (default 90) after they were sent lose their
     personal data; so do sign-ups to events RETENTION_MONTHS after the event, and their needs for the
     day EVENT_NEEDS_DAYS (default 30) after it. An anonymous row stays, so the figures do not change.
+    Once an event is over, the text of the e-mails sent about it (with their cancel links) is blanked.
     Records are named by reference.
     """
     from sqlalchemy.exc import SQLAlchemyError
@@ -103,6 +104,9 @@ def purge_command(dry_run: bool) -> None:
     listed += [("sign-up", ref, f"needs for the day, {needs_days} days after the event") for ref in purged.needs]
     for record, ref, why in listed:
         click.echo(f"{record} {ref}: {'would erase' if dry_run else 'erased'} ({why})")
+    if purged.event_mails:
+        done = "would blank" if dry_run else "blanked"
+        click.echo(f"e-mails about events that are over: {done} the text of {purged.event_mails}")
     summary = f"{len(purged.households)} household(s) and {len(purged.orders)} order(s)"
     if purged.sign_ups or purged.needs:
         summary += f", {len(purged.sign_ups)} event sign-up(s) and the needs of {len(purged.needs)} more"

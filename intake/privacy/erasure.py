@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from intake.models import (
@@ -25,7 +25,7 @@ from intake.models import (
     WelcomeTick,
 )
 from intake.notify import handoff
-from intake.privacy import audit
+from intake.privacy import audit, export
 
 ERASED_MARK = "(erased)"
 # The figures break down by the campaign's source, so erasure keeps it; the rest of a link's campaign
@@ -76,6 +76,9 @@ def erase_household(
     """Remove the household's personal data, keeping what the figures count, and record why (`reason`)
     and by whom (`actor`; by default the logged-in staff member, else "command") in the audit log.
     With `hand_off` (a webhook is configured), the other CRM is told to erase its copy."""
+    # Every sign-up the household's export shows (linked to it or made with its address), found
+    # before the address goes: an erasure removes all that an export would give.
+    sign_ups = [s for s in export.sign_ups_of(session, h) if s.erased_at is None]
     for name in ("name", "email", "place"):
         setattr(h, name, "")
     for name in ("phone", "work_sought", "partner_work_sought", "message", "closed_reason"):
@@ -99,10 +102,7 @@ def erase_household(
     # What the household did in its first months is about its life, not a figure of the campaign's.
     session.execute(delete(WelcomeTick).where(WelcomeTick.household_id == h.id))
     _erase_messages(session, OutboxMessage.household_id == h.id)  # a registration not yet handed off never will be
-    # The household's sign-ups to events name the same people.
-    for sign_up in session.scalars(
-        select(EventSignUp).where(EventSignUp.household_id == h.id, EventSignUp.erased_at.is_(None))
-    ):
+    for sign_up in sign_ups:  # they name the same people
         erase_sign_up(session, sign_up, now, reason=reason, actor=actor)
     if hand_off and h.quarantine_reason is None:  # the quarantine was never handed off
         session.add(handoff.erased(h, now))

@@ -4,18 +4,21 @@ Households are kept while there is activity and `RETENTION_MONTHS` after the las
 from their withdrawal); magazine orders `ORDER_RETENTION_DAYS` after they were sent; sign-ups to
 events `RETENTION_MONTHS` after the event, and their needs for the day `EVENT_NEEDS_DAYS` after it
 (a sign-up whose event is gone from the content counts from when it was made, and its needs go at once).
+Once an event is over (or gone from the content), the text of the e-mails sent about it goes: it
+holds the cancel link, whose token is stored nowhere else; nothing is left to cancel by then.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from intake.models import EventSignUp, Household, HouseholdEvent, MagazineOrder
+from intake.models import EventSignUp, Household, HouseholdEvent, MagazineOrder, OutboxMessage
+from intake.notify import outbox
 from intake.privacy import erasure
 
 REASON, ACTOR = "retention", "purge"  # the purge's audit entries
@@ -59,6 +62,27 @@ def sign_ups_due(
         elif s.needs is not None and (event is None or _aware(needs_over) + timedelta(days=needs_days) <= now):
             needs.append(s)
     return erase, needs
+
+
+def _event_mails_over(events: dict, now: datetime):
+    """The outbox's sent e-mails about events that are over or gone from the content, text not yet blanked."""
+    running = [slug for slug, event in events.items() if _aware(event.ends_at()) > now]
+    return (
+        OutboxMessage.kind.in_(outbox.EVENT_MAIL_KINDS),
+        OutboxMessage.status == "sent",
+        OutboxMessage.body_text != "",
+        OutboxMessage.sign_up_id.in_(select(EventSignUp.id).where(EventSignUp.event.not_in(running))),
+    )
+
+
+def blank_event_mails(session: Session, events: dict, now: datetime, dry_run: bool = False) -> int:
+    """Blank the text (the cancel link's token with it) of the e-mails sent about events that are over;
+    the subject, the address and the calendar file stay until the sign-up itself is erased. How many."""
+    where = _event_mails_over(events, now)
+    count = session.scalar(select(func.count(OutboxMessage.id)).where(*where))
+    if count and not dry_run:
+        session.execute(update(OutboxMessage).where(*where).values(body_text="", body_html=""))
+    return count
 
 
 def _aware(moment: datetime) -> datetime:
@@ -108,6 +132,7 @@ class Purged:
     orders: list[str]
     sign_ups: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)  # sign-ups whose needs for the day were erased
+    event_mails: int = 0  # sent e-mails about events now over whose text was blanked
 
 
 def purge(
@@ -131,6 +156,8 @@ def purge(
         [s.reference for s in due.sign_ups],
         [s.reference for s in due.needs],
     )
+    if events is not None:  # only with the content's events can it tell which are over
+        purged = replace(purged, event_mails=blank_event_mails(session, events, now, dry_run))
     if dry_run:
         return purged
     for h in due.households:

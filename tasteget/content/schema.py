@@ -848,6 +848,15 @@ class Event(Model):
     )
     online: bool = Field(False, description="true for an event online; the link is sent to those signed up.")
     place: Localized | None = Field(None, description="Where: the venue and its address (required unless online).")
+    join_url: HttpsUrl | None = Field(
+        None,
+        description=(
+            "The link to join an event online, sent to those with a place in the confirmation, the "
+            '"you got a place" e-mail and the reminder; never on the public page or in the public '
+            "calendar (required when online and sign_up are true)."
+        ),
+        examples=["https://meet.region.example/informationskvall"],
+    )
     municipalities: list[Text] = Field(
         [],
         description="Slugs of the municipalities it concerns (their pages list it); none for the whole region.",
@@ -884,6 +893,11 @@ class Event(Model):
             raise Invalid(
                 "no place: give place (the venue and address) or set online: true",
                 "plats saknas: skriv place (lokalen och adressen) eller online: true",
+            )
+        if self.online and self.sign_up and self.join_url is None:
+            raise Invalid(
+                "no join_url: an online event people sign up to needs the link to join (https://…)",
+                "join_url saknas: ett evenemang online som man anmäler sig till behöver länken att delta (https://…)",
             )
         if self.ends_on is not None and self.ends_on < self.starts_on:
             raise Invalid(

@@ -41,6 +41,7 @@ def write_events(content, today: date) -> None:
         today + timedelta(days=12),
         online=True,
         place=None,
+        join_url="https://meet.region.example/digital-fragestund",
         municipalities=[],
         audience="both",
         capacity=None,

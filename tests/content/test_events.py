@@ -68,6 +68,18 @@ def test_places_or_an_online_link_nobody_signs_up_for_are_warnings(sample):
     ]
 
 
+def test_an_online_event_to_sign_up_to_without_its_link_to_join_is_an_error(sample):
+    path = write_event(sample, "webb", date(2027, 3, 2), online=True, place=None)
+    report = check(sample, today=TODAY)
+    [error] = [str(e) for e in report.errors]
+    assert error.startswith(f"{path}:") and "join_url" in error and "link to join" in error
+    path.unlink()
+    write_event(sample, "webb", date(2027, 3, 2), online=True, place=None, join_url="http://meet.example/x")
+    assert "https" in str(check(sample, today=TODAY).errors[0])
+    write_event(sample, "webb", date(2027, 3, 2), online=True, place=None, join_url="https://meet.example/x")
+    assert check(sample, today=TODAY).errors == []
+
+
 def test_an_event_without_english_counts_in_the_translation_coverage(sample):
     before = check(sample, today=TODAY).coverage
     path = write_event(sample, "svenska", date(2027, 3, 1), title={"sv": "Bara svenska"})

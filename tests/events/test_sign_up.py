@@ -288,14 +288,49 @@ def test_a_confirmation_given_up_and_sent_again_still_carries_its_calendar_file(
     assert [p.get_content_type() for p in sent.iter_attachments()] == ["text/calendar"]
 
 
-def test_an_online_events_mail_says_so_in_the_persons_language(mail_app, client, events, smtp):
-    events(webb=make_event(online=True, place=None))
-    reference_of(sign_up(client, "webb", lang="en", email="en@example.com"))
+JOIN = "https://meet.region.example/webb-7f3a"
+
+
+def test_an_online_events_link_to_join_reaches_only_those_with_a_place(mail_app, client, events, rows, smtp):
+    today = datetime.now(UTC).date()
+    events(webb=make_event(days_ahead=1, capacity=1, online=True, place=None, join_url=JOIN, sign_up_until=today))
+    first = reference_of(sign_up(client, "webb", lang="en", email="en@example.com"))
+    reference_of(sign_up(client, "webb", email="vantar@example.com"))  # full: the waiting list
     deliver_all(mail_app)
     [mail] = smtp.to("en@example.com")
     body = mail.get_body(("plain",)).get_content()
     assert "Where: Online: the link is sent to those signed up" in body
-    assert "We will send you the link to join before the event." in body
+    assert f"Link to join: {JOIN}" in body and f'href="{JOIN}"' in mail.get_body(("html",)).get_content()
+    assert "We will send you the link" not in body  # it is here already
+    [calendar] = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert JOIN not in calendar.get_content()  # the same file as the public one
+    [waiting] = smtp.to("vantar@example.com")
+    assert JOIN not in waiting.as_string()
+    # The waiting one gets the link with the place, and both get it again in the reminder.
+    token = signups.cancel_token(client.application.secret_key, first)
+    form = fetch_form(client, f"/en/events/cancel/{token}/")
+    assert client.post(f"/en/events/cancel/{token}/", data={"csrf_token": form["csrf_token"]}).status_code in (200, 303)
+    deliver_all(mail_app)
+    [place] = [m for m in smtp.to("vantar@example.com") if "fick en plats" in m["Subject"]]
+    assert f"Länk för att delta: {JOIN}" in place.get_body(("plain",)).get_content()
+    # Mid-morning today in the region, when the reminder goes on either side of a set reminder hour.
+    worker.run_jobs(mail_app, datetime.combine(date.today(), time(10), ZoneInfo(mail_app.config["TIMEZONE"])))
+    deliver_all(mail_app)
+    [reminder] = [m for m in smtp.to("vantar@example.com") if "i morgon" in m["Subject"]]
+    assert f"Länk för att delta: {JOIN}" in reminder.get_body(("plain",)).get_content()
+    assert not [m for m in smtp.to("en@example.com") if "tomorrow" in m["Subject"]]  # cancelled
+    staff = [m for m in smtp.received if not set(m.envelope_to) & {"en@example.com", "vantar@example.com"}]
+    assert not [m for m in staff if JOIN in m.as_string()]
+
+
+def test_an_online_event_with_a_place_too_says_where(mail_app, client, events, smtp):
+    events(webb=make_event(online=True, join_url=JOIN))
+    reference_of(sign_up(client, "webb", lang="en", email="en@example.com"))
+    deliver_all(mail_app)
+    [mail] = smtp.to("en@example.com")
+    assert "Where: The city library, Rådhusgatan 25" in mail.get_body(("plain",)).get_content()
+    page = client.get("/en/events/webb/sign-up/").get_data(as_text=True)
+    assert "Rådhusgatan 25" in page and JOIN not in page
 
 
 def test_places_added_in_the_content_go_to_the_waiting_list_with_the_place_e_mail(mail_app, client, events, rows, smtp):

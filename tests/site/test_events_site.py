@@ -137,12 +137,14 @@ def test_times_in_another_zone_name_it_and_online_events_say_where_the_link_goes
         time_zone="Europe/Helsinki",
         online=True,
         place=None,
+        join_url="https://meet.region.example/hemlig-lank-123",
         kind="tryout_weekend",
     )
     page = pages(sample, "en")[routes.src_path("events", "en", "helg")]
     assert "Friday 14 May 2027, 18:00 – Sunday 16 May 2027, 14:00 (Europe/Helsinki)" in page
     assert "Online. The link is sent to you when you have signed up." in page
     assert "Try-out weekend" in page
+    assert not [p for lang in ("sv", "en") for p in pages(sample, lang).values() if "hemlig-lank" in p]
     stockholm = pages(sample, "en")[routes.src_path("events", "en")]
     assert "(Europe/Stockholm)" not in stockholm
 

@@ -68,6 +68,7 @@ def test_an_online_event_over_days_in_another_zone_and_one_without_an_end(sample
         time_zone="Europe/Helsinki",
         online=True,
         place=None,
+        join_url="https://meet.region.example/hemlig-lank-123",
     )
     write_event(sample, "kvall", date(2027, 1, 20), end=None)
     found = events(sample)
@@ -76,6 +77,9 @@ def test_an_online_event_over_days_in_another_zone_and_one_without_an_end(sample
     assert helg.decoded("dtstart").astimezone(UTC) == datetime(2027, 5, 14, 15, 0, tzinfo=UTC)  # EEST
     assert helg.decoded("dtend").astimezone(UTC) == datetime(2027, 5, 16, 11, 0, tzinfo=UTC)
     assert str(helg["location"]) == "Online"
+    # The link to join is only for those with a place: never in the public calendar or the feed.
+    assert b"hemlig-lank" not in ical.event_calendar(found["helg"], "helg", URL, "en", now=NOW)
+    assert b"hemlig-lank" not in ical.feed(found, "https://flytta.example/", "en", now=NOW)
     _, kvall = only_event(ical.event_calendar(found["kvall"], "kvall", URL, "sv", now=NOW))
     assert kvall.decoded("dtend") - kvall.decoded("dtstart") == timedelta(hours=3)
 

@@ -95,6 +95,7 @@ def intake_config(database_url: str, site_dir: Path, **overrides) -> dict:
         "MIN_FILL_SECONDS": 0,
         "SESSION_COOKIE_SECURE": False,  # the test client speaks plain http
         "RATELIMIT_FORMS": "1000 per minute",
+        "RATELIMIT_EVENT_SIGN_UPS": "1000 per day",
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
         "RATELIMIT_KEY_PREFIX": f"tasteget-test-{uuid.uuid4().hex[:8]}",
         # The storage's own prefix too: resetting the limits between tests deletes every key under
