@@ -85,6 +85,7 @@ FIELDS = {
     "sign_up_until": "Sista anmälningsdag",
     "src": "Bildfil under docs/",
     "ssyk": "Yrkesgrupp (SSYK)",
+    "join_url": "Länk för att delta online",
     "start": "Börjar (klockan)",
     "starts_on": "Dag",
     "stories": "Berättelsesidorna",
@@ -193,6 +194,8 @@ HINTS = {
     "Event.time_zone": "Tidszonen för tiderna, t.ex. Europe/Stockholm.",
     "Event.online": "På för ett evenemang online: länken skickas till dem som har en plats.",
     "Event.place": "Lokalen och adressen (behövs om det inte är online).",
+    "Event.join_url": "Länken för att delta i ett evenemang online (https://…); den skickas bara till dem som har "
+    "en plats, aldrig ut på webbplatsen. Behövs när evenemanget är online och man anmäler sig via webbplatsen.",
     "Event.municipalities": "Kommunerna det gäller (deras sidor visar det); inga för hela regionen.",
     "Event.capacity": "Hur många som får plats (platserna räknar personer); tomt för obegränsat.",
     "Event.sign_up": "På när man anmäler sig via webbplatsen.",
