@@ -5,7 +5,11 @@ the SMTP server, with the calendar file; the guide marks who came."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from intake.models import EventSignUp
+from intake.notify import worker
 
 from tests.browser.axe import axe_report
 from tests.events.conftest import (
@@ -95,6 +99,15 @@ def test_signing_up_to_a_full_event_by_keyboard_joins_the_waiting_list_and_gets_
     assert [p.get_content_type() for p in place.iter_attachments()] == ["text/calendar"]
     assert {s.reference: s.status for s in rows(EventSignUp)} == {first: "cancelled", waiting.reference: "confirmed"}
 
+    # The day before, from the reminder hour, the worker reminds Kim, who now has a place.
+    day_before = datetime.combine(
+        waiting_event_day(rows) - timedelta(days=1), time(10), ZoneInfo(mail_app.config["TIMEZONE"])
+    )
+    assert "event_reminders" in worker.run_jobs(mail_app, day_before)
+    deliver_all(mail_app)
+    [reminder] = [m for m in smtp.to("kim@example.com") if "i morgon" in m["Subject"]]
+    assert waiting.reference in reminder["Subject"]
+
     # On the day, the guide marks that Kim came.
     events(kvall=make_event(days_ahead=0, start="00:00", end="23:59", capacity=2))
     log_in(page, make_staff(mail_app, "guide@ostersund.example", "guide", ["ostersund"]))
@@ -110,3 +123,8 @@ def test_signing_up_to_a_full_event_by_keyboard_joins_the_waiting_list_and_gets_
     page.get_by_text("Sparat: Kim Kortsson").wait_for()
     _shoot(page, "crm-event")
     assert next(s for s in rows(EventSignUp) if s.reference == waiting.reference).status == "attended"
+
+
+def waiting_event_day(rows) -> date:
+    """The day of the test's event (20 days ahead: `make_event`'s default)."""
+    return date.today() + timedelta(days=20)

@@ -113,8 +113,15 @@ def test_a_visit_asked_for_from_a_municipality_page_reaches_the_guides_week(live
     assert axe_report(guide) == "", "the household"
     visits.screenshot(path=f"{SHOTS}/household-visits-{width}.png")
     ambassadors.screenshot(path=f"{SHOTS}/household-ambassadors-{width}.png")
+    # The guide introduces the household to her: it is on the timeline, and she is no longer suggested.
+    introduce = ambassadors.get_by_role("button", name="Registrera en introduktion till Amira Haddad")
+    introduce.focus()
+    with guide.expect_navigation():
+        guide.keyboard.press("Enter")
+    assert "introducerad för ambassadör" in guide.locator("ol.timeline").inner_text().lower()
+    assert guide.get_by_role("button", name="Registrera en introduktion till Amira Haddad").count() == 0
     # The ambassador's page, with the offer and the opt-in for the country of origin.
-    ambassadors.get_by_role("link", name="Amira Haddad").click()
+    guide.get_by_role("link", name="Amira Haddad").first.click()
     guide.wait_for_selector("fieldset.ambassador")
     assert "kan avslöja etniskt ursprung" in guide.locator("fieldset.ambassador").inner_text()
     assert no_sideways_scrolling(guide)
