@@ -41,17 +41,23 @@ def field_path(loc: Loc) -> str:
     return out
 
 
-def show(value: Any) -> str:
+# How a message names a value that is no text or number, per language: nothing, a mapping, a list.
+KINDS = {"en": ("nothing", "a mapping of fields", "a list"), "sv": ("ingenting", "fält (namn: värde)", "en lista")}
+
+
+def show(value: Any, lang: str = "en") -> str:
+    """A value from the file as a message names it (true/false as YAML writes them, text in quotes)."""
+    nothing, mapping, items = KINDS[lang]
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "nothing"
+        return nothing
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, dict):
-        return "a mapping of fields"
+        return mapping
     if isinstance(value, list):
-        return "a list"
+        return items
     return str(value)
 
 
@@ -150,9 +156,17 @@ ENGLISH = {
 def describe(model: type[BaseModel], error: dict) -> str:
     """The validation error in English: what is expected and what the file has."""
     key, values = explain(model, error)
-    if "value" in values:
-        values = {**values, "value": show(values["value"])}
-    return ENGLISH[key].format(**values)
+    return ENGLISH[key].format(**shown(values, "en"))
+
+
+def shown(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An explanation's values with the file's value as a message in `lang` names it."""
+    return {**values, "value": show(values["value"], lang)} if "value" in values else values
+
+
+def _in_swedish(explained: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    key, values = explained
+    return key, shown(values, "sv")
 
 
 def problems_from(exc: ValidationError, model: type[BaseModel], doc: Document, path: str) -> list[Problem]:
@@ -162,7 +176,7 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: Document, p
             doc.line_of(err["loc"]),
             field_path(err["loc"]),
             describe(model, err),
-            message_sv=swedish.describe(*explain(model, err)),
+            message_sv=swedish.describe(*_in_swedish(explain(model, err))),
         )
         for err in exc.errors()
     ]

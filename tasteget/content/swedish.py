@@ -35,25 +35,9 @@ SWEDISH = {
 }
 
 
-def show(value: Any) -> str:
-    """A value from the file as a Swedish sentence names it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "ingenting"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "fält (namn: värde)"
-    if isinstance(value, list):
-        return "en lista"
-    return str(value)
-
-
 def describe(key: str, values: dict[str, Any]) -> str:
-    """A validation error (`errors.explain`'s key and values) in Swedish, or "" when not translated."""
-    if "value" in values:
-        values = {**values, "value": show(values["value"])}
+    """A validation error (`errors.explain`'s key and values, the file's value named in Swedish by
+    `errors.shown`) in Swedish, or "" when not translated."""
     if "expected" in values:  # pydantic's list of choices: 'public', 'private' or 'both'
         values = {**values, "expected": str(values["expected"]).replace(" or ", " eller ")}
     return SWEDISH.get(key, "").format(**values)
