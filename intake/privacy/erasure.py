@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import has_app_context
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from intake.builtsite import content
 from intake.models import (
     UTM_FIELDS,
     EventSignUp,
@@ -124,13 +126,27 @@ def erase_order(session: Session, o: MagazineOrder, now: datetime, *, reason: st
 def erase_sign_up(session: Session, s: EventSignUp, now: datetime, *, reason: str, actor: str | None = None) -> None:
     """Remove the name, address and needs of a sign-up to an event, keeping the event, how many
     people and whether they came (the figures of events); recorded in the audit log as
-    `erase_household` is. Its e-mails lose their text, and unsent ones are never sent."""
+    `erase_household` is. Its e-mails lose their text, and unsent ones are never sent. A place held
+    at an event still to come is given up (its link no longer works once the address is gone): the
+    worker's next round gives it to the waiting list."""
+    if s.status in ("confirmed", "waiting") and _still_to_come(s.event, now):
+        s.status, s.queue_number = "cancelled", None
     s.name = s.email = ""
     if s.needs is not None:
         s.needs, s.needs_erased_at = None, now
     s.erased_at = now
     _erase_messages(session, OutboxMessage.sign_up_id == s.id)
     audit.record(session, "erase", "sign_up", s.reference, reason, actor=actor)
+
+
+def _still_to_come(slug: str, now: datetime) -> bool:
+    """Whether the event is in the content and not over. Outside a request or command (the retention's
+    own runs in tests) there is no content, and nothing to give back: retention erases a sign-up only
+    months after its event."""
+    if not has_app_context():
+        return False
+    event = content.site().events.get(slug)
+    return event is not None and not event.is_past(now)
 
 
 def erase_needs(session: Session, s: EventSignUp, now: datetime, *, reason: str, actor: str | None = None) -> None:

@@ -165,3 +165,22 @@ def test_once_the_event_is_over_the_purge_blanks_the_text_of_its_sent_e_mails(ma
     assert _purge(mail_app, after, known).event_mails == 0  # once
     [sign] = [s for s in rows(EventSignUp) if s.reference == over]
     assert sign.email == "a@example.com" and sign.erased_at is None  # the sign-up itself stays its time
+
+
+def test_erasing_a_place_at_an_event_to_come_gives_it_to_the_waiting_list(app, mail_app, client, events, rows):
+    """The erased person can no longer cancel (their link names an address that is gone): their places
+    go back, and the worker's next round gives them to the first waiting."""
+    events(kvall=make_event(capacity=2))
+    first = reference_of(sign_up(client, "kvall", email="forst@example.com", people="2"))
+    waiting = reference_of(sign_up(client, "kvall", email="kim@example.com"))
+    with Session(app.extensions["db_engine"]) as session:
+        [s] = [s for s in session.query(EventSignUp).all() if s.reference == first]
+        with app.app_context():
+            erasure.erase_sign_up(session, s, datetime.now(UTC), reason="Begäran")
+        session.commit()
+    assert {s.reference: s.status for s in rows(EventSignUp)} == {first: "cancelled", waiting: "waiting"}
+    with Session(app.extensions["db_engine"]) as session, app.app_context():
+        from intake.builtsite import content
+
+        signups.give_out_free_places(session, content.site().events, datetime.now(UTC))
+    assert {s.reference: s.status for s in rows(EventSignUp)} == {first: "cancelled", waiting: "confirmed"}
