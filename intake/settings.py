@@ -22,7 +22,7 @@ DEFAULTS = {
     # Abuse defences.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_FORMS": "10 per minute;60 per hour",
-    "RATELIMIT_EVENT_SIGN_UPS": "5 per day",  # sign-ups to one event from one client address
+    "RATELIMIT_EVENT_SIGN_UPS": "20 per day",  # sign-ups to one event from one client address
     "TRUSTED_PROXIES": 0,  # how many proxies in front of us set X-Forwarded-For
     "MIN_FILL_SECONDS": 3,  # faster than this is a robot; the submission goes to quarantine
     "MAX_CONTENT_LENGTH": 64 * 1024,

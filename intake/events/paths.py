@@ -18,7 +18,8 @@ def sign_up(lang: str, slug: str) -> str:
 
 
 def receipt(lang: str, slug: str, reference: str) -> str:
-    return f"{sign_up(lang, slug)}{RECEIPT[lang]}/{reference}/"
+    """A sign-up's receipt; without a reference, the page that names no sign-up."""
+    return f"{sign_up(lang, slug)}{RECEIPT[lang]}/" + (f"{reference}/" if reference else "")
 
 
 def cancel(lang: str, token: str) -> str:

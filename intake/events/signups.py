@@ -168,6 +168,9 @@ def sign_up(session: Session, slug: str, event: Event, details: Details, secret:
     _give_out(session, slug, event, now)  # places added in the content since go to those waiting first
     already = live_with_address(session, slug, details.email)
     if already is not None:
+        # Nothing new is stored; the address is told again what holds for its sign-up (the sender sees
+        # a page that names no sign-up: the address may not be theirs).
+        session.add(OutboxMessage(**outbox.event_row(outbox.SIGN_UP_RECEIVED, sign_up_id=already.id)))
         session.commit()
         return already
     if places.fits(event.capacity, taken(session, slug), details.people):

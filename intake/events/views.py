@@ -115,6 +115,9 @@ def sign_up(lang: str, slug: str):
             form.submission_id.data = secrets.token_urlsafe(24)
             form.started.data = abuse.renewed_token(form.started.data, form.submission_id.data)
             return render(422, _("The form had expired, so nothing was sent yet. Check your details and send again."))
+    if done is not None and done.submission_id != form.submission_id.data:
+        # The address had a sign-up already: its receipt is not this sender's to see.
+        return redirect(paths.receipt(lang, slug, ""), 303)
     if done is not None:
         return redirect(paths.receipt(done.form_language, done.event, done.reference), 303)
     return render(422)
@@ -151,6 +154,26 @@ def receipt(lang: str, slug: str, reference: str):
         lead=lead,
         reference=reference,
         event_title=title,
+        event_facts=facts.listed(event, lang)[:2],
+        event_url=paths.event(lang, slug),
+        home_url=routes.url("home", lang),
+    )
+
+
+def sent(lang: str, slug: str):
+    """What the sender of a sign-up with an address signed up already sees: nothing about that sign-up."""
+    event = content.site().events.get(slug)
+    if event is None:
+        abort(404)
+    return render_page(
+        "event_receipt.html",
+        lang=lang,
+        title=_("Thank you"),
+        description=_("Your sign-up has been received."),
+        alternate=paths.receipt(routes.other(lang), slug, ""),
+        lead=_("We have sent an e-mail to the address you gave, with what holds for its sign-up to the event."),
+        reference=None,
+        event_title=event.title.get(lang),
         event_facts=facts.listed(event, lang)[:2],
         event_url=paths.event(lang, slug),
         home_url=routes.url("home", lang),
@@ -235,6 +258,7 @@ for _lang in routes.LANGS:
         defaults={"lang": _lang},
         methods=["GET", "POST"],
     )
+    bp.add_url_rule(paths.receipt(_lang, "<slug>", ""), "sent_" + _lang, sent, defaults={"lang": _lang})
     bp.add_url_rule(
         paths.receipt(_lang, "<slug>", "<reference>"),
         "receipt_" + _lang,
