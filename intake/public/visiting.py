@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -26,7 +26,7 @@ from intake import db
 from intake.builtsite.content import privacy_notice
 from intake.models import VISIT_WISHES, AuditEntry, Household, HouseholdEvent, Visit, utcnow
 from intake.notify import outbox
-from intake.pipeline import duplicates, visits
+from intake.pipeline import duplicates, mover_changes, visits
 from intake.privacy.consent import PURPOSES
 from intake.public import abuse, saving
 from intake.public.forms import (
@@ -265,12 +265,25 @@ def save(form, lang: str, site) -> saving.Saved:
     # The visit's municipality joins the household's, so that its guides, who are told of the request,
     # can open the household and see the request in their week.
     new_place = form.municipality.data not in found.municipality_slugs
+    with force_locale(current_app.config["STAFF_LANGUAGE"]):  # "not sure yet" as staff triage writes it
+        places_before = ", ".join(found.municipality_slugs) or gettext("Not sure yet")
 
     def write(connection):
         connection.execute(insert(Visit.__table__), _visit_values(form, household_id))
         if new_place:
             connection.execute(
                 saving._INSERT_MUNICIPALITY, {"household_id": household_id, "municipality": form.municipality.data}
+            )
+            connection.execute(update(Household.__table__).where(Household.id == household_id).values(unsure=False))
+            connection.execute(
+                insert(HouseholdEvent.__table__),
+                {
+                    "household_id": household_id,
+                    "kind": mover_changes.PLACES,
+                    "old": places_before,
+                    "new": ", ".join([*found.municipality_slugs, form.municipality.data]),
+                    "at": utcnow(),
+                },
             )
         _timeline(connection, household_id, reference, days)
         connection.execute(saving._INSERT_EVENT, outbox.event_row(outbox.VISIT_REQUESTED, household_id=household_id))

@@ -174,6 +174,18 @@ def test_a_visit_to_a_municipality_the_household_did_not_choose_adds_it(visit_ap
     assert ask(client, url="/besok/?kommun=krokom", email="anna@example.com", **krokom).status_code == 303
     [household] = rows(Household)
     assert sorted(household.municipality_slugs) == ["are", "krokom"]
+    [step] = [e for e in rows(HouseholdEvent) if e.kind == "mover_places"]  # on the timeline, by the household
+    assert (step.old, step.new) == ("are", "are, krokom")
     assert ask(client, url="/besok/?kommun=are", email="anna@example.com", municipality="are").status_code == 303
     [household] = rows(Household)
     assert sorted(household.municipality_slugs) == ["are", "krokom"]  # once each
+
+
+def test_a_visit_request_from_a_household_not_sure_yet_makes_it_sure(visit_app, client, rows):
+    register(client, email="ben@example.com", municipalities=["unsure"])
+    krokom = {"municipality": "krokom", "wishes": ["homes"]}
+    assert ask(client, url="/besok/?kommun=krokom", email="ben@example.com", **krokom).status_code == 303
+    [household] = rows(Household)
+    assert (household.unsure, household.municipality_slugs) == (False, ["krokom"])
+    [step] = [e for e in rows(HouseholdEvent) if e.kind == "mover_places"]
+    assert (step.old, step.new) == ("Vet inte än", "krokom")  # as staff triage writes "not sure yet"
