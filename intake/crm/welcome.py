@@ -41,5 +41,5 @@ def tick_welcome(reference: str):
     except welcome.NotOnTheList:
         abort(422)
     if ticked:
-        session.commit()
+        welcome.save(session)
     return households.saved(reference, "#welcome")

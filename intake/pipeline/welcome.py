@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.models import Household, User, WelcomeTick
@@ -69,6 +70,15 @@ def tick(session: Session, household: Household, user: User | None, key: str, si
     session.add(WelcomeTick(household_id=household.id, key=key, user_id=user.id if user else None))
     add_event(session, household, user, KIND, None, item.title.sv[:200])  # as staff read it, in Swedish
     return True
+
+
+def save(session: Session) -> None:
+    """Commit a tick; one the guide and the household (or a double click) made at the same moment is
+    kept once, the other's commit rolled back rather than answered with an error."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
 
 
 def next_event(events: dict, municipality: str | None, now: datetime):

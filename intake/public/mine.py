@@ -264,7 +264,7 @@ def _view(lang: str, token: str):
             welcome.tick(session, h, None, request.form.get("key", ""), site)
         except welcome.NotOnTheList:
             return _page(lang, token, h, site, _form(site, _current(h)), 422, _("That step is not on your list."))
-        session.commit()
+        welcome.save(session)
         return redirect(f"{request.path}?done=ticked#mine-welcome", 303)
     return _page(lang, token, h, site, _form(site, _current(h)))
 

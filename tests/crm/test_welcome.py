@@ -234,3 +234,23 @@ def test_the_figures_count_try_out_visits_asked_for(app, client, staff, rows):
         .splitlines()
     )
     assert csv == ["Kommun,Önskade av hushållet,Genomförda", "Åre,1,0"], reference
+
+
+def test_the_guide_and_the_household_ticking_the_same_step_at_once_keep_one_tick(app, client, staff, rows, checklist):
+    """Both looked before either stored (a double click, or the guide and the household together): the
+    second's commit meets the first's tick and is rolled back, not answered with an error."""
+    from sqlalchemy.orm import Session
+
+    from intake.builtsite import content
+    from intake.pipeline import welcome
+
+    reference, _ = _moved(app, client, staff)
+    engine = app.extensions["db_engine"]
+    with app.app_context(), Session(engine) as one, Session(engine) as two:
+        site = content.site()
+        for session in (one, two):
+            [h] = session.query(Household).filter_by(reference=reference).all()
+            assert welcome.tick(session, h, None, "folkbokforing", site)
+        welcome.save(one)
+        welcome.save(two)
+    assert [t.key for t in rows(WelcomeTick)] == ["folkbokforing"]
