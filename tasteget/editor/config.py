@@ -121,7 +121,7 @@ def bilingual(model: type[schema.Localized], description: str) -> dict[str, Any]
 # notes, the story) may run to several lines.
 _SHORT = re.compile(
     r"^(link text|headline|job title|role|price|what it costs|how long|the figure|what it measures|"
-    r"what the guide picks|travel to|the campaign's message|what the picture shows|the event's name)",
+    r"what the guide picks|travel to|the campaign's message|what the picture shows|the event's name|the step,)",
     re.I,
 )
 

@@ -47,12 +47,14 @@ FIELDS = {
     "industries": "Näringsliv och arbetsmarknad",
     "intro": "Inledning",
     "invite": "Inbjudan att berätta",
+    "join_url": "Länk för att delta online",
+    "key": "Nyckel (kort namn på steget)",
     "kind": "Slag",
     "label": "Vad det mäter",
     "lan": "Länskod",
     "languages": "Språk",
     "leisure": "Fritid och natur",
-    "link": "Länk till formulär",
+    "link": "Länk",
     "links": "Fler länkar",
     "localities": "Orter och byar",
     "locality": "Ort",
@@ -85,7 +87,6 @@ FIELDS = {
     "sign_up_until": "Sista anmälningsdag",
     "src": "Bildfil under docs/",
     "ssyk": "Yrkesgrupp (SSYK)",
-    "join_url": "Länk för att delta online",
     "start": "Börjar (klockan)",
     "starts_on": "Dag",
     "stories": "Berättelsesidorna",
@@ -105,6 +106,7 @@ FIELDS = {
     "vacancies": "Lediga jobb (webbadress)",
     "value": "Värde",
     "website": "Webbplats",
+    "welcome": "Välkomstlista",
     "work": "Arbete",
     "year": "År",
 }
@@ -183,6 +185,13 @@ def option(value: str) -> str:
 # Each field's help text, in Swedish and for the editor (which quotes numbers-as-text itself), by
 # "Model.field"; a field missing here shows the schema's own description.
 HINTS = {
+    "Municipality.welcome": "Stegen för en nyinflyttad familjs första månader (folkbokföring, skola, vårdcentral, "
+    "svenska för invandrare, föreningar …): hushållet och vägledaren bockar av dem när familjen har flyttat hit.",
+    "WelcomeItem.key": "Ett kort, fast namn på steget med små bokstäver och bindestreck, t.ex. folkbokforing; "
+    "ändra det inte efter att hushåll har börjat bocka av.",
+    "WelcomeItem.title": "Steget, som hushållet ser det i sin lista.",
+    "WelcomeItem.text": "Hur man gör (Markdown går bra).",
+    "WelcomeItem.link": "Var man gör det eller läser mer.",
     "Event.title": "Evenemangets namn, på en rad.",
     "Event.kind": "Informationskväll, prova-på-helg, jobbmässa eller träff för nyinflyttade.",
     "Event.audience": "Vilka det är till för: de som funderar på att flytta hit, de som har flyttat hit, eller båda.",
